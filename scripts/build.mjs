@@ -1,0 +1,46 @@
+// Bundles the engine's entry points with esbuild into dist/ and copies the parser wasm files
+// beside them (DESIGN.md: one universal package, no native modules).
+import * as esbuild from 'esbuild';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const watch = process.argv.includes('--watch');
+
+const entries = [
+  { in: 'src/cli/main.ts', out: 'cli', banner: '#!/usr/bin/env node' },
+  { in: 'src/cli/lint-worker.ts', out: 'lint-worker' },
+  { in: 'src/extension/extension.ts', out: 'extension', external: ['vscode'] },
+  { in: 'scripts/bench-lint.ts', out: 'bench-lint', external: ['@astral-sh/ruff-wasm-nodejs', 'eslint'] },
+].filter((e) => existsSync(e.in));
+
+mkdirSync('dist', { recursive: true });
+const wasm = [
+  require.resolve('web-tree-sitter/tree-sitter.wasm'),
+  join(dirname(require.resolve('tree-sitter-python/package.json')), 'tree-sitter-python.wasm'),
+];
+for (const file of wasm) copyFileSync(file, join('dist', file.split(/[\\/]/).pop()));
+
+const contexts = await Promise.all(
+  entries.map((entry) =>
+    esbuild.context({
+      entryPoints: [{ in: entry.in, out: entry.out }],
+      outdir: 'dist',
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      sourcemap: true,
+      external: entry.external ?? [],
+      banner: entry.banner ? { js: entry.banner } : undefined,
+      logLevel: 'warning',
+    }),
+  ),
+);
+if (watch) {
+  await Promise.all(contexts.map((c) => c.watch()));
+} else {
+  await Promise.all(contexts.map((c) => c.rebuild()));
+  await Promise.all(contexts.map((c) => c.dispose()));
+}

@@ -1,0 +1,149 @@
+import * as path from 'node:path';
+import type { AnalyzeOptions, Finding, ParseProblem, SourceProvider } from '../types';
+import { effectiveSeverity, isRuleEnabled } from '../selection';
+import { isSuppressed, parseSuppressions } from '../suppression';
+import { type ModuleResolver, PythonModel } from './model';
+import { parsePython, rangeOf } from './syntax';
+import { pythonRules } from './rules';
+import type { PythonRuleContext } from './rule';
+
+/**
+ * Parses and models Python files on demand for cross-file resolution (`from helpers import work`),
+ * each file once per project. The CLI keeps one per run; the language server one per workspace.
+ */
+export class PythonProject implements ModuleResolver {
+  private readonly models = new Map<string, { text: string; model: PythonModel | null }>();
+  private readonly building = new Set<string>();
+
+  constructor(private readonly sources: SourceProvider | undefined) {}
+
+  model(filePath: string, text: string): PythonModel {
+    const key = path.resolve(filePath);
+    const cached = this.models.get(key);
+    if (cached && cached.text === text && cached.model) return cached.model;
+    const parsed = parsePython(text);
+    this.building.add(key);
+    try {
+      const model = new PythonModel(filePath, text, parsed.root, this);
+      this.models.set(key, { text, model });
+      return model;
+    } finally {
+      this.building.delete(key);
+    }
+  }
+
+  /** Forget a file (the server calls this when a file changes on disk or in the editor). */
+  invalidate(filePath: string): void {
+    this.models.delete(path.resolve(filePath));
+  }
+
+  resolveModule(fromPath: string, module: string, level: number): PythonModel | null {
+    if (!this.sources) return null;
+    for (const candidate of moduleCandidates(fromPath, module, level)) {
+      const key = path.resolve(candidate);
+      if (this.building.has(key)) return null; // an import cycle: stop here
+      const cached = this.models.get(key);
+      if (cached) {
+        if (cached.model) return cached.model;
+        continue;
+      }
+      const text = this.sources.readFile(candidate);
+      if (text === undefined) {
+        this.models.set(key, { text: '', model: null });
+        continue;
+      }
+      return this.model(candidate, text);
+    }
+    return null;
+  }
+}
+
+function moduleCandidates(fromPath: string, module: string, level: number): string[] {
+  const parts = module ? module.split('.') : [];
+  const bases: string[] = [];
+  let dir = path.dirname(path.resolve(fromPath));
+  if (level > 0) {
+    for (let i = 1; i < level; i++) dir = path.dirname(dir);
+    bases.push(dir);
+  } else {
+    // Absolute imports of local modules: the file's folder and a few above it (project roots).
+    for (let i = 0; i < 6; i++) {
+      bases.push(dir);
+      const up = path.dirname(dir);
+      if (up === dir) break;
+      dir = up;
+    }
+  }
+  const out: string[] = [];
+  for (const base of bases) {
+    if (parts.length === 0) {
+      out.push(path.join(base, '__init__.py'));
+      continue;
+    }
+    out.push(path.join(base, ...parts) + '.py');
+    out.push(path.join(base, ...parts, '__init__.py'));
+  }
+  return out;
+}
+
+export function analyzePythonModel(model: PythonModel, options: AnalyzeOptions): Finding[] {
+  const comments = model.nodesOfType('comment').map((c) => ({ line: c.startRow, text: model.text(c) }));
+  const suppressions = parseSuppressions(comments);
+  const gilSetting = options.python?.gil ?? 'auto';
+  const gilEnabled = gilSetting === 'disabled' ? false : gilSetting === 'enabled' ? true : options.python?.interpreterGilEnabled !== false;
+  const findings: Finding[] = [];
+  for (const rule of pythonRules) {
+    if (!isRuleEnabled(rule.meta, options)) continue;
+    const severity = effectiveSeverity(rule.meta, options);
+    const context: PythonRuleContext = {
+      model,
+      options,
+      gilEnabled,
+      report(report) {
+        const finding: Finding = {
+          path: model.path,
+          rule: rule.meta.code,
+          name: rule.meta.name,
+          severity,
+          range: rangeOf(report.node),
+          message: report.message,
+          fix: report.fix ?? null,
+          related: report.related ?? [],
+        };
+        if (!isSuppressed(finding, suppressions)) findings.push(finding);
+      },
+    };
+    try {
+      rule.check(context);
+    } catch (error) {
+      // One broken rule must not take the others down; surface it as an internal finding.
+      throw new Error(`rule ${rule.meta.code} failed on ${model.path}: ${(error as Error).stack ?? error}`);
+    }
+  }
+  return findings;
+}
+
+export function pythonParseProblems(model: PythonModel): ParseProblem[] {
+  const problems: ParseProblem[] = [];
+  for (const node of model.nodesOfType('ERROR')) {
+    problems.push({ message: 'Syntax error', range: rangeOf(node) });
+  }
+  return problems.concat(missingNodes(model));
+}
+
+function missingNodes(model: PythonModel): ParseProblem[] {
+  // tree-sitter marks inserted tokens as zero-width nodes; report them as "missing".
+  const out: ParseProblem[] = [];
+  const stack = [model.root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (!node.hasError) continue;
+    for (const child of node.children) {
+      if (child.startIndex === child.endIndex && child.type !== 'ERROR' && child.type !== 'block' && child.type !== 'module' && !child.named) {
+        out.push({ message: `Syntax error: missing \`${child.type}\``, range: rangeOf(child) });
+      }
+      stack.push(child);
+    }
+  }
+  return out;
+}

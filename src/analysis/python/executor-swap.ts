@@ -1,0 +1,42 @@
+import type { Fix } from '../types';
+import type { PythonModel } from './model';
+import { PROCESS_TO_THREAD, THREAD_TO_PROCESS } from './names';
+import { childByField } from './syntax';
+import type { TaskSite } from './tasks';
+import { referenceTo, replaceNode } from './edits';
+
+// The CL101/CL102 fix: construct the executor's twin from the other family, reusing the file's
+// imports. Unsafe by nature (processes share no memory), so `--fix` applies it only on request.
+
+export function swapExecutorFix(model: PythonModel, site: TaskSite, to: 'process' | 'thread'): Fix | null {
+  const twin = (to === 'process' ? THREAD_TO_PROCESS : PROCESS_TO_THREAD)[site.executor];
+  const ctor = site.constructorNode;
+  if (!twin || !ctor) return null;
+  const callee = childByField(ctor, 'function');
+  if (!callee) return null;
+  const ctorCall = model.callAt(ctor);
+  if (!ctorCall || ctorCall.qualified !== site.executor) return null;
+
+  const edits = [];
+  let replacement: string;
+  const object = callee.type === 'attribute' ? childByField(callee, 'object') : null;
+  const objectValue = object ? model.resolve(object, ctorCall.scope) : null;
+  if (objectValue?.kind === 'context') return null; // ctx.Process has no thread twin on the context
+  if (object && objectValue?.kind === 'ref' && objectValue.name === twin.module) {
+    replacement = `${model.text(object)}.${twin.name}`;
+  } else {
+    const reference = referenceTo(model, twin.module, twin.name);
+    replacement = reference.text;
+    edits.push(...reference.edits);
+  }
+  edits.push(replaceNode(callee, replacement));
+
+  let description = `Use ${twin.name} instead of ${model.text(callee)}`;
+  if (to === 'process') {
+    const ctx = model.contextOf(ctor);
+    if (!ctx.fn && !ctx.inMainGuard) {
+      description += ' (the module then needs an `if __name__ == "__main__":` guard, see CL201)';
+    }
+  }
+  return { description, edits, safe: false };
+}

@@ -1,0 +1,694 @@
+import {
+  type PyNode,
+  childByField,
+  childrenByField,
+  namedChildren,
+  textOf,
+  walk,
+} from './syntax';
+import { CONTEXT_FACTORIES, canonicalName } from './names';
+
+// The semantic model every Python rule reads (RULES.md, "The semantic model every rule shares"):
+// scopes and bindings, imports resolved to qualified names, functions and classes, every call
+// with its resolved callee, and the regions (main guard, loops, with-blocks) around any node.
+
+export type ScopeKind = 'module' | 'function' | 'class';
+
+export interface Binding {
+  kind: 'import' | 'def' | 'class' | 'assign' | 'param' | 'with' | 'for' | 'global-decl';
+  node: PyNode;
+  /** For imports: the qualified name the local name stands for. */
+  qualified?: string;
+  /** For imports from a module: its name and relative level, for cross-file resolution. */
+  importModule?: { module: string; name: string | null; level: number };
+  /** For assignments and with-aliases: the value expression. */
+  value?: PyNode;
+  fn?: FunctionInfo;
+  cls?: ClassInfo;
+}
+
+export interface Scope {
+  kind: ScopeKind;
+  node: PyNode;
+  parent: Scope | null;
+  bindings: Map<string, Binding[]>;
+  globals: Set<string>;
+  nonlocals: Set<string>;
+  owner: FunctionInfo | ClassInfo | null;
+}
+
+export interface FunctionInfo {
+  name: string;
+  node: PyNode;
+  nameNode: PyNode | null;
+  isLambda: boolean;
+  isAsync: boolean;
+  params: string[];
+  scope: Scope;
+  parentFunction: FunctionInfo | null;
+  parentClass: ClassInfo | null;
+  inMainGuard: boolean;
+  model: PythonModel;
+}
+
+export interface ClassInfo {
+  name: string;
+  node: PyNode;
+  bases: PyNode[];
+  methods: Map<string, FunctionInfo>;
+  /** `self.x = value` assignments found in methods. */
+  attributes: Map<string, { value: PyNode; scope: Scope }>;
+  scope: Scope;
+  parentFunction: FunctionInfo | null;
+  inMainGuard: boolean;
+}
+
+export type Value =
+  | { kind: 'ref'; name: string }
+  | { kind: 'instance'; of: string; origin: PyNode | null; startMethod?: string | null; cls?: ClassInfo }
+  | { kind: 'context'; startMethod: string | null; origin: PyNode }
+  | { kind: 'function'; fn: FunctionInfo }
+  | { kind: 'class'; cls: ClassInfo }
+  | { kind: 'lambda'; node: PyNode }
+  | { kind: 'unknown' };
+
+const UNKNOWN: Value = { kind: 'unknown' };
+
+export interface CallInfo {
+  node: PyNode;
+  callee: PyNode;
+  /** The callee's dotted qualified name when it resolves to a library/builtin reference or an instance method. */
+  qualified: string | null;
+  /** The resolved callee. */
+  target: Value;
+  /** `x.m(...)`: the method name and what the receiver resolves to. */
+  method: string | null;
+  receiver: Value | null;
+  receiverNode: PyNode | null;
+  args: PyNode[];
+  kwargs: Map<string, PyNode>;
+  scope: Scope;
+}
+
+export interface NodeContext {
+  fn: FunctionInfo | null;
+  cls: ClassInfo | null;
+  inMainGuard: boolean;
+  /** Loops (for/while/comprehensions) between the node and its function (or the module). */
+  loops: PyNode[];
+  /** with-statements between the node and its function, innermost last. */
+  withs: PyNode[];
+  /** The module-level statement that contains the node. */
+  topStatement: PyNode | null;
+}
+
+export interface ModuleResolver {
+  /** The model of the module that `from <module> import ...` (at `level` dots) names, if it is in the tree. */
+  resolveModule(fromPath: string, module: string, level: number): PythonModel | null;
+}
+
+const LOOP_TYPES = new Set([
+  'for_statement',
+  'while_statement',
+  'list_comprehension',
+  'set_comprehension',
+  'dictionary_comprehension',
+  'generator_expression',
+]);
+
+const BUILTINS = new Set([
+  'open', 'print', 'range', 'len', 'input', 'sum', 'min', 'max', 'abs', 'pow', 'divmod', 'round',
+  'int', 'float', 'str', 'bool', 'list', 'dict', 'set', 'tuple', 'sorted', 'reversed', 'enumerate',
+  'zip', 'map', 'filter', 'any', 'all', 'isinstance', 'hasattr', 'getattr', 'setattr', 'repr',
+  'hash', 'id', 'iter', 'next', 'chr', 'ord', 'bytes', 'bytearray', 'format', 'super', 'type',
+  'frozenset', 'complex', 'hex', 'bin', 'oct', 'callable', 'vars', 'exec', 'eval', 'compile',
+]);
+
+export class PythonModel {
+  readonly moduleScope: Scope;
+  readonly functions: FunctionInfo[] = [];
+  readonly classes: ClassInfo[] = [];
+  readonly calls: CallInfo[] = [];
+  readonly mainGuards: PyNode[] = [];
+  private readonly byType = new Map<string, PyNode[]>();
+  private readonly scopeByNode = new Map<PyNode, Scope>();
+  private readonly functionByNode = new Map<PyNode, FunctionInfo>();
+  private readonly classByNode = new Map<PyNode, ClassInfo>();
+  private readonly callByNode = new Map<PyNode, CallInfo>();
+  private readonly contextCache = new Map<PyNode, NodeContext>();
+  /** Memo space for derived facts (workload classes, task sites), keyed by their module. */
+  readonly memo = new Map<string, unknown>();
+
+  constructor(
+    readonly path: string,
+    readonly source: string,
+    readonly root: PyNode,
+    readonly resolver: ModuleResolver | null,
+  ) {
+    this.moduleScope = this.newScope('module', root, null, null);
+    this.index();
+    this.collectScopes();
+    this.collectCalls();
+  }
+
+  // ---- indexes -------------------------------------------------------------------------------
+
+  nodesOfType(type: string): readonly PyNode[] {
+    return this.byType.get(type) ?? [];
+  }
+
+  text(node: PyNode): string {
+    return textOf(this.source, node);
+  }
+
+  functionOf(node: PyNode): FunctionInfo | undefined {
+    return this.functionByNode.get(node);
+  }
+
+  classOf(node: PyNode): ClassInfo | undefined {
+    return this.classByNode.get(node);
+  }
+
+  callAt(node: PyNode): CallInfo | undefined {
+    return this.callByNode.get(node);
+  }
+
+  /** Calls made directly in a function's body (not in functions nested in it). */
+  callsIn(fn: FunctionInfo | null): CallInfo[] {
+    const key = `callsIn`;
+    let map = this.memo.get(key) as Map<FunctionInfo | null, CallInfo[]> | undefined;
+    if (!map) {
+      map = new Map();
+      for (const call of this.calls) {
+        const owner = this.contextOf(call.node).fn;
+        let list = map.get(owner);
+        if (!list) map.set(owner, (list = []));
+        list.push(call);
+      }
+      this.memo.set(key, map);
+    }
+    return map.get(fn) ?? [];
+  }
+
+  /** Module-level function definitions by name (outside the main guard too). */
+  moduleFunction(name: string): FunctionInfo | undefined {
+    const bindings = this.moduleScope.bindings.get(name);
+    if (!bindings) return undefined;
+    for (let i = bindings.length - 1; i >= 0; i--) if (bindings[i].fn) return bindings[i].fn;
+    return undefined;
+  }
+
+  isMainGuard(node: PyNode): boolean {
+    if (node.type !== 'if_statement') return false;
+    const condition = childByField(node, 'condition');
+    if (!condition || condition.type !== 'comparison_operator') return false;
+    const parts = namedChildren(condition);
+    if (parts.length !== 2) return false;
+    const op = condition.children.find((c) => !c.named);
+    if (!op || op.type !== '==') return false;
+    const texts = parts.map((p) => this.text(p).replace(/'/g, '"'));
+    return (
+      (texts[0] === '__name__' && texts[1] === '"__main__"') ||
+      (texts[1] === '__name__' && texts[0] === '"__main__"')
+    );
+  }
+
+  contextOf(node: PyNode): NodeContext {
+    const cached = this.contextCache.get(node);
+    if (cached) return cached;
+    const ctx: NodeContext = { fn: null, cls: null, inMainGuard: false, loops: [], withs: [], topStatement: null };
+    let child: PyNode = node;
+    let insideScope = false;
+    for (let p = node.parent; p; child = p, p = p.parent) {
+      if (!insideScope && (p.type === 'function_definition' || p.type === 'lambda')) {
+        ctx.fn = this.functionByNode.get(p) ?? null;
+        insideScope = true;
+      }
+      if (p.type === 'class_definition' && !ctx.cls) {
+        // Only the class whose body directly holds us (or holds our method).
+        const cls = this.classByNode.get(p);
+        if (cls && (!ctx.fn || ctx.fn.parentClass === cls)) ctx.cls = cls;
+        insideScope = true;
+      }
+      if (!insideScope && LOOP_TYPES.has(p.type) && isLoopBodyChild(p, child)) ctx.loops.unshift(p);
+      if (!insideScope && p.type === 'with_statement' && child.field === 'body') ctx.withs.unshift(p);
+      if (p.type === 'if_statement' && child.field === 'consequence' && this.isMainGuard(p)) ctx.inMainGuard = true;
+      if (p.type === 'module') ctx.topStatement = child === node && node.type === 'module' ? null : child;
+    }
+    this.contextCache.set(node, ctx);
+    return ctx;
+  }
+
+  scopeOfNode(node: PyNode): Scope {
+    for (let p: PyNode | null = node.parent; p; p = p.parent) {
+      const scope = this.scopeByNode.get(p);
+      if (scope && scope.kind !== 'class') return scope;
+      if (scope && scope.kind === 'class' && !isInsideNestedFunction(node, p)) return scope;
+    }
+    return this.moduleScope;
+  }
+
+  // ---- name resolution ----------------------------------------------------------------------
+
+  lookup(name: string, scope: Scope, at?: PyNode): Binding | null {
+    let current: Scope | null = scope;
+    let first = true;
+    while (current) {
+      // Class bodies are not enclosing scopes for the functions nested in them.
+      if (current.kind === 'class' && !first) {
+        current = current.parent;
+        continue;
+      }
+      if (current.globals.has(name)) {
+        current = this.moduleScope;
+        first = false;
+        continue;
+      }
+      const bindings = current.bindings.get(name);
+      if (bindings && bindings.length > 0) return pickBinding(bindings, at);
+      current = current.parent;
+      first = false;
+    }
+    return null;
+  }
+
+  /** What an expression evaluates to, as far as the model can tell without running it. */
+  resolve(expr: PyNode, scope: Scope, depth = 0): Value {
+    if (depth > 12) return UNKNOWN;
+    switch (expr.type) {
+      case 'identifier': {
+        const name = this.text(expr);
+        const binding = this.lookup(name, scope, expr);
+        if (!binding) return BUILTINS.has(name) ? { kind: 'ref', name: `builtins.${name}` } : UNKNOWN;
+        return this.valueOfBinding(binding, name, scope, depth);
+      }
+      case 'attribute': {
+        const object = childByField(expr, 'object');
+        const attr = childByField(expr, 'attribute');
+        if (!object || !attr) return UNKNOWN;
+        const attrName = this.text(attr);
+        if (object.type === 'identifier' && this.text(object) === 'self') {
+          const cls = this.enclosingClassOfMethod(expr);
+          if (cls) {
+            const method = cls.methods.get(attrName);
+            if (method) return { kind: 'function', fn: method };
+            const attribute = cls.attributes.get(attrName);
+            if (attribute) return this.resolve(attribute.value, attribute.scope, depth + 1);
+          }
+          return UNKNOWN;
+        }
+        const base = this.resolve(object, scope, depth + 1);
+        if (base.kind === 'ref') return { kind: 'ref', name: canonicalName(`${base.name}.${attrName}`) };
+        if (base.kind === 'context') {
+          return { kind: 'ref', name: canonicalName(`multiprocessing.${attrName}`), ...{} };
+        }
+        if (base.kind === 'instance' && base.cls) {
+          const method = base.cls.methods.get(attrName);
+          return method ? { kind: 'function', fn: method } : UNKNOWN;
+        }
+        if (base.kind === 'instance') return { kind: 'ref', name: `${base.of}.${attrName}` };
+        if (base.kind === 'class') {
+          const method = base.cls.methods.get(attrName);
+          if (method) return { kind: 'function', fn: method };
+        }
+        if (base.kind === 'function' && base.fn.model !== this) return UNKNOWN;
+        return UNKNOWN;
+      }
+      case 'call': {
+        const fnNode = childByField(expr, 'function');
+        if (!fnNode) return UNKNOWN;
+        const callee = this.resolve(fnNode, scope, depth + 1);
+        if (callee.kind === 'ref') {
+          if (CONTEXT_FACTORIES.has(callee.name)) {
+            return { kind: 'context', startMethod: this.firstStringArg(expr), origin: expr };
+          }
+          const ctxObject = contextReceiver(fnNode);
+          const startMethod = ctxObject ? this.startMethodOf(ctxObject, scope, depth) : undefined;
+          return { kind: 'instance', of: callee.name, origin: expr, startMethod };
+        }
+        if (callee.kind === 'class') return { kind: 'instance', of: `local:${callee.cls.name}`, origin: expr, cls: callee.cls };
+        if (callee.kind === 'function' && callee.fn.isLambda) return UNKNOWN;
+        return UNKNOWN;
+      }
+      case 'lambda':
+        return { kind: 'lambda', node: expr };
+      case 'parenthesized_expression': {
+        const inner = namedChildren(expr)[0];
+        return inner ? this.resolve(inner, scope, depth + 1) : UNKNOWN;
+      }
+      default:
+        return UNKNOWN;
+    }
+  }
+
+  private startMethodOf(object: PyNode, scope: Scope, depth: number): string | null | undefined {
+    const value = this.resolve(object, scope, depth + 1);
+    return value.kind === 'context' ? value.startMethod : undefined;
+  }
+
+  firstStringArg(call: PyNode): string | null {
+    const args = childByField(call, 'arguments');
+    if (!args) return null;
+    const first = namedChildren(args)[0];
+    if (!first) return null;
+    const value = first.type === 'keyword_argument' ? childByField(first, 'value') : first;
+    if (!value || value.type !== 'string') return null;
+    return stringLiteralValue(this.text(value));
+  }
+
+  private valueOfBinding(binding: Binding, name: string, scope: Scope, depth: number): Value {
+    switch (binding.kind) {
+      case 'import': {
+        const imported = binding.importModule;
+        if (imported && imported.name && this.resolver) {
+          const other = this.resolver.resolveModule(this.path, imported.module, imported.level);
+          if (other) {
+            const fn = other.moduleFunction(imported.name);
+            if (fn) return { kind: 'function', fn };
+          }
+        }
+        return { kind: 'ref', name: canonicalName(binding.qualified ?? name) };
+      }
+      case 'def':
+        return binding.fn ? { kind: 'function', fn: binding.fn } : UNKNOWN;
+      case 'class':
+        return binding.cls ? { kind: 'class', cls: binding.cls } : UNKNOWN;
+      case 'assign':
+      case 'with':
+        if (!binding.value) return UNKNOWN;
+        return this.resolve(binding.value, this.scopeOfNode(binding.node), depth + 1);
+      default:
+        return UNKNOWN;
+    }
+  }
+
+  /** For `self.x` inside a method: the class that method belongs to. */
+  enclosingClassOfMethod(node: PyNode): ClassInfo | null {
+    let fn = this.contextOf(node).fn;
+    while (fn && !fn.parentClass && fn.parentFunction) fn = fn.parentFunction;
+    return fn?.parentClass ?? null;
+  }
+
+  /** Dotted name of what a call invokes, e.g. `multiprocessing.Pool` or `requests.Session.get`. */
+  qualifiedName(value: Value): string | null {
+    return value.kind === 'ref' ? value.name : null;
+  }
+
+  // ---- construction -------------------------------------------------------------------------
+
+  private newScope(kind: ScopeKind, node: PyNode, parent: Scope | null, owner: Scope['owner']): Scope {
+    const scope: Scope = { kind, node, parent, bindings: new Map(), globals: new Set(), nonlocals: new Set(), owner };
+    this.scopeByNode.set(node, scope);
+    return scope;
+  }
+
+  private index(): void {
+    walk(this.root, (node) => {
+      let list = this.byType.get(node.type);
+      if (!list) this.byType.set(node.type, (list = []));
+      list.push(node);
+    });
+  }
+
+  private collectScopes(): void {
+    // Definitions come in pre-order, so a parent's scope exists before its children's.
+    const defs = [...this.nodesOfType('function_definition'), ...this.nodesOfType('class_definition'), ...this.nodesOfType('lambda')]
+      .sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
+    for (const def of defs) {
+      const parentScope = this.enclosingScopeForDefinition(def);
+      const ctx = this.contextOf(def);
+      if (def.type === 'class_definition') {
+        const nameNode = childByField(def, 'name');
+        const supers = childByField(def, 'superclasses');
+        const cls: ClassInfo = {
+          name: nameNode ? this.text(nameNode) : '<class>',
+          node: def,
+          bases: supers ? namedChildren(supers).filter((n) => n.type !== 'keyword_argument') : [],
+          methods: new Map(),
+          attributes: new Map(),
+          scope: null as unknown as Scope,
+          parentFunction: ctx.fn,
+          inMainGuard: ctx.inMainGuard,
+        };
+        cls.scope = this.newScope('class', def, parentScope, cls);
+        this.classes.push(cls);
+        this.classByNode.set(def, cls);
+        this.contextCache.clear();
+        this.bind(parentScope, cls.name, { kind: 'class', node: def, cls });
+        continue;
+      }
+      const isLambda = def.type === 'lambda';
+      const nameNode = isLambda ? null : childByField(def, 'name');
+      const parentClass = parentScope.kind === 'class' ? (parentScope.owner as ClassInfo) : null;
+      const fn: FunctionInfo = {
+        name: nameNode ? this.text(nameNode) : '<lambda>',
+        node: def,
+        nameNode,
+        isLambda,
+        isAsync: def.children.some((c) => c.type === 'async'),
+        params: [],
+        scope: null as unknown as Scope,
+        parentFunction: parentScope.kind === 'function' ? (parentScope.owner as FunctionInfo) : null,
+        parentClass,
+        inMainGuard: ctx.inMainGuard,
+        model: this,
+      };
+      fn.scope = this.newScope('function', def, parentScope, fn);
+      this.functions.push(fn);
+      this.functionByNode.set(def, fn);
+      this.contextCache.clear();
+      if (parentClass && nameNode) parentClass.methods.set(fn.name, fn);
+      if (nameNode) this.bind(parentScope, fn.name, { kind: 'def', node: def, fn });
+      const params = childByField(def, 'parameters');
+      if (params) {
+        for (const param of namedChildren(params)) {
+          const id = param.type === 'identifier' ? param : firstIdentifier(param);
+          if (id) {
+            const name = this.text(id);
+            fn.params.push(name);
+            this.bind(fn.scope, name, { kind: 'param', node: param });
+          }
+        }
+      }
+    }
+    this.contextCache.clear();
+
+    for (const node of this.nodesOfType('import_statement')) this.collectImport(node);
+    for (const node of this.nodesOfType('import_from_statement')) this.collectImportFrom(node);
+    for (const node of this.nodesOfType('global_statement')) {
+      const scope = this.scopeOfNode(node);
+      for (const id of namedChildren(node)) scope.globals.add(this.text(id));
+    }
+    for (const node of this.nodesOfType('nonlocal_statement')) {
+      const scope = this.scopeOfNode(node);
+      for (const id of namedChildren(node)) scope.nonlocals.add(this.text(id));
+    }
+    for (const node of this.nodesOfType('assignment')) this.collectAssignment(node);
+    for (const node of this.nodesOfType('with_item')) this.collectWithItem(node);
+    for (const node of this.nodesOfType('for_statement')) {
+      const left = childByField(node, 'left');
+      if (left) this.bindTargets(left, this.scopeOfNode(node), { kind: 'for', node });
+    }
+    for (const node of this.nodesOfType('if_statement')) if (this.isMainGuard(node)) this.mainGuards.push(node);
+  }
+
+  private enclosingScopeForDefinition(def: PyNode): Scope {
+    for (let p = def.parent; p; p = p.parent) {
+      const scope = this.scopeByNode.get(p);
+      if (scope) return scope;
+    }
+    return this.moduleScope;
+  }
+
+  private bind(scope: Scope, name: string, binding: Binding): void {
+    // `global x` in a function makes its assignments bind the module's x.
+    const target = scope.globals.has(name) ? this.moduleScope : scope;
+    let list = target.bindings.get(name);
+    if (!list) target.bindings.set(name, (list = []));
+    list.push(binding);
+  }
+
+  private collectImport(node: PyNode): void {
+    const scope = this.scopeOfNode(node);
+    for (const child of namedChildren(node)) {
+      if (child.type === 'dotted_name') {
+        const full = this.text(child);
+        const top = full.split('.')[0];
+        this.bind(scope, top, { kind: 'import', node, qualified: top });
+      } else if (child.type === 'aliased_import') {
+        const name = childByField(child, 'name');
+        const alias = childByField(child, 'alias');
+        if (name && alias) this.bind(scope, this.text(alias), { kind: 'import', node, qualified: this.text(name) });
+      }
+    }
+  }
+
+  private collectImportFrom(node: PyNode): void {
+    const scope = this.scopeOfNode(node);
+    const moduleNode = childByField(node, 'module_name');
+    if (!moduleNode) return;
+    let level = 0;
+    let moduleName = this.text(moduleNode);
+    if (moduleNode.type === 'relative_import') {
+      const prefix = moduleNode.children.find((c) => c.type === 'import_prefix');
+      level = prefix ? this.text(prefix).length : 0;
+      const dotted = moduleNode.children.find((c) => c.type === 'dotted_name');
+      moduleName = dotted ? this.text(dotted) : '';
+    }
+    for (const child of childrenByField(node, 'name')) {
+      let name: string;
+      let local: string;
+      if (child.type === 'aliased_import') {
+        const n = childByField(child, 'name');
+        const a = childByField(child, 'alias');
+        if (!n || !a) continue;
+        name = this.text(n);
+        local = this.text(a);
+      } else {
+        name = this.text(child);
+        local = name;
+      }
+      const qualified = level > 0 ? `${'.'.repeat(level)}${moduleName ? `${moduleName}.` : ''}${name}` : `${moduleName}.${name}`;
+      this.bind(scope, local, {
+        kind: 'import',
+        node,
+        qualified,
+        importModule: { module: moduleName, name, level },
+      });
+    }
+  }
+
+  private collectAssignment(node: PyNode): void {
+    const left = childByField(node, 'left');
+    const right = childByField(node, 'right');
+    if (!left) return;
+    const scope = this.scopeOfNode(node);
+    if (left.type === 'attribute' && right) {
+      const object = childByField(left, 'object');
+      const attr = childByField(left, 'attribute');
+      if (object && attr && this.text(object) === 'self') {
+        const cls = this.enclosingClassOfMethod(node);
+        if (cls) cls.attributes.set(this.text(attr), { value: right, scope });
+      }
+      return;
+    }
+    this.bindTargets(left, scope, { kind: 'assign', node, value: left.type === 'identifier' ? right ?? undefined : undefined });
+  }
+
+  private collectWithItem(node: PyNode): void {
+    const value = childByField(node, 'value');
+    if (!value || value.type !== 'as_pattern') return;
+    const expr = namedChildren(value)[0];
+    const alias = childByField(value, 'alias');
+    const target = alias ? namedChildren(alias)[0] : null;
+    if (!expr || !target || target.type !== 'identifier') return;
+    this.bind(this.scopeOfNode(node), this.text(target), { kind: 'with', node, value: expr });
+  }
+
+  private bindTargets(target: PyNode, scope: Scope, binding: Binding): void {
+    if (target.type === 'identifier') {
+      this.bind(scope, this.text(target), binding);
+      return;
+    }
+    if (['pattern_list', 'tuple_pattern', 'list_pattern', 'expression_list', 'tuple', 'list'].includes(target.type)) {
+      for (const child of namedChildren(target)) this.bindTargets(child, scope, { ...binding, value: undefined });
+    }
+  }
+
+  private collectCalls(): void {
+    for (const node of this.nodesOfType('call')) {
+      const callee = childByField(node, 'function');
+      if (!callee) continue;
+      const scope = this.scopeOfNode(node);
+      const argsNode = childByField(node, 'arguments');
+      const args: PyNode[] = [];
+      const kwargs = new Map<string, PyNode>();
+      if (argsNode) {
+        for (const arg of namedChildren(argsNode)) {
+          if (arg.type === 'comment') continue;
+          if (arg.type === 'keyword_argument') {
+            const name = childByField(arg, 'name');
+            const value = childByField(arg, 'value');
+            if (name && value) kwargs.set(this.text(name), value);
+          } else {
+            args.push(arg);
+          }
+        }
+      }
+      let method: string | null = null;
+      let receiver: Value | null = null;
+      let receiverNode: PyNode | null = null;
+      if (callee.type === 'attribute') {
+        const attr = childByField(callee, 'attribute');
+        receiverNode = childByField(callee, 'object');
+        method = attr ? this.text(attr) : null;
+        receiver = receiverNode ? this.resolve(receiverNode, scope) : null;
+      }
+      const target = this.resolve(callee, scope);
+      const call: CallInfo = {
+        node,
+        callee,
+        qualified: target.kind === 'ref' ? target.name : null,
+        target,
+        method,
+        receiver,
+        receiverNode,
+        args,
+        kwargs,
+        scope,
+      };
+      this.calls.push(call);
+      this.callByNode.set(node, call);
+    }
+  }
+}
+
+function pickBinding(bindings: Binding[], at?: PyNode): Binding {
+  if (at) {
+    // The last binding before the use, when there is one: `ex = A(); ...; ex = B()` keeps order.
+    for (let i = bindings.length - 1; i >= 0; i--) {
+      if (bindings[i].node.startIndex <= at.startIndex) return bindings[i];
+    }
+  }
+  return bindings[bindings.length - 1];
+}
+
+function isLoopBodyChild(loop: PyNode, child: PyNode): boolean {
+  if (loop.type === 'for_statement') return child.field === 'body' || child.field === 'alternative';
+  if (loop.type === 'while_statement') return child.field === 'body';
+  // Comprehensions: everything except the first iterable is evaluated per item.
+  return child.field === 'body' || child.type === 'for_in_clause' || child.type === 'if_clause';
+}
+
+function isInsideNestedFunction(node: PyNode, classNode: PyNode): boolean {
+  for (let p = node.parent; p && p !== classNode; p = p.parent) {
+    if (p.type === 'function_definition' || p.type === 'lambda') return true;
+  }
+  return false;
+}
+
+function firstIdentifier(node: PyNode): PyNode | null {
+  if (node.type === 'identifier') return node;
+  for (const child of node.children) {
+    if (child.type === 'identifier') return child;
+  }
+  for (const child of node.children) {
+    const found = firstIdentifier(child);
+    if (found) return found;
+  }
+  return null;
+}
+
+/** For `ctx.Pool` or `mp.get_context("spawn").Pool`: the node the attribute is read from. */
+function contextReceiver(fnNode: PyNode): PyNode | null {
+  return fnNode.type === 'attribute' ? childByField(fnNode, 'object') : null;
+}
+
+export function stringLiteralValue(text: string): string | null {
+  const match = /^[rRbBuUfF]*("""|'''|"|')([\s\S]*)\1$/.exec(text);
+  return match ? match[2] : null;
+}
+
+export function isLoopNode(node: PyNode): boolean {
+  return LOOP_TYPES.has(node.type);
+}

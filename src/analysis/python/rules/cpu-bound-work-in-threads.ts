@@ -1,0 +1,35 @@
+import { type PythonRule, pyMeta } from '../rule';
+import { taskSites, targetFunction } from '../tasks';
+import { classifyWorkload } from '../workload';
+import { swapExecutorFix } from '../executor-swap';
+import { evidenceRelated, siteNode } from './shared';
+
+export const rule: PythonRule = {
+  meta: pyMeta({
+    code: 'CL101',
+    name: 'cpu-bound-work-in-threads',
+    defaultSeverity: 'warning',
+    summary: 'CPU-bound pure-Python work handed to threads, which the GIL runs one at a time',
+    fixable: true,
+  }),
+  check(context) {
+    if (!context.gilEnabled) return;
+    const { model } = context;
+    for (const site of taskSites(model)) {
+      if (site.family !== 'thread') continue;
+      const fn = targetFunction(site.target);
+      if (!fn) continue;
+      const workload = classifyWorkload(fn);
+      if (workload.kind !== 'cpu') continue;
+      const movable = site.target.kind === 'function' && !fn.parentFunction && !fn.parentClass && !fn.inMainGuard;
+      context.report({
+        node: siteNode(site),
+        message:
+          `\`${fn.name}\` is CPU-bound (${workload.evidence.find((e) => e.kind === 'cpu')?.reason}); ` +
+          'under the GIL threads run it one at a time. Use processes for CPU-bound work.',
+        fix: movable ? swapExecutorFix(model, site, 'process') : null,
+        related: evidenceRelated(workload, 'cpu'),
+      });
+    }
+  },
+};

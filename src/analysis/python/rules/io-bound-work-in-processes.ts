@@ -1,0 +1,33 @@
+import { type PythonRule, pyMeta } from '../rule';
+import { taskSites, targetFunction } from '../tasks';
+import { classifyWorkload } from '../workload';
+import { swapExecutorFix } from '../executor-swap';
+import { evidenceRelated, siteNode } from './shared';
+
+export const rule: PythonRule = {
+  meta: pyMeta({
+    code: 'CL102',
+    name: 'io-bound-work-in-processes',
+    defaultSeverity: 'warning',
+    summary: 'I/O-bound work handed to processes, which pay start-up and pickling for waits threads overlap',
+    fixable: true,
+  }),
+  check(context) {
+    const { model } = context;
+    for (const site of taskSites(model)) {
+      if (site.family !== 'process') continue;
+      const fn = targetFunction(site.target);
+      if (!fn) continue;
+      const workload = classifyWorkload(fn);
+      if (workload.kind !== 'io') continue;
+      context.report({
+        node: siteNode(site),
+        message:
+          `\`${fn.name}\` is I/O-bound (${workload.evidence.find((e) => e.kind === 'io')?.reason}); ` +
+          'threads overlap the waits without the start-up and pickling cost of processes.',
+        fix: swapExecutorFix(model, site, 'thread'),
+        related: evidenceRelated(workload, 'io'),
+      });
+    }
+  },
+};

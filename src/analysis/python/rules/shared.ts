@@ -1,0 +1,17 @@
+import type { RelatedInformation } from '../../types';
+import { type PyNode, rangeOf } from '../syntax';
+import type { TaskSite } from '../tasks';
+import type { Evidence, Workload } from '../workload';
+
+/** The node a task-site finding covers: the callee (`executor.submit`, `threading.Thread`). */
+export function siteNode(site: TaskSite): PyNode {
+  return site.call.callee;
+}
+
+/** Related information citing the evidence of a workload class (capped: the first few are enough). */
+export function evidenceRelated(workload: Workload, kind: Evidence['kind'], limit = 3): RelatedInformation[] {
+  return workload.evidence
+    .filter((e) => e.kind === kind)
+    .slice(0, limit)
+    .map((e) => ({ path: e.path, range: rangeOf(e.node), message: e.reason }));
+}

@@ -1,0 +1,52 @@
+import { type PythonRule, pyMeta } from '../rule';
+import { type TaskTarget, taskSites } from '../tasks';
+import { siteNode } from './shared';
+import type { FunctionInfo } from '../model';
+import { rangeOf } from '../syntax';
+
+export const rule: PythonRule = {
+  meta: pyMeta({
+    code: 'CL202',
+    name: 'unpicklable-task',
+    defaultSeverity: 'error',
+    summary: 'A lambda, closure or function pickle cannot find by name, handed to a process executor',
+    fixable: false,
+  }),
+  check(context) {
+    const { model } = context;
+    for (const site of taskSites(model)) {
+      if (site.family !== 'process') continue;
+      const problem = unpicklable(site.target);
+      if (!problem) continue;
+      context.report({
+        node: siteNode(site),
+        message: `${problem.what} cannot be pickled to send to a process; move it to module top level.`,
+        related: problem.fn?.nameNode
+          ? [{ path: model.path, range: rangeOf(problem.fn.nameNode), message: `\`${problem.fn.name}\` is defined here` }]
+          : [],
+      });
+    }
+  },
+};
+
+function unpicklable(target: TaskTarget): { what: string; fn?: FunctionInfo } | null {
+  switch (target.kind) {
+    case 'lambda':
+      return { what: 'A lambda' };
+    case 'partial':
+      return unpicklable(target.inner);
+    case 'unresolved':
+      return null;
+    case 'function': {
+      const fn = target.fn;
+      if (fn.parentFunction) return { what: `\`${fn.name}\`, a function nested in \`${fn.parentFunction.name}\`,`, fn };
+      if (fn.inMainGuard && !fn.parentClass) {
+        return { what: `\`${fn.name}\`, defined inside the \`if __name__ == "__main__":\` block (absent when a worker imports the module),`, fn };
+      }
+      if (fn.parentClass && fn.parentClass.parentFunction) {
+        return { what: `\`${fn.name}\`, a method of \`${fn.parentClass.name}\` which is defined inside a function,`, fn };
+      }
+      return null;
+    }
+  }
+}

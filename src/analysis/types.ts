@@ -1,0 +1,100 @@
+// Shared vocabulary of the engine. Positions are 0-based lines and UTF-16 columns (the LSP
+// convention); the CLI converts to 1-based at its edge.
+
+export type Severity = 'error' | 'warning' | 'info';
+export type SeveritySetting = Severity | 'off';
+export type Language = 'python' | 'javascript';
+
+export interface Position {
+  line: number;
+  column: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export interface TextEdit {
+  range: Range;
+  text: string;
+}
+
+export interface Fix {
+  description: string;
+  edits: TextEdit[];
+  /** Safe fixes keep behaviour; `--fix` applies only these unless unsafe fixes are asked for. */
+  safe: boolean;
+}
+
+export interface RelatedInformation {
+  path: string;
+  range: Range;
+  message: string;
+}
+
+export interface Finding {
+  path: string;
+  rule: string;
+  name: string;
+  severity: Severity;
+  range: Range;
+  message: string;
+  fix: Fix | null;
+  related: RelatedInformation[];
+}
+
+export interface ParseProblem {
+  message: string;
+  range: Range;
+}
+
+export interface AnalysisResult {
+  path: string;
+  language: Language | null;
+  findings: Finding[];
+  parseErrors: ParseProblem[];
+  lines: number;
+  /** Set when the file was not analyzed at all (binary, too large, unsupported). */
+  skipped: string | null;
+}
+
+export interface RuleMeta {
+  code: string;
+  name: string;
+  languages: Language[];
+  defaultSeverity: Severity;
+  /** One line for `rules` listings and SARIF shortDescription. */
+  summary: string;
+  /** Whether the rule can offer a fix (not every finding gets one). */
+  fixable: boolean;
+}
+
+export type GilSetting = 'auto' | 'enabled' | 'disabled';
+
+export interface SourceDocument {
+  path: string;
+  text: string;
+  /** VS Code language id when known; otherwise derived from the extension. */
+  languageId?: string;
+}
+
+/** Reads other files of the analyzed tree, for cross-file resolution of imported task functions. */
+export interface SourceProvider {
+  readFile(path: string): string | undefined;
+}
+
+export interface AnalyzeOptions {
+  select?: string[];
+  ignore?: string[];
+  severity?: Record<string, SeveritySetting>;
+  python?: {
+    gil?: GilSetting;
+    /** What the selected interpreter reported (`sys._is_gil_enabled()`), used when gil is `auto`. */
+    interpreterGilEnabled?: boolean;
+  };
+  /** Cross-file resolution; when absent, imported functions stay unresolved. */
+  sources?: SourceProvider;
+  /** Files larger than this are skipped with a message (bytes of UTF-16 text). */
+  maxFileSize?: number;
+}

@@ -1,0 +1,52 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { SourceProvider } from '../../src/analysis/types';
+
+// Fixtures mark each expected finding with a comment on the line where its range starts:
+// `# expect: CL101` (Python) or `// expect: CL104` (JS/TS); several codes are comma-separated.
+
+export const FIXTURES = path.join(__dirname, '..', 'fixtures');
+
+const MARKER = /(?:#|\/\/|\/\*)\s*expect:\s*([A-Z0-9 ,]+)/;
+
+export interface Expected {
+  line: number; // 1-based
+  rule: string;
+}
+
+export function expectedFindings(text: string): Expected[] {
+  const out: Expected[] = [];
+  text.split('\n').forEach((line, index) => {
+    const match = MARKER.exec(line);
+    if (!match) return;
+    for (const code of match[1].split(/[\s,]+/).filter(Boolean)) out.push({ line: index + 1, rule: code });
+  });
+  return out;
+}
+
+export function listFiles(dir: string, extensions: string[]): string[] {
+  const out: string[] = [];
+  const visit = (current: string): void => {
+    for (const entry of fs.readdirSync(current, { withFileTypes: true })) {
+      const full = path.join(current, entry.name);
+      if (entry.isDirectory()) visit(full);
+      else if (extensions.includes(path.extname(entry.name))) out.push(full);
+    }
+  };
+  visit(dir);
+  return out.sort();
+}
+
+export const diskSources: SourceProvider = {
+  readFile(file) {
+    try {
+      return fs.readFileSync(file, 'utf8');
+    } catch {
+      return undefined;
+    }
+  },
+};
+
+export function key(e: Expected): string {
+  return `${e.line}:${e.rule}`;
+}
