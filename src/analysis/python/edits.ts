@@ -45,13 +45,18 @@ export function importedName(model: PythonModel, module: string, name: string): 
  * An expression naming `module.name`, reusing what the file already imports, plus the import edit
  * when nothing usable is imported yet (`from module import name`).
  */
-export function referenceTo(model: PythonModel, module: string, name: string): { text: string; edits: TextEdit[] } {
+export function referenceTo(
+  model: PythonModel,
+  module: string,
+  name: string,
+  style: 'from' | 'qualified' = 'from',
+): { text: string; edits: TextEdit[] } {
   const local = importedName(model, module, name);
   if (local && !isShadowed(model, local)) return { text: local, edits: [] };
   const alias = moduleAlias(model, module);
   if (alias) return { text: `${alias}.${name}`, edits: [] };
   const bound = model.moduleScope.bindings.has(name);
-  if (!bound) return { text: name, edits: [addImport(model, `from ${module} import ${name}`)] };
+  if (!bound && style === 'from') return { text: name, edits: [addImport(model, `from ${module} import ${name}`)] };
   return { text: `${module}.${name}`, edits: [addImport(model, `import ${module}`)] };
 }
 

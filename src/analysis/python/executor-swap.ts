@@ -25,7 +25,8 @@ export function swapExecutorFix(model: PythonModel, site: TaskSite, to: 'process
   if (object && objectValue?.kind === 'ref' && objectValue.name === twin.module) {
     replacement = `${model.text(object)}.${twin.name}`;
   } else {
-    const reference = referenceTo(model, twin.module, twin.name);
+    // Mirror the file's style: `threading.Thread` becomes `multiprocessing.Process`.
+    const reference = referenceTo(model, twin.module, twin.name, callee.type === 'attribute' ? 'qualified' : 'from');
     replacement = reference.text;
     edits.push(...reference.edits);
   }
