@@ -72,6 +72,9 @@ const SMALL_LITERAL_RANGE = 1000;
 
 const MEMO_KEY = 'workload';
 
+// Call chains deeper than this are not followed: the answer is `unknown` (and no stack overflow).
+const MAX_CALL_DEPTH = 48;
+
 export function classifyWorkload(fn: FunctionInfo): Workload {
   return classify(fn, new Set());
 }
@@ -86,6 +89,10 @@ function classify(fn: FunctionInfo, visiting: Set<FunctionInfo>): Workload {
   const memo = memoOf(fn.model);
   const cached = memo.get(fn);
   if (cached) return cached;
+  if (visiting.size >= MAX_CALL_DEPTH) {
+    // Not memoized: from a shallower caller the same function may be fully classifiable.
+    return { kind: 'unknown', evidence: [{ kind: 'unknown', node: fn.node, path: fn.model.path, reason: `call chain deeper than ${MAX_CALL_DEPTH} functions` }] };
+  }
   visiting.add(fn);
   const result = new Classifier(fn, visiting).run();
   visiting.delete(fn);
