@@ -1,6 +1,19 @@
+import type { Fix } from '../../types';
+import type { Binding, CallInfo, PythonModel } from '../model';
 import { type PythonRule, pyMeta } from '../rule';
+import { type PyNode, childByField, rangeOf } from '../syntax';
+import { replaceNode } from '../edits';
 
-// PLACEHOLDER: metadata only, the check is not written yet.
+// os.cpu_count() (and os.process_cpu_count()) return None when the count cannot be determined
+// (some containers, sandboxes, exotic platforms). `None - 1` or `None > 4` then raises TypeError
+// far from the call. Passing the value straight to Pool()/ProcessPoolExecutor() is fine: None
+// means "default" there.
+
+const COUNT_FUNCTIONS = new Set(['os.cpu_count', 'os.process_cpu_count']);
+const ORDERING = new Set(['<', '>', '<=', '>=']);
+/** Parents in which `x or 1` can replace `x` without parentheses. */
+const NO_PARENS = new Set(['assignment', 'augmented_assignment', 'argument_list', 'keyword_argument', 'parenthesized_expression', 'return_statement', 'expression_statement']);
+
 export const rule: PythonRule = {
   meta: pyMeta({
     code: 'CL303',
@@ -9,5 +22,136 @@ export const rule: PythonRule = {
     summary: 'os.cpu_count() used in arithmetic or comparison without a fallback for None',
     fixable: true,
   }),
-  check() {},
+  check(context) {
+    const { model } = context;
+    for (const call of model.calls) {
+      if (!call.qualified || !COUNT_FUNCTIONS.has(call.qualified)) continue;
+      const name = `${model.text(call.callee)}()`;
+      const direct = unsafeUse(model, call.node);
+      if (direct) {
+        context.report({
+          node: call.node,
+          message: `\`${name}\` returns None when the CPU count is unknown, and ${direct} with None raises TypeError. ${advice(call, name)}`,
+          fix: orOneFix(model, call),
+        });
+        continue;
+      }
+      const later = unsafeUseThroughVariable(model, call);
+      if (later) {
+        context.report({
+          node: call.node,
+          message:
+            `\`${name}\` returns None when the CPU count is unknown, and \`${later.variable}\` is then used in ` +
+            `${later.use} (line ${later.node.startRow + 1}), which raises TypeError on None. ${advice(call, name)}`,
+          fix: orOneFix(model, call),
+          related: [{ path: model.path, range: rangeOf(later.node), message: `\`${later.variable}\` used in ${later.use}` }],
+        });
+      }
+    }
+  },
 };
+
+function advice(call: CallInfo, name: string): string {
+  return (
+    `Use \`(${name} or 1)\`` +
+    (call.qualified === 'os.cpu_count' ? '; on Python 3.13+ `os.process_cpu_count()` counts only the CPUs this process may use.' : '.')
+  );
+}
+
+/** The value of `node` (through parentheses), and the expression that consumes it. */
+function consumer(node: PyNode): { value: PyNode; parent: PyNode | null } {
+  let value = node;
+  while (value.parent?.type === 'parenthesized_expression') value = value.parent;
+  return { value, parent: value.parent };
+}
+
+/** How the expression's value is used in a way that fails on None: 'arithmetic', 'a comparison', or null. */
+function unsafeUse(model: PythonModel, node: PyNode): string | null {
+  const { value, parent } = consumer(node);
+  if (!parent) return null;
+  switch (parent.type) {
+    case 'boolean_operator': {
+      const operator = childByField(parent, 'operator');
+      // `x or 1` is the fallback; anything else can still evaluate to None.
+      if (operator && model.text(operator) === 'or' && childByField(parent, 'left') === value) return null;
+      return unsafeUse(model, parent);
+    }
+    case 'binary_operator':
+    case 'unary_operator':
+      return 'arithmetic';
+    case 'augmented_assignment':
+      return childByField(parent, 'right') === value ? 'arithmetic' : null;
+    case 'comparison_operator': {
+      const ordering = parent.children.some((c) => !c.named && ORDERING.has(model.text(c)));
+      return ordering ? 'a comparison' : null;
+    }
+    case 'argument_list': {
+      const call = parent.parent ? model.callAt(parent.parent) : undefined;
+      // min()/max() compare their arguments.
+      if (call?.qualified === 'builtins.min' || call?.qualified === 'builtins.max') return `\`${call.qualified.slice(9)}()\` (a comparison)`;
+      return null;
+    }
+    default:
+      return null;
+  }
+}
+
+function unsafeUseThroughVariable(model: PythonModel, call: CallInfo): { variable: string; use: string; node: PyNode } | null {
+  const { value, parent } = consumer(call.node);
+  if (parent?.type !== 'assignment' || childByField(parent, 'right') !== value) return null;
+  const target = childByField(parent, 'left');
+  if (target?.type !== 'identifier') return null;
+  const variable = model.text(target);
+  const scope = model.scopeOfNode(parent);
+  const binding = (scope.bindings.get(variable) ?? model.moduleScope.bindings.get(variable) ?? []).find((b) => b.node === parent);
+  if (!binding) return null;
+  let first: { variable: string; use: string; node: PyNode } | null = null;
+  for (const use of usesOf(model, variable, binding)) {
+    // Any None check (`if n`, `n is None`, `n or 1`) means the author handles it: trust them.
+    if (isNoneCheck(model, use)) return null;
+    const how = unsafeUse(model, use);
+    if (how && !first) first = { variable, use: how, node: use };
+  }
+  return first;
+}
+
+function usesOf(model: PythonModel, name: string, binding: Binding): PyNode[] {
+  return model.nodesOfType('identifier').filter((id) => {
+    if (id.startIndex <= binding.node.startIndex || model.text(id) !== name) return false;
+    if (id.field === 'attribute' || (id.field === 'name' && id.parent?.type === 'keyword_argument')) return false;
+    return model.lookup(name, model.scopeOfNode(id), id) === binding;
+  });
+}
+
+function isNoneCheck(model: PythonModel, use: PyNode): boolean {
+  const { value, parent } = consumer(use);
+  if (!parent) return false;
+  switch (parent.type) {
+    case 'not_operator':
+    case 'boolean_operator':
+    case 'assert_statement':
+      return true;
+    case 'if_statement':
+    case 'elif_clause':
+    case 'while_statement':
+    case 'conditional_expression':
+      return childByField(parent, 'condition') === value || parent.type === 'conditional_expression';
+    case 'comparison_operator':
+      return parent.children.some((c) => !c.named && ['is', 'is not', '==', '!='].includes(model.text(c)));
+    default:
+      return false;
+  }
+}
+
+function orOneFix(model: PythonModel, call: CallInfo): Fix {
+  const text = `${model.text(call.node)} or 1`;
+  const parent = call.node.parent;
+  const bare = parent !== null && NO_PARENS.has(parent.type);
+  const replacement = bare ? text : `(${text})`;
+  return {
+    description: `Fall back to 1 when the count is unknown: \`${replacement}\``,
+    edits: [replaceNode(call.node, replacement)],
+    // os.cpu_count() never returns 0, so `or 1` only changes the None case, which raised before.
+    safe: true,
+  };
+}

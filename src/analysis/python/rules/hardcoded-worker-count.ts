@@ -1,6 +1,19 @@
+import type { Fix } from '../../types';
+import type { PythonModel } from '../model';
 import { type PythonRule, pyMeta } from '../rule';
+import { type Family, innermostLoop, integerLiteral, literalRangeCount, poolConstructions, workerConstructionFamily } from '../spawning';
+import type { PyNode } from '../syntax';
+import { referenceTo, replaceNode } from '../edits';
 
-// PLACEHOLDER: metadata only, the check is not written yet.
+// A literal worker count is tuned for one machine: on a smaller one the workers compete for the
+// cores, on a bigger one cores sit idle. Threads are cheap and usually wait on I/O, so a literal
+// thread count is only suspicious when it is large.
+
+/** Thread pools up to this size are a deliberate I/O concurrency limit, not a CPU-count guess. */
+const THREAD_LIMIT = 64;
+/** ProcessPoolExecutor raises ValueError above this on Windows. */
+const WINDOWS_PROCESS_LIMIT = 61;
+
 export const rule: PythonRule = {
   meta: pyMeta({
     code: 'CL301',
@@ -9,5 +22,67 @@ export const rule: PythonRule = {
     summary: 'Process pool sized with an integer literal instead of the machine\'s CPU count',
     fixable: true,
   }),
-  check() {},
+  check(context) {
+    const { model } = context;
+    for (const pool of poolConstructions(model)) {
+      if (!pool.sizeNode) continue;
+      const count = integerLiteral(model, pool.sizeNode);
+      if (count === null || !flagged(pool.family, count)) continue;
+      const ctor = `${model.text(pool.call.callee)}(...)`;
+      let message =
+        pool.family === 'process'
+          ? `\`${ctor}\` hardcodes ${count} worker processes: fewer cores than that and they compete, more and ` +
+            'cores sit idle. Size the pool from `os.cpu_count()` (`os.process_cpu_count()` on Python 3.13+).'
+          : `\`${ctor}\` hardcodes ${count} threads: past a few dozen, threads add memory and contention rather ` +
+            'than throughput. Use the default size or one derived from `os.cpu_count()`.';
+      if (pool.executor === 'concurrent.futures.ProcessPoolExecutor') {
+        message += ` Note: on Windows ProcessPoolExecutor rejects max_workers above ${WINDOWS_PROCESS_LIMIT}.`;
+      }
+      context.report({ node: pool.sizeNode, message, fix: countFix(model, pool.sizeNode, pool.family, false) });
+    }
+
+    // `for _ in range(8): Process(...).start()`: a literal number of workers started by hand.
+    const reported = new Set<PyNode>();
+    for (const call of model.calls) {
+      const family = workerConstructionFamily(model, call);
+      if (!family) continue;
+      const loop = innermostLoop(model, call.node);
+      if (!loop || loop.iterables.length !== 1) continue;
+      const range = literalRangeCount(model, loop.iterables[0]);
+      if (!range || !flagged(family, range.count) || reported.has(range.literal)) continue;
+      reported.add(range.literal);
+      const what = family === 'process' ? 'processes' : 'threads';
+      context.report({
+        node: range.literal,
+        message:
+          `This loop starts a hardcoded number of ${what} (${range.count}, \`${model.text(call.callee)}\` at line ${call.node.startRow + 1}). ` +
+          (family === 'process'
+            ? 'Derive the count from `os.cpu_count()` (`os.process_cpu_count()` on Python 3.13+).'
+            : 'Past a few dozen, threads add memory and contention rather than throughput.'),
+        // range(None) raises, so the loop bound needs the `or 1` fallback.
+        fix: countFix(model, range.literal, family, true),
+      });
+    }
+  },
 };
+
+function flagged(family: Family, count: number): boolean {
+  // A single worker is a deliberate choice (sequential execution, isolation), never a sizing guess.
+  if (count <= 1) return false;
+  return family === 'process' || count > THREAD_LIMIT;
+}
+
+function countFix(model: PythonModel, literal: PyNode, family: Family, needsInt: boolean): Fix {
+  const cpuCount = referenceTo(model, 'os', 'cpu_count', 'qualified');
+  let text: string;
+  let description: string;
+  if (family === 'thread') {
+    // What ThreadPoolExecutor picks by default: enough threads to overlap I/O, bounded.
+    text = `min(32, (${cpuCount.text}() or 1) + 4)`;
+    description = `Use the default thread-pool sizing of concurrent.futures: \`${text}\``;
+  } else {
+    text = needsInt ? `${cpuCount.text}() or 1` : `${cpuCount.text}()`;
+    description = `Size it from the CPU count: \`${text}\``;
+  }
+  return { description, edits: [replaceNode(literal, text), ...cpuCount.edits], safe: false };
+}

@@ -1,6 +1,21 @@
+import type { Fix } from '../../types';
+import type { CallInfo, FunctionInfo, PythonModel } from '../model';
 import { type PythonRule, pyMeta } from '../rule';
+import { poolConstruction, startedFamily } from '../spawning';
+import { type PyNode, rangeOf } from '../syntax';
+import { wrapInMainGuardFix } from '../main-guard-fix';
 
-// PLACEHOLDER: metadata only, the check is not written yet.
+// Under the spawn and forkserver start methods (the default on Windows and macOS, and on Linux
+// from Python 3.14) every child process imports the main module again. Unguarded module-level
+// code that creates processes then runs again in each child: recursive spawning, which
+// multiprocessing stops with a RuntimeError.
+
+interface Creation {
+  /** The call that creates the process(es). */
+  node: PyNode;
+  what: string;
+}
+
 export const rule: PythonRule = {
   meta: pyMeta({
     code: 'CL201',
@@ -9,5 +24,114 @@ export const rule: PythonRule = {
     summary: 'Module-level code creates processes without an if __name__ == "__main__": guard',
     fixable: true,
   }),
-  check() {},
+  check(context) {
+    const { model } = context;
+    const creators = processCreatingFunctions(model);
+    // Module-level statements that create processes, earliest first.
+    const offending = new Map<PyNode, { reportNode: PyNode; creation: Creation; via: FunctionInfo | null }>();
+    const note = (statement: PyNode, reportNode: PyNode, creation: Creation, via: FunctionInfo | null): void => {
+      if (!offending.has(statement)) offending.set(statement, { reportNode, creation, via });
+    };
+    for (const call of model.calls) {
+      const ctx = model.contextOf(call.node);
+      if (ctx.fn || ctx.cls || ctx.inMainGuard || !ctx.topStatement) continue;
+      const direct = directCreation(model, call);
+      if (direct) {
+        let statement = ctx.topStatement;
+        let reportNode = call.node;
+        // `p = Process(...)` earlier at module level belongs to the same unguarded code: the fix
+        // must move it too, so the finding starts there.
+        const origin = call.method === 'start' && call.receiver?.kind === 'instance' ? call.receiver.origin : null;
+        if (origin) {
+          const originCtx = model.contextOf(origin);
+          if (!originCtx.fn && !originCtx.cls && !originCtx.inMainGuard && originCtx.topStatement &&
+            originCtx.topStatement.startIndex < statement.startIndex) {
+            statement = originCtx.topStatement;
+            reportNode = origin;
+          }
+        }
+        note(statement, reportNode, direct, null);
+        continue;
+      }
+      const callee = calledFunction(call);
+      const creation = callee ? creators.get(callee) : undefined;
+      if (callee && creation) note(ctx.topStatement, call.node, creation, callee);
+    }
+    if (offending.size === 0) return;
+    const statements = [...offending.keys()].sort((a, b) => a.startIndex - b.startIndex);
+    const first = statements[0];
+    const { reportNode, creation, via } = offending.get(first)!;
+    const line = creation.node.startRow + 1;
+    const how = via
+      ? `calls \`${via.parentClass && via.name === '__init__' ? via.parentClass.name : via.name}()\`, which ends up ` +
+        `${creation.what.replace(/^creates/, 'creating').replace(/^starts/, 'starting')} (line ${line})`
+      : `${creation.what}`;
+    const fix: Fix | null = wrapInMainGuardFix(model, first, new Set(statements));
+    context.report({
+      // The call when it starts the statement's first line; a finding spanning a whole block is noise.
+      node: reportNode.startRow === first.startRow ? reportNode : first,
+      message:
+        `Module-level code ${how} without an \`if __name__ == "__main__":\` guard. With the spawn and ` +
+        'forkserver start methods each child process re-imports this module and runs it again.',
+      fix,
+      related: via
+        ? [{ path: model.path, range: rangeOf(creation.node), message: 'processes are created here' }]
+        : [],
+    });
+  },
 };
+
+function directCreation(model: PythonModel, call: CallInfo): Creation | null {
+  const pool = poolConstruction(call);
+  // InterpreterPoolExecutor workers are subinterpreters: they do not re-run the main module.
+  if (pool && pool.family === 'process' && pool.executor !== 'concurrent.futures.InterpreterPoolExecutor') {
+    return { node: call.node, what: `creates a process pool (\`${model.text(call.callee)}(...)\`)` };
+  }
+  if (call.qualified === 'multiprocessing.Manager') {
+    return { node: call.node, what: `starts a manager process (\`${model.text(call.callee)}()\`)` };
+  }
+  if (startedFamily(model, call) === 'process') {
+    const receiver = call.receiverNode;
+    const started = receiver?.type === 'identifier' ? model.text(receiver) : describeConstruction(model, receiver);
+    return { node: call.node, what: `starts a process (\`${started}.start()\`)` };
+  }
+  return null;
+}
+
+function describeConstruction(model: PythonModel, node: PyNode | null): string {
+  const callee = node?.type === 'call' ? model.callAt(node)?.callee : null;
+  return callee ? `${model.text(callee)}(...)` : 'Process(...)';
+}
+
+/** The same-file function a call runs: a function, a method, or a class's `__init__`. */
+function calledFunction(call: CallInfo): FunctionInfo | null {
+  if (call.target.kind === 'function') return call.target.fn;
+  if (call.target.kind === 'class') return call.target.cls.methods.get('__init__') ?? null;
+  return null;
+}
+
+/** Functions of this file that create processes when called, directly or through each other. */
+function processCreatingFunctions(model: PythonModel): Map<FunctionInfo, Creation> {
+  const creators = new Map<FunctionInfo, Creation>();
+  for (const call of model.calls) {
+    const fn = model.contextOf(call.node).fn;
+    if (!fn || creators.has(fn)) continue;
+    const creation = directCreation(model, call);
+    if (creation) creators.set(fn, creation);
+  }
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const call of model.calls) {
+      const fn = model.contextOf(call.node).fn;
+      if (!fn || creators.has(fn)) continue;
+      const callee = calledFunction(call);
+      if (!callee || callee.model !== model) continue;
+      const creation = creators.get(callee);
+      if (creation) {
+        creators.set(fn, creation);
+        changed = true;
+      }
+    }
+  }
+  return creators;
+}
