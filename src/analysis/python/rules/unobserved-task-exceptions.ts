@@ -1,6 +1,20 @@
+import type { Fix } from '../../types';
+import type { PythonModel } from '../model';
+import { FUTURES_EXECUTORS } from '../names';
 import { type PythonRule, pyMeta } from '../rule';
+import { type TaskSite, taskSites } from '../tasks';
+import { type Destination, destinationOf, readsOf } from '../value-flow';
+import { insertAt, replaceNode } from '../edits';
+import { siteNode } from './shared';
 
-// PLACEHOLDER: metadata only, the check is not written yet.
+// Calls whose return value is the only channel a task's exception travels through. The blocking
+// pool methods (`Pool.map/starmap/apply`) raise in the caller and are not listed.
+const FUTURES_APIS = new Set(['submit', 'map']);
+const POOL_APIS = new Set(['apply_async', 'map_async', 'starmap_async', 'imap', 'imap_unordered']);
+
+// Methods that read a Future's/AsyncResult's state without ever raising the task's exception.
+const NON_OBSERVING = new Set(['done', 'running', 'cancelled', 'ready', 'wait']);
+
 export const rule: PythonRule = {
   meta: pyMeta({
     code: 'CL501',
@@ -9,5 +23,69 @@ export const rule: PythonRule = {
     summary: 'Futures or async results discarded, so task exceptions are never seen',
     fixable: true,
   }),
-  check() {},
+  check(context) {
+    const { model } = context;
+    for (const site of taskSites(model)) {
+      const futures = FUTURES_EXECUTORS.has(site.executor);
+      if (site.api === 'run_in_executor' || !(futures ? FUTURES_APIS : POOL_APIS).has(site.api)) continue;
+      // An error_callback hears about failures even when the AsyncResult is dropped.
+      if (!futures && site.call.kwargs.has('error_callback')) continue;
+      const dest = destinationOf(model, site.call.node);
+      if (observed(model, dest, 0)) continue;
+      context.report({
+        node: siteNode(site),
+        message: messageFor(model, site, futures),
+        fix: dest.kind === 'discarded' && dest.statement === site.call.node.parent ? fixFor(model, site, futures) : null,
+      });
+    }
+  },
 };
+
+function observed(model: PythonModel, dest: Destination, depth: number): boolean {
+  // Past a few hops the value has gone somewhere worth trusting.
+  if (depth > 4) return true;
+  switch (dest.kind) {
+    case 'discarded':
+      return false;
+    case 'attribute':
+      return !NON_OBSERVING.has(dest.name);
+    case 'variable':
+    case 'container':
+      return readsOf(model, dest).some((read) => observed(model, destinationOf(model, read), depth + 1));
+    default:
+      return true;
+  }
+}
+
+function messageFor(model: PythonModel, site: TaskSite, futures: boolean): string {
+  const call = `\`${model.text(site.call.callee)}(...)\``;
+  if (site.api === 'submit') {
+    return `The Future returned by ${call} is never consumed: if the task raises, the exception is silently lost. ` +
+      'Keep the futures and call `.result()` on them (e.g. `for f in as_completed(futures): f.result()`).';
+  }
+  if (site.api === 'apply_async' || site.api === 'map_async' || site.api === 'starmap_async') {
+    return `The AsyncResult of ${call} is never \`.get()\`: if the task raises, the exception is silently lost. ` +
+      'Call `.get()` on it or pass `error_callback=`.';
+  }
+  const how = futures ? '`list(executor.map(...))`' : '`list(pool.imap(...))`';
+  return `The results of ${call} are never iterated: if a task raises, the exception is silently lost. Consume them, e.g. ${how}.`;
+}
+
+function fixFor(model: PythonModel, site: TaskSite, futures: boolean): Fix | null {
+  const node = site.call.node;
+  if (site.api === 'map_async' || site.api === 'starmap_async') {
+    return {
+      description: 'Wait for the results with `.get()`, which re-raises a task\'s exception',
+      edits: [insertAt(node.endRow, node.endCol, '.get()')],
+      safe: false,
+    };
+  }
+  const lazy = futures ? site.api === 'map' : site.api === 'imap' || site.api === 'imap_unordered';
+  // `list` shadowed by a local name would change meaning: leave those alone.
+  if (!lazy || model.lookup('list', site.call.scope, node)) return null;
+  return {
+    description: 'Consume the results with `list(...)`, which re-raises a task\'s exception',
+    edits: [replaceNode(node, `list(${model.text(node)})`)],
+    safe: false,
+  };
+}
