@@ -1,10 +1,138 @@
-// PLACEHOLDER entry so the build has something to bundle; the CLI helper replaces it.
-import { analyze } from '../analysis';
-import * as fs from 'node:fs';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { ConfigError } from '../analysis/config';
+import { EXIT_CLEAN, EXIT_ERROR, runCheck, type CheckFlags, type OutputFormat } from './check';
+import { UsageError } from './errors';
+import { colorsFor } from './format-text';
+import { explainRule, formatRules } from './rules-command';
+import { TOOL_VERSION } from './rule-docs';
+import { PathNotFoundError } from './walk';
 
-async function main(): Promise<void> {
-  const file = process.argv[3];
-  const result = await analyze({ path: file, text: fs.readFileSync(file, 'utf8') });
-  process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+// The `concurrency-lens` command line (DESIGN.md "Interfaces other code depends on"): exit 0 when
+// nothing is found, 1 when findings are reported, 2 on a usage or internal error. Commander would
+// exit with 1 on a usage error, which CI could not tell from findings, hence exitOverride.
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
-void main();
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
+  return n;
+}
+
+async function readStdin(): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks);
+}
+
+interface CheckCommandOptions {
+  format: OutputFormat;
+  select?: string[];
+  ignore?: string[];
+  config?: string;
+  stdinFilename?: string;
+  fix?: boolean;
+  unsafeFixes?: boolean;
+  jobs?: number;
+  quiet?: boolean;
+  forceExclude?: boolean;
+  color?: boolean;
+  outputFile?: string;
+  verbose?: boolean;
+}
+
+export function buildProgram(setExitCode: (code: number) => void): Command {
+  const program = new Command();
+  program
+    .name('concurrency-lens')
+    .description('Flags concurrency misuse in Python and JavaScript/TypeScript: threads vs processes, main guards, pool sizing, pickling, shared state.')
+    .version(TOOL_VERSION, '-V, --version')
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)');
+
+  program
+    .command('check')
+    .description('check files and folders (default: the current folder)')
+    .argument('[paths...]', 'files or folders to check; - reads stdin (with --stdin-filename)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'))
+    .option('--select <codes>', 'only these rules: codes, prefixes (CL1) or names, comma-separated; repeatable', collect)
+    .option('--ignore <codes>', 'skip these rules: codes, prefixes or names, comma-separated; repeatable', collect)
+    .option('--config <file>', 'use this pyproject.toml or concurrency-lens.json instead of discovering one')
+    .option('--stdin-filename <path>', 'read the source from stdin and report it under this path')
+    .option('--fix', 'apply safe fixes and write the files (with stdin: print the fixed source)')
+    .option('--unsafe-fixes', 'with --fix, also apply fixes that may change behaviour')
+    .option('-j, --jobs <n>', 'worker threads (1 = no workers; default: from the CPU count when there are many files)', positiveInteger)
+    .option('--force-exclude', 'apply `exclude` to files named on the command line too')
+    .option('-o, --output-file <file>', 'write the report to a file instead of stdout')
+    .option('-q, --quiet', 'print findings only: no summary, no notes about skipped files')
+    .option('-v, --verbose', 'say how the files were analyzed (count, worker threads) on stderr')
+    .option('--color', 'force coloured output')
+    .option('--no-color', 'disable coloured output')
+    .addHelpText(
+      'after',
+      '\nExit status: 0 nothing found, 1 findings reported, 2 usage or internal error.\n\nExamples:\n' +
+        '  concurrency-lens check src\n' +
+        '  concurrency-lens check --format sarif -o results.sarif .\n' +
+        '  concurrency-lens check --select CL1,CL201 --ignore CL103 app.py\n' +
+        '  cat app.py | concurrency-lens check --stdin-filename app.py',
+    )
+    .action(async (paths: string[], options: CheckCommandOptions) => {
+      const flags: CheckFlags = { ...options };
+      setExitCode(
+        await runCheck(paths, flags, { cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr, readStdin }),
+      );
+    });
+
+  program
+    .command('rules')
+    .description('list the rules')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action((options: { format: 'text' | 'json' }) => {
+      process.stdout.write(formatRules(options.format, colorsFor(process.stdout)));
+      setExitCode(EXIT_CLEAN);
+    });
+
+  program
+    .command('explain')
+    .description("show a rule's documentation")
+    .argument('<rule>', 'a rule code (CL101) or name (cpu-bound-work-in-threads)')
+    .action((rule: string) => {
+      process.stdout.write(explainRule(rule));
+      setExitCode(EXIT_CLEAN);
+    });
+
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let exitCode = EXIT_CLEAN;
+  const program = buildProgram((code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'node' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_CLEAN : EXIT_ERROR;
+    if (error instanceof UsageError || error instanceof ConfigError || error instanceof PathNotFoundError) {
+      process.stderr.write(`error: ${error.message}\n`);
+      return EXIT_ERROR;
+    }
+    process.stderr.write(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return EXIT_ERROR;
+  }
+}
+
+if (require.main === module) {
+  // A closed pipe (`check | head`) is not an error of ours.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? EXIT_CLEAN);
+    throw error;
+  });
+  void main(process.argv).then((code) => {
+    // exitCode rather than exit(): a large report still flushing to a pipe must not be cut off.
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,391 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import picomatch = require('picomatch');
+import { parse as parseToml, TomlError } from 'smol-toml';
+import { allRules, findRule } from './rules';
+import type { AnalyzeOptions, GilSetting, RuleMeta, SeveritySetting } from './types';
+
+// Project configuration shared by the CLI and the language server (RULES.md "Suppression and
+// configuration"): `[tool.concurrency-lens]` in pyproject.toml or a `concurrency-lens.json` file,
+// found by walking up from the analyzed file; the nearest one wins, and callers' own settings
+// (CLI flags, editor settings) are layered on top with `mergeOptions`.
+
+export const JSON_CONFIG_NAME = 'concurrency-lens.json';
+export const PYPROJECT_NAME = 'pyproject.toml';
+const TOOL_KEY = 'concurrency-lens';
+
+/** A configuration problem the user must fix; the CLI prints the message and exits with 2. */
+export class ConfigError extends Error {
+  constructor(
+    message: string,
+    readonly file?: string,
+  ) {
+    super(file ? `${file}: ${message}` : message);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface ProjectConfig {
+  /** The file it came from (absolute), or null for the built-in defaults. */
+  file: string | null;
+  /** The folder `exclude` globs are relative to. */
+  root: string;
+  select?: string[];
+  ignore?: string[];
+  severity?: Record<string, SeveritySetting>;
+  python?: { gil?: GilSetting };
+  exclude: string[];
+}
+
+export interface ResolvedConfig {
+  config: ProjectConfig;
+  options: AnalyzeOptions;
+  /** Whether an absolute path falls under one of the config's `exclude` globs. */
+  isExcluded(absolutePath: string): boolean;
+}
+
+const KNOWN_KEYS = ['select', 'ignore', 'severity', 'python', 'exclude'] as const;
+const PYTHON_KEYS = ['gil'] as const;
+const GIL_VALUES: readonly GilSetting[] = ['auto', 'enabled', 'disabled'];
+const SEVERITY_VALUES: readonly SeveritySetting[] = ['error', 'warning', 'info', 'off'];
+
+type Table = Record<string, unknown>;
+
+function isTable(value: unknown): value is Table {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length];
+}
+
+function suggestion(value: string, candidates: readonly string[]): string {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const distance = editDistance(value.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(value.length / 3)) ? ` (did you mean '${best}'?)` : '';
+}
+
+/**
+ * Whether a `select`/`ignore` entry names something: `ALL`, a rule code, a code prefix (`CL1`) or a
+ * rule name, as selection.ts matches them. Returns an error message when it does not.
+ */
+export function checkRulePattern(pattern: string, rules: readonly RuleMeta[] = allRules()): string | null {
+  const p = pattern.trim();
+  if (!p) return 'empty rule code';
+  if (p.toUpperCase() === 'ALL') return null;
+  if (rules.some((r) => r.code.startsWith(p.toUpperCase()) || r.name === p.toLowerCase())) return null;
+  const names = rules.flatMap((r) => [r.code, r.name]);
+  return `unknown rule '${p}'${suggestion(p, names)}; run \`concurrency-lens rules\` for the list`;
+}
+
+function stringList(value: unknown, where: string, file: string): string[] {
+  const list = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list) || !list.every((v): v is string => typeof v === 'string')) {
+    throw new ConfigError(`${where} must be a list of strings`, file);
+  }
+  return list;
+}
+
+function ruleList(value: unknown, where: string, file: string): string[] {
+  const list = stringList(value, where, file).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  for (const pattern of list) {
+    const problem = checkRulePattern(pattern);
+    if (problem) throw new ConfigError(`${where}: ${problem}`, file);
+  }
+  return list;
+}
+
+function unknownKey(key: string, known: readonly string[], where: string, file: string): never {
+  throw new ConfigError(
+    `unknown key '${key}'${where ? ` in [${where}]` : ''}${suggestion(key, known)}; expected one of: ${known.join(', ')}`,
+    file,
+  );
+}
+
+/** A key's dotted path for messages: `tool.concurrency-lens.select`, or `select` in a JSON file. */
+function at(where: string, key: string): string {
+  return where ? `${where}.${key}` : key;
+}
+
+/**
+ * Validates a raw configuration table (the `[tool.concurrency-lens]` table or the JSON object);
+ * `where` is the table's dotted path in its file, empty for a top-level object.
+ */
+export function validateConfig(raw: unknown, file: string, where: string): ProjectConfig {
+  if (!isTable(raw)) throw new ConfigError(where ? `[${where}] must be a table` : 'the configuration must be a JSON object', file);
+  const config: ProjectConfig = { file, root: path.dirname(file), exclude: [] };
+  for (const [key, value] of Object.entries(raw)) {
+    switch (key) {
+      case 'select':
+        config.select = ruleList(value, at(where, 'select'), file);
+        break;
+      case 'ignore':
+        config.ignore = ruleList(value, at(where, 'ignore'), file);
+        break;
+      case 'exclude':
+        config.exclude = stringList(value, at(where, 'exclude'), file);
+        break;
+      case 'severity': {
+        if (!isTable(value)) throw new ConfigError(`${at(where, 'severity')} must be a table of rule = "error|warning|info|off"`, file);
+        const table: Record<string, SeveritySetting> = {};
+        for (const [rule, level] of Object.entries(value)) {
+          const meta = findRule(rule);
+          if (!meta) {
+            const names = allRules().flatMap((r) => [r.code, r.name]);
+            throw new ConfigError(`${at(where, 'severity')}: unknown rule '${rule}'${suggestion(rule, names)}`, file);
+          }
+          if (typeof level !== 'string' || !SEVERITY_VALUES.includes(level as SeveritySetting)) {
+            throw new ConfigError(
+              `${at(where, 'severity')}.${rule}: invalid value ${JSON.stringify(level)}; expected one of: ${SEVERITY_VALUES.join(', ')}`,
+              file,
+            );
+          }
+          // Keyed by code so that a name and a code for the same rule cannot disagree silently.
+          table[meta.code] = level as SeveritySetting;
+        }
+        config.severity = table;
+        break;
+      }
+      case 'python': {
+        if (!isTable(value)) throw new ConfigError(`${at(where, 'python')} must be a table`, file);
+        const python: { gil?: GilSetting } = {};
+        for (const [pyKey, pyValue] of Object.entries(value)) {
+          if (pyKey !== 'gil') unknownKey(pyKey, PYTHON_KEYS, at(where, 'python'), file);
+          if (typeof pyValue !== 'string' || !GIL_VALUES.includes(pyValue as GilSetting)) {
+            throw new ConfigError(
+              `${at(where, 'python')}.gil: invalid value ${JSON.stringify(pyValue)}; expected one of: ${GIL_VALUES.join(', ')}`,
+              file,
+            );
+          }
+          python.gil = pyValue as GilSetting;
+        }
+        config.python = python;
+        break;
+      }
+      case '$schema':
+        // Editors add it to JSON files for completion; it carries no setting.
+        if (!where) break;
+        unknownKey(key, KNOWN_KEYS, where, file);
+        break;
+      default:
+        unknownKey(key, KNOWN_KEYS, where, file);
+    }
+  }
+  return config;
+}
+
+function readText(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read configuration: ${(error as Error).message}`, file);
+  }
+}
+
+function parseTomlFile(file: string, text: string): Table {
+  try {
+    return parseToml(text) as Table;
+  } catch (error) {
+    const detail = error instanceof TomlError ? `line ${error.line}, column ${error.column}: ${error.message.split('\n')[0]}` : (error as Error).message;
+    throw new ConfigError(`invalid TOML (${detail})`, file);
+  }
+}
+
+/** The `[tool.concurrency-lens]` table of a pyproject.toml, or undefined when it has none. */
+function pyprojectTable(file: string, text: string): unknown {
+  const tool = parseTomlFile(file, text).tool;
+  return isTable(tool) ? tool[TOOL_KEY] : undefined;
+}
+
+/**
+ * Loads one configuration file: a pyproject.toml (its `[tool.concurrency-lens]` table), a
+ * concurrency-lens.json, or any other .toml/.json file holding the same keys at top level
+ * (or under `[tool.concurrency-lens]`). Throws ConfigError on any problem.
+ */
+export function loadConfigFile(file: string): ProjectConfig {
+  const absolute = path.resolve(file);
+  const text = readText(absolute);
+  const base = path.basename(absolute);
+  if (absolute.toLowerCase().endsWith('.json')) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch (error) {
+      throw new ConfigError(`invalid JSON (${(error as Error).message})`, absolute);
+    }
+    return validateConfig(raw, absolute, '');
+  }
+  if (absolute.toLowerCase().endsWith('.toml')) {
+    const table = pyprojectTable(absolute, text);
+    if (table !== undefined) return validateConfig(table, absolute, `tool.${TOOL_KEY}`);
+    if (base === PYPROJECT_NAME) return { file: absolute, root: path.dirname(absolute), exclude: [] };
+    return validateConfig(parseTomlFile(absolute, text), absolute, '');
+  }
+  throw new ConfigError('unsupported configuration file: expected a .toml or .json file', absolute);
+}
+
+/** The configuration file that governs a folder itself (not its parents), if any. */
+function configFileIn(dir: string): string | null {
+  const json = path.join(dir, JSON_CONFIG_NAME);
+  if (isFile(json)) return json;
+  const pyproject = path.join(dir, PYPROJECT_NAME);
+  if (isFile(pyproject)) {
+    // A pyproject.toml without our table does not stop the search (as with ruff); the cheap text
+    // test avoids parsing, and failing on, unrelated pyproject files.
+    const text = readText(pyproject);
+    if (text.includes(TOOL_KEY) && pyprojectTable(pyproject, text) !== undefined) return pyproject;
+  }
+  return null;
+}
+
+function isFile(file: string): boolean {
+  try {
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+export function toAnalyzeOptions(config: ProjectConfig): AnalyzeOptions {
+  const options: AnalyzeOptions = {};
+  if (config.select) options.select = [...config.select];
+  if (config.ignore) options.ignore = [...config.ignore];
+  if (config.severity) options.severity = { ...config.severity };
+  if (config.python?.gil) options.python = { gil: config.python.gil };
+  return options;
+}
+
+/**
+ * Layers caller settings over project options. A `select` in the overrides starts the selection
+ * afresh (the project's `select` and `ignore` are dropped, as ruff does for a later layer), while
+ * an `ignore` adds to the ignores in effect; severities and python settings override per key.
+ */
+export function mergeOptions(base: AnalyzeOptions, overrides: AnalyzeOptions): AnalyzeOptions {
+  const merged: AnalyzeOptions = { ...base, ...overrides };
+  if (overrides.select && overrides.select.length > 0) {
+    merged.select = [...overrides.select];
+    merged.ignore = overrides.ignore ? [...overrides.ignore] : undefined;
+  } else {
+    merged.select = base.select;
+    const ignore = [...(base.ignore ?? []), ...(overrides.ignore ?? [])];
+    merged.ignore = ignore.length > 0 ? ignore : undefined;
+  }
+  if (base.severity || overrides.severity) merged.severity = { ...base.severity, ...(defined(overrides.severity) as Record<string, SeveritySetting>) };
+  if (base.python || overrides.python) merged.python = { ...base.python, ...defined(overrides.python) };
+  for (const key of Object.keys(merged) as (keyof AnalyzeOptions)[]) if (merged[key] === undefined) delete merged[key];
+  return merged;
+}
+
+function defined<T extends object>(value: T | undefined): Partial<T> {
+  // An override that is present but undefined must not erase the project's value.
+  if (!value) return {};
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Compiles `exclude` globs, relative to `root`, into a test on absolute paths. */
+export function excludeMatcher(root: string, globs: readonly string[]): (absolutePath: string) => boolean {
+  if (globs.length === 0) return () => false;
+  // Globs without a slash match a file or folder name at any depth (as in .gitignore); globs with
+  // one match the path from the config's folder. A path is excluded when it or a folder above it
+  // matches, so `build` and `build/**` both exclude everything below build/.
+  const anywhere: string[] = [];
+  const anchored: string[] = [];
+  for (const raw of globs) {
+    let glob = raw.trim().replace(/\\/g, '/');
+    if (!glob) continue;
+    if (glob.startsWith('./')) glob = glob.slice(2);
+    const rooted = glob.startsWith('/');
+    glob = glob.replace(/^\/+/, '').replace(/\/+$/, '');
+    if (!glob) continue;
+    (rooted || glob.includes('/') ? anchored : anywhere).push(glob);
+  }
+  const matchName = anywhere.length > 0 ? picomatch(anywhere, { dot: true }) : () => false;
+  const matchPath = anchored.length > 0 ? picomatch(anchored, { dot: true }) : () => false;
+  return (absolutePath) => {
+    const rel = path.relative(root, absolutePath);
+    if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return false;
+    const segments = rel.split(path.sep);
+    for (let i = 1; i <= segments.length; i++) {
+      if (matchName(segments[i - 1]) || matchPath(segments.slice(0, i).join('/'))) return true;
+    }
+    return false;
+  };
+}
+
+function resolved(config: ProjectConfig): ResolvedConfig {
+  return { config, options: toAnalyzeOptions(config), isExcluded: excludeMatcher(config.root, config.exclude) };
+}
+
+/**
+ * Finds and caches configurations for files and folders. With `explicitFile` (the CLI's
+ * `--config`), that file governs everything; otherwise each path gets the nearest configuration
+ * found walking up from it, or the defaults when there is none.
+ */
+export class ConfigResolver {
+  private readonly byDir = new Map<string, ResolvedConfig>();
+  private readonly byFile = new Map<string, ResolvedConfig>();
+  private readonly fixed: ResolvedConfig | null;
+  private readonly defaults: ResolvedConfig;
+
+  constructor(explicitFile?: string, cwd: string = process.cwd()) {
+    this.defaults = resolved({ file: null, root: cwd, exclude: [] });
+    this.fixed = explicitFile ? resolved(loadConfigFile(path.resolve(cwd, explicitFile))) : null;
+  }
+
+  /** The configuration for a file, or for a folder when `isDirectory`. */
+  configFor(target: string, isDirectory = false): ResolvedConfig {
+    if (this.fixed) return this.fixed;
+    const absolute = path.resolve(target);
+    return this.forDir(isDirectory ? absolute : path.dirname(absolute));
+  }
+
+  /** Forget cached lookups (the server calls it when a configuration file changes). */
+  clear(): void {
+    this.byDir.clear();
+    this.byFile.clear();
+  }
+
+  private forDir(dir: string): ResolvedConfig {
+    const cached = this.byDir.get(dir);
+    if (cached) return cached;
+    const file = configFileIn(dir);
+    let result: ResolvedConfig;
+    if (file) {
+      result = this.byFile.get(file) ?? resolved(loadConfigFile(file));
+      this.byFile.set(file, result);
+    } else {
+      const parent = path.dirname(dir);
+      result = parent === dir ? this.defaults : this.forDir(parent);
+    }
+    this.byDir.set(dir, result);
+    return result;
+  }
+}
+
+/** Convenience for one-off callers: the nearest configuration of a file or folder. */
+export function resolveConfig(target: string, explicitFile?: string): ResolvedConfig {
+  let isDirectory = false;
+  try {
+    isDirectory = fs.statSync(target).isDirectory();
+  } catch {
+    // A path that does not exist (an unsaved editor buffer, --stdin-filename) is looked up as a file.
+  }
+  return new ConfigResolver(explicitFile).configFor(target, isDirectory);
+}

@@ -1,0 +1,199 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { initEngine, isAnalyzablePath, type AnalysisResult, type AnalyzeOptions } from '../analysis';
+import { ConfigResolver, checkRulePattern, mergeOptions } from '../analysis/config';
+import { fixFile, fixText, newFixProject } from './fix-apply';
+import { formatJson } from './format-json';
+import { formatSarif } from './format-sarif';
+import { colorsFor, formatNotes, formatSummary, formatText } from './format-text';
+import { type LintRun, lintFiles } from './lint-pool';
+import { lintText } from './lint-file';
+import { startProgress } from './progress';
+import { type CheckReport, type FileReport, isInternalError, summarize } from './report';
+import { UsageError } from './errors';
+import { collectFiles, type FileEntry } from './walk';
+
+// `concurrency-lens check`: find the files, analyze them (in parallel when there are many),
+// optionally fix them, print the report, and turn it into the exit code of the CLI contract.
+
+export type OutputFormat = 'text' | 'json' | 'sarif';
+
+export interface CheckFlags {
+  format: OutputFormat;
+  select?: string[];
+  ignore?: string[];
+  config?: string;
+  stdinFilename?: string;
+  fix?: boolean;
+  unsafeFixes?: boolean;
+  jobs?: number;
+  quiet?: boolean;
+  forceExclude?: boolean;
+  color?: boolean;
+  outputFile?: string;
+  /** Report how the files were analyzed (file count, worker threads) on stderr. */
+  verbose?: boolean;
+}
+
+export interface CheckIO {
+  cwd: string;
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  readStdin: () => Promise<Buffer>;
+}
+
+export const EXIT_CLEAN = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_ERROR = 2;
+
+/** Splits `--select CL101,CL102 --select CL3` into codes and rejects unknown ones (exit 2). */
+export function parseRuleList(values: readonly string[] | undefined, flag: string): string[] | undefined {
+  if (!values) return undefined;
+  const list = values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  for (const pattern of list) {
+    const problem = checkRulePattern(pattern);
+    if (problem) throw new UsageError(`${flag}: ${problem}`);
+  }
+  return list;
+}
+
+export async function runCheck(paths: readonly string[], flags: CheckFlags, io: CheckIO): Promise<number> {
+  const started = performance.now();
+  const overrides: AnalyzeOptions = {};
+  const select = parseRuleList(flags.select, '--select');
+  const ignore = parseRuleList(flags.ignore, '--ignore');
+  if (select) overrides.select = select;
+  if (ignore) overrides.ignore = ignore;
+  const configs = new ConfigResolver(flags.config, io.cwd);
+  const optionsFor = (absolute: string): AnalyzeOptions => mergeOptions(configs.configFor(absolute).options, overrides);
+
+  const stdinMode = flags.stdinFilename !== undefined || paths.includes('-');
+  if (stdinMode) return checkStdin(paths, flags, io, configs, optionsFor, started);
+
+  const warnings: string[] = [];
+  const entries = collectFiles(paths.length > 0 ? paths : ['.'], io.cwd, {
+    configs,
+    forceExclude: flags.forceExclude,
+    onWarning: (message) => warnings.push(message),
+  });
+  const colors = colorsFor(io.stderr, flags.color);
+  for (const message of warnings) io.stderr.write(`${colors.yellow('warning')}: ${message}\n`);
+
+  const requests = entries.map((entry) => ({ path: entry.absolute, options: optionsFor(entry.absolute) }));
+  const progress = flags.quiet ? startProgress(0, io.stderr) : startProgress(requests.length, io.stderr);
+  let run: LintRun;
+  try {
+    run = await lintFiles(requests, { jobs: flags.jobs, onProgress: (done) => progress.update(done) });
+  } finally {
+    progress.stop();
+  }
+  const results = run.results;
+  if (flags.verbose) {
+    const where = run.workers > 0 ? `on ${run.workers} worker threads` : 'in the main thread';
+    io.stderr.write(`checked ${entries.length} files ${where} in ${Math.round(performance.now() - started)} ms\n`);
+  }
+
+  const files: FileReport[] = entries.map((entry: FileEntry, i) => ({
+    display: entry.display,
+    absolute: entry.absolute,
+    result: results[i],
+    fixed: 0,
+  }));
+  if (flags.fix) {
+    const project = newFixProject();
+    const fixOptions = { unsafe: Boolean(flags.unsafeFixes) };
+    for (const [i, file] of files.entries()) {
+      if (file.result.skipped) continue;
+      const outcome = fixFile(file.absolute, file.result, requests[i].options, fixOptions, project);
+      file.result = outcome.result;
+      file.fixed = outcome.fixed;
+    }
+  }
+  const report: CheckReport = { files, cwd: io.cwd, durationMs: performance.now() - started };
+  if (entries.length === 0 && !flags.quiet) {
+    io.stderr.write(`${colors.yellow('warning')}: no Python, JavaScript or TypeScript files found in ${paths.join(', ') || '.'}\n`);
+  }
+  return emit(report, flags, io, io.stdout);
+}
+
+async function checkStdin(
+  paths: readonly string[],
+  flags: CheckFlags,
+  io: CheckIO,
+  configs: ConfigResolver,
+  optionsFor: (absolute: string) => AnalyzeOptions,
+  started: number,
+): Promise<number> {
+  if (paths.some((p) => p !== '-')) throw new UsageError('paths cannot be combined with stdin input (--stdin-filename or -)');
+  const display = flags.stdinFilename;
+  if (display === undefined) throw new UsageError('reading from stdin (-) needs --stdin-filename PATH to know the language');
+  if (!isAnalyzablePath(display)) {
+    throw new UsageError(`--stdin-filename ${display}: not a Python, JavaScript or TypeScript file name`);
+  }
+  const absolute = path.resolve(io.cwd, display);
+  const input = await io.readStdin();
+  if (flags.forceExclude && configs.configFor(absolute).isExcluded(absolute)) {
+    if (flags.fix) io.stdout.write(input);
+    return EXIT_CLEAN;
+  }
+  const options = optionsFor(absolute);
+  await initEngine();
+  const project = newFixProject();
+  let result: AnalysisResult;
+  let text: string | null = null;
+  if (input.subarray(0, 8192).includes(0)) {
+    result = { path: absolute, language: null, findings: [], parseErrors: [], lines: 0, skipped: 'binary file' };
+  } else {
+    text = input.toString('utf8');
+    result = lintText(absolute, text, options, project);
+  }
+  const file: FileReport = { display, absolute, result, fixed: 0 };
+  if (flags.fix && text !== null && !result.skipped) {
+    const outcome = fixText(absolute, text, result, options, { unsafe: Boolean(flags.unsafeFixes) }, project);
+    file.result = outcome.result;
+    file.fixed = outcome.fixed;
+    text = outcome.text ?? text;
+  }
+  const report: CheckReport = { files: [file], cwd: io.cwd, durationMs: performance.now() - started };
+  if (flags.fix) {
+    // As ruff does: the fixed source goes to stdout (editors and formatters pipe it back), the
+    // report to stderr.
+    io.stdout.write(text ?? input);
+    return emit(report, flags, io, io.stderr);
+  }
+  return emit(report, flags, io, io.stdout);
+}
+
+function emit(report: CheckReport, flags: CheckFlags, io: CheckIO, out: NodeJS.WriteStream): number {
+  const summary = summarize(report);
+  const errColors = colorsFor(io.stderr, flags.color);
+  let body: string;
+  if (flags.format === 'json') body = formatJson(report);
+  else if (flags.format === 'sarif') body = formatSarif(report);
+  else {
+    const toFile = flags.outputFile !== undefined;
+    const stream = toFile ? undefined : out;
+    body = formatText(report, {
+      colors: colorsFor(stream ?? ({ isTTY: false } as NodeJS.WriteStream), toFile ? false : flags.color),
+      showRelated: Boolean(stream?.isTTY),
+    });
+  }
+  if (flags.outputFile !== undefined) {
+    fs.mkdirSync(path.dirname(path.resolve(io.cwd, flags.outputFile)), { recursive: true });
+    fs.writeFileSync(path.resolve(io.cwd, flags.outputFile), body);
+  } else {
+    out.write(body);
+  }
+  if (!flags.quiet) {
+    io.stderr.write(formatNotes(report, errColors));
+    if (flags.format === 'text') io.stderr.write(formatSummary(summary, errColors, Boolean(flags.fix)));
+    else if (flags.fix && summary.fixed > 0) io.stderr.write(`Fixed ${summary.fixed} problem${summary.fixed === 1 ? '' : 's'}.\n`);
+  } else {
+    // Internal errors change the exit code, so they are explained even when quiet.
+    for (const file of report.files) {
+      if (isInternalError(file.result)) io.stderr.write(`error: ${file.display}: ${file.result.skipped}\n`);
+    }
+  }
+  if (summary.internalErrors > 0) return EXIT_ERROR;
+  return summary.findings > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
+}

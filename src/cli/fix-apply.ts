@@ -1,0 +1,96 @@
+import * as fs from 'node:fs';
+import { PythonProject, type AnalysisResult, type AnalyzeOptions, type Finding, type Fix, type TextEdit } from '../analysis';
+import { applyEdits } from '../analysis/apply-edits';
+import { diskSources, lintText, readSource } from './lint-file';
+
+// `--fix`: applies the fixes the analyzer offers (only safe ones unless unsafe fixes are asked
+// for), re-analyzing after each round because one fix can move or enable another, and writes the
+// files. Fixes whose edits overlap are deferred to the next round rather than guessed at.
+
+/** Rounds per file; fixes that keep re-offering themselves stop here instead of looping. */
+const MAX_ROUNDS = 10;
+
+export interface FixOptions {
+  unsafe: boolean;
+}
+
+export interface FixOutcome {
+  /** The analysis of the final text (what remains to report). */
+  result: AnalysisResult;
+  /** Number of fixes applied. */
+  fixed: number;
+  /** The final text, when it differs from the input. */
+  text: string | null;
+}
+
+export function isApplicable(finding: Finding, options: FixOptions): finding is Finding & { fix: Fix } {
+  return finding.fix !== null && finding.fix.edits.length > 0 && (finding.fix.safe || options.unsafe);
+}
+
+/** Applies fixes to a text until none is left to apply; `initial` is the text's current analysis. */
+export function fixText(
+  file: string,
+  text: string,
+  initial: AnalysisResult,
+  analyzeOptions: AnalyzeOptions,
+  options: FixOptions,
+  project: PythonProject,
+): FixOutcome {
+  let current = text;
+  let result = initial;
+  let fixed = 0;
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const chosen = chooseNonOverlapping(current, result.findings.filter((f) => isApplicable(f, options)).map((f) => f.fix!));
+    if (chosen.length === 0) break;
+    const next = applyEdits(current, chosen.flatMap((fix) => fix.edits));
+    if (next === current) break;
+    // A fix must not make the file parse worse; stop at the last text that parsed as well.
+    const after = lintText(file, next, analyzeOptions, project);
+    if (after.parseErrors.length > result.parseErrors.length || after.skipped) break;
+    current = next;
+    result = after;
+    fixed += chosen.length;
+  }
+  return { result, fixed, text: current === text ? null : current };
+}
+
+/** Fixes one file on disk and writes it back; files that do not round-trip through UTF-8 are left alone. */
+export function fixFile(file: string, initial: AnalysisResult, analyzeOptions: AnalyzeOptions, options: FixOptions, project: PythonProject): FixOutcome {
+  if (!initial.findings.some((f) => isApplicable(f, options))) return { result: initial, fixed: 0, text: null };
+  const read = readSource(file, analyzeOptions.maxFileSize);
+  if ('skipped' in read || !read.lossless) return { result: initial, fixed: 0, text: null };
+  const outcome = fixText(file, read.text, initial, analyzeOptions, options, project);
+  if (outcome.text !== null) fs.writeFileSync(file, (read.bom ? '\uFEFF' : '') + outcome.text, 'utf8');
+  return outcome;
+}
+
+export function newFixProject(): PythonProject {
+  return new PythonProject(diskSources);
+}
+
+function chooseNonOverlapping(text: string, fixes: readonly Fix[]): Fix[] {
+  const lineStarts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineStarts.push(i + 1);
+  const offset = (line: number, column: number): number =>
+    line >= lineStarts.length ? text.length : Math.min(lineStarts[line] + column, text.length);
+  const span = (edit: TextEdit): [number, number] => [
+    offset(edit.range.start.line, edit.range.start.column),
+    offset(edit.range.end.line, edit.range.end.column),
+  ];
+  const taken: [number, number][] = [];
+  const chosen: Fix[] = [];
+  const seen = new Set<string>();
+  for (const fix of fixes) {
+    // Two findings can offer the very same fix (e.g. one import swap for two task sites).
+    const key = JSON.stringify(fix.edits);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const spans = fix.edits.map(span);
+    // Touching spans count as overlapping: two insertions at one point have no defined order.
+    const clashes = spans.some(([s, e]) => taken.some(([ts, te]) => s <= te && ts <= e));
+    if (clashes) continue;
+    taken.push(...spans);
+    chosen.push(fix);
+  }
+  return chosen;
+}

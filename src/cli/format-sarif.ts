@@ -1,0 +1,135 @@
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type * as Sarif from 'sarif';
+import type { Finding, Range, RuleMeta, Severity } from '../analysis';
+import { allRules, docsUrl } from '../analysis/rules';
+import { type CheckReport, isInternalError, sortedFindings } from './report';
+import { INFORMATION_URI, TOOL_VERSION, readRuleDoc } from './rule-docs';
+
+// `--format sarif`: SARIF 2.1.0 as GitHub code scanning ingests it. Paths are relative to the
+// working directory under the `%SRCROOT%` base (run the CLI from the repository root in CI), and
+// regions are 1-based with exclusive end columns counted in UTF-16 code units, as the engine is.
+
+const SRCROOT = '%SRCROOT%';
+export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+
+function level(severity: Severity): Sarif.Result.level {
+  return severity === 'info' ? 'note' : severity;
+}
+
+function region(range: Range): Sarif.Region {
+  return {
+    startLine: range.start.line + 1,
+    startColumn: range.start.column + 1,
+    endLine: range.end.line + 1,
+    endColumn: range.end.column + 1,
+  };
+}
+
+function artifactLocation(cwd: string, file: string): Sarif.ArtifactLocation {
+  const absolute = path.resolve(cwd, file);
+  const rel = path.relative(cwd, absolute);
+  if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return { uri: pathToFileURL(absolute).href };
+  return { uri: rel.split(path.sep).map(encodeURIComponent).join('/'), uriBaseId: SRCROOT };
+}
+
+function ruleDescriptor(meta: RuleMeta): Sarif.ReportingDescriptor {
+  const doc = readRuleDoc(meta.code);
+  const url = docsUrl(meta.code);
+  return {
+    id: meta.code,
+    name: meta.name,
+    shortDescription: { text: meta.summary },
+    fullDescription: { text: meta.summary },
+    helpUri: url,
+    help: doc ? { text: doc, markdown: doc } : { text: `${meta.summary}\n\nSee ${url}`, markdown: `${meta.summary}\n\nSee [${meta.code}](${url}).` },
+    defaultConfiguration: { level: level(meta.defaultSeverity) },
+    properties: { tags: ['concurrency', ...meta.languages], precision: 'high' },
+  };
+}
+
+function sarifFix(cwd: string, file: string, finding: Finding): Sarif.Fix[] | undefined {
+  if (!finding.fix) return undefined;
+  return [
+    {
+      description: { text: finding.fix.description },
+      artifactChanges: [
+        {
+          artifactLocation: artifactLocation(cwd, file),
+          replacements: finding.fix.edits.map((edit) => ({ deletedRegion: region(edit.range), insertedContent: { text: edit.text } })),
+        },
+      ],
+    },
+  ];
+}
+
+export function toSarif(report: CheckReport): Sarif.Log {
+  const rules = allRules();
+  const ruleIndex = new Map(rules.map((r, i) => [r.code, i]));
+  const results: Sarif.Result[] = [];
+  const notifications: Sarif.Notification[] = [];
+  for (const file of report.files) {
+    const r = file.result;
+    if (r.skipped) {
+      notifications.push({
+        level: isInternalError(r) ? 'error' : 'note',
+        message: { text: `${file.display}: ${isInternalError(r) ? r.skipped.split('\n')[0] : `skipped: ${r.skipped}`}` },
+        locations: [{ physicalLocation: { artifactLocation: artifactLocation(report.cwd, file.absolute) } }],
+      });
+      continue;
+    }
+    if (r.parseErrors.length > 0) {
+      const first = r.parseErrors[0];
+      notifications.push({
+        level: 'warning',
+        message: { text: `${file.display}: ${first.message}; the rest of the file was still checked` },
+        locations: [{ physicalLocation: { artifactLocation: artifactLocation(report.cwd, file.absolute), region: region(first.range) } }],
+      });
+    }
+    for (const finding of sortedFindings(r.findings)) {
+      const result: Sarif.Result = {
+        ruleId: finding.rule,
+        level: level(finding.severity),
+        message: { text: finding.message },
+        locations: [{ physicalLocation: { artifactLocation: artifactLocation(report.cwd, file.absolute), region: region(finding.range) } }],
+      };
+      const index = ruleIndex.get(finding.rule);
+      if (index !== undefined) result.ruleIndex = index;
+      if (finding.related.length > 0) {
+        result.relatedLocations = finding.related.map((related, id) => ({
+          id,
+          message: { text: related.message },
+          physicalLocation: { artifactLocation: artifactLocation(report.cwd, related.path), region: region(related.range) },
+        }));
+      }
+      const fixes = sarifFix(report.cwd, file.absolute, finding);
+      if (fixes) result.fixes = fixes;
+      results.push(result);
+    }
+  }
+  return {
+    $schema: SARIF_SCHEMA,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'Concurrency Lens',
+            version: TOOL_VERSION,
+            semanticVersion: TOOL_VERSION,
+            informationUri: INFORMATION_URI,
+            rules: rules.map(ruleDescriptor),
+          },
+        },
+        originalUriBaseIds: { [SRCROOT]: { uri: pathToFileURL(report.cwd).href.replace(/\/?$/, '/') } },
+        columnKind: 'utf16CodeUnits',
+        invocations: [{ executionSuccessful: !report.files.some((f) => isInternalError(f.result)), toolExecutionNotifications: notifications }],
+        results,
+      },
+    ],
+  };
+}
+
+export function formatSarif(report: CheckReport): string {
+  return JSON.stringify(toSarif(report), null, 2) + '\n';
+}

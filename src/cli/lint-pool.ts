@@ -1,0 +1,138 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { PythonProject, initEngine, type AnalysisResult, type AnalyzeOptions } from '../analysis';
+import { diskSources, lintFile } from './lint-file';
+import type { FromWorker, LintJob, ToWorker } from './lint-protocol';
+
+// Analyzes many files: in this thread for small runs, on a worker_threads pool for large ones.
+// Results come back in input order whichever path ran, so output does not depend on scheduling.
+
+/** Below this many files, starting workers (each loads the parser wasm) costs more than it saves. */
+export const PARALLEL_THRESHOLD = 32;
+/** Each worker holds its own parser and module cache (~50 MB); more than this rarely pays off. */
+const MAX_WORKERS = 16;
+/** Files per message: large enough to amortise messaging, small enough to balance the load. */
+const BATCH_SIZE = 8;
+
+export interface LintRequest {
+  path: string;
+  options: AnalyzeOptions;
+}
+
+export interface LintRunOptions {
+  /** Worker count; 1 analyzes in this thread; undefined picks from the file count and CPUs. */
+  jobs?: number;
+  onProgress?: (done: number) => void;
+}
+
+export function workerCount(files: number, requested?: number): number {
+  if (requested !== undefined) return Math.max(1, Math.min(requested, Math.ceil(files / BATCH_SIZE)));
+  if (files <= PARALLEL_THRESHOLD) return 1;
+  return Math.max(1, Math.min(os.availableParallelism(), MAX_WORKERS, Math.ceil(files / BATCH_SIZE)));
+}
+
+export interface LintRun {
+  /** One result per request, in request order. */
+  results: AnalysisResult[];
+  /** Worker threads used; 0 when everything ran in this thread. */
+  workers: number;
+}
+
+export async function lintFiles(requests: readonly LintRequest[], run: LintRunOptions = {}): Promise<LintRun> {
+  const count = workerCount(requests.length, run.jobs);
+  const workerScript = path.join(__dirname, 'lint-worker.js');
+  if (count > 1 && fs.existsSync(workerScript)) {
+    const pooled = await lintOnPool(requests, count, workerScript, run.onProgress);
+    if (pooled) return { results: pooled, workers: count };
+  }
+  return { results: await lintSequentially(requests, run.onProgress), workers: 0 };
+}
+
+async function lintSequentially(
+  requests: readonly LintRequest[],
+  onProgress?: (done: number) => void,
+  results: (AnalysisResult | undefined)[] = new Array(requests.length),
+): Promise<AnalysisResult[]> {
+  await initEngine();
+  const project = new PythonProject(diskSources);
+  let done = results.filter(Boolean).length;
+  for (let i = 0; i < requests.length; i++) {
+    if (results[i]) continue;
+    results[i] = lintFile(requests[i].path, requests[i].options, project);
+    done++;
+    if (onProgress) {
+      onProgress(done);
+      // Let the progress bar's timer draw between files.
+      if (done % 16 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+  return results as AnalysisResult[];
+}
+
+/**
+ * Runs the jobs on `size` workers pulling batches from a shared queue. Returns null when no worker
+ * could start (the caller falls back to this thread); batches of a worker that dies are finished
+ * in this thread.
+ */
+async function lintOnPool(
+  requests: readonly LintRequest[],
+  size: number,
+  script: string,
+  onProgress?: (done: number) => void,
+): Promise<AnalysisResult[] | null> {
+  const results: (AnalysisResult | undefined)[] = new Array(requests.length);
+  const batches: LintJob[][] = [];
+  for (let start = 0; start < requests.length; start += BATCH_SIZE) {
+    batches.push(
+      requests.slice(start, start + BATCH_SIZE).map((r, offset) => ({ index: start + offset, path: r.path, options: r.options })),
+    );
+  }
+  let done = 0;
+  let started = 0;
+
+  const runWorker = (): Promise<void> =>
+    new Promise((resolve) => {
+      const worker = new Worker(script);
+      let current: LintJob[] | null = null;
+      let finished = false;
+      const finish = (): void => {
+        if (finished) return;
+        finished = true;
+        void worker.terminate();
+        resolve();
+      };
+      const next = (): void => {
+        current = batches.shift() ?? null;
+        if (!current) return finish();
+        worker.postMessage({ type: 'batch', jobs: current } satisfies ToWorker);
+      };
+      worker.on('message', (message: FromWorker) => {
+        if (message.type === 'ready') {
+          started++;
+          next();
+        } else if (message.type === 'results') {
+          for (const { index, result } of message.results) results[index] = result;
+          done += message.results.length;
+          onProgress?.(done);
+          next();
+        } else {
+          finish();
+        }
+      });
+      // A worker that dies hands its batch back; the others (or this thread) finish it.
+      const fail = (): void => {
+        if (current) batches.push(current);
+        current = null;
+        finish();
+      };
+      worker.on('error', fail);
+      worker.on('exit', fail);
+    });
+
+  await Promise.all(Array.from({ length: size }, runWorker));
+  if (started === 0) return null;
+  if (results.some((r) => r === undefined)) return lintSequentially(requests, onProgress, results);
+  return results as AnalysisResult[];
+}
