@@ -43,6 +43,11 @@ test('syntax errors: findings in the intact parts still come out', async () => {
   );
 });
 
+test('a missing closing parenthesis is reported (tree-sitter inserts a zero-width token)', async () => {
+  const result = await analyze({ path: 'missing.py', text: 'def f(:\n    pass\n' });
+  assert.deepEqual(result.parseErrors.map((e) => [e.message, e.range.start.line]), [['Syntax error: missing `)`', 0]]);
+});
+
 test('an unterminated string at the end does not hide earlier findings', async () => {
   const text = `from concurrent.futures import ThreadPoolExecutor\n${CPU_TASK}\nwith ThreadPoolExecutor() as ex:\n    list(ex.map(compute, [1]))\nx = "unterminated\n`;
   const result = await analyze({ path: 'unterminated.py', text });

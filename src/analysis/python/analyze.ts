@@ -3,7 +3,7 @@ import type { AnalyzeOptions, Finding, ParseProblem, SourceProvider } from '../t
 import { effectiveSeverity, isRuleEnabled } from '../selection';
 import { isSuppressed, parseSuppressions } from '../suppression';
 import { type ModuleResolver, PythonModel } from './model';
-import { parsePython, rangeOf } from './syntax';
+import { type ParsedPython, parsePython, rangeOf } from './syntax';
 import { pythonRules } from './rules';
 import type { PythonRuleContext } from './rule';
 
@@ -17,11 +17,12 @@ export class PythonProject implements ModuleResolver {
 
   constructor(private readonly sources: SourceProvider | undefined) {}
 
-  model(filePath: string, text: string): PythonModel {
+  /** The model of a file; `parsed` lets the editor pass a tree it re-parsed incrementally. */
+  model(filePath: string, text: string, parsed?: ParsedPython): PythonModel {
     const key = path.resolve(filePath);
     const cached = this.models.get(key);
     if (cached && cached.text === text && cached.model) return cached.model;
-    const parsed = parsePython(text);
+    parsed ??= parsePython(text);
     this.building.add(key);
     try {
       const model = new PythonModel(filePath, text, parsed.root, this);

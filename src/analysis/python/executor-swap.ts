@@ -2,7 +2,8 @@ import type { Fix } from '../types';
 import type { PythonModel } from './model';
 import { PROCESS_TO_THREAD, THREAD_TO_PROCESS } from './names';
 import { childByField } from './syntax';
-import type { TaskSite } from './tasks';
+import { type TaskSite, taskSites, targetFunction } from './tasks';
+import { classifyWorkload } from './workload';
 import { referenceTo, replaceNode } from './edits';
 
 // The CL101/CL102 fix: construct the executor's twin from the other family, reusing the file's
@@ -16,6 +17,13 @@ export function swapExecutorFix(model: PythonModel, site: TaskSite, to: 'process
   if (!callee) return null;
   const ctorCall = model.callAt(ctor);
   if (!ctorCall || ctorCall.qualified !== site.executor) return null;
+  // Swapping the executor moves every task it runs: only when all of them want the other family.
+  const wanted = to === 'process' ? 'cpu' : 'io';
+  for (const other of taskSites(model)) {
+    if (other.constructorNode !== ctor) continue;
+    const fn = targetFunction(other.target);
+    if (!fn || classifyWorkload(fn).kind !== wanted) return null;
+  }
 
   const edits = [];
   let replacement: string;
