@@ -12,6 +12,8 @@ const entries = [
   { in: 'src/cli/main.ts', out: 'cli', banner: '#!/usr/bin/env node' },
   { in: 'src/cli/lint-worker.ts', out: 'lint-worker' },
   { in: 'src/extension/extension.ts', out: 'extension', external: ['vscode'] },
+  { in: 'src/server/server.ts', out: 'server' },
+  { in: 'scripts/bench-server.ts', out: 'bench-server' },
   { in: 'scripts/bench-lint.ts', out: 'bench-lint', external: ['@astral-sh/ruff-wasm-nodejs', 'eslint'] },
 ].filter((e) => existsSync(e.in));
 

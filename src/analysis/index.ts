@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import type { AnalysisResult, AnalyzeOptions, Language, SourceDocument } from './types';
 import { ensurePythonParser } from './python/syntax';
 import { PythonProject, analyzePythonModel, pythonParseProblems } from './python/analyze';
+import { pythonTaskHover } from './python/hover';
 
 export * from './types';
 export { PythonProject } from './python/analyze';
@@ -96,4 +97,16 @@ function looksBinary(text: string): boolean {
 
 function formatSize(chars: number): string {
   return chars >= 1024 * 1024 ? `${(chars / 1024 / 1024).toFixed(1)} MB` : `${Math.round(chars / 1024)} KB`;
+}
+
+/** Markdown hover for a task function's name (its workload class and evidence), or null. */
+export function hoverAt(
+  document: SourceDocument,
+  position: { line: number; column: number },
+  context: AnalyzeContext = {},
+): { range: import('./types').Range; markdown: string } | null {
+  if (languageOf(document) !== 'python') return null;
+  const project = context.pythonProject ?? new PythonProject(undefined);
+  const model = project.model(document.path, document.text);
+  return pythonTaskHover(model, position.line, position.column);
 }

@@ -1,0 +1,131 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import {
+  LanguageClient,
+  type LanguageClientOptions,
+  type ServerOptions,
+  State,
+  TransportKind,
+} from 'vscode-languageclient/node';
+
+// The VS Code client: starts the language server (dist/server.js), shows its state and the
+// findings count in the status bar, and offers restart and workspace-analysis commands.
+
+const STATUS_NOTIFICATION = 'concurrencyLens/status';
+const ANALYZE_WORKSPACE_REQUEST = 'concurrencyLens/analyzeWorkspace';
+const TIMING_REQUEST = 'concurrencyLens/timings';
+
+const LANGUAGES = ['python', 'javascript', 'typescript', 'javascriptreact', 'typescriptreact'];
+
+let client: LanguageClient | undefined;
+let statusItem: vscode.StatusBarItem;
+let output: vscode.OutputChannel;
+
+export interface ConcurrencyLensApi {
+  /** The running client, for tests and other extensions. */
+  client(): LanguageClient | undefined;
+  /** Server-side analysis time per update (median, ms) since start. */
+  timings(): Promise<{ count: number; medianMs: number | null }>;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<ConcurrencyLensApi> {
+  output = vscode.window.createOutputChannel('Concurrency Lens');
+  statusItem = vscode.window.createStatusBarItem('concurrencyLens.status', vscode.StatusBarAlignment.Right, 100);
+  statusItem.name = 'Concurrency Lens';
+  statusItem.command = 'concurrencyLens.showOutput';
+  setStatus('$(sync~spin) Concurrency Lens', 'Starting the Concurrency Lens server');
+  statusItem.show();
+  context.subscriptions.push(output, statusItem);
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('concurrencyLens.restartServer', async () => {
+      await stopClient();
+      await startClient(context);
+      void vscode.window.setStatusBarMessage('Concurrency Lens server restarted', 3000);
+    }),
+    vscode.commands.registerCommand('concurrencyLens.showOutput', () => output.show(true)),
+    vscode.commands.registerCommand('concurrencyLens.analyzeWorkspace', () => analyzeWorkspace()),
+  );
+
+  await startClient(context);
+  return {
+    client: () => client,
+    timings: async () => (client ? client.sendRequest(TIMING_REQUEST) : { count: 0, medianMs: null }),
+  };
+}
+
+export async function deactivate(): Promise<void> {
+  await stopClient();
+}
+
+async function startClient(context: vscode.ExtensionContext): Promise<void> {
+  const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    // No scheme filter: untitled and virtual documents are analyzed too (nothing is executed).
+    documentSelector: LANGUAGES.map((language) => ({ language })),
+    synchronize: {
+      configurationSection: 'concurrencyLens',
+      fileEvents: [
+        vscode.workspace.createFileSystemWatcher('**/*.{py,pyi,js,mjs,cjs,jsx,ts,tsx,mts,cts}'),
+        vscode.workspace.createFileSystemWatcher('**/{pyproject.toml,concurrency-lens.json}'),
+      ],
+    },
+    outputChannel: output,
+    diagnosticCollectionName: 'concurrency-lens',
+  };
+  client = new LanguageClient('concurrencyLens', 'Concurrency Lens', serverOptions, clientOptions);
+  client.onDidChangeState((event) => {
+    if (event.newState === State.Stopped) setStatus('$(error) Concurrency Lens', 'The Concurrency Lens server stopped', true);
+    if (event.newState === State.Starting) setStatus('$(sync~spin) Concurrency Lens', 'Starting the Concurrency Lens server');
+  });
+  try {
+    await client.start();
+  } catch (error) {
+    setStatus('$(error) Concurrency Lens', `The server failed to start: ${(error as Error).message}`, true);
+    output.appendLine(`server failed to start: ${(error as Error).stack ?? error}`);
+    return;
+  }
+  client.onNotification(STATUS_NOTIFICATION, (status: { state: string; findings: number; files: number }) => {
+    const label = status.findings === 0 ? '$(check) Concurrency Lens' : `$(warning) Concurrency Lens: ${status.findings}`;
+    setStatus(label, `Concurrency Lens: ${status.findings} finding(s) in ${status.files} open file(s). Click for the log.`);
+  });
+  setStatus('$(check) Concurrency Lens', 'Concurrency Lens is ready');
+}
+
+async function stopClient(): Promise<void> {
+  const running = client;
+  client = undefined;
+  if (running) {
+    try {
+      await running.stop();
+    } catch (error) {
+      output.appendLine(`stopping the server: ${(error as Error).message}`);
+    }
+  }
+}
+
+function setStatus(text: string, tooltip: string, isError = false): void {
+  statusItem.text = text;
+  statusItem.tooltip = tooltip;
+  statusItem.backgroundColor = isError ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+}
+
+async function analyzeWorkspace(): Promise<void> {
+  if (!client) {
+    void vscode.window.showErrorMessage('Concurrency Lens: the server is not running. Run "Concurrency Lens: Restart Server".');
+    return;
+  }
+  const running = client;
+  const summary = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'Concurrency Lens: analyzing workspace', cancellable: true },
+    (_progress, token) => running.sendRequest(ANALYZE_WORKSPACE_REQUEST, {}, token),
+  ) as { files: number; findings: number; cancelled: boolean } | undefined;
+  if (summary) {
+    const verb = summary.cancelled ? 'Stopped after' : 'Analyzed';
+    void vscode.window.showInformationMessage(`Concurrency Lens: ${verb} ${summary.files} file(s), ${summary.findings} finding(s). See the Problems panel.`);
+  }
+}

@@ -1,0 +1,58 @@
+import { type Diagnostic, DiagnosticSeverity, DiagnosticTag } from 'vscode-languageserver/node';
+import { URI } from 'vscode-uri';
+import type { Finding, ParseProblem } from '../analysis/types';
+import { docsUrl } from '../analysis/rules';
+
+// Findings → LSP diagnostics: the rule code with a link to its docs page, the severity, and the
+// evidence as related information.
+
+export const SOURCE = 'Concurrency Lens';
+
+const SEVERITY = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+} as const;
+
+export function toDiagnostic(finding: Finding, index: number, uriOf: (path: string) => string): Diagnostic {
+  return {
+    range: {
+      start: { line: finding.range.start.line, character: finding.range.start.column },
+      end: { line: finding.range.end.line, character: finding.range.end.column },
+    },
+    severity: SEVERITY[finding.severity],
+    code: finding.rule,
+    codeDescription: { href: docsUrl(finding.rule) },
+    source: SOURCE,
+    message: `${finding.message} [${finding.name}]`,
+    relatedInformation: finding.related.map((r) => ({
+      location: {
+        uri: uriOf(r.path),
+        range: {
+          start: { line: r.range.start.line, character: r.range.start.column },
+          end: { line: r.range.end.line, character: r.range.end.column },
+        },
+      },
+      message: r.message,
+    })),
+    // The index lets code actions find the finding (and its fix) behind a diagnostic.
+    data: { index },
+    tags: [] as DiagnosticTag[],
+  };
+}
+
+export function parseDiagnostic(problem: ParseProblem): Diagnostic {
+  return {
+    range: {
+      start: { line: problem.range.start.line, character: problem.range.start.column },
+      end: { line: problem.range.end.line, character: problem.range.end.column },
+    },
+    severity: DiagnosticSeverity.Information,
+    source: SOURCE,
+    message: `${problem.message} (Concurrency Lens analyzes the parts that parse)`,
+  };
+}
+
+export function pathToUri(path: string): string {
+  return URI.file(path).toString();
+}

@@ -1,0 +1,332 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  CodeActionKind,
+  type CodeAction,
+  type Connection,
+  DidChangeConfigurationNotification,
+  type InitializeResult,
+  ProposedFeatures,
+  TextDocumentSyncKind,
+  TextDocuments,
+  createConnection,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { URI } from 'vscode-uri';
+import { type AnalysisResult, type Finding, PythonProject, analyzeLoaded, hoverAt, initEngine, languageOf } from '../analysis';
+import { ConfigError, ConfigResolver, excludeMatcher, mergeOptions } from '../analysis/config';
+import { DEFAULT_SETTINGS, type ServerSettings, readSettings, settingsOverrides } from './settings';
+import { parseDiagnostic, pathToUri, toDiagnostic } from './diagnostics';
+import { FIX_ALL_KIND, fixAllAction, quickFixes } from './code-actions';
+import { analyzeWorkspaceFolders } from './workspace-analysis';
+import { Debouncer } from './debounce';
+import { IncrementalPythonParser, type TextChange } from '../analysis/python/syntax';
+
+// The language server (vscode-eslint's shape): analysis runs here, off the extension host's
+// thread, and any LSP client (Neovim, Helix, Zed) gets the same diagnostics and fixes.
+
+export const STATUS_NOTIFICATION = 'concurrencyLens/status';
+export const ANALYZE_WORKSPACE_REQUEST = 'concurrencyLens/analyzeWorkspace';
+export const TIMING_REQUEST = 'concurrencyLens/timings';
+
+const DEBOUNCE_MS = 200;
+
+interface DocumentState {
+  version: number;
+  findings: Finding[];
+  /** Server-side milliseconds of the last analysis, for the status bar and the measurements. */
+  millis: number;
+}
+
+export function startServer(connection: Connection): void {
+  // Record each edit as offsets in the text it applied to, for incremental Python parsing.
+  const pendingEdits = new Map<string, TextChange[] | null>();
+  const documents = new TextDocuments<TextDocument>({
+    create: TextDocument.create,
+    update(document, changes, version) {
+      let current = document;
+      let edits: TextChange[] | null = pendingEdits.has(document.uri) ? pendingEdits.get(document.uri)! : [];
+      for (const change of changes) {
+        if ('range' in change && edits) {
+          edits.push({ startIndex: current.offsetAt(change.range.start), endIndex: current.offsetAt(change.range.end), text: change.text });
+        } else {
+          edits = null; // a full-text replacement: parse afresh
+        }
+        current = TextDocument.update(current, [change], version);
+      }
+      pendingEdits.set(document.uri, edits);
+      return current;
+    },
+  });
+  const parsers = new Map<string, IncrementalPythonParser>();
+  const state = new Map<string, DocumentState>();
+  const settingsCache = new Map<string, Promise<ServerSettings>>();
+  const timings: number[] = [];
+  let configResolver = new ConfigResolver();
+  let supportsConfiguration = false;
+  let workspaceFolders: string[] = [];
+
+  // Open documents win over the disk for cross-file facts: unsaved edits count.
+  const sources = {
+    readFile(file: string): string | undefined {
+      const open = documents.get(pathToUri(file));
+      if (open) return open.getText();
+      try {
+        return fs.readFileSync(file, 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+  };
+  let project = new PythonProject(sources);
+
+  const log = (message: string): void => connection.console.log(`[${new Date().toISOString()}] ${message}`);
+
+  connection.onInitialize((params): InitializeResult => {
+    supportsConfiguration = !!params.capabilities.workspace?.configuration;
+    workspaceFolders = (params.workspaceFolders ?? [])
+      .map((f) => URI.parse(f.uri))
+      .filter((u) => u.scheme === 'file')
+      .map((u) => u.fsPath);
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, CodeActionKind.SourceFixAll] },
+        hoverProvider: true,
+      },
+      serverInfo: { name: 'concurrency-lens' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (supportsConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'concurrencyLens' });
+    log('server ready');
+  });
+
+  function settingsFor(uri: string): Promise<ServerSettings> {
+    if (!supportsConfiguration) return Promise.resolve(DEFAULT_SETTINGS);
+    let cached = settingsCache.get(uri);
+    if (!cached) {
+      cached = connection.workspace
+        .getConfiguration({ scopeUri: uri, section: 'concurrencyLens' })
+        .then(readSettings, () => DEFAULT_SETTINGS);
+      settingsCache.set(uri, cached);
+    }
+    return cached;
+  }
+
+  function filePathOf(document: TextDocument): string {
+    const uri = URI.parse(document.uri);
+    if (uri.scheme === 'file') return uri.fsPath;
+    // Untitled and virtual documents: a stable pseudo-path with the right extension.
+    const ext = { python: '.py', typescript: '.ts', typescriptreact: '.tsx', javascriptreact: '.jsx' }[document.languageId] ?? '.js';
+    return `/__${uri.scheme}__/${uri.path.replace(/[^\w.-]+/g, '_')}${path.extname(uri.path) ? '' : ext}`;
+  }
+
+  function sendStatus(): void {
+    let findings = 0;
+    for (const s of state.values()) findings += s.findings.length;
+    void connection.sendNotification(STATUS_NOTIFICATION, { state: 'ready', findings, files: state.size });
+  }
+
+  async function validate(document: TextDocument): Promise<void> {
+    const settings = await settingsFor(document.uri);
+    const filePath = filePathOf(document);
+    if (!settings.enable || !languageOf({ path: filePath, languageId: document.languageId })) {
+      state.delete(document.uri);
+      void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
+      sendStatus();
+      return;
+    }
+    let resolved;
+    try {
+      resolved = configResolver.configFor(filePath);
+    } catch (error) {
+      const message = error instanceof ConfigError ? error.message : String(error);
+      void connection.window.showErrorMessage(`Concurrency Lens: ${message}`);
+      resolved = null;
+    }
+    if (resolved?.isExcluded(filePath) || isExcludedBySetting(filePath, settings)) {
+      state.delete(document.uri);
+      void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
+      return;
+    }
+    const options = { ...mergeOptions(resolved?.options ?? {}, settingsOverrides(settings)), sources };
+    const version = document.version;
+    const started = performance.now();
+    let result: AnalysisResult;
+    try {
+      project.invalidate(filePath);
+      if (isPythonDocument(filePath, document.languageId)) {
+        let parser = parsers.get(document.uri);
+        if (!parser) parsers.set(document.uri, (parser = new IncrementalPythonParser()));
+        const edits = pendingEdits.get(document.uri);
+        pendingEdits.delete(document.uri);
+        project.model(filePath, document.getText(), parser.parse(document.getText(), edits ?? undefined));
+      }
+      result = analyzeLoaded({ path: filePath, text: document.getText(), languageId: document.languageId }, options, { pythonProject: project });
+    } catch (error) {
+      log(`analysis failed for ${document.uri}: ${(error as Error).stack ?? error}`);
+      return;
+    }
+    const millis = performance.now() - started;
+    timings.push(millis);
+    if (timings.length > 1000) timings.shift();
+    if (documents.get(document.uri)?.version !== version) return; // a newer edit is on its way
+    const previous = state.get(document.uri);
+    // JS/TS mid-edit syntax errors yield no findings: keep the last good ones (DESIGN.md).
+    const keepPrevious = result.language === 'javascript' && result.parseErrors.length > 0 && previous;
+    const findings = keepPrevious ? previous.findings : result.findings;
+    state.set(document.uri, { version, findings, millis });
+    const diagnostics = findings.map((f, i) => toDiagnostic(f, i, pathToUri));
+    if (result.skipped && result.skipped !== 'JavaScript/TypeScript analysis is not available yet') log(`${filePath}: skipped (${result.skipped})`);
+    for (const problem of result.parseErrors.slice(0, 1)) diagnostics.push(parseDiagnostic(problem));
+    void connection.sendDiagnostics({ uri: document.uri, version, diagnostics });
+    sendStatus();
+  }
+
+  function isExcludedBySetting(filePath: string, settings: ServerSettings): boolean {
+    if (settings.exclude.length === 0) return false;
+    const root = workspaceFolders.find((f) => filePath.startsWith(f + path.sep)) ?? path.dirname(filePath);
+    return excludeMatcher(root, settings.exclude)(filePath);
+  }
+
+  const debouncer = new Debouncer(DEBOUNCE_MS);
+  const schedule = (document: TextDocument, immediate = false): void => {
+    debouncer.run(document.uri, immediate ? 0 : DEBOUNCE_MS, () => {
+      const current = documents.get(document.uri);
+      if (current) void validate(current);
+    });
+  };
+
+  /** Other open Python documents may import the changed one: re-check them too. */
+  const revalidateDependents = (changedUri: string): void => {
+    for (const other of documents.all()) {
+      if (other.uri !== changedUri && other.languageId === 'python') schedule(other);
+    }
+  };
+
+  documents.onDidOpen((e) => schedule(e.document, true));
+  documents.onDidChangeContent(async (e) => {
+    const settings = await settingsFor(e.document.uri);
+    if (settings.run === 'onType') {
+      schedule(e.document);
+      project.invalidate(filePathOf(e.document));
+      revalidateDependents(e.document.uri);
+    }
+  });
+  documents.onDidSave(async (e) => {
+    const settings = await settingsFor(e.document.uri);
+    if (settings.run === 'onSave') schedule(e.document, true);
+    project.invalidate(filePathOf(e.document));
+    revalidateDependents(e.document.uri);
+  });
+  documents.onDidClose((e) => {
+    debouncer.cancel(e.document.uri);
+    parsers.get(e.document.uri)?.dispose();
+    parsers.delete(e.document.uri);
+    pendingEdits.delete(e.document.uri);
+    state.delete(e.document.uri);
+    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+    sendStatus();
+  });
+
+  connection.onDidChangeConfiguration(() => {
+    settingsCache.clear();
+    for (const document of documents.all()) schedule(document, true);
+  });
+
+  connection.onDidChangeWatchedFiles((params) => {
+    let configChanged = false;
+    for (const change of params.changes) {
+      const file = URI.parse(change.uri).fsPath;
+      const base = path.basename(file);
+      if (base === 'pyproject.toml' || base === 'concurrency-lens.json') configChanged = true;
+      project.invalidate(file);
+    }
+    if (configChanged) configResolver = new ConfigResolver();
+    else project = new PythonProject(sources);
+    for (const document of documents.all()) schedule(document, true);
+  });
+
+  connection.onCodeAction((params): CodeAction[] => {
+    const document = documents.get(params.textDocument.uri);
+    const current = state.get(params.textDocument.uri);
+    if (!document || !current) return [];
+    const language = languageOf({ path: filePathOf(document), languageId: document.languageId });
+    if (!language) return [];
+    const only = params.context.only;
+    const wantsFixAll = only?.some((k) => FIX_ALL_KIND.startsWith(k) || k === CodeActionKind.Source);
+    const actions: CodeAction[] = [];
+    if (!only || only.includes(CodeActionKind.QuickFix)) {
+      actions.push(...quickFixes(document, language, params.context.diagnostics, current.findings));
+    }
+    if (!only || wantsFixAll) {
+      const fixAll = fixAllAction(document, current.findings, FIX_ALL_KIND);
+      if (fixAll) actions.push(fixAll);
+    }
+    return actions;
+  });
+
+  connection.onHover((params) => {
+    const document = documents.get(params.textDocument.uri);
+    if (!document) return null;
+    const hover = hoverAt(
+      { path: filePathOf(document), text: document.getText(), languageId: document.languageId },
+      { line: params.position.line, column: params.position.character },
+      { pythonProject: project },
+    );
+    if (!hover) return null;
+    return {
+      contents: { kind: 'markdown', value: hover.markdown },
+      range: {
+        start: { line: hover.range.start.line, character: hover.range.start.column },
+        end: { line: hover.range.end.line, character: hover.range.end.column },
+      },
+    };
+  });
+
+  connection.onRequest(ANALYZE_WORKSPACE_REQUEST, async (_params, token) => {
+    const progress = await connection.window.createWorkDoneProgress();
+    progress.begin('Concurrency Lens: analyzing workspace', 0, undefined, true);
+    try {
+      const settings = await settingsFor(workspaceFolders[0] ? pathToUri(workspaceFolders[0]) : '');
+      const summary = await analyzeWorkspaceFolders(workspaceFolders, {
+        configResolver,
+        overrides: settingsOverrides(settings),
+        sources,
+        project,
+        isCancelled: () => token.isCancellationRequested || progress.token.isCancellationRequested,
+        onProgress: (done, total) => progress.report(Math.round((done / Math.max(total, 1)) * 100), `${done}/${total} files`),
+        onResult: (result) => {
+          const uri = pathToUri(result.path);
+          if (documents.get(uri)) return; // open documents are kept live by validate()
+          void connection.sendDiagnostics({ uri, diagnostics: result.findings.map((f, i) => toDiagnostic(f, i, pathToUri)) });
+        },
+      });
+      return summary;
+    } finally {
+      progress.done();
+    }
+  });
+
+  connection.onRequest(TIMING_REQUEST, () => {
+    const sorted = [...timings].sort((a, b) => a - b);
+    return { count: sorted.length, medianMs: sorted.length ? sorted[Math.floor(sorted.length / 2)] : null };
+  });
+
+  documents.listen(connection);
+  connection.listen();
+}
+
+function isPythonDocument(filePath: string, languageId: string): boolean {
+  return languageOf({ path: filePath, languageId }) === 'python';
+}
+
+async function main(): Promise<void> {
+  const connection = createConnection(ProposedFeatures.all);
+  await initEngine();
+  startServer(connection);
+}
+
+if (require.main === module) void main();
