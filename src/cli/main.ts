@@ -1,6 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from '../analysis/config';
-import { EXIT_CLEAN, EXIT_ERROR, runCheck, type CheckFlags, type OutputFormat } from './check';
+import { EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, runCheck, type CheckFlags, type OutputFormat } from './check';
 import { UsageError } from './errors';
 import { colorsFor } from './format-text';
 import { explainRule, formatRules } from './rules-command';
@@ -41,6 +41,7 @@ interface CheckCommandOptions {
   color?: boolean;
   outputFile?: string;
   verbose?: boolean;
+  exitZero?: boolean;
 }
 
 export function buildProgram(setExitCode: (code: number) => void): Command {
@@ -66,6 +67,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('-j, --jobs <n>', 'worker threads (1 = no workers; default: from the CPU count when there are many files)', positiveInteger)
     .option('--force-exclude', 'apply `exclude` to files named on the command line too')
     .option('-o, --output-file <file>', 'write the report to a file instead of stdout')
+    .option('--exit-zero', 'exit with 0 even when findings are reported (errors still exit with 2)')
     .option('-q, --quiet', 'print findings only: no summary, no notes about skipped files')
     .option('-v, --verbose', 'say how the files were analyzed (count, worker threads) on stderr')
     .option('--color', 'force coloured output')
@@ -79,10 +81,10 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
         '  cat app.py | concurrency-lens check --stdin-filename app.py',
     )
     .action(async (paths: string[], options: CheckCommandOptions) => {
-      const flags: CheckFlags = { ...options };
-      setExitCode(
-        await runCheck(paths, flags, { cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr, readStdin }),
-      );
+      const { exitZero, ...rest } = options;
+      const flags: CheckFlags = { ...rest };
+      const code = await runCheck(paths, flags, { cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr, readStdin });
+      setExitCode(exitZero && code === EXIT_FINDINGS ? EXIT_CLEAN : code);
     });
 
   program
