@@ -1,0 +1,161 @@
+import type { FunctionInfo, PythonModel, Scope } from './model';
+import { bindingScope } from './locks';
+import { type PyNode, childByField, namedChildren, walk } from './syntax';
+
+// State changes made by each function body: assignments, augmented assignments, deletions and
+// mutating method calls, with the variable each one ultimately changes. The shared-state rules
+// (CL401 threads racing, CL404 processes changing a copy, CL406 proxies in loops) judge them.
+
+export type MutationKind = 'augmented' | 'assign' | 'delete' | 'method';
+
+export interface Mutation {
+  kind: MutationKind;
+  /** The augmented_assignment / assignment / delete_statement / call node. */
+  node: PyNode;
+  /** The changed expression: the assignment target, the deleted item, the method's receiver. */
+  target: PyNode;
+  /** The variable at the root of `target` (`d` in `d[k].x`), when it is a plain name. */
+  root: PyNode | null;
+  /** For `method`: the method name. */
+  method: string | null;
+  /** The new value depends on the old one: `x += 1`, `d[k] = d.get(k, 0) + 1`, `n = n + 1`. */
+  readModifyWrite: boolean;
+  fn: FunctionInfo | null;
+}
+
+/** Where the root variable of a mutation lives, seen from the function that mutates it. */
+export type RootOwner =
+  | { kind: 'global'; name: string }
+  | { kind: 'nonlocal'; name: string }
+  | { kind: 'closure'; name: string; scope: Scope }
+  | { kind: 'self' }
+  | { kind: 'param'; name: string }
+  | { kind: 'local'; name: string }
+  | { kind: 'unknown' };
+
+// Methods of the builtin containers (and deque/Counter) that change the receiver.
+export const MUTATING_METHODS = new Set([
+  'append', 'extend', 'insert', 'pop', 'remove', 'clear', 'update', 'setdefault', 'add', 'discard',
+  'appendleft', 'extendleft', 'popleft', 'popitem', 'sort', 'reverse', 'difference_update',
+  'intersection_update', 'symmetric_difference_update',
+]);
+
+const MEMO_KEY = 'mutations';
+
+export function mutationsIn(model: PythonModel, fn: FunctionInfo | null): Mutation[] {
+  let byFn = model.memo.get(MEMO_KEY) as Map<FunctionInfo | null, Mutation[]> | undefined;
+  if (!byFn) {
+    byFn = new Map();
+    for (const m of collect(model)) {
+      let list = byFn.get(m.fn);
+      if (!list) byFn.set(m.fn, (list = []));
+      list.push(m);
+    }
+    model.memo.set(MEMO_KEY, byFn);
+  }
+  return byFn.get(fn) ?? [];
+}
+
+function collect(model: PythonModel): Mutation[] {
+  const out: Mutation[] = [];
+  const add = (kind: MutationKind, node: PyNode, target: PyNode, method: string | null, readModifyWrite: boolean): void => {
+    out.push({ kind, node, target, root: rootName(target), method, readModifyWrite, fn: model.contextOf(node).fn });
+  };
+  for (const node of model.nodesOfType('augmented_assignment')) {
+    const left = childByField(node, 'left');
+    if (left) add('augmented', node, left, null, true);
+  }
+  for (const node of model.nodesOfType('assignment')) {
+    const left = childByField(node, 'left');
+    if (!left) continue;
+    let right = childByField(node, 'right');
+    // `a = b = expr`: the value is the innermost right-hand side.
+    while (right && right.type === 'assignment') right = childByField(right, 'right');
+    for (const target of assignmentTargets(left)) {
+      add('assign', node, target, null, !!right && readsTarget(model, target, right));
+    }
+  }
+  for (const node of model.nodesOfType('delete_statement')) {
+    for (const target of namedChildren(node)) {
+      const items = target.type === 'expression_list' ? namedChildren(target) : [target];
+      for (const item of items) if (item.type === 'subscript' || item.type === 'attribute') add('delete', node, item, null, false);
+    }
+  }
+  for (const call of model.calls) {
+    if (call.method && call.receiverNode && MUTATING_METHODS.has(call.method)) {
+      add('method', call.node, call.receiverNode, call.method, false);
+    }
+  }
+  return out;
+}
+
+function assignmentTargets(left: PyNode): PyNode[] {
+  if (['identifier', 'subscript', 'attribute'].includes(left.type)) return [left];
+  if (['pattern_list', 'tuple_pattern', 'list_pattern', 'expression_list', 'tuple', 'list'].includes(left.type)) {
+    return namedChildren(left).flatMap(assignmentTargets);
+  }
+  return [];
+}
+
+/** The name an expression chain starts from: `d` in `d[k]`, `self` in `self.a.b`. */
+export function rootName(expr: PyNode): PyNode | null {
+  let current: PyNode | null = expr;
+  while (current) {
+    if (current.type === 'identifier') return current;
+    if (current.type === 'subscript') current = childByField(current, 'value');
+    else if (current.type === 'attribute') current = childByField(current, 'object');
+    else if (current.type === 'parenthesized_expression') current = namedChildren(current)[0] ?? null;
+    else return null;
+  }
+  return null;
+}
+
+/** The value read back from what is written: `n` for `n = ...`, `d` for `d[k] = ...`, `self.t` for `self.t = ...`. */
+function readsTarget(model: PythonModel, target: PyNode, right: PyNode): boolean {
+  const base = target.type === 'subscript' ? childByField(target, 'value') : target;
+  if (!base) return false;
+  const wanted = model.text(base);
+  let found = false;
+  walk(right, (node) => {
+    if (found) return false;
+    // A lambda body runs later, not as part of this write.
+    if (node.type === 'lambda') return false;
+    // `obj.n` and `f(n=1)` spell `n` without reading the variable `n`.
+    if (node.type === 'identifier' && (node.field === 'attribute' || node.field === 'name')) return false;
+    if ((node.type === 'identifier' || node.type === 'attribute') && model.text(node) === wanted) {
+      found = true;
+      return false;
+    }
+    return true;
+  });
+  return found;
+}
+
+/** Who owns the root variable of a mutation made inside `fn`. */
+export function rootOwner(model: PythonModel, fn: FunctionInfo, m: Mutation): RootOwner {
+  const root = m.root;
+  if (!root) return { kind: 'unknown' };
+  const name = model.text(root);
+  if (m.target === root && m.kind !== 'method') {
+    // Rebinding a name: only `global`/`nonlocal` reach outside the function.
+    if (fn.scope.globals.has(name)) return { kind: 'global', name };
+    if (fn.scope.nonlocals.has(name)) return { kind: 'nonlocal', name };
+    return { kind: 'local', name };
+  }
+  if (name === 'self' && fn.parentClass && fn.params[0] === 'self') return { kind: 'self' };
+  const scope = bindingScope(model, name, fn.scope);
+  if (!scope) return { kind: 'unknown' };
+  if (scope === fn.scope) {
+    return fn.params.includes(name) ? { kind: 'param', name } : { kind: 'local', name };
+  }
+  if (scope.kind === 'module') return { kind: 'global', name };
+  if (scope.kind === 'function') return { kind: 'closure', name, scope };
+  return { kind: 'unknown' };
+}
+
+/** The statement a mutation belongs to (what a fix wraps or a finding reports). */
+export function statementOf(node: PyNode): PyNode {
+  let current = node;
+  while (current.parent && current.parent.type !== 'block' && current.parent.type !== 'module') current = current.parent;
+  return current;
+}
