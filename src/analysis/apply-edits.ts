@@ -6,9 +6,16 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
   for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineStarts.push(i + 1);
   const offset = (line: number, column: number): number =>
     line >= lineStarts.length ? text.length : Math.min(lineStarts[line] + column, text.length);
-  const sorted = [...edits].sort(
-    (a, b) => offset(b.range.start.line, b.range.start.column) - offset(a.range.start.line, a.range.start.column),
-  );
+  // Last first, so earlier offsets stay valid; among inserts at one point the later edit goes in
+  // first, which leaves them in array order (the LSP rule).
+  const sorted = edits
+    .map((edit, index) => ({ edit, index }))
+    .sort(
+      (a, b) =>
+        offset(b.edit.range.start.line, b.edit.range.start.column) - offset(a.edit.range.start.line, a.edit.range.start.column) ||
+        b.index - a.index,
+    )
+    .map((entry) => entry.edit);
   let out = text;
   for (const edit of sorted) {
     const start = offset(edit.range.start.line, edit.range.start.column);
