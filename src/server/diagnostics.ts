@@ -1,6 +1,8 @@
 import { type Diagnostic, DiagnosticSeverity, DiagnosticTag } from 'vscode-languageserver/node';
 import { URI } from 'vscode-uri';
 import type { Finding, ParseProblem } from '../analysis/types';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { docsUrl } from '../analysis/rules';
 
 // Findings → LSP diagnostics: the rule code with a link to its docs page, the severity, and the
@@ -22,7 +24,7 @@ export function toDiagnostic(finding: Finding, index: number, uriOf: (path: stri
     },
     severity: SEVERITY[finding.severity],
     code: finding.rule,
-    codeDescription: { href: docsUrl(finding.rule) },
+    codeDescription: { href: docsHref(finding.rule) },
     source: SOURCE,
     message: `${finding.message} [${finding.name}]`,
     relatedInformation: finding.related.map((r) => ({
@@ -53,6 +55,19 @@ export function parseDiagnostic(problem: ParseProblem): Diagnostic {
   };
 }
 
-export function pathToUri(path: string): string {
-  return URI.file(path).toString();
+export function pathToUri(file: string): string {
+  return URI.file(file).toString();
+}
+
+const docsCache = new Map<string, string>();
+
+/** The rule's page shipped with the extension (opens in the editor, works offline), else the web page. */
+export function docsHref(code: string): string {
+  let href = docsCache.get(code);
+  if (!href) {
+    const local = path.join(__dirname, '..', 'docs', 'rules', `${code}.md`);
+    href = fs.existsSync(local) ? pathToUri(local) : docsUrl(code);
+    docsCache.set(code, href);
+  }
+  return href;
 }
