@@ -18,9 +18,11 @@ export interface Suppressions {
   file: CodeSet | null;
 }
 
-const SAME_LINE = /clens:\s*ignore(?!-)(?:\[([^\]]*)\])?/;
-const FILE_WIDE = /clens(?::\s*|-)ignore-file(?:\[([^\]]*)\]|[ \t]+([A-Za-z0-9_, \t-]+))?/;
-const NEXT_LINE = /clens-ignore-next-line(?:[ \t]+([A-Za-z0-9_, \t-]+))?/;
+// `(?<![\w-])` and the trailing look-aheads keep `myclens: ignored` from counting as a directive;
+// syntaxes/suppression.injection.tmLanguage.json highlights exactly these shapes.
+const SAME_LINE = /(?<![\w-])clens:\s*ignore(?![\w-])(?:\[([^\]]*)\])?/;
+const FILE_WIDE = /(?<![\w-])clens(?::\s*|-)ignore-file(?![\w-])(?:\[([^\]]*)\]|[ \t]+([A-Za-z0-9_, \t-]+))?/;
+const NEXT_LINE = /(?<![\w-])clens-ignore-next-line(?![\w-])(?:[ \t]+([A-Za-z0-9_, \t-]+))?/;
 
 function codes(list: string | undefined): CodeSet {
   if (!list || !list.trim()) return 'all';
