@@ -1,7 +1,7 @@
 import type { Fix } from '../types';
 import type { PythonModel } from './model';
 import { PROCESS_TO_THREAD, THREAD_TO_PROCESS } from './names';
-import { childByField } from './syntax';
+import { type PyNode, childByField, childrenByField } from './syntax';
 import { type TaskSite, taskSites, targetFunction } from './tasks';
 import { classifyWorkload } from './workload';
 import { referenceTo, replaceNode } from './edits';
@@ -30,8 +30,14 @@ export function swapExecutorFix(model: PythonModel, site: TaskSite, to: 'process
   const object = callee.type === 'attribute' ? childByField(callee, 'object') : null;
   const objectValue = object ? model.resolve(object, ctorCall.scope) : null;
   if (objectValue?.kind === 'context') return null; // ctx.Process has no thread twin on the context
+  const importName = callee.type === 'identifier' ? soleFromImportName(model, callee, twin.module) : null;
   if (object && objectValue?.kind === 'ref' && objectValue.name === twin.module) {
     replacement = `${model.text(object)}.${twin.name}`;
+  } else if (importName && !model.moduleScope.bindings.has(twin.name)) {
+    // The old name's only use is this constructor: rename it in its import rather than leave
+    // an unused import behind.
+    replacement = twin.name;
+    edits.push(replaceNode(importName, twin.name));
   } else {
     // Mirror the file's style: `threading.Thread` becomes `multiprocessing.Process`.
     const reference = referenceTo(model, twin.module, twin.name, callee.type === 'attribute' ? 'qualified' : 'from');
@@ -48,4 +54,25 @@ export function swapExecutorFix(model: PythonModel, site: TaskSite, to: 'process
     }
   }
   return { description, edits, safe: false };
+}
+
+/**
+ * The `Name` node in `from <module> import Name, ...` when `callee` is that name's only use in the
+ * file (so renaming the import cannot break anything else); null otherwise (aliased, other uses).
+ */
+function soleFromImportName(model: PythonModel, callee: PyNode, module: string): PyNode | null {
+  const local = model.text(callee);
+  const binding = model.lookup(local, model.scopeOfNode(callee), callee);
+  if (!binding || binding.kind !== 'import' || !binding.importModule) return null;
+  if (binding.importModule.level !== 0 || binding.importModule.module !== module || binding.importModule.name !== local) return null;
+  const uses = model.nodesOfType('identifier').filter((id) => model.text(id) === local && !insideImport(id));
+  if (uses.length !== 1 || uses[0] !== callee) return null;
+  return childrenByField(binding.node, 'name').find((n) => n.type === 'dotted_name' && model.text(n) === local) ?? null;
+}
+
+function insideImport(node: PyNode): boolean {
+  for (let p = node.parent; p; p = p.parent) {
+    if (p.type === 'import_from_statement' || p.type === 'import_statement') return true;
+  }
+  return false;
 }
