@@ -27,22 +27,7 @@ async function readStdin(): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-interface CheckCommandOptions {
-  format: OutputFormat;
-  select?: string[];
-  ignore?: string[];
-  config?: string;
-  stdinFilename?: string;
-  fix?: boolean;
-  unsafeFixes?: boolean;
-  jobs?: number;
-  quiet?: boolean;
-  forceExclude?: boolean;
-  color?: boolean;
-  outputFile?: string;
-  verbose?: boolean;
-  exitZero?: boolean;
-}
+type CheckCommandOptions = CheckFlags & { exitZero?: boolean };
 
 export function buildProgram(setExitCode: (code: number) => void): Command {
   const program = new Command();

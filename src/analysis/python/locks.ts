@@ -86,24 +86,6 @@ function regionsByFunction(model: PythonModel): Map<FunctionInfo | null, LockReg
   return map;
 }
 
-/** The scope a name binds in when read from `scope` (Python's LEGB walk), or null for builtins/undefined. */
-export function bindingScope(model: PythonModel, name: string, scope: Scope): Scope | null {
-  let current: Scope | null = scope;
-  let first = true;
-  while (current) {
-    if (current.kind === 'class' && !first) {
-      current = current.parent;
-      continue;
-    }
-    if (current.globals.has(name)) return model.moduleScope;
-    // `nonlocal x` makes assignments rebind the enclosing x; the model binds them locally.
-    if (!current.nonlocals.has(name) && current.bindings.has(name)) return current;
-    current = current.parent;
-    first = false;
-  }
-  return null;
-}
-
 /**
  * A key naming the object an expression denotes, comparable across the module: globals by name,
  * `self.x` by class and attribute, locals and parameters by their defining scope.
@@ -112,7 +94,7 @@ export function referenceKey(model: PythonModel, expr: PyNode, scope: Scope): { 
   switch (expr.type) {
     case 'identifier': {
       const name = model.text(expr);
-      const owner = bindingScope(model, name, scope);
+      const owner = model.bindingScope(name, scope);
       if (!owner || owner.kind === 'module') return { key: `g:${name}`, moduleWide: true };
       return { key: `s${owner.node.startIndex}:${name}`, moduleWide: false };
     }

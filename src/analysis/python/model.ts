@@ -251,21 +251,25 @@ export class PythonModel {
   // ---- name resolution ----------------------------------------------------------------------
 
   lookup(name: string, scope: Scope, at?: PyNode): Binding | null {
+    const owner = this.bindingScope(name, scope);
+    const bindings = owner?.bindings.get(name);
+    return bindings && bindings.length > 0 ? pickBinding(bindings, at) : null;
+  }
+
+  /**
+   * The scope a name read in `scope` resolves to (Python's LEGB walk: class bodies do not enclose
+   * their methods; `global`/`nonlocal` redirect), or null for builtins and undefined names.
+   */
+  bindingScope(name: string, scope: Scope): Scope | null {
     let current: Scope | null = scope;
     let first = true;
     while (current) {
-      // Class bodies are not enclosing scopes for the functions nested in them.
       if (current.kind === 'class' && !first) {
         current = current.parent;
         continue;
       }
-      if (current.globals.has(name)) {
-        current = this.moduleScope;
-        first = false;
-        continue;
-      }
-      const bindings = current.bindings.get(name);
-      if (bindings && bindings.length > 0) return pickBinding(bindings, at);
+      if (current.globals.has(name)) return this.moduleScope.bindings.has(name) ? this.moduleScope : null;
+      if (!current.nonlocals.has(name) && current.bindings.has(name)) return current;
       current = current.parent;
       first = false;
     }
@@ -501,8 +505,10 @@ export class PythonModel {
   }
 
   private bind(scope: Scope, name: string, binding: Binding): void {
-    // `global x` in a function makes its assignments bind the module's x.
-    const target = scope.globals.has(name) ? this.moduleScope : scope;
+    // `global x` / `nonlocal x` make a function's assignments bind the module's / enclosing x.
+    let target = scope;
+    if (scope.globals.has(name)) target = this.moduleScope;
+    else if (scope.nonlocals.has(name) && scope.parent) target = this.bindingScope(name, scope.parent) ?? scope;
     let list = target.bindings.get(name);
     if (!list) target.bindings.set(name, (list = []));
     list.push(binding);

@@ -1,5 +1,4 @@
 import type { FunctionInfo, PythonModel, Scope } from './model';
-import { bindingScope } from './locks';
 import { type PyNode, childByField, namedChildren, walk } from './syntax';
 
 // State changes made by each function body: assignments, augmented assignments, deletions and
@@ -143,7 +142,7 @@ export function rootOwner(model: PythonModel, fn: FunctionInfo, m: Mutation): Ro
     return { kind: 'local', name };
   }
   if (name === 'self' && fn.parentClass && fn.params[0] === 'self') return { kind: 'self' };
-  const scope = bindingScope(model, name, fn.scope);
+  const scope = model.bindingScope(name, fn.scope);
   if (!scope) return { kind: 'unknown' };
   if (scope === fn.scope) {
     return fn.params.includes(name) ? { kind: 'param', name } : { kind: 'local', name };
