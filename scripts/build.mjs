@@ -15,6 +15,9 @@ const entries = [
   { in: 'src/server/server.ts', out: 'server' },
   { in: 'scripts/bench-server.ts', out: 'bench-server' },
   { in: 'scripts/bench-lint.ts', out: 'bench-lint', external: ['@astral-sh/ruff-wasm-nodejs', 'eslint'] },
+  { in: 'src/profiling/harness/node-harness.ts', out: 'harness/node-harness' },
+  { in: 'src/profiling/harness/node-worker.ts', out: 'harness/node-worker' },
+  { in: 'src/profiling/harness/node-ts.ts', out: 'harness/node-ts' },
 ].filter((e) => existsSync(e.in));
 
 mkdirSync('dist', { recursive: true });

@@ -1,0 +1,160 @@
+// The protocol between the benchmark engine (TypeScript, src/profiling) and the harness programs
+// that run user code (src/profiling/harness: a Python script and a Node script).
+//
+// Why this split: the method (warm-up, calibration, interleaving, time budget, statistics,
+// verdict) lives once, in the engine; a harness is a thin executor that imports the user's
+// module, keeps pools alive between samples, and times what it is told to run. Both harnesses
+// speak exactly this protocol, so the engine treats Python and Node alike.
+//
+// Transport: the engine writes commands as JSON lines on the harness's stdin and reads replies
+// as JSON lines on file descriptor 3 (a pipe). stdout and stderr stay the user's: code that
+// prints cannot corrupt the protocol. One reply per command, in order, carrying the command's id.
+
+export type PythonMode = 'sequential' | 'threads' | 'processes' | 'processes-spawn' | 'interpreters';
+// 'main-thread-async' (Node harness): every task of the batch started at once on the main thread and
+// awaited together (Promise.all), `workers` ignored. Async I/O overlaps there without any thread, so
+// this is the mode that shows an I/O-bound async function belongs on the main thread; in
+// 'sequential' each task is awaited before the next starts.
+export type NodeMode = 'sequential' | 'main-thread-async' | 'worker_threads' | 'child_process';
+export type Mode = PythonMode | NodeMode;
+
+export interface InitCommand {
+  cmd: 'init';
+  id: number;
+  /** Absolute path of the user's module. */
+  file: string;
+  functionName: string;
+  /** Python: an expression evaluated once in the module's namespace; Node: a JS expression. Each item is one call's argument; tuples/arrays are spread. */
+  inputs: string;
+}
+
+export interface RunCommand {
+  cmd: 'run';
+  id: number;
+  mode: Mode;
+  workers: number;
+  /** How many times to run the whole batch of tasks back to back in this sample (calibration). */
+  repeat: number;
+}
+
+/** Time one task alone on the calling thread: wall time and CPU time, to tell I/O from CPU work. */
+export interface ProfileTaskCommand {
+  cmd: 'profile-task';
+  id: number;
+}
+
+/** Cost of moving one task's arguments and result across a process boundary. */
+export interface SerializationCommand {
+  cmd: 'serialization';
+  id: number;
+}
+
+/** Per-task overhead of a pool: the same batch size with an empty task. */
+export interface DispatchCommand {
+  cmd: 'dispatch';
+  id: number;
+  mode: Mode;
+  workers: number;
+}
+
+export interface ShutdownCommand {
+  cmd: 'shutdown';
+  id: number;
+}
+
+export type HarnessCommand = InitCommand | RunCommand | ProfileTaskCommand | SerializationCommand | DispatchCommand | ShutdownCommand;
+
+export interface InterpreterFacts {
+  language: 'python' | 'node';
+  /** e.g. "3.11.7" or "20.20.2". */
+  version: string;
+  /** e.g. "CPython", "PyPy", "node". */
+  implementation: string;
+  executable: string;
+  /** Python: `sys._is_gil_enabled()` on 3.13+, true before; Node: null. */
+  gilEnabled: boolean | null;
+  /** Python: multiprocessing's default start method; Node: null. */
+  defaultStartMethod: string | null;
+  /** Python 3.14+: concurrent.futures.InterpreterPoolExecutor exists. */
+  hasInterpreterPool: boolean;
+  cpuCount: number;
+  /** CPUs this process may run on (sched_getaffinity / availableParallelism). */
+  usableCpus: number;
+  /** The modes this harness can run here. */
+  modes: Mode[];
+}
+
+export interface ReadyReply {
+  type: 'ready';
+  id: number;
+  facts: InterpreterFacts;
+  taskCount: number;
+  /** A short repr of the first input, for the report. */
+  inputPreview: string;
+}
+
+export interface SampleReply {
+  type: 'sample';
+  id: number;
+  mode: Mode;
+  workers: number;
+  repeat: number;
+  /** Wall time of the whole sample (all repeats), excluding pool start-up. */
+  wallMs: number;
+  /** CPU time of this process and its workers during the sample, when measurable. */
+  cpuMs: number | null;
+  /** Set when this sample had to create the pool: its start-up time, measured separately. */
+  startupMs: number | null;
+}
+
+export interface TaskProfileReply {
+  type: 'task-profile';
+  id: number;
+  wallMs: number;
+  cpuMs: number;
+}
+
+export interface SerializationReply {
+  type: 'serialization';
+  id: number;
+  /** Bytes of one task's arguments plus its result when serialized (pickle / structured clone). */
+  bytesPerTask: number;
+  /** Milliseconds to serialize and deserialize them once. */
+  msPerTask: number;
+}
+
+export interface DispatchReply {
+  type: 'dispatch';
+  id: number;
+  mode: Mode;
+  workers: number;
+  perTaskMs: number;
+}
+
+export interface ByeReply {
+  type: 'bye';
+  id: number;
+}
+
+export type ErrorKind =
+  | 'import' // the module could not be loaded
+  | 'no-function' // no such function (or not exported)
+  | 'inputs' // the inputs expression failed or is not iterable
+  | 'raised' // the user's function raised / threw
+  | 'unpicklable' // the function, an argument or a result cannot be sent to a process / worker
+  | 'worker-died' // a worker process exited or crashed
+  | 'unsupported' // the mode does not exist here (e.g. interpreters before 3.14)
+  | 'internal';
+
+export interface ErrorReply {
+  type: 'error';
+  id: number;
+  kind: ErrorKind;
+  /** The mode that hit it, when it happened while running one. */
+  mode: Mode | null;
+  message: string;
+  /** Traceback / stack, trimmed to the user's frames when possible. */
+  detail: string | null;
+}
+
+export type HarnessReply = ReadyReply | SampleReply | TaskProfileReply | SerializationReply | DispatchReply | ByeReply | ErrorReply;
