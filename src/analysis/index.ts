@@ -1,11 +1,13 @@
 import * as path from 'node:path';
-import type { AnalysisResult, AnalyzeOptions, Language, SourceDocument } from './types';
+import type { AnalysisResult, AnalyzeOptions, Language, SourceDocument, SourceProvider } from './types';
 import { ensurePythonParser } from './python/syntax';
 import { PythonProject, analyzePythonModel, pythonParseProblems } from './python/analyze';
+import { JsProject, analyzeJsModel } from './javascript/analyze';
 import { pythonTaskHover } from './python/hover';
 
 export * from './types';
 export { PythonProject } from './python/analyze';
+export { JsProject } from './javascript/analyze';
 
 // The engine's entry point (DESIGN.md): text in, findings and fixes out. The CLI, the language
 // server and the tests all call `analyze`.
@@ -43,6 +45,17 @@ export async function initEngine(): Promise<void> {
 export interface AnalyzeContext {
   /** Reused across calls for cross-file facts; one is made per call when absent. */
   pythonProject?: PythonProject;
+  /** The same for JS/TS; give it the tree's files (`setFiles`) so worker scripts are known in any order. */
+  jsProject?: JsProject;
+}
+
+/**
+ * Fresh cross-file caches for one run (CLI) or one workspace (server). `files` are the tree's
+ * files, so that a JS file started with `new Worker(path)` by another file counts as a worker
+ * script whichever is analyzed first.
+ */
+export function createProjects(sources: SourceProvider | undefined, files: Iterable<string> = []): Required<AnalyzeContext> {
+  return { pythonProject: new PythonProject(sources), jsProject: new JsProject(sources, files) };
 }
 
 export async function analyze(
@@ -81,7 +94,10 @@ export function analyzeLoaded(
     const model = project.model(document.path, text);
     return { ...base, findings: analyzePythonModel(model, options), parseErrors: pythonParseProblems(model) };
   }
-  return { ...base, skipped: 'JavaScript/TypeScript analysis is not available yet' };
+  const project = context.jsProject ?? new JsProject(options.sources);
+  const entry = project.load(document.path, text, document.languageId);
+  if (!entry.model) return { ...base, parseErrors: entry.parseError ? [entry.parseError] : [] };
+  return { ...base, findings: analyzeJsModel(entry.model, options) };
 }
 
 function countLines(text: string): number {

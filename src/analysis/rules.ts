@@ -1,5 +1,6 @@
 import type { RuleMeta } from './types';
 import { pythonRules } from './python/rules';
+import { jsRules } from './javascript/rules';
 
 // The rule catalogue across languages. A code shared by Python and JS/TS rules (CL301, CL302) is
 // one public rule: its languages are merged.
@@ -12,7 +13,7 @@ export function docsUrl(code: string): string {
 
 export function allRules(): RuleMeta[] {
   const byCode = new Map<string, RuleMeta>();
-  for (const meta of [...pythonRules.map((r) => r.meta)]) {
+  for (const meta of [...pythonRules.map((r) => r.meta), ...jsRules.map((r) => r.meta)]) {
     const existing = byCode.get(meta.code);
     if (existing) {
       byCode.set(meta.code, { ...existing, languages: [...new Set([...existing.languages, ...meta.languages])] });

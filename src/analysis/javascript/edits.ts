@@ -1,0 +1,267 @@
+import * as path from 'node:path';
+import type { TextEdit } from '../types';
+import type { JsModel } from './model';
+import { type Node, type TSESTree, endOf, startOf } from './parse';
+import { unwrap } from './syntax';
+
+// Building blocks of the JS/TS fixes: naming an export of a module (reusing the file's own import
+// when it has one, adding one in the file's module style otherwise), `await` with the parentheses
+// it needs, and wrapping statements in a block.
+
+const BUILTINS = new Set([
+  'assert', 'buffer', 'child_process', 'cluster', 'crypto', 'dns', 'events', 'fs', 'http', 'http2', 'https', 'net',
+  'os', 'path', 'process', 'readline', 'stream', 'timers', 'tls', 'url', 'util', 'worker_threads', 'zlib', 'perf_hooks',
+]);
+
+export class ImportPlan {
+  private readonly added = new Map<string, string[]>();
+  private readonly merged: TextEdit[] = [];
+
+  constructor(private readonly model: JsModel) {}
+
+  /**
+   * An expression for `module.name` in this file: the file's own binding when it imports it, its
+   * namespace otherwise (`os.availableParallelism`), else the bare name with an import added. Null
+   * when the name is taken by something else.
+   */
+  use(module: string, name: string): string | null {
+    const model = this.model;
+    let namespace: string | null = null;
+    for (const b of model.allBindings()) {
+      if (b.scope !== model.program) continue;
+      if (b.kind !== 'import' && b.kind !== 'const' && b.kind !== 'let' && b.kind !== 'var') continue;
+      const q = model.qname(b.id);
+      if (q === `${module}.${name}`) return b.name;
+      if (q === module && namespace === null) namespace = b.name;
+    }
+    if (namespace !== null) return `${namespace}.${name}`;
+    const dot = module.indexOf('.');
+    if (dot !== -1) {
+      // `fs.promises.readFile` through the file's own `fs` namespace.
+      const parent = module.slice(0, dot);
+      for (const b of model.allBindings()) {
+        if (b.scope === model.program && model.qname(b.id) === parent && b.kind !== 'let') return `${b.name}${module.slice(dot)}.${name}`;
+      }
+    }
+    const pending = this.added.get(module);
+    if (pending?.includes(name)) return name;
+    if (model.isNameTaken(name)) return null;
+    if (this.mergeInto(module, name)) return name;
+    this.added.set(module, [...(pending ?? []), name]);
+    return name;
+  }
+
+  /** Adds `name` to an existing `import { … } from 'module'` / `const { … } = require('module')`. */
+  private mergeInto(module: string, name: string): boolean {
+    const model = this.model;
+    for (const stmt of model.program.body) {
+      if (stmt.type === 'ImportDeclaration' && stmt.importKind !== 'type') {
+        const specs = stmt.specifiers.filter((s): s is TSESTree.ImportSpecifier => s.type === 'ImportSpecifier');
+        if (specs.length === 0 || normalize(String(stmt.source.value)) !== module) continue;
+        const last = specs[specs.length - 1];
+        this.merged.push({ range: { start: endOf(last), end: endOf(last) }, text: `, ${name}` });
+        return true;
+      }
+      if (stmt.type === 'VariableDeclaration' && stmt.declarations.length === 1) {
+        const d = stmt.declarations[0];
+        if (d.id.type !== 'ObjectPattern' || !d.init) continue;
+        const init = unwrap(d.init);
+        if (init.type !== 'CallExpression' || model.requiredModule(init) !== module) continue;
+        const props = d.id.properties;
+        const last = props[props.length - 1];
+        if (!last || last.type === 'RestElement') continue;
+        this.merged.push({ range: { start: endOf(last), end: endOf(last) }, text: `, ${name}` });
+        return true;
+      }
+    }
+    return false;
+  }
+
+  edits(): TextEdit[] {
+    if (this.added.size === 0) return [...this.merged];
+    const model = this.model;
+    const esm = usesEsm(model);
+    const prefix = usesNodePrefix(model);
+    const lines: string[] = [];
+    for (const [module, names] of this.added) {
+      const spec = BUILTINS.has(module.split('.')[0]) && prefix ? `node:${module.replace('.', '/')}` : module.replace('.', '/');
+      lines.push(esm ? `import { ${names.join(', ')} } from '${spec}';` : `const { ${names.join(', ')} } = require('${spec}');`);
+    }
+    const text = lines.join('\n');
+    const after = lastPrologueStatement(model, esm);
+    if (after) {
+      const at = afterStatement(model, after);
+      return [...this.merged, { range: { start: at, end: at }, text: `\n${text}` }];
+    }
+    const first = model.program.body[0];
+    const at = first ? { line: startOf(first).line, column: 0 } : { line: model.source.startsWith('#!') ? 1 : 0, column: 0 };
+    const needsNewline = !first && at.line >= model.lineCount;
+    return [...this.merged, { range: { start: at, end: at }, text: needsNewline ? `\n${text}\n` : `${text}\n` }];
+  }
+}
+
+function normalize(spec: string): string {
+  const m = spec.startsWith('node:') ? spec.slice(5) : spec;
+  return m.replace(/^(fs|dns|timers|stream|readline)\/promises$/, '$1.promises');
+}
+
+/** ES modules: `.mjs`/`.mts`, or a file with `import`/`export`; CommonJS: `.cjs`/`.cts`, `require`, plain `.js`. */
+export function usesEsm(model: JsModel): boolean {
+  const ext = path.extname(model.path).toLowerCase();
+  if (ext === '.mjs' || ext === '.mts') return true;
+  if (ext === '.cjs' || ext === '.cts') return false;
+  for (const stmt of model.program.body) {
+    if (stmt.type === 'ImportDeclaration' || stmt.type === 'ExportNamedDeclaration' || stmt.type === 'ExportDefaultDeclaration' || stmt.type === 'ExportAllDeclaration') {
+      return true;
+    }
+  }
+  if (model.calls.some((c) => c.type === 'CallExpression' && model.requiredModule(c) !== null)) return false;
+  return ext === '.ts' || ext === '.tsx';
+}
+
+function usesNodePrefix(model: JsModel): boolean {
+  let bare = false;
+  for (const stmt of model.program.body) {
+    const spec = stmt.type === 'ImportDeclaration' ? String(stmt.source.value) : null;
+    if (spec?.startsWith('node:')) return true;
+    if (spec && BUILTINS.has(spec.split('/')[0])) bare = true;
+  }
+  for (const call of model.calls) {
+    if (call.type !== 'CallExpression' || model.requiredModule(call) === null) continue;
+    const arg = call.arguments[0];
+    const spec = arg?.type === 'Literal' ? String(arg.value) : '';
+    if (spec.startsWith('node:')) return true;
+    if (BUILTINS.has(spec.split('/')[0])) bare = true;
+  }
+  return !bare;
+}
+
+/** The last import (ESM), or the last statement of the leading directives-and-requires run (CommonJS). */
+function lastPrologueStatement(model: JsModel, esm: boolean): Node | null {
+  let last: Node | null = null;
+  for (const stmt of model.program.body) {
+    if (stmt.type === 'ImportDeclaration' || stmt.type === 'TSImportEqualsDeclaration') {
+      last = stmt;
+      continue;
+    }
+    if (esm) continue;
+    if (stmt.type === 'ExpressionStatement' && stmt.directive) {
+      last = stmt;
+      continue;
+    }
+    if (stmt.type === 'VariableDeclaration' && stmt.declarations.every((d) => d.init && isRequireLike(model, d.init))) {
+      last = stmt;
+      continue;
+    }
+    break;
+  }
+  if (!last && esm) {
+    const first = model.program.body[0];
+    if (first?.type === 'ExpressionStatement' && first.directive) return first;
+  }
+  return last;
+}
+
+function isRequireLike(model: JsModel, expr: Node): boolean {
+  let node = unwrap(expr);
+  while (node.type === 'MemberExpression') node = unwrap(node.object);
+  return node.type === 'CallExpression' && model.requiredModule(node) !== null;
+}
+
+/** Where to add a line after a statement: past a trailing `// comment` on its last line, if any. */
+export function afterStatement(model: JsModel, node: Node): { line: number; column: number } {
+  const end = endOf(node);
+  const text = model.lineText(end.line);
+  const rest = text.slice(end.column).trim();
+  if (rest === '' || rest.startsWith('//')) return { line: end.line, column: text.length };
+  return end;
+}
+
+/** `await <text>` where `node` stood, parenthesised when the context binds tighter than `await`. */
+export function awaitText(model: JsModel, node: Node, text: string): string {
+  const parent = model.parent(node);
+  const bare = `await ${text}`;
+  if (!parent) return bare;
+  switch (parent.type) {
+    case 'VariableDeclarator':
+    case 'ExpressionStatement':
+    case 'ReturnStatement':
+    case 'ThrowStatement':
+    case 'ArrayExpression':
+    case 'SpreadElement':
+    case 'TemplateLiteral':
+    case 'JSXExpressionContainer':
+      return bare;
+    case 'AssignmentExpression':
+      return parent.right === node ? bare : `(${bare})`;
+    case 'Property':
+      return parent.value === node ? bare : `(${bare})`;
+    case 'CallExpression':
+    case 'NewExpression':
+      return parent.callee === node ? `(${bare})` : bare;
+    case 'ConditionalExpression':
+      return parent.test === node ? `(${bare})` : bare;
+    case 'ArrowFunctionExpression':
+      return parent.body === node ? bare : `(${bare})`;
+    default:
+      return `(${bare})`;
+  }
+}
+
+/** The file's indentation unit (two spaces unless the file says otherwise). */
+export function indentUnit(model: JsModel): string {
+  for (let line = 0; line < Math.min(model.lineCount, 400); line++) {
+    const m = /^(\t| +)\S/.exec(model.lineText(line));
+    if (m) return m[1] === '\t' ? '\t' : m[1].length >= 4 ? '    ' : m[1].length === 1 ? '  ' : m[1];
+  }
+  return '  ';
+}
+
+/**
+ * Replaces whole lines `first..last` (statements that start and end their lines) with
+ * `<header> {` + the lines indented one level + `}`. Null when other code shares those lines.
+ */
+export function wrapLines(model: JsModel, first: Node, last: Node, header: string): TextEdit | null {
+  const startLine = first.loc.start.line - 1;
+  const endLine = last.loc.end.line - 1;
+  const firstText = model.lineText(startLine);
+  const lastText = model.lineText(endLine);
+  if (firstText.slice(0, first.loc.start.column).trim() !== '') return null;
+  const tail = lastText.slice(last.loc.end.column).trim();
+  if (tail !== '' && !tail.startsWith('//')) return null;
+  const base = /^\s*/.exec(firstText)?.[0] ?? '';
+  const unit = indentUnit(model);
+  // Lines inside a multi-line template literal are string content: indenting them would change it.
+  const frozen = new Set<number>();
+  const stack: Node[] = [];
+  const collect = (n: Node): void => {
+    if (n.type === 'TemplateLiteral' && n.loc.end.line > n.loc.start.line) {
+      for (let l = n.loc.start.line; l < n.loc.end.line; l++) frozen.add(l);
+    }
+  };
+  stack.push(first);
+  for (const stmt of model.program.body) if (stmt.range[0] >= first.range[0] && stmt.range[1] <= last.range[1]) stack.push(stmt);
+  const seen = new Set<Node>();
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (seen.has(n)) continue;
+    seen.add(n);
+    collect(n);
+    for (const key in n) {
+      if (key === 'parent' || key === 'loc' || key === 'range') continue;
+      const v = (n as unknown as Record<string, unknown>)[key];
+      if (Array.isArray(v)) {
+        for (const c of v) if (c && typeof c === 'object' && 'type' in c) stack.push(c as Node);
+      } else if (v && typeof v === 'object' && 'type' in (v as object)) {
+        stack.push(v as Node);
+      }
+    }
+  }
+  const body: string[] = [];
+  for (let line = startLine; line <= endLine; line++) {
+    const text = model.lineText(line);
+    body.push(text.trim() === '' || frozen.has(line) ? text : `${base}${unit}${text.slice(base.length)}`);
+  }
+  const text = `${base}${header} {\n${body.join('\n')}\n${base}}`;
+  return { range: { start: { line: startLine, column: 0 }, end: { line: endLine, column: lastText.length } }, text };
+}

@@ -1,0 +1,84 @@
+import type { Fix } from '../../types';
+import { type JsRule, jsMeta } from '../rule';
+import type { JsModel } from '../model';
+import { ImportPlan } from '../edits';
+import { type Node, rangeOf } from '../parse';
+import { isLoop, memberName, unwrap } from '../syntax';
+import { loopBound } from '../cpu';
+import { loopAwaits, spawnLoops } from '../workers';
+import { head, related } from './shared';
+
+const SPAWNS = new Set(['worker', 'fork', 'spawn', 'exec', 'execFile', 'cluster']);
+
+export const rule: JsRule = {
+  meta: jsMeta({
+    code: 'CL302',
+    name: 'unbounded-workers',
+    defaultSeverity: 'warning',
+    summary: 'One worker or process per input item, or a pool sized by the input length without a cap',
+    fixable: true,
+  }),
+  check(context) {
+    const { model } = context;
+    for (const { site, loop, via } of spawnLoops(model)) {
+      if (!SPAWNS.has(site.kind)) continue;
+      if (loopBound(model, loop).kind !== 'data') continue;
+      if (isLoop(loop) && loopAwaits(model, loop)) continue;
+      const collection = collectionText(model, loop);
+      context.report({
+        node: head(via ?? site.node),
+        message:
+          `${via ? `\`${viaName(model, via)}\` starts a \`${site.label}\`` : `\`${site.label}\` runs`} once per item${collection ? ` of \`${collection}\`` : ''}: the number of workers grows with the input, ` +
+          'and past the core count they only add start-up cost and memory. Use a bounded pool (piscina, workerpool) sized from `os.availableParallelism()`.',
+        related: [related(model, loop, 'the loop over the input'), ...(via ? [related(model, site.node, 'the spawn')] : [])],
+      });
+    }
+    for (const site of model.spawns) {
+      if (!site.size) continue;
+      const value = model.valueOf(site.size.value);
+      if (value.type !== 'MemberExpression' || !['length', 'size'].includes(memberName(value) ?? '')) continue;
+      context.report({
+        node: site.size.value,
+        message:
+          `\`${site.label}\` is sized by \`${model.text(value)}\`: the pool grows with the input. ` +
+          'Cap it: `Math.min(' + model.text(value) + ', os.availableParallelism())`.',
+        fix: capFix(model, site.size.value),
+      });
+    }
+  },
+};
+
+/** `items.length` → `Math.min(items.length, availableParallelism())`. */
+function capFix(model: JsModel, size: Node): Fix | null {
+  const plan = new ImportPlan(model);
+  const cpus = plan.use('os', 'availableParallelism');
+  if (!cpus) return null;
+  const text = `Math.min(${model.text(size)}, ${cpus}())`;
+  return {
+    description: `Cap it: \`${text}\``,
+    edits: [{ range: rangeOf(size), text }, ...plan.edits()],
+    // Fewer workers than items on big inputs: per-item set-up in the workers may behave differently.
+    safe: false,
+  };
+}
+
+function viaName(model: JsModel, via: Node): string {
+  if (via.type !== 'CallExpression') return model.text(via);
+  const first = via.arguments[0];
+  // `items.map(runTask)`: the helper is the argument.
+  const callee = first && model.functionOf(first) && first.type === 'Identifier' ? first : via.callee;
+  return `${model.text(callee)}(…)`;
+}
+
+function collectionText(model: JsModel, loop: Node): string | null {
+  if (loop.type === 'ForOfStatement' || loop.type === 'ForInStatement') return model.text(loop.right);
+  if (loop.type === 'CallExpression') {
+    const callee = unwrap(loop.callee);
+    if (callee.type === 'MemberExpression') return model.text(callee.object);
+  }
+  if (loop.type === 'ForStatement' && loop.test?.type === 'BinaryExpression') {
+    const right = unwrap(loop.test.right);
+    if (right.type === 'MemberExpression') return model.text(right.object);
+  }
+  return null;
+}

@@ -1,0 +1,447 @@
+import * as path from 'node:path';
+import type { Node, TSESTree } from './parse';
+import type { Binding, JsModel } from './model';
+import {
+  ARRAY_ITERATION_METHODS,
+  type CallLike,
+  type FunctionNode,
+  isFunction,
+  isLoop,
+  memberName,
+  objectProperty,
+  staticString,
+  unwrap,
+} from './syntax';
+
+// Workers (RULES.md): `new Worker(file | URL, {workerData})`, `child_process.fork/spawn/exec/execFile`,
+// `cluster.fork()`, and the pools `new Piscina({filename, maxThreads})`, `new Tinypool(…)`,
+// `workerpool.pool(…)`, with the script each one runs resolved to candidate files.
+
+export type SpawnKind = 'worker' | 'fork' | 'spawn' | 'exec' | 'execFile' | 'cluster' | 'piscina' | 'tinypool' | 'workerpool';
+
+export interface SpawnSite {
+  node: CallLike;
+  kind: SpawnKind;
+  family: 'thread' | 'process';
+  isPool: boolean;
+  /** The script argument (`'./worker.js'`, `new URL(…)`, the pool's `filename`). */
+  script: Node | null;
+  /** Absolute paths the script may be, most likely first (TS sources for `.js` specifiers too). */
+  scriptCandidates: string[];
+  /** The file spawns itself: `__filename`, `import.meta.url`, `cluster.fork()`. */
+  selfSpawn: boolean;
+  options: TSESTree.ObjectExpression | null;
+  workerData: Node | null;
+  /** Pools: the `maxThreads` / `maxWorkers` property. */
+  size: TSESTree.Property | null;
+  /** How messages name it: `new Worker(…)`, `fork(…)`. */
+  label: string;
+}
+
+const JS_EXTENSIONS = ['.js', '.mjs', '.cjs', '.jsx', '.ts', '.tsx', '.mts', '.cts'];
+const SOURCE_TWINS: Record<string, string[]> = {
+  '.js': ['.ts', '.tsx', '.jsx'],
+  '.mjs': ['.mts'],
+  '.cjs': ['.cts'],
+};
+
+export function findSpawnSites(model: JsModel): SpawnSite[] {
+  const sites: SpawnSite[] = [];
+  const customClusterExec = model.calls.some((c) => {
+    const q = model.qname(c.callee);
+    return (q === 'cluster.setupPrimary' || q === 'cluster.setupMaster') && c.arguments.length > 0;
+  });
+  for (const call of model.calls) {
+    const site = spawnSiteOf(model, call, customClusterExec);
+    if (site) sites.push(site);
+  }
+  return sites;
+}
+
+function spawnSiteOf(model: JsModel, call: CallLike, customClusterExec: boolean): SpawnSite | null {
+  const q = model.qname(call.callee);
+  if (!q) return null;
+  const args = call.arguments;
+  const base = { node: call, options: null, workerData: null, size: null, script: null, scriptCandidates: [], selfSpawn: false };
+  if (call.type === 'NewExpression') {
+    if (q === 'worker_threads.Worker') {
+      const options = objectOf(model, args[1]);
+      return withScript(model, {
+        ...base,
+        kind: 'worker',
+        family: 'thread',
+        isPool: false,
+        options,
+        workerData: options ? objectProperty(options, 'workerData')?.value ?? null : null,
+        label: 'new Worker(…)',
+        // `new Worker(code, { eval: true })` runs a string of code, not a file.
+        script: options && isTrue(objectProperty(options, 'eval')?.value) ? null : args[0] ?? null,
+      });
+    }
+    const pool = q === 'piscina' || q === 'piscina.Piscina' ? 'piscina' : q === 'tinypool' || q === 'tinypool.Tinypool' ? 'tinypool' : null;
+    if (pool) {
+      const options = objectOf(model, args[0]);
+      return withScript(model, {
+        ...base,
+        kind: pool,
+        family: 'thread',
+        isPool: true,
+        options,
+        workerData: options ? objectProperty(options, 'workerData')?.value ?? null : null,
+        size: options ? objectProperty(options, 'maxThreads') : null,
+        script: options ? objectProperty(options, 'filename')?.value ?? null : null,
+        label: pool === 'piscina' ? 'new Piscina(…)' : 'new Tinypool(…)',
+      });
+    }
+    return null;
+  }
+  switch (q) {
+    case 'child_process.fork': {
+      const options = objectOf(model, args[2]) ?? objectOf(model, args[1]);
+      return withScript(model, { ...base, kind: 'fork', family: 'process', isPool: false, options, script: args[0] ?? null, label: 'fork(…)' });
+    }
+    case 'child_process.spawn':
+    case 'child_process.execFile':
+    case 'child_process.exec': {
+      const kind = q.split('.')[1] as 'spawn' | 'execFile' | 'exec';
+      let script: Node | null = null;
+      if (kind !== 'exec' && isNodeExecutable(model, args[0])) {
+        const list = args[1] ? model.valueOf(args[1]) : null;
+        if (list?.type === 'ArrayExpression') {
+          const first = list.elements.find((e) => e && e.type !== 'SpreadElement' && !(staticString(e) ?? '').startsWith('-'));
+          script = first ?? null;
+        }
+      }
+      return withScript(model, { ...base, kind, family: 'process', isPool: false, script, label: `${kind}(…)` });
+    }
+    case 'cluster.fork':
+      return { ...base, kind: 'cluster', family: 'process', isPool: false, selfSpawn: !customClusterExec, label: 'cluster.fork()' };
+    case 'workerpool.pool': {
+      const first = args[0] ? model.valueOf(args[0]) : null;
+      const script = first && first.type !== 'ObjectExpression' ? args[0] : null;
+      const options = objectOf(model, script ? args[1] : args[0]);
+      return withScript(model, {
+        ...base,
+        kind: 'workerpool',
+        family: 'thread',
+        isPool: true,
+        options,
+        size: options ? objectProperty(options, 'maxWorkers') : null,
+        script,
+        label: 'workerpool.pool(…)',
+      });
+    }
+    default:
+      return null;
+  }
+}
+
+function withScript(model: JsModel, site: SpawnSite): SpawnSite {
+  if (!site.script) return site;
+  const where = evalPath(model, site.script, 0);
+  if (!where) return site;
+  if (where.kind === 'self') return { ...site, selfSpawn: true, scriptCandidates: [path.resolve(model.path)] };
+  return { ...site, scriptCandidates: candidates(model, where) };
+}
+
+function isTrue(node: Node | undefined): boolean {
+  return !!node && node.type === 'Literal' && node.value === true;
+}
+
+function objectOf(model: JsModel, expr: Node | undefined): TSESTree.ObjectExpression | null {
+  if (!expr) return null;
+  const value = model.valueOf(expr);
+  return value.type === 'ObjectExpression' ? value : null;
+}
+
+function isNodeExecutable(model: JsModel, expr: Node | undefined): boolean {
+  if (!expr) return false;
+  const s = staticString(model.valueOf(expr));
+  if (s !== null) return s === 'node' || s.endsWith('/node');
+  const q = model.qname(expr);
+  if (q === 'process.execPath' || q === 'process.argv0') return true;
+  const n = unwrap(expr);
+  return n.type === 'MemberExpression' && model.qname(n.object) === 'process.argv' && staticString(n.property) === null && n.property.type === 'Literal' && n.property.value === 0;
+}
+
+type PathValue = { kind: 'self' } | { kind: 'path'; base: 'dir' | 'cwd'; rel: string } | { kind: 'dir' };
+
+/** Evaluates the few shapes of script paths people write: literals, `path.join(__dirname, …)`, `new URL(…, import.meta.url)`. */
+function evalPath(model: JsModel, expr: Node, depth: number): PathValue | null {
+  if (depth > 6) return null;
+  const node = model.valueOf(expr);
+  const literal = staticString(node);
+  if (literal !== null) return { kind: 'path', base: 'cwd', rel: literal.replace(/^file:\/\//, '') };
+  switch (node.type) {
+    case 'Identifier':
+      if (model.resolve(node)) return null;
+      if (node.name === '__filename') return { kind: 'self' };
+      if (node.name === '__dirname') return { kind: 'dir' };
+      return null;
+    case 'MemberExpression': {
+      const name = memberName(node);
+      const object = unwrap(node.object);
+      if (object.type === 'MetaProperty') {
+        if (name === 'url' || name === 'filename') return { kind: 'self' };
+        if (name === 'dirname') return { kind: 'dir' };
+        return null;
+      }
+      if (name === 'href' || name === 'pathname') return evalPath(model, object, depth + 1);
+      if (model.qname(object) === 'process.argv' && node.computed && node.property.type === 'Literal' && node.property.value === 1) {
+        return { kind: 'self' };
+      }
+      if (name === 'filename' && model.qname(object) === 'module') return { kind: 'self' };
+      return null;
+    }
+    case 'NewExpression': {
+      const q = model.qname(node.callee);
+      if (q !== 'URL' && q !== 'url.URL') return null;
+      const [first, second] = node.arguments;
+      if (!first) return null;
+      if (!second) return evalPath(model, first, depth + 1);
+      const rel = staticString(first);
+      const base = evalPath(model, second, depth + 1);
+      if (rel === null || !base || base.kind !== 'self') return null;
+      return { kind: 'path', base: 'dir', rel };
+    }
+    case 'CallExpression': {
+      const q = model.qname(node.callee);
+      if (q === 'url.fileURLToPath' || q === 'url.pathToFileURL') return node.arguments[0] ? evalPath(model, node.arguments[0], depth + 1) : null;
+      if (q === 'require.resolve') {
+        const rel = staticString(node.arguments[0]);
+        return rel === null ? null : { kind: 'path', base: 'dir', rel };
+      }
+      if (q === 'path.join' || q === 'path.resolve' || q === 'path.posix.join' || q === 'path.posix.resolve') {
+        return joinParts(model, node.arguments, depth, q.endsWith('resolve'));
+      }
+      return null;
+    }
+    case 'BinaryExpression':
+      if (node.operator !== '+') return null;
+      return joinParts(model, [node.left, node.right], depth, false, true);
+    case 'TemplateLiteral': {
+      const parts: Node[] = [];
+      node.quasis.forEach((q, i) => {
+        if (q.value.cooked) parts.push({ ...q, type: 'Literal', value: q.value.cooked, raw: q.value.cooked } as unknown as Node);
+        if (node.expressions[i]) parts.push(node.expressions[i]);
+      });
+      return joinParts(model, parts, depth, false, true);
+    }
+    default:
+      return null;
+  }
+}
+
+function joinParts(model: JsModel, parts: readonly Node[], depth: number, resolve: boolean, concat = false): PathValue | null {
+  let base: 'dir' | 'cwd' | null = null;
+  const rel: string[] = [];
+  for (const part of parts) {
+    const s = staticString(part);
+    if (s !== null) {
+      if (base === null) base = 'cwd';
+      if (resolve && path.isAbsolute(s)) rel.length = 0;
+      rel.push(s);
+      continue;
+    }
+    const v = evalPath(model, part, depth + 1);
+    if (!v || v.kind !== 'dir' || rel.length > 0) return null;
+    base = 'dir';
+  }
+  if (!base) return null;
+  const joined = concat ? rel.join('').replace(/^[\\/]/, '') : path.join(...(rel.length ? rel : ['.']));
+  return { kind: 'path', base, rel: joined };
+}
+
+function candidates(model: JsModel, where: PathValue): string[] {
+  if (where.kind !== 'path') return [];
+  const roots: string[] = [];
+  if (path.isAbsolute(where.rel)) roots.push(where.rel);
+  else if (where.base === 'dir') roots.push(path.resolve(model.directory, where.rel));
+  else {
+    // Relative to the working directory, which is usually the project root: the file's folder and a few above it.
+    let dir = model.directory;
+    for (let i = 0; i < 5; i++) {
+      roots.push(path.resolve(dir, where.rel));
+      const up = path.dirname(dir);
+      if (up === dir) break;
+      dir = up;
+    }
+  }
+  const out: string[] = [];
+  for (const root of roots) {
+    const ext = path.extname(root);
+    if (JS_EXTENSIONS.includes(ext)) {
+      out.push(root);
+      for (const twin of SOURCE_TWINS[ext] ?? []) out.push(root.slice(0, -ext.length) + twin);
+    } else {
+      for (const e of JS_EXTENSIONS) out.push(root + e);
+      for (const e of ['.js', '.ts']) out.push(path.join(root, `index${e}`));
+    }
+  }
+  return [...new Set(out)];
+}
+
+// ---- what happens to a spawned worker -------------------------------------------------------
+
+export interface SpawnResult {
+  /** The variable holding the worker / child process, when it is a plain local or module binding. */
+  binding: Binding | null;
+  /** Calls chained right on the result: `new Worker(f).on('error', …)`. */
+  chained: TSESTree.CallExpression[];
+  /** The result leaves our sight: returned, passed to a call, stored in a property or a container. */
+  escapes: boolean;
+}
+
+export function spawnResult(model: JsModel, site: SpawnSite): SpawnResult {
+  const chained: TSESTree.CallExpression[] = [];
+  let current: Node = site.node;
+  for (;;) {
+    let parent = model.parent(current);
+    while (parent && (parent.type === 'TSAsExpression' || parent.type === 'TSNonNullExpression' || parent.type === 'TSSatisfiesExpression' || parent.type === 'ChainExpression')) {
+      current = parent;
+      parent = model.parent(current);
+    }
+    if (!parent) return { binding: null, chained, escapes: false };
+    if (parent.type === 'MemberExpression' && parent.object === current) {
+      const call = model.parent(parent);
+      if (call?.type === 'CallExpression' && call.callee === parent) {
+        chained.push(call);
+        // `.on()`/`.once()` return the emitter itself, so the chain still holds the worker.
+        if (['on', 'once', 'addListener', 'prependListener', 'prependOnceListener', 'setMaxListeners', 'unref', 'ref'].includes(memberName(parent) ?? '')) {
+          current = call;
+          continue;
+        }
+        return { binding: null, chained, escapes: false };
+      }
+      return { binding: null, chained, escapes: true };
+    }
+    if (parent.type === 'VariableDeclarator' && parent.init === current) {
+      const binding = parent.id.type === 'Identifier' ? model.resolve(parent.id) ?? model.bindingOf(parent.id) : null;
+      return { binding: binding ?? declaredBinding(model, parent.id), chained, escapes: parent.id.type !== 'Identifier' };
+    }
+    if (parent.type === 'AssignmentExpression' && parent.right === current) {
+      const left = unwrap(parent.left);
+      if (left.type === 'Identifier') return { binding: model.resolve(left), chained, escapes: false };
+      return { binding: null, chained, escapes: true };
+    }
+    if (parent.type === 'ExpressionStatement') return { binding: null, chained, escapes: false };
+    if (parent.type === 'AwaitExpression') return { binding: null, chained, escapes: true };
+    return { binding: null, chained, escapes: true };
+  }
+}
+
+function declaredBinding(model: JsModel, id: Node): Binding | null {
+  if (id.type !== 'Identifier') return null;
+  for (const b of model.allBindings()) if (b.id === id) return b;
+  return null;
+}
+
+// ---- spawning in loops ----------------------------------------------------------------------
+
+export interface SpawnLoop {
+  site: SpawnSite;
+  /** The loop statement or the iteration call (`items.forEach(…)`) that repeats the spawn. */
+  loop: Node;
+  /** When the spawn happens in a same-file helper: the call of that helper inside the loop. */
+  via: CallLike | null;
+}
+
+/** Spawn sites repeated by a loop: directly inside it, or in a helper the loop calls (one level). */
+export function spawnLoops(model: JsModel): SpawnLoop[] {
+  const cached = model.memo.get('spawnLoops') as SpawnLoop[] | undefined;
+  if (cached) return cached;
+  const out: SpawnLoop[] = [];
+  for (const site of model.spawns) {
+    const direct = enclosingLoop(model, site.node);
+    if (direct) {
+      out.push({ site, loop: direct, via: null });
+      continue;
+    }
+    let fn = model.enclosingFunction(site.node);
+    // `new Promise((resolve, reject) => { new Worker(…) })` runs its executor right away, in the helper.
+    while (fn && (model.isImmediatelyInvoked(fn) || isPromiseExecutor(model, fn))) fn = model.enclosingFunction(fn);
+    if (!fn || model.callbackOf(fn)) continue;
+    for (const call of model.callSitesOf(fn)) {
+      const loop = enclosingLoop(model, call);
+      if (loop) out.push({ site, loop, via: call });
+    }
+    for (const use of model.functionUses(fn)) {
+      // `items.map(runTask)`: the helper is the iteration callback itself.
+      const parent = model.parent(use);
+      if (parent?.type === 'CallExpression' && parent.arguments[0] === use && isIterationCall(parent)) {
+        out.push({ site, loop: parent, via: parent });
+      }
+    }
+  }
+  model.memo.set('spawnLoops', out);
+  return out;
+}
+
+function isPromiseExecutor(model: JsModel, fn: FunctionNode): boolean {
+  const cb = model.callbackOf(fn);
+  return !!cb && cb.index === 0 && cb.call.type === 'NewExpression' && model.qname(cb.call.callee) === 'Promise';
+}
+
+/** The nearest loop around a node within its function; inline iteration callbacks count as loops. */
+export function enclosingLoop(model: JsModel, node: Node): Node | null {
+  let child: Node = node;
+  for (const parent of model.ancestors(node)) {
+    if (isLoop(parent) && isLoopBody(parent, child)) return parent;
+    if (isFunction(parent)) {
+      const cb = model.callbackOf(parent);
+      if (cb && cb.index === 0 && cb.call.type === 'CallExpression' && isIterationCall(cb.call)) return cb.call;
+      if (cb && cb.call.type === 'CallExpression' && isArrayFrom(model, cb.call) && cb.index === 1) return cb.call;
+      return null;
+    }
+    child = parent;
+  }
+  return null;
+}
+
+function isLoopBody(loop: Node, child: Node): boolean {
+  switch (loop.type) {
+    case 'ForStatement':
+      return child === loop.body || child === loop.test || child === loop.update;
+    case 'ForInStatement':
+    case 'ForOfStatement':
+    case 'WhileStatement':
+    case 'DoWhileStatement':
+      return child === loop.body || (loop.type !== 'ForInStatement' && loop.type !== 'ForOfStatement' && child === loop.test);
+    default:
+      return false;
+  }
+}
+
+export function isIterationCall(call: TSESTree.CallExpression): boolean {
+  const callee = unwrap(call.callee);
+  return callee.type === 'MemberExpression' && ARRAY_ITERATION_METHODS.has(memberName(callee) ?? '');
+}
+
+/** `Array.from({ length: n }, fn)` calls `fn` n times. */
+export function isArrayFrom(model: JsModel, call: TSESTree.CallExpression): boolean {
+  return model.qname(call.callee) === 'Array.from';
+}
+
+/** Whether the body of a loop statement waits for each iteration (`await` directly inside it). */
+export function loopAwaits(model: JsModel, loop: Node): boolean {
+  if (loop.type === 'ForOfStatement' && loop.await) return true;
+  if (!isLoop(loop)) return false;
+  const awaits = model.awaits;
+  // Awaits are in source order: start at the first one after the loop begins.
+  let lo = 0;
+  let hi = awaits.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (awaits[mid].range[0] <= loop.range[0]) lo = mid + 1;
+    else hi = mid;
+  }
+  const fn = innermostFunction(model, loop);
+  for (let i = lo; i < awaits.length && awaits[i].range[0] < loop.range[1]; i++) {
+    if (innermostFunction(model, awaits[i]) === fn) return true;
+  }
+  return false;
+}
+
+function innermostFunction(model: JsModel, node: Node): FunctionNode | null {
+  return model.enclosingFunction(node);
+}
