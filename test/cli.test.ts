@@ -473,6 +473,26 @@ describe('parallel analysis', () => {
   });
 });
 
+describe('cross-file facts in a run', () => {
+  // task.js shows no worker signal of its own: only main.js starting it makes it a worker script,
+  // where a blocking read in an async function is fine (CL105 must not flag worker scripts).
+  const files = {
+    'main.js': "const { Worker } = require('node:worker_threads');\nconst w = new Worker(__dirname + '/task.js');\nw.on('error', (e) => console.error(e));\n",
+    'task.js': "const fs = require('node:fs');\n\nasync function load() {\n  return fs.readFileSync('/etc/hostname', 'utf8');\n}\n\nload();\n",
+  };
+
+  test('a JS file started by another file of the tree is a worker script, in one thread and on the pool', () => {
+    const root = tree(files);
+    for (const jobs of ['1', '2']) {
+      const { run, report } = json(['-j', jobs, '.'], { cwd: root });
+      assert.equal(run.code, 0, run.stderr);
+      assert.deepEqual(rulesAt(report), []);
+    }
+    // Checked alone, nothing says task.js is a worker: its blocking read is reported.
+    assert.deepEqual(rulesAt(json(['task.js'], { cwd: root }).report), ['task.js:4:CL105']);
+  });
+});
+
 describe('rules and explain', () => {
   test('rules lists code, name, languages, severity, fixable', () => {
     const text = cli(['rules']);

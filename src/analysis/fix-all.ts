@@ -1,31 +1,30 @@
-import type { Finding, TextEdit } from './types';
+import type { Fix, TextEdit } from './types';
 
-// Picks the fixes that can be applied together in one pass: fixes whose edits overlap an
-// already chosen fix wait for the next round (the caller re-analyzes and repeats).
+// Picks the fixes that can be applied together in one pass (`--fix`, "Fix all"): a fix whose
+// edits overlap or touch an already chosen one waits for the next round, after re-analysis.
 
-function offsetKey(line: number, column: number): number {
+function position(line: number, column: number): number {
   return line * 1_000_000 + column;
 }
 
-function overlaps(a: TextEdit, b: TextEdit): boolean {
-  const aStart = offsetKey(a.range.start.line, a.range.start.column);
-  const aEnd = offsetKey(a.range.end.line, a.range.end.column);
-  const bStart = offsetKey(b.range.start.line, b.range.start.column);
-  const bEnd = offsetKey(b.range.end.line, b.range.end.column);
-  // Two insertions at the same point would interleave unpredictably: treat them as overlapping.
-  if (aStart === bStart) return true;
-  return aStart < bEnd && bStart < aEnd;
+function span(edit: TextEdit): [number, number] {
+  return [position(edit.range.start.line, edit.range.start.column), position(edit.range.end.line, edit.range.end.column)];
 }
 
-export function compatibleFixes(findings: readonly Finding[], includeUnsafe = false): Finding[] {
-  const chosen: Finding[] = [];
-  const taken: TextEdit[] = [];
-  for (const finding of findings) {
-    const fix = finding.fix;
-    if (!fix || (!fix.safe && !includeUnsafe)) continue;
-    if (fix.edits.some((edit) => taken.some((other) => overlaps(edit, other)))) continue;
-    chosen.push(finding);
-    taken.push(...fix.edits);
+export function compatibleFixes(fixes: readonly Fix[]): Fix[] {
+  const taken: [number, number][] = [];
+  const chosen: Fix[] = [];
+  const seen = new Set<string>();
+  for (const fix of fixes) {
+    // Two findings can offer the very same fix (e.g. one executor swap for two task sites).
+    const key = JSON.stringify(fix.edits);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const spans = fix.edits.map(span);
+    // Touching spans count as overlapping: two insertions at one point have no defined order.
+    if (spans.some(([s, e]) => taken.some(([ts, te]) => s <= te && ts <= e))) continue;
+    taken.push(...spans);
+    chosen.push(fix);
   }
   return chosen;
 }

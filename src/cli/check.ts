@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { initEngine, isAnalyzablePath, type AnalysisResult, type AnalyzeOptions } from '../analysis';
 import { ConfigResolver, checkRulePattern, mergeOptions } from '../analysis/config';
-import { fixFile, fixText, newFixProject } from './fix-apply';
+import { fixFile, fixText, newFixContext } from './fix-apply';
 import { formatJson } from './format-json';
 import { formatSarif } from './format-sarif';
 import { colorsFor, formatNotes, formatSummary, formatText } from './format-text';
@@ -100,11 +100,11 @@ export async function runCheck(paths: readonly string[], flags: CheckFlags, io: 
     fixed: 0,
   }));
   if (flags.fix) {
-    const project = newFixProject();
+    const context = newFixContext(entries.map((e) => e.absolute));
     const fixOptions = { unsafe: Boolean(flags.unsafeFixes) };
     for (const [i, file] of files.entries()) {
       if (file.result.skipped) continue;
-      const outcome = fixFile(file.absolute, file.result, requests[i].options, fixOptions, project);
+      const outcome = fixFile(file.absolute, file.result, requests[i].options, fixOptions, context);
       file.result = outcome.result;
       file.fixed = outcome.fixed;
     }
@@ -138,18 +138,18 @@ async function checkStdin(
   }
   const options = optionsFor(absolute);
   await initEngine();
-  const project = newFixProject();
+  const context = newFixContext([absolute]);
   let result: AnalysisResult;
   let text: string | null = null;
   if (input.subarray(0, 8192).includes(0)) {
     result = { path: absolute, language: null, findings: [], parseErrors: [], lines: 0, skipped: 'binary file' };
   } else {
     text = input.toString('utf8');
-    result = lintText(absolute, text, options, project);
+    result = lintText(absolute, text, options, context);
   }
   const file: FileReport = { display, absolute, result, fixed: 0 };
   if (flags.fix && text !== null && !result.skipped) {
-    const outcome = fixText(absolute, text, result, options, { unsafe: Boolean(flags.unsafeFixes) }, project);
+    const outcome = fixText(absolute, text, result, options, { unsafe: Boolean(flags.unsafeFixes) }, context);
     file.result = outcome.result;
     file.fixed = outcome.fixed;
     text = outcome.text ?? text;

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
-import { PythonProject, type AnalysisResult, type AnalyzeOptions, type Finding, type Fix, type TextEdit } from '../analysis';
+import { createProjects, type AnalysisResult, type AnalyzeContext, type AnalyzeOptions, type Finding, type Fix } from '../analysis';
+import { compatibleFixes } from '../analysis/fix-all';
 import { applyEdits } from '../analysis/apply-edits';
 import { diskSources, lintText, readSource } from './lint-file';
 
@@ -34,18 +35,18 @@ export function fixText(
   initial: AnalysisResult,
   analyzeOptions: AnalyzeOptions,
   options: FixOptions,
-  project: PythonProject,
+  context: AnalyzeContext,
 ): FixOutcome {
   let current = text;
   let result = initial;
   let fixed = 0;
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const chosen = chooseNonOverlapping(current, result.findings.filter((f) => isApplicable(f, options)).map((f) => f.fix!));
+    const chosen = compatibleFixes(result.findings.filter((f) => isApplicable(f, options)).map((f) => f.fix!));
     if (chosen.length === 0) break;
     const next = applyEdits(current, chosen.flatMap((fix) => fix.edits));
     if (next === current) break;
     // A fix must not make the file parse worse; stop at the last text that parsed as well.
-    const after = lintText(file, next, analyzeOptions, project);
+    const after = lintText(file, next, analyzeOptions, context);
     if (after.parseErrors.length > result.parseErrors.length || after.skipped) break;
     current = next;
     result = after;
@@ -55,42 +56,16 @@ export function fixText(
 }
 
 /** Fixes one file on disk and writes it back; files that do not round-trip through UTF-8 are left alone. */
-export function fixFile(file: string, initial: AnalysisResult, analyzeOptions: AnalyzeOptions, options: FixOptions, project: PythonProject): FixOutcome {
+export function fixFile(file: string, initial: AnalysisResult, analyzeOptions: AnalyzeOptions, options: FixOptions, context: AnalyzeContext): FixOutcome {
   if (!initial.findings.some((f) => isApplicable(f, options))) return { result: initial, fixed: 0, text: null };
   const read = readSource(file, analyzeOptions.maxFileSize);
   if ('skipped' in read || !read.lossless) return { result: initial, fixed: 0, text: null };
-  const outcome = fixText(file, read.text, initial, analyzeOptions, options, project);
+  const outcome = fixText(file, read.text, initial, analyzeOptions, options, context);
   if (outcome.text !== null) fs.writeFileSync(file, (read.bom ? '\uFEFF' : '') + outcome.text, 'utf8');
   return outcome;
 }
 
-export function newFixProject(): PythonProject {
-  return new PythonProject(diskSources);
+export function newFixContext(files: Iterable<string> = []): AnalyzeContext {
+  return createProjects(diskSources, files);
 }
 
-function chooseNonOverlapping(text: string, fixes: readonly Fix[]): Fix[] {
-  const lineStarts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineStarts.push(i + 1);
-  const offset = (line: number, column: number): number =>
-    line >= lineStarts.length ? text.length : Math.min(lineStarts[line] + column, text.length);
-  const span = (edit: TextEdit): [number, number] => [
-    offset(edit.range.start.line, edit.range.start.column),
-    offset(edit.range.end.line, edit.range.end.column),
-  ];
-  const taken: [number, number][] = [];
-  const chosen: Fix[] = [];
-  const seen = new Set<string>();
-  for (const fix of fixes) {
-    // Two findings can offer the very same fix (e.g. one import swap for two task sites).
-    const key = JSON.stringify(fix.edits);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const spans = fix.edits.map(span);
-    // Touching spans count as overlapping: two insertions at one point have no defined order.
-    const clashes = spans.some(([s, e]) => taken.some(([ts, te]) => s <= te && ts <= e));
-    if (clashes) continue;
-    taken.push(...spans);
-    chosen.push(fix);
-  }
-  return chosen;
-}

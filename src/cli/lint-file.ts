@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import {
   DEFAULT_MAX_FILE_SIZE,
-  PythonProject,
   analyzeLoaded,
   type AnalysisResult,
+  type AnalyzeContext,
   type AnalyzeOptions,
   type SourceProvider,
 } from '../analysis';
@@ -56,15 +56,15 @@ export function skippedResult(file: string, reason: string): AnalysisResult {
 export const INTERNAL_ERROR_PREFIX = 'internal error: ';
 
 /** Analyzes one file from disk; the engine must already be initialised (`initEngine`). */
-export function lintFile(file: string, options: AnalyzeOptions, project: PythonProject): AnalysisResult {
+export function lintFile(file: string, options: AnalyzeOptions, context: AnalyzeContext): AnalysisResult {
   const read = readSource(file, options.maxFileSize);
   if ('skipped' in read) return skippedResult(file, read.skipped);
-  return lintText(file, read.text, options, project);
+  return lintText(file, read.text, options, context);
 }
 
-export function lintText(file: string, text: string, options: AnalyzeOptions, project: PythonProject): AnalysisResult {
+export function lintText(file: string, text: string, options: AnalyzeOptions, context: AnalyzeContext): AnalysisResult {
   try {
-    return analyzeLoaded({ path: file, text }, { ...options, sources: diskSources }, { pythonProject: project });
+    return analyzeLoaded({ path: file, text }, { ...options, sources: diskSources }, context);
   } catch (error) {
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
     return skippedResult(file, `${INTERNAL_ERROR_PREFIX}${detail}`);

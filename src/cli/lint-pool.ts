@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { PythonProject, initEngine, type AnalysisResult, type AnalyzeOptions } from '../analysis';
+import { createProjects, initEngine, type AnalysisResult, type AnalyzeOptions } from '../analysis';
 import { diskSources, lintFile } from './lint-file';
 import type { FromWorker, LintJob, ToWorker } from './lint-protocol';
 
@@ -56,11 +56,11 @@ async function lintSequentially(
   results: (AnalysisResult | undefined)[] = new Array(requests.length),
 ): Promise<AnalysisResult[]> {
   await initEngine();
-  const project = new PythonProject(diskSources);
+  const context = createProjects(diskSources, requests.map((r) => r.path));
   let done = results.filter(Boolean).length;
   for (let i = 0; i < requests.length; i++) {
     if (results[i]) continue;
-    results[i] = lintFile(requests[i].path, requests[i].options, project);
+    results[i] = lintFile(requests[i].path, requests[i].options, context);
     done++;
     if (onProgress) {
       onProgress(done);
@@ -111,6 +111,7 @@ async function lintOnPool(
       worker.on('message', (message: FromWorker) => {
         if (message.type === 'ready') {
           started++;
+          worker.postMessage({ type: 'files', files: requests.map((r) => r.path) } satisfies ToWorker);
           next();
         } else if (message.type === 'results') {
           for (const { index, result } of message.results) results[index] = result;

@@ -9,7 +9,8 @@ export interface LintJob {
   options: AnalyzeOptions;
 }
 
-export type ToWorker = { type: 'batch'; jobs: LintJob[] };
+// `files` comes once, before the batches: the whole tree, for cross-file facts (JS worker scripts).
+export type ToWorker = { type: 'files'; files: string[] } | { type: 'batch'; jobs: LintJob[] };
 
 export type FromWorker =
   | { type: 'ready' }

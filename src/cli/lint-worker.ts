@@ -1,21 +1,24 @@
 import { parentPort } from 'node:worker_threads';
-import { PythonProject, initEngine } from '../analysis';
+import { createProjects, initEngine } from '../analysis';
 import { diskSources, lintFile } from './lint-file';
 import type { FromWorker, ToWorker } from './lint-protocol';
 
 // A lint worker thread (dist/lint-worker.js): loads the parsers once, then analyzes the batches
-// the pool sends. Its PythonProject caches the modules it parsed for cross-file resolution, so
+// the pool sends. Its projects cache the modules they parsed for cross-file resolution, so
 // imports shared by many files of a batch are parsed once per worker.
 
 const port = parentPort;
 if (!port) throw new Error('lint-worker must run in a worker thread');
 
-const project = new PythonProject(diskSources);
+let context = createProjects(diskSources);
 const send = (message: FromWorker): void => port.postMessage(message);
 
 port.on('message', (message: ToWorker) => {
-  if (message.type !== 'batch') return;
-  const results = message.jobs.map((job) => ({ index: job.index, result: lintFile(job.path, job.options, project) }));
+  if (message.type === 'files') {
+    context = createProjects(diskSources, message.files);
+    return;
+  }
+  const results = message.jobs.map((job) => ({ index: job.index, result: lintFile(job.path, job.options, context) }));
   send({ type: 'results', results });
 });
 

@@ -78,11 +78,11 @@ export function quickFixes(
 
 /** "Fix all auto-fixable Concurrency Lens problems": the safe fixes that apply together. */
 export function fixAllAction(document: TextDocument, findings: readonly Finding[], kind: string): CodeAction | null {
-  const chosen = compatibleFixes(findings);
+  const chosen = compatibleFixes(findings.flatMap((f) => (f.fix?.safe ? [f.fix] : [])));
   if (chosen.length === 0) return null;
   return {
     title: 'Fix all auto-fixable Concurrency Lens problems',
     kind,
-    edit: { changes: { [document.uri]: chosen.flatMap((f) => f.fix!.edits.map(toLspEdit)) } },
+    edit: { changes: { [document.uri]: chosen.flatMap((fix) => fix.edits.map(toLspEdit)) } },
   };
 }

@@ -13,12 +13,13 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import { type AnalysisResult, type Finding, PythonProject, analyzeLoaded, hoverAt, initEngine, languageOf } from '../analysis';
+import { type AnalysisResult, type Finding, analyzeLoaded, createProjects, hoverAt, initEngine, languageOf } from '../analysis';
 import { ConfigError, ConfigResolver, excludeMatcher, mergeOptions } from '../analysis/config';
 import { DEFAULT_SETTINGS, type ServerSettings, readSettings, settingsOverrides } from './settings';
 import { parseDiagnostic, pathToUri, toDiagnostic } from './diagnostics';
 import { FIX_ALL_KIND, fixAllAction, quickFixes } from './code-actions';
 import { analyzeWorkspaceFolders } from './workspace-analysis';
+import { collectFiles } from '../cli/walk';
 import { Debouncer } from './debounce';
 import { IncrementalPythonParser, type TextChange } from '../analysis/python/syntax';
 
@@ -78,7 +79,11 @@ export function startServer(connection: Connection): void {
       }
     },
   };
-  let project = new PythonProject(sources);
+  const projects = createProjects(sources);
+  const invalidate = (file: string): void => {
+    projects.pythonProject.invalidate(file);
+    projects.jsProject.invalidate(file);
+  };
 
   const log = (message: string): void => connection.console.log(`[${new Date().toISOString()}] ${message}`);
 
@@ -101,6 +106,17 @@ export function startServer(connection: Connection): void {
   connection.onInitialized(() => {
     if (supportsConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'concurrencyLens' });
     log('server ready');
+    // The workspace's files let a JS file started by `new Worker(path)` elsewhere count as a
+    // worker script before the spawning file is opened. Off the initialize path: it walks the tree.
+    setImmediate(() => {
+      try {
+        const files = collectFiles(workspaceFolders, workspaceFolders[0] ?? process.cwd(), { configs: configResolver });
+        projects.jsProject.setFiles(files.map((f) => f.absolute));
+        log(`indexed ${files.length} workspace file(s)`);
+      } catch (error) {
+        log(`could not list the workspace files: ${(error as Error).message}`);
+      }
+    });
   });
 
   function settingsFor(uri: string): Promise<ServerSettings> {
@@ -156,15 +172,15 @@ export function startServer(connection: Connection): void {
     const started = performance.now();
     let result: AnalysisResult;
     try {
-      project.invalidate(filePath);
+      projects.pythonProject.invalidate(filePath);
       if (isPythonDocument(filePath, document.languageId)) {
         let parser = parsers.get(document.uri);
         if (!parser) parsers.set(document.uri, (parser = new IncrementalPythonParser()));
         const edits = pendingEdits.get(document.uri);
         pendingEdits.delete(document.uri);
-        project.model(filePath, document.getText(), parser.parse(document.getText(), edits ?? undefined));
+        projects.pythonProject.model(filePath, document.getText(), parser.parse(document.getText(), edits ?? undefined));
       }
-      result = analyzeLoaded({ path: filePath, text: document.getText(), languageId: document.languageId }, options, { pythonProject: project });
+      result = analyzeLoaded({ path: filePath, text: document.getText(), languageId: document.languageId }, options, projects);
     } catch (error) {
       log(`analysis failed for ${document.uri}: ${(error as Error).stack ?? error}`);
       return;
@@ -211,14 +227,14 @@ export function startServer(connection: Connection): void {
     const settings = await settingsFor(e.document.uri);
     if (settings.run === 'onType') {
       schedule(e.document);
-      project.invalidate(filePathOf(e.document));
+      invalidate(filePathOf(e.document));
       revalidateDependents(e.document.uri);
     }
   });
   documents.onDidSave(async (e) => {
     const settings = await settingsFor(e.document.uri);
     if (settings.run === 'onSave') schedule(e.document, true);
-    project.invalidate(filePathOf(e.document));
+    invalidate(filePathOf(e.document));
     revalidateDependents(e.document.uri);
   });
   documents.onDidClose((e) => {
@@ -242,10 +258,9 @@ export function startServer(connection: Connection): void {
       const file = URI.parse(change.uri).fsPath;
       const base = path.basename(file);
       if (base === 'pyproject.toml' || base === 'concurrency-lens.json') configChanged = true;
-      project.invalidate(file);
+      invalidate(file);
     }
     if (configChanged) configResolver = new ConfigResolver();
-    else project = new PythonProject(sources);
     for (const document of documents.all()) schedule(document, true);
   });
 
@@ -274,7 +289,7 @@ export function startServer(connection: Connection): void {
     const hover = hoverAt(
       { path: filePathOf(document), text: document.getText(), languageId: document.languageId },
       { line: params.position.line, column: params.position.character },
-      { pythonProject: project },
+      projects,
     );
     if (!hover) return null;
     return {
@@ -295,7 +310,7 @@ export function startServer(connection: Connection): void {
         configResolver,
         overrides: settingsOverrides(settings),
         sources,
-        project,
+        projects,
         isCancelled: () => token.isCancellationRequested || progress.token.isCancellationRequested,
         onProgress: (done, total) => progress.report(Math.round((done / Math.max(total, 1)) * 100), `${done}/${total} files`),
         onResult: (result) => {

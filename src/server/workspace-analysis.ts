@@ -1,4 +1,4 @@
-import { type AnalysisResult, type AnalyzeOptions, PythonProject, type SourceProvider, analyzeLoaded } from '../analysis';
+import { type AnalysisResult, type AnalyzeContext, type AnalyzeOptions, type SourceProvider, analyzeLoaded } from '../analysis';
 import { type ConfigResolver, mergeOptions } from '../analysis/config';
 // The CLI's file discovery and reading are the same job here: one implementation for both.
 import { collectFiles } from '../cli/walk';
@@ -11,7 +11,7 @@ export interface WorkspaceAnalysisOptions {
   configResolver: ConfigResolver;
   overrides: AnalyzeOptions;
   sources: SourceProvider;
-  project: PythonProject;
+  projects: AnalyzeContext;
   isCancelled(): boolean;
   onProgress(done: number, total: number): void;
   onResult(result: AnalysisResult): void;
@@ -38,7 +38,7 @@ export async function analyzeWorkspaceFolders(folders: readonly string[], option
       const config = options.configResolver.configFor(file.absolute);
       const analyzeOptions = { ...mergeOptions(config.options, options.overrides), sources: options.sources };
       try {
-        const result = analyzeLoaded({ path: file.absolute, text: read.text }, analyzeOptions, { pythonProject: options.project });
+        const result = analyzeLoaded({ path: file.absolute, text: read.text }, analyzeOptions, options.projects);
         summary.findings += result.findings.length;
         options.onResult(result);
       } catch {
