@@ -154,20 +154,19 @@ async function timeBoth(root: string, docs: { path: string; text: string; module
   return { files: docs.length, lines, oursSeconds, eslintSeconds, ratio: eslintSeconds / oursSeconds };
 }
 
-// `npx tsx scripts/bench-lint-js.ts [limit]` runs it alone; the lead's bench-lint.ts imports `benchJs`.
+export function printJs(r: JsBenchResult): void {
+  const rate = (s: number): string => `${Math.round(r.lines / s).toLocaleString('en-US')} lines/s`;
+  console.log(`JS/TS: ${r.files} files, ${r.lines.toLocaleString('en-US')} lines`);
+  console.log(`  concurrency-lens  ${r.oursSeconds.toFixed(2)} s  ${rate(r.oursSeconds)}`);
+  console.log(`  eslint (4 rules)  ${r.eslintSeconds.toFixed(2)} s  ${rate(r.eslintSeconds)}`);
+  console.log(`  ratio             ${r.ratio.toFixed(2)}x ${r.ratio >= 1 ? 'faster' : 'slower'} than ESLint (lines/s, same run)`);
+}
+
+// `npx tsx scripts/bench-lint-js.ts [limit]` runs it alone; `npm run bench:lint` runs it after Python.
 if (/bench-lint-js\.[tj]s$/.test(process.argv[1] ?? '')) {
   const limit = process.argv[2] ? Number(process.argv[2]) : undefined;
-  benchJs({ limit }).then(
-    (r) => {
-      const rate = (s: number): string => `${Math.round(r.lines / s).toLocaleString('en-US')} lines/s`;
-      console.log(`JS/TS: ${r.files} files, ${r.lines.toLocaleString('en-US')} lines`);
-      console.log(`  concurrency-lens  ${r.oursSeconds.toFixed(2)} s  ${rate(r.oursSeconds)}`);
-      console.log(`  eslint (4 rules)  ${r.eslintSeconds.toFixed(2)} s  ${rate(r.eslintSeconds)}`);
-      console.log(`  ratio             ${r.ratio.toFixed(2)}x ${r.ratio >= 1 ? 'faster' : 'slower'} than ESLint`);
-    },
-    (error) => {
-      console.error(error);
-      process.exit(2);
-    },
-  );
+  benchJs({ limit }).then(printJs, (error) => {
+    console.error(error);
+    process.exit(2);
+  });
 }

@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { PythonProject, analyzeLoaded, initEngine } from '../src/analysis/index';
+import { benchJs, printJs } from './bench-lint-js';
 
 export interface BenchOptions {
   /** Cap on the number of files (after sorting); 0 = all. */
@@ -324,11 +325,10 @@ async function main(): Promise<void> {
     if (json) process.stdout.write(`${JSON.stringify({ bench: 'lint', ...python })}\n`);
   }
 
-  // ==== JS/TS lint benchmark: the lead adds it here ====
-  // import { benchJs } from './bench-lint-js';  (static import at the top of this file)
-  // const js = await benchJs(options);
-  // if (js) { print it; if (json) print its JSON line }
-  // ==== end JS/TS ====
+  // JS/TS: our engine against ESLint (a few core rules) on the same files, in the same run.
+  const js = await benchJs({ limit: options.limit || undefined });
+  printJs(js);
+  if (json) process.stdout.write(`${JSON.stringify({ bench: 'lint-js', ...js })}\n`);
 }
 
 main().catch((error) => {
