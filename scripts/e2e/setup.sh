@@ -96,6 +96,11 @@ else
   fi
   (
     cd "$CS_PREFIX"
+    # Run under `npm run`, the outer npm's npm_* variables leak in as config: code-server's
+    # postinstall reads the Node version from npm_config_user_agent ("node/v20") and refuses.
+    while IFS='=' read -r name _; do
+      case "$name" in npm_*|NODE) unset "$name" ;; esac
+    done < <(env)
     export PATH="$(dirname "$NODE24"):$PATH"
     # ~/.npmrc may point nodedir at Node 20's headers: compile native modules against Node 24's.
     export npm_config_nodedir="$NODE_PKG"
