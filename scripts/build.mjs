@@ -1,7 +1,7 @@
 // Bundles the engine's entry points with esbuild into dist/ and copies the parser wasm files
 // beside them (DESIGN.md: one universal package, no native modules).
 import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -13,11 +13,16 @@ const entries = [
   { in: 'src/cli/lint-worker.ts', out: 'lint-worker' },
   { in: 'src/extension/extension.ts', out: 'extension', external: ['vscode'] },
   { in: 'src/server/server.ts', out: 'server' },
+  // The benchmark engine for the extension host, loaded only when a benchmark runs (it carries the analyzer).
+  { in: 'src/profiling/run.ts', out: 'profiling' },
   { in: 'scripts/bench-server.ts', out: 'bench-server' },
   { in: 'scripts/bench-lint.ts', out: 'bench-lint', external: ['@astral-sh/ruff-wasm-nodejs', 'eslint'] },
   { in: 'src/profiling/harness/node-harness.ts', out: 'harness/node-harness' },
   { in: 'src/profiling/harness/node-worker.ts', out: 'harness/node-worker' },
   { in: 'src/profiling/harness/node-ts.ts', out: 'harness/node-ts' },
+  // The benchmark panel's page: browser code (an IIFE loaded by nonce) and its stylesheet.
+  { in: 'src/webview/benchmark/main.ts', out: 'webview/benchmark', platform: 'browser', format: 'iife', target: 'es2022' },
+  { in: 'src/webview/benchmark/benchmark.css', out: 'webview/benchmark', platform: 'browser', target: 'es2022' },
 ].filter((e) => existsSync(e.in));
 
 mkdirSync('dist', { recursive: true });
@@ -26,6 +31,11 @@ const wasm = [
   join(dirname(require.resolve('tree-sitter-python/package.json')), 'tree-sitter-python.wasm'),
 ];
 for (const file of wasm) copyFileSync(file, join('dist', file.split(/[\\/]/).pop()));
+// The Python benchmark harness ships as source: the engine runs it with the user's interpreter.
+mkdirSync(join('dist', 'harness'), { recursive: true });
+for (const file of readdirSync(join('src', 'profiling', 'harness')).filter((f) => f.endsWith('.py'))) {
+  copyFileSync(join('src', 'profiling', 'harness', file), join('dist', 'harness', file));
+}
 
 const contexts = await Promise.all(
   entries.map((entry) =>
@@ -33,9 +43,10 @@ const contexts = await Promise.all(
       entryPoints: [{ in: entry.in, out: entry.out }],
       outdir: 'dist',
       bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
+      // Node (CommonJS) unless the entry says otherwise, e.g. the webview's browser bundle.
+      platform: entry.platform ?? 'node',
+      target: entry.target ?? 'node20',
+      format: entry.format ?? 'cjs',
       sourcemap: true,
       external: entry.external ?? [],
       banner: entry.banner ? { js: entry.banner } : undefined,

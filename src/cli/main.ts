@@ -1,5 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from '../analysis/config';
+import { type BenchCommandOptions, parseModeList, parsePositiveNumber, parseWorkerList, runBenchCommand } from './bench';
 import { EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, runCheck, type CheckFlags, type OutputFormat } from './check';
 import { UsageError } from './errors';
 import { colorsFor } from './format-text';
@@ -79,6 +80,35 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .action((options: { format: 'text' | 'json' }) => {
       process.stdout.write(formatRules(options.format, colorsFor(process.stdout)));
       setExitCode(EXIT_CLEAN);
+    });
+
+  program
+    .command('bench')
+    .description('run a function sequentially, on thread pools and on process pools across worker counts, and say which wins and why')
+    .argument('<file>', 'the module holding the function (.py, or .js/.mjs/.cjs/.ts for Node.js)')
+    .requiredOption('--function <name>', 'the function to run (a module-level name)')
+    .requiredOption('--inputs <expr>', 'an expression giving the task inputs, one call per item (tuples / arrays are spread), e.g. "[2_000_000]*8"')
+    .option('--json', 'print the result document as JSON')
+    .option('--html <file>', 'also write a self-contained HTML report')
+    .option('--max-seconds <s>', 'time budget for the whole benchmark', parsePositiveNumber, 20)
+    .option('--workers <list>', 'worker counts, comma-separated (default: 1, 2, 4, … up to the CPU count, and the CPU count)', parseWorkerList)
+    .option('--modes <list>', 'modes to compare, comma-separated (sequential is always run); Python: threads, processes, processes-spawn, interpreters; Node: main-thread-async, worker_threads, child_process', parseModeList)
+    .option('--timeout <s>', 'longest one run (one sample, a pool start-up, the import) may take before the process tree is killed', parsePositiveNumber, 60)
+    .option('--python <path>', 'Python interpreter (default: python3, then python, on PATH)')
+    .option('--node <path>', 'Node.js executable for JS/TS modules (default: node on PATH)')
+    .option('--seed <n>', 'seed of the bootstrap and of the interleaving order', positiveInteger)
+    .option('--no-progress', 'no progress bar')
+    .option('--color', 'force coloured output')
+    .option('--no-color', 'disable coloured output')
+    .addHelpText(
+      'after',
+      '\nExit status: 0 the benchmark ran, 2 usage error or the function failed in some mode, 130 cancelled.\n\nExamples:\n' +
+        '  concurrency-lens bench work.py --function crunch --inputs "[2_000_000]*8"\n' +
+        '  concurrency-lens bench fetch.py --function get --inputs "urls" --workers 1,4,16 --modes threads\n' +
+        '  concurrency-lens bench work.py --function crunch --inputs "[(n, 3) for n in range(8)]" --json > result.json',
+    )
+    .action(async (file: string, options: BenchCommandOptions) => {
+      setExitCode(await runBenchCommand(file, options, { cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr }));
     });
 
   program

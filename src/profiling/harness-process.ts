@@ -1,0 +1,273 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import type { HarnessCommand, HarnessReply, Mode } from './protocol';
+import type { BenchErrorKind } from './types';
+
+// Runs one harness program (python_harness.py / node-harness.js) and speaks the protocol with it
+// (protocol.ts): commands as JSON lines on its stdin, replies as JSON lines on its fd 3.
+//
+// The harness runs in its OWN process group (detached), and every pool worker it forks or spawns
+// inherits that group, so killing the group (`kill(-pid)`) takes the whole tree down at once: on
+// a timeout, on cancellation, when the harness dies, and when this process exits. Without that,
+// a hung worker process would outlive the benchmark.
+
+/** Why a command did not get its reply. */
+export class HarnessFailure extends Error {
+  constructor(
+    readonly kind: Extract<BenchErrorKind, 'timeout' | 'harness-died' | 'aborted' | 'spawn' | 'internal'>,
+    message: string,
+    readonly detail: string | null = null,
+  ) {
+    super(message);
+    this.name = 'HarnessFailure';
+  }
+}
+
+export interface HarnessStartOptions {
+  command: string;
+  args: string[];
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Receives what the user's code prints; the pipes are always drained so it never blocks. */
+  onOutput?: (stream: 'stdout' | 'stderr', text: string) => void;
+}
+
+type CommandBody = HarnessCommand extends infer C ? (C extends HarnessCommand ? Omit<C, 'id'> : never) : never;
+
+interface Pending {
+  resolve(reply: HarnessReply): void;
+  reject(error: HarnessFailure): void;
+}
+
+/** Keep this much of the harness's stderr to explain a crash. */
+const STDERR_TAIL = 4000;
+/** After the harness exits, replies still in the pipe get this long to arrive. */
+const EXIT_GRACE_MS = 100;
+
+const live = new Set<HarnessProcess>();
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  // Last resort: whatever way this process ends (normally, process.exit, an uncaught error), take
+  // the harness trees with it. 'exit' handlers must be synchronous; kill() is.
+  process.on('exit', () => {
+    for (const harness of live) harness.kill();
+  });
+}
+
+export class HarnessProcess {
+  readonly pid: number;
+  private readonly child: ChildProcess;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private buffer = '';
+  private stderrTail = '';
+  private exited: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+  private killed = false;
+  /** Set once the group was killed after the harness exited: nothing of it can be left, and the
+   *  group id may later be reused by an unrelated process, so it must not be signalled again. */
+  private groupReaped = false;
+  private readonly exitPromise: Promise<void>;
+
+  private constructor(child: ChildProcess, private readonly options: HarnessStartOptions) {
+    this.child = child;
+    this.pid = child.pid ?? -1;
+    live.add(this);
+    installExitHook();
+
+    const replies = child.stdio[3] as Readable | null;
+    replies?.setEncoding('utf8');
+    replies?.on('data', (chunk: string) => this.onReplyData(chunk));
+    replies?.on('error', () => {});
+    child.stdout?.setEncoding('utf8');
+    child.stdout?.on('data', (text: string) => options.onOutput?.('stdout', text));
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (text: string) => {
+      this.stderrTail = (this.stderrTail + text).slice(-STDERR_TAIL);
+      options.onOutput?.('stderr', text);
+    });
+    // Writing to a harness that died raises EPIPE here; the exit handler reports the death.
+    child.stdin?.on('error', () => {});
+    // A failed kill() of an already dead child emits 'error': nothing to add to the exit report.
+    child.on('error', () => {});
+
+    this.exitPromise = new Promise((resolve) => {
+      child.on('exit', (code, signal) => {
+        this.exited = { code, signal };
+        // Its workers may still be alive (a crash of the harness does not stop them): take the
+        // group down, then fail whatever still waits, once late replies had a chance to land.
+        this.killGroup();
+        this.groupReaped = true;
+        setTimeout(() => {
+          live.delete(this);
+          this.failAll(this.deathFailure());
+          resolve();
+        }, EXIT_GRACE_MS);
+      });
+    });
+  }
+
+  /** Starts the harness; rejects with a `spawn` failure when the interpreter cannot be run. */
+  static start(options: HarnessStartOptions): Promise<HarnessProcess> {
+    return new Promise((resolve, reject) => {
+      let child: ChildProcess;
+      try {
+        child = spawn(options.command, options.args, {
+          cwd: options.cwd,
+          env: options.env ?? process.env,
+          // stdin: commands; stdout/stderr: the user's prints; fd 3: replies.
+          stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+          // Its own process group (POSIX), so that kill(-pid) reaches every worker. On Windows
+          // `detached` would open a console window instead; the tree is killed with taskkill there.
+          detached: process.platform !== 'win32',
+          windowsHide: true,
+        });
+      } catch (error) {
+        reject(new HarnessFailure('spawn', `cannot start ${options.command}: ${(error as Error).message}`));
+        return;
+      }
+      child.once('error', (error: NodeJS.ErrnoException) => {
+        reject(
+          new HarnessFailure(
+            'spawn',
+            error.code === 'ENOENT' ? `cannot start ${options.command}: not found` : `cannot start ${options.command}: ${error.message}`,
+          ),
+        );
+      });
+      child.once('spawn', () => resolve(new HarnessProcess(child, options)));
+    });
+  }
+
+  get alive(): boolean {
+    return this.exited === null;
+  }
+
+  /**
+   * Sends one command and waits for its reply. Error replies resolve (they are answers);
+   * the promise rejects only when no answer can come: timeout, death, abort.
+   */
+  request(body: CommandBody, timeoutMs: number, signal?: AbortSignal, mode: Mode | null = null): Promise<HarnessReply> {
+    if (this.exited) return Promise.reject(this.deathFailure());
+    if (signal?.aborted) {
+      this.kill();
+      return Promise.reject(new HarnessFailure('aborted', 'the benchmark was cancelled'));
+    }
+    const id = this.nextId++;
+    const command = { ...body, id } as HarnessCommand;
+    return new Promise<HarnessReply>((resolve, reject) => {
+      const cleanup = (): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        this.pending.delete(id);
+      };
+      const onAbort = (): void => {
+        cleanup();
+        this.kill();
+        reject(new HarnessFailure('aborted', 'the benchmark was cancelled'));
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        this.kill();
+        const what = mode ? `mode ${mode}` : `the ${body.cmd} step`;
+        reject(
+          new HarnessFailure(
+            'timeout',
+            `${what} did not finish within ${formatSeconds(timeoutMs)} (--timeout); the harness and all its workers were killed. ` +
+              'The function may hang (a deadlock, a wait that never ends) or one run may simply need a longer --timeout.',
+          ),
+        );
+      }, timeoutMs);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.pending.set(id, {
+        resolve: (reply) => {
+          cleanup();
+          resolve(reply);
+        },
+        reject: (error) => {
+          cleanup();
+          reject(error);
+        },
+      });
+      this.child.stdin?.write(`${JSON.stringify(command)}\n`);
+    });
+  }
+
+  /** Asks the harness to shut its pools down and exit; kills the group if it does not within `graceMs`. */
+  async close(graceMs = 3000): Promise<void> {
+    if (this.exited) return this.exitPromise;
+    try {
+      await this.request({ cmd: 'shutdown' }, graceMs);
+    } catch {
+      // Dead or stuck already: kill below.
+    }
+    this.child.stdin?.end();
+    const timer = setTimeout(() => this.kill(), graceMs);
+    // The exit handler kills the group: stragglers (a multiprocessing resource tracker, a process
+    // the user's code started) go with it.
+    await this.exitPromise;
+    clearTimeout(timer);
+  }
+
+  /** Kills the harness's whole process tree now (synchronous, idempotent). */
+  kill(): void {
+    this.killed = true;
+    this.killGroup();
+  }
+
+  private killGroup(): void {
+    if (this.pid <= 0 || this.groupReaped) return;
+    if (process.platform === 'win32') {
+      if (this.exited === null) spawnSync('taskkill', ['/pid', String(this.pid), '/T', '/F'], { stdio: 'ignore', windowsHide: true });
+      return;
+    }
+    try {
+      process.kill(-this.pid, 'SIGKILL');
+    } catch {
+      // ESRCH: the group is already empty.
+    }
+  }
+
+  private onReplyData(chunk: string): void {
+    this.buffer += chunk;
+    for (let newline = this.buffer.indexOf('\n'); newline !== -1; newline = this.buffer.indexOf('\n')) {
+      const line = this.buffer.slice(0, newline).trim();
+      this.buffer = this.buffer.slice(newline + 1);
+      if (line.length === 0) continue;
+      let reply: HarnessReply;
+      try {
+        reply = JSON.parse(line) as HarnessReply;
+      } catch {
+        this.failAll(new HarnessFailure('internal', `the harness sent a malformed reply: ${line.slice(0, 200)}`));
+        continue;
+      }
+      const waiter = this.pending.get(reply.id);
+      if (waiter) waiter.resolve(reply);
+      else if (reply.type === 'error' && this.pending.size === 1) {
+        // A reply to a command it could not parse (id -1) answers the one command in flight.
+        this.pending.values().next().value?.resolve(reply);
+      }
+    }
+  }
+
+  private failAll(error: HarnessFailure): void {
+    for (const waiter of [...this.pending.values()]) waiter.reject(error);
+  }
+
+  private deathFailure(): HarnessFailure {
+    if (this.killed) return new HarnessFailure('aborted', 'the harness was stopped');
+    const how = this.exited?.signal ? `was killed by ${this.exited.signal}` : `exited with code ${this.exited?.code ?? '?'}`;
+    const tail = this.stderrTail.trim();
+    return new HarnessFailure(
+      'harness-died',
+      `the harness (${this.options.command}) ${how} in the middle of a run. The function may call os._exit() / process.exit(), ` +
+        'crash the interpreter, or be killed for using too much memory.',
+      tail.length > 0 ? tail : null,
+    );
+  }
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}

@@ -1,0 +1,611 @@
+"""Concurrency Lens benchmark harness for Python.
+
+A thin executor (see src/profiling/protocol.ts): the engine sends commands as JSON lines on stdin
+and reads one JSON reply per command on file descriptor 3. The engine owns the method (warm-up,
+calibration, interleaving, statistics); this script only imports the user's module, keeps pools
+alive between samples and times what it is told to run.
+
+Why fd 3 and not stdout: the user's code may print; stdout and stderr stay the user's.
+
+This file is also re-imported by `spawn`/`forkserver` worker processes (as `__mp_main__`), so
+everything with side effects lives in main(), behind the `__main__` guard, and the helpers the
+workers call (_init_worker, _call_in_worker) are module-level functions that pickle by reference.
+"""
+
+import importlib.util
+import json
+import os
+import pickle
+import platform
+import sys
+import threading
+import time
+import traceback
+
+PROTOCOL_VERSION = 1
+# Samples of the dispatch and serialization probes are repeated until they last this long, so
+# that timer resolution and one-off hiccups do not dominate a sub-microsecond figure.
+PROBE_MIN_SECONDS = 0.05
+PROBE_MAX_REPEATS = 10000
+# The task profile runs tasks until it has this much wall time (one task if a task is longer).
+PROFILE_MIN_SECONDS = 0.05
+
+HARNESS_FILE = os.path.abspath(__file__)
+FUTURES_DIR = os.path.dirname(os.path.abspath(__import__("concurrent.futures").futures.__file__))
+
+
+# --------------------------------------------------------------------------- worker-side helpers
+
+
+def _load_module(path, name):
+    """Import the user's file under `name` (not `__main__`, so its main guard does not run)."""
+    existing = sys.modules.get(name)
+    if existing is not None and os.path.abspath(getattr(existing, "__file__", "") or "") == path:
+        return existing
+    folder = os.path.dirname(path)
+    # Like `python file.py`: the file's folder comes first, so its sibling imports work.
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError("cannot load %s as a Python module" % path)
+    module = importlib.util.module_from_spec(spec)
+    # Registered before executing, as a regular import does: pickling the function by reference
+    # (module name + qualified name) then works in this process and in every worker.
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        sys.modules.pop(name, None)
+        raise
+    return module
+
+
+def _init_worker(path, name):
+    """Pool initializer: spawn/forkserver workers start fresh and must import the module too."""
+    _load_module(path, name)
+
+
+def _call_in_worker(fn, args):
+    """Runs one task in a worker process; returns its CPU time because the parent cannot see it.
+
+    The user's exceptions are caught here and returned as text, so that an exception escaping
+    the future can only come from the pool itself (pickling, a dead worker).
+    """
+    start = time.process_time()
+    try:
+        result = fn(*args)
+    except BaseException as error:  # SystemExit too: sys.exit() in a task is a user error
+        return ("raised", _describe_exception(error), _user_traceback(error), time.process_time() - start)
+    return ("ok", result, None, time.process_time() - start)
+
+
+def _describe_exception(error):
+    if isinstance(error, SystemExit):
+        return "the function called sys.exit(%r)" % (error.code,)
+    text = str(error)
+    return "%s: %s" % (type(error).__name__, text) if text else type(error).__name__
+
+
+def _user_traceback(error):
+    """The traceback without the harness's and concurrent.futures' own frames."""
+    frames = traceback.extract_tb(error.__traceback__)
+    kept = [
+        f
+        for f in frames
+        if os.path.abspath(f.filename) != HARNESS_FILE and not os.path.abspath(f.filename).startswith(FUTURES_DIR)
+    ]
+    lines = ["Traceback (most recent call last):\n"]
+    lines.extend(traceback.format_list(kept or frames))
+    lines.extend(traceback.format_exception_only(type(error), error))
+    return "".join(lines).rstrip()
+
+
+# --------------------------------------------------------------------------- errors
+
+
+class HarnessError(Exception):
+    """An error to report to the engine as an ErrorReply."""
+
+    def __init__(self, kind, message, mode=None, detail=None):
+        Exception.__init__(self, message)
+        self.kind = kind
+        self.message = message
+        self.mode = mode
+        self.detail = detail
+
+
+def _is_pickling_error(error):
+    if isinstance(error, pickle.PicklingError):
+        return True
+    text = str(error).lower()
+    return isinstance(error, (AttributeError, TypeError)) and ("pickle" in text or "can't get local object" in text)
+
+
+# --------------------------------------------------------------------------- the harness
+
+
+class Harness:
+    def __init__(self, reply_stream):
+        self.out = reply_stream
+        self.module = None
+        self.module_name = None
+        self.path = None
+        self.fn = None
+        self.function_name = None
+        self.items = []
+        self.first_result = None
+        self.has_first_result = False
+        self.pools = {}
+        self.facts = None
+
+    # -- transport
+
+    def reply(self, message):
+        self.out.write(json.dumps(message, allow_nan=False) + "\n")
+        self.out.flush()
+
+    def serve(self, commands):
+        for line in commands:
+            line = line.strip()
+            if not line:
+                continue
+            try:
+                command = json.loads(line)
+            except ValueError as error:
+                self.reply({"type": "error", "id": -1, "kind": "internal", "mode": None,
+                            "message": "malformed command: %s" % error, "detail": None})
+                continue
+            cid = command.get("id", -1)
+            try:
+                handler = getattr(self, "cmd_" + str(command.get("cmd", "")).replace("-", "_"), None)
+                if handler is None:
+                    raise HarnessError("internal", "unknown command %r" % command.get("cmd"))
+                reply = handler(command)
+                reply["id"] = cid
+                self.reply(reply)
+            except HarnessError as error:
+                self.reply({"type": "error", "id": cid, "kind": error.kind, "mode": error.mode,
+                            "message": error.message, "detail": error.detail})
+            except BaseException as error:  # noqa: B902 - the loop must survive anything
+                self.reply({"type": "error", "id": cid, "kind": "internal", "mode": command.get("mode"),
+                            "message": "harness error: %s" % _describe_exception(error),
+                            "detail": traceback.format_exc()})
+            finally:
+                # The user's prints reach the engine while the run goes on, not at exit.
+                for stream in (sys.stdout, sys.stderr):
+                    try:
+                        stream.flush()
+                    except Exception:
+                        pass
+            if command.get("cmd") == "shutdown":
+                break
+
+    # -- commands
+
+    def cmd_init(self, command):
+        path = os.path.abspath(command["file"])
+        if not os.path.isfile(path):
+            raise HarnessError("import", "no such file: %s" % path)
+        stem = os.path.splitext(os.path.basename(path))[0]
+        # The module's own name when possible (pickles and tracebacks read naturally); a private
+        # name when the stem is not an identifier or would shadow a module already imported
+        # (say, a user file called `json.py`).
+        if stem.isidentifier() and stem not in sys.modules:
+            name = stem
+        else:
+            name = "_clens_user_" + "".join(c if c.isalnum() else "_" for c in stem)
+        try:
+            module = _load_module(path, name)
+        except BaseException as error:
+            raise HarnessError("import", "importing %s failed: %s" % (os.path.basename(path), _describe_exception(error)),
+                               detail=_user_traceback(error))
+        self.module, self.module_name, self.path = module, name, path
+        function_name = command["functionName"]
+        fn = getattr(module, function_name, None)
+        if fn is None:
+            names = sorted(n for n, v in vars(module).items() if callable(v) and not n.startswith("_")
+                           and getattr(v, "__module__", None) == name)
+            raise HarnessError("no-function", "%s has no function named %r%s" % (
+                os.path.basename(path), function_name,
+                " (functions defined there: %s)" % ", ".join(names) if names else ""))
+        if not callable(fn):
+            raise HarnessError("no-function", "%r in %s is a %s, not a function" % (
+                function_name, os.path.basename(path), type(fn).__name__))
+        import inspect
+
+        # Calling these returns at once and does no work: timing them would measure nothing.
+        if inspect.iscoroutinefunction(fn):
+            raise HarnessError("no-function", "%r is an async function: calling it only creates a coroutine. Benchmark a "
+                               "synchronous wrapper instead, e.g. def run(x): return asyncio.run(%s(x))" % (
+                                   function_name, function_name))
+        if inspect.isgeneratorfunction(fn):
+            raise HarnessError("no-function", "%r is a generator function: calling it does no work until the generator is "
+                               "consumed. Benchmark a wrapper instead, e.g. def run(x): return list(%s(x))" % (
+                                   function_name, function_name))
+        self.fn, self.function_name = fn, function_name
+        try:
+            # A copy of the namespace: the expression may use the module's names but not change them.
+            value = eval(command["inputs"], dict(vars(module)))
+        except BaseException as error:
+            raise HarnessError("inputs", "evaluating --inputs %r failed: %s" % (command["inputs"], _describe_exception(error)),
+                               detail=_user_traceback(error))
+        try:
+            items = list(value)
+        except TypeError:
+            raise HarnessError("inputs", "--inputs must give an iterable of task inputs, got %s" % type(value).__name__)
+        if not items:
+            raise HarnessError("inputs", "--inputs gave no tasks (an empty collection)")
+        # Each item is one call's argument; a tuple is spread into several arguments.
+        self.items = [item if isinstance(item, tuple) else (item,) for item in items]
+        self.facts = interpreter_facts()
+        first = repr(items[0])
+        return {"type": "ready", "facts": self.facts, "taskCount": len(self.items),
+                "inputPreview": first if len(first) <= 80 else first[:77] + "..."}
+
+    def cmd_profile_task(self, command):
+        self._require_init()
+        fn, items = self.fn, self.items
+        count = 0
+        cpu0, wall0 = time.process_time(), time.perf_counter()
+        while True:
+            args = items[count % len(items)]
+            try:
+                result = fn(*args)
+            except BaseException as error:
+                raise HarnessError("raised", "%s raised on task %d: %s" % (self.function_name, count % len(items),
+                                   _describe_exception(error)), mode="sequential", detail=_user_traceback(error))
+            if count == 0:
+                self.first_result, self.has_first_result = result, True
+            count += 1
+            wall = time.perf_counter() - wall0
+            if wall >= PROFILE_MIN_SECONDS or count >= PROBE_MAX_REPEATS * 10:
+                break
+        cpu = time.process_time() - cpu0
+        return {"type": "task-profile", "wallMs": wall * 1000.0 / count, "cpuMs": cpu * 1000.0 / count}
+
+    def cmd_serialization(self, command):
+        self._require_init()
+        if not self.has_first_result:
+            try:
+                self.first_result, self.has_first_result = self.fn(*self.items[0]), True
+            except BaseException as error:
+                raise HarnessError("raised", "%s raised on task 0: %s" % (self.function_name, _describe_exception(error)),
+                                   mode="sequential", detail=_user_traceback(error))
+        # What a process pool sends: the call (function by reference plus the arguments) one way,
+        # the result the other way.
+        call, result = (self.fn, self.items[0]), self.first_result
+        self._check_picklable(None)
+        try:
+            sizes = len(pickle.dumps(call, pickle.HIGHEST_PROTOCOL)) + len(pickle.dumps(result, pickle.HIGHEST_PROTOCOL))
+        except BaseException as error:
+            raise self._unpicklable(None, error)
+        repeats, start = 0, time.perf_counter()
+        while True:
+            pickle.loads(pickle.dumps(call, pickle.HIGHEST_PROTOCOL))
+            pickle.loads(pickle.dumps(result, pickle.HIGHEST_PROTOCOL))
+            repeats += 1
+            elapsed = time.perf_counter() - start
+            if elapsed >= PROBE_MIN_SECONDS or repeats >= PROBE_MAX_REPEATS:
+                break
+        return {"type": "serialization", "bytesPerTask": sizes, "msPerTask": elapsed * 1000.0 / repeats}
+
+    def cmd_run(self, command):
+        self._require_init()
+        mode, workers, repeat = command["mode"], int(command["workers"]), max(1, int(command["repeat"]))
+        pool, startup_ms = self._pool(mode, workers)
+        fn, items = self.fn, self.items
+        worker_cpu = 0.0
+        cpu0, wall0 = time.process_time(), time.perf_counter()
+        try:
+            for _ in range(repeat):
+                if pool is None:
+                    for args in items:
+                        fn(*args)
+                elif mode in ("processes", "processes-spawn"):
+                    futures = [pool.submit(_call_in_worker, fn, args) for args in items]
+                    for index, future in enumerate(futures):
+                        status, payload, detail, cpu = future.result()
+                        worker_cpu += cpu
+                        if status == "raised":
+                            for other in futures:
+                                other.cancel()
+                            raise HarnessError("raised", "%s raised in mode %s (task %d): %s" % (
+                                self.function_name, mode, index, payload), mode=mode, detail=detail)
+                else:
+                    futures = [pool.submit(fn, *args) for args in items]
+                    for future in futures:
+                        future.result()
+        except HarnessError:
+            raise
+        except BaseException as error:
+            raise self._classify_pool_error(mode, workers, error)
+        wall = time.perf_counter() - wall0
+        cpu = time.process_time() - cpu0 + worker_cpu
+        # Interpreters run in this process: process_time covers them. Threads likewise.
+        return {"type": "sample", "mode": mode, "workers": workers, "repeat": repeat, "wallMs": wall * 1000.0,
+                "cpuMs": cpu * 1000.0, "startupMs": startup_ms}
+
+    def cmd_dispatch(self, command):
+        self._require_init()
+        mode, workers = command["mode"], int(command["workers"])
+        pool, _ = self._pool(mode, workers)
+        count = len(self.items)
+        per_task = []
+        start = time.perf_counter()
+        try:
+            while True:
+                t0 = time.perf_counter()
+                if pool is None:
+                    for _ in range(count):
+                        int()
+                else:
+                    # `int` is the empty task: a builtin, so it pickles by reference everywhere
+                    # (worker processes and sub-interpreters) and costs ~50 ns to call.
+                    futures = [pool.submit(int) for _ in range(count)]
+                    for future in futures:
+                        future.result()
+                per_task.append((time.perf_counter() - t0) / count)
+                if time.perf_counter() - start >= PROBE_MIN_SECONDS or len(per_task) >= PROBE_MAX_REPEATS:
+                    break
+        except BaseException as error:
+            raise self._classify_pool_error(mode, workers, error)
+        per_task.sort()
+        return {"type": "dispatch", "mode": mode, "workers": workers, "perTaskMs": per_task[len(per_task) // 2] * 1000.0}
+
+    def cmd_shutdown(self, command):
+        # A clean shutdown lets multiprocessing release its semaphores (otherwise its resource
+        # tracker prints "leaked semaphore" warnings on the user's stderr).
+        for pool in self.pools.values():
+            try:
+                pool.shutdown(wait=True, cancel_futures=True)
+            except Exception:
+                self._discard(pool)
+        self.pools.clear()
+        return {"type": "bye"}
+
+    # -- pools
+
+    def _require_init(self):
+        if self.fn is None:
+            raise HarnessError("internal", "the harness was not initialised (send init first)")
+
+    def _pool(self, mode, workers):
+        """The pool for (mode, workers), created on first use; returns (pool, start-up ms or None)."""
+        if mode == "sequential":
+            return None, None
+        key = (mode, workers)
+        pool = self.pools.get(key)
+        if pool is not None:
+            return pool, None
+        if mode not in self.facts["modes"]:
+            raise HarnessError("unsupported", "mode %s is not available with Python %s" % (mode, platform.python_version()), mode=mode)
+        start = time.perf_counter()
+        try:
+            pool = self._make_pool(mode, workers)
+            # Start-up = create the pool and get answers from it. Submitting `workers` empty tasks
+            # at once makes pools that start workers on demand start all of them.
+            for future in [pool.submit(int) for _ in range(workers)]:
+                future.result()
+        except HarnessError:
+            raise
+        except BaseException as error:
+            if pool is not None:
+                self._discard(pool)
+            raise self._classify_pool_error(mode, workers, error, starting=True)
+        self.pools[key] = pool
+        return pool, (time.perf_counter() - start) * 1000.0
+
+    def _make_pool(self, mode, workers):
+        import concurrent.futures as cf
+
+        if mode == "threads":
+            return cf.ThreadPoolExecutor(max_workers=workers)
+        if mode in ("processes", "processes-spawn"):
+            import multiprocessing
+
+            method = "spawn" if mode == "processes-spawn" else multiprocessing.get_start_method()
+            return cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method),
+                                          initializer=_init_worker, initargs=(self.path, self.module_name))
+        if mode == "interpreters":
+            # Python 3.14+: each worker is a sub-interpreter with its own GIL; it shares no
+            # modules with this one, so it loads the user's file itself. `exec` is a builtin and
+            # pickles by reference, unlike a function of this script.
+            code = (
+                "import sys, importlib.util\n"
+                "if %r not in sys.path: sys.path.insert(0, %r)\n"
+                "if %r not in sys.modules:\n"
+                "    spec = importlib.util.spec_from_file_location(%r, %r)\n"
+                "    module = importlib.util.module_from_spec(spec)\n"
+                "    sys.modules[%r] = module\n"
+                "    spec.loader.exec_module(module)\n"
+            ) % (os.path.dirname(self.path), os.path.dirname(self.path), self.module_name, self.module_name, self.path,
+                 self.module_name)
+            return cf.InterpreterPoolExecutor(max_workers=workers, initializer=exec, initargs=(code, {}))
+        raise HarnessError("unsupported", "unknown mode %r" % mode, mode=mode)
+
+    def _classify_pool_error(self, mode, workers, error, starting=False):
+        from concurrent.futures.process import BrokenProcessPool
+
+        broken_types = (BrokenProcessPool,)
+        try:
+            from concurrent.futures.thread import BrokenThreadPool
+
+            broken_types += (BrokenThreadPool,)
+        except ImportError:
+            pass
+        if isinstance(error, broken_types):
+            # A broken pool cannot be reused: forget it so a later command starts a fresh one.
+            pool = self.pools.pop((mode, workers), None)
+            if pool is not None:
+                self._discard(pool)
+            cause = error.__cause__
+            if cause is not None and _is_pickling_error(cause):
+                return self._unpicklable(mode, cause)
+            what = "a worker process of the pool died" if mode.startswith("processes") else "the pool broke"
+            if starting or isinstance(cause, BaseException) and "initializer" in str(error):
+                what = "the pool's workers failed to start (importing the module in a worker failed?)"
+            return HarnessError("worker-died", "%s in mode %s with %d workers: %s. The function may call os._exit(), "
+                                "crash the interpreter, or be killed for using too much memory." % (
+                                    what, mode, workers, str(error).rstrip(".")), mode=mode, detail=_remote_detail(error))
+        if _is_pickling_error(error):
+            return self._unpicklable(mode, error)
+        if mode in ("threads", "interpreters"):
+            return HarnessError("raised", "%s raised in mode %s: %s" % (self.function_name, mode, _describe_exception(error)),
+                                mode=mode, detail=_user_traceback(error))
+        if mode == "sequential":
+            return HarnessError("raised", "%s raised in mode sequential: %s" % (self.function_name, _describe_exception(error)),
+                                mode=mode, detail=_user_traceback(error))
+        return HarnessError("internal", "mode %s failed: %s" % (mode, _describe_exception(error)), mode=mode,
+                            detail=_remote_detail(error))
+
+    def _check_picklable(self, mode):
+        try:
+            pickle.dumps(self.fn, pickle.HIGHEST_PROTOCOL)
+        except BaseException as error:
+            raise self._unpicklable(mode, error, what="function")
+
+    def _unpicklable(self, mode, error, what=None):
+        """Names what cannot be pickled: the function, an argument or a result."""
+        if what is None:
+            what = "result"
+            try:
+                pickle.dumps(self.fn, pickle.HIGHEST_PROTOCOL)
+            except BaseException:
+                what = "function"
+            else:
+                for index, args in enumerate(self.items):
+                    try:
+                        pickle.dumps(args, pickle.HIGHEST_PROTOCOL)
+                    except BaseException:
+                        what = "argument of task %d" % index
+                        break
+        if what == "function":
+            hint = (" Process pools send the function by reference (module + name), so it must be a def at the "
+                    "top level of the module: not a lambda, a nested function, or a decorated wrapper.")
+            subject = "the function %r" % self.function_name
+        elif what == "result":
+            hint = " Return plain data (numbers, strings, lists, dicts, dataclasses) instead."
+            subject = "the result of %s" % self.function_name
+        else:
+            hint = " Pass plain data instead (not locks, files, sockets, generators or lambdas)."
+            subject = "the " + what
+        where = " in mode %s" % mode if mode else ""
+        return HarnessError("unpicklable", "%s cannot be pickled%s, so it cannot be sent to a worker process: %s.%s" % (
+            subject, where, _describe_exception(error), hint), mode=mode)
+
+    def _discard(self, pool):
+        # Read the workers before shutdown(), which forgets them (sets _processes to None).
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        try:
+            pool.shutdown(wait=False, cancel_futures=True)
+        except Exception:
+            pass
+        for process in processes:
+            try:
+                process.kill()
+            except Exception:
+                pass
+
+    def close_pools(self):
+        for pool in self.pools.values():
+            self._discard(pool)
+        self.pools.clear()
+
+
+def _remote_detail(error):
+    cause = error.__cause__
+    text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    if cause is not None and type(cause).__name__ == "_RemoteTraceback":
+        text = str(cause) + "\n" + text
+    return text.rstrip()
+
+
+def interpreter_facts():
+    import concurrent.futures as cf
+    import multiprocessing
+
+    gil = sys._is_gil_enabled() if hasattr(sys, "_is_gil_enabled") else True
+    try:
+        start_method = multiprocessing.get_start_method()
+    except Exception:
+        start_method = None
+    cpu_count = os.cpu_count() or 1
+    if hasattr(os, "process_cpu_count"):  # 3.13+: honours affinity and -X cpu_count
+        usable = os.process_cpu_count() or cpu_count
+    elif hasattr(os, "sched_getaffinity"):
+        usable = len(os.sched_getaffinity(0))
+    else:
+        usable = cpu_count
+    has_interpreters = hasattr(cf, "InterpreterPoolExecutor")
+    modes = ["sequential", "threads", "processes"]
+    if start_method != "spawn":
+        modes.append("processes-spawn")
+    if has_interpreters:
+        modes.append("interpreters")
+    return {
+        "language": "python",
+        "version": platform.python_version(),
+        "implementation": platform.python_implementation(),
+        "executable": sys.executable,
+        "gilEnabled": bool(gil),
+        "defaultStartMethod": start_method,
+        "hasInterpreterPool": has_interpreters,
+        "cpuCount": cpu_count,
+        "usableCpus": usable,
+        "modes": modes,
+    }
+
+
+def _watch_parent(parent, harness):
+    """Kill this process group when the engine goes away (even by SIGKILL), so no worker is orphaned.
+
+    The engine normally kills the group itself; this covers the engine dying first.
+    """
+    import signal
+
+    while True:
+        time.sleep(0.5)
+        if os.getppid() != parent:
+            try:
+                if os.getpgid(0) == os.getpid():  # we lead our own group: it is all ours
+                    os.killpg(os.getpid(), signal.SIGKILL)
+            finally:
+                os._exit(70)
+
+
+def main():
+    try:
+        reply_fd = os.dup(3)  # os.dup gives a non-inheritable descriptor: spawned children do not get it
+    except OSError:
+        sys.stderr.write("python_harness.py speaks to the Concurrency Lens engine on file descriptor 3; "
+                         "run it through `concurrency-lens bench`.\n")
+        return 2
+    os.close(3)
+    command_fd = os.dup(0)
+    # The user's code must not read the protocol: it gets an empty stdin.
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    replies = os.fdopen(reply_fd, "w", encoding="utf-8", buffering=1)
+    commands = os.fdopen(command_fd, "r", encoding="utf-8")
+    harness = Harness(replies)
+    if os.name == "posix":
+        threading.Thread(target=_watch_parent, args=(os.getppid(), harness), daemon=True,
+                         name="clens-parent-watch").start()
+    try:
+        harness.serve(commands)
+    finally:
+        harness.close_pools()
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except Exception:
+            pass
+    # os._exit: skip interpreter teardown, which would wait for pool threads and run the user's
+    # atexit handlers in the middle of our shutdown.
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,215 @@
+import type { ErrorKind, InterpreterFacts, Mode } from './protocol';
+
+// The benchmark's input (BenchRequest) and its result document (BenchResult): what
+// `runBenchmark` returns, what `concurrency-lens bench --json` prints and what the editor's
+// webview renders. DESIGN.md "Interfaces other code depends on" fixes the `bench` JSON contract;
+// fields are only ever added to it.
+
+export type BenchLanguage = 'python' | 'node';
+
+/** What to benchmark and how hard; everything but the first three has a default (plan.ts). */
+export interface BenchRequest {
+  /** The user's module (.py, or .js/.mjs/.cjs/.ts/... for the Node harness). */
+  file: string;
+  functionName: string;
+  /** An expression in the module's language giving the task inputs; each item is one call. */
+  inputs: string;
+  /** Modes to compare; `sequential` is always added (it is the baseline). Default: all the harness offers. */
+  modes?: Mode[];
+  /** Worker counts; default 1, 2, 4, … up to the usable CPU count, and that count itself. */
+  workers?: number[];
+  /** Time budget for the whole benchmark, in seconds (default 20). */
+  maxSeconds?: number;
+  /** Longest any single harness command (one sample, pool start-up, import) may take, in seconds. */
+  timeoutSeconds?: number;
+  /** Python interpreter; default `python3`, then `python` on PATH. */
+  python?: string;
+  /** Node executable for JS/TS modules; default `node` on PATH, then this process's own. */
+  node?: string;
+  /** Working directory of the harness (the user's code sees it); default this process's. */
+  cwd?: string;
+  /** Seed of the bootstrap and of the interleaving order: the same samples give the same CIs. */
+  seed?: number;
+  /** Calibration target: one sample lasts at least this long unless one batch is longer (100 ms). */
+  minSampleMs?: number;
+  /** Folder holding python_harness.py and node-harness.js; default: found beside the bundle. */
+  harnessDir?: string;
+  /** Also classify the function statically with src/analysis (Python only; default true). */
+  staticAnalysis?: boolean;
+}
+
+/** Errors of the harness protocol plus the ones only the engine can see. */
+export type BenchErrorKind =
+  | ErrorKind
+  | 'timeout' // a command ran past --timeout: the harness's process tree was killed
+  | 'harness-died' // the harness exited or was killed in the middle of a command
+  | 'aborted' // cancelled (AbortSignal, Ctrl+C)
+  | 'usage' // a bad request: unknown file type, missing file, bad mode or worker count
+  | 'spawn'; // the interpreter could not be started
+
+export interface BenchError {
+  kind: BenchErrorKind;
+  /** The mode that hit it, when it happened while running one. */
+  mode: Mode | null;
+  workers: number | null;
+  message: string;
+  /** Traceback / stack / the harness's stderr tail. */
+  detail: string | null;
+}
+
+export interface MachineFacts {
+  platform: string;
+  arch: string;
+  cpuModel: string | null;
+  /** Logical CPUs of the machine. */
+  cpuCount: number;
+  /** CPUs the harness may run on (affinity), as the harness reports it. */
+  usableCpus: number;
+  totalMemoryMb: number;
+  /** 1-minute load average when the benchmark started (other work on the machine adds noise). */
+  loadAverage: number | null;
+}
+
+export interface Interval {
+  low: number;
+  high: number;
+}
+
+export interface CellResult {
+  mode: Mode;
+  workers: number;
+  /** `failed`: the mode hit an error (see `error`); `not-run`: the budget or an earlier error stopped it. */
+  status: 'ok' | 'failed' | 'not-run';
+  /** Batches per sample (calibration). */
+  repeat: number | null;
+  /** Wall time of one batch (all tasks once) per sample, in ms, in the order measured. */
+  samplesMs: number[];
+  medianMs: number | null;
+  /** Bootstrap 95% confidence interval of the median. */
+  ci95Ms: Interval | null;
+  meanMs: number | null;
+  minMs: number | null;
+  maxMs: number | null;
+  /** Coefficient of variation (stdev / mean). */
+  cv: number | null;
+  /** CV ≥ 10% or min / max ≥ 50% away from the median: read this cell with care. */
+  unstable: boolean;
+  unstableReason: string | null;
+  /** T(sequential) / T(this cell), medians. */
+  speedup: number | null;
+  /** Bootstrap 95% CI of the ratio of medians. */
+  speedupCi95: Interval | null;
+  /** Speedup ÷ workers. */
+  efficiency: number | null;
+  /** Karp–Flatt experimentally determined serial fraction for this worker count (n ≥ 2). */
+  karpFlatt: number | null;
+  /** Creating the pool and getting an answer from every worker; not included in the samples. */
+  startupMs: number | null;
+  /** Per-task cost of the pool itself: an empty task through it. */
+  dispatchMsPerTask: number | null;
+  /** Pickle / structured-clone cost of one task's call and result, for modes that cross a boundary. */
+  serialization: { bytesPerTask: number; msPerTask: number } | null;
+  /** CPU time of the harness and its workers ÷ wall time during the samples (≈ busy cores). */
+  cpuWallRatio: number | null;
+  cpuMsPerTask: number | null;
+  error: BenchError | null;
+}
+
+export type WorkloadKind = 'cpu-bound' | 'io-bound' | 'mixed' | 'trivial' | 'unknown';
+
+export interface WorkloadClassification {
+  /** From the task profile's CPU/wall ratio (and the task's size against the pools' dispatch cost). */
+  kind: WorkloadKind;
+  cpuWallRatio: number | null;
+  taskMs: number | null;
+  /** Measured: CPU-bound, yet threads scaled (native code that releases the GIL, or no GIL). */
+  releasesGil: boolean | null;
+  /** The static analyzer's class of the function (src/analysis), when it could tell. */
+  static: { kind: string; reason: string } | null;
+  summary: string;
+}
+
+export interface AmdahlFit {
+  /** Least-squares serial fraction s of T(n) = T(1)·(s + (1−s)/n), from the speedups vs sequential. */
+  serialFraction: number;
+  /** 1 / s: the speedup no worker count can beat if the fit holds; null when s ≤ 0. */
+  maxSpeedup: number | null;
+  /** Worker counts (n ≥ 2) the fit used. */
+  points: number;
+  /** Root-mean-square error of the fitted speedups. */
+  rmse: number;
+}
+
+export interface ModeScaling {
+  mode: Mode;
+  amdahl: AmdahlFit | null;
+  karpFlatt: { workers: number; value: number }[];
+}
+
+export interface Recommendation {
+  /** `sequential` means: run it inline, no pool pays off. */
+  mode: Mode;
+  workers: number;
+  reason: string;
+  /** The winning cell's speedup and CI (1 for sequential). */
+  speedup: number | null;
+  speedupCi95: Interval | null;
+}
+
+export interface BenchResult {
+  version: 1;
+  /** ok: everything ran; partial: some modes failed; failed: no usable comparison; aborted: cancelled. */
+  status: 'ok' | 'partial' | 'failed' | 'aborted';
+  file: string;
+  functionName: string;
+  inputs: string;
+  inputPreview: string | null;
+  taskCount: number | null;
+  language: BenchLanguage | null;
+  machine: MachineFacts;
+  interpreter: InterpreterFacts | null;
+  settings: {
+    maxSeconds: number;
+    timeoutSeconds: number;
+    minSampleMs: number;
+    warmupRuns: number;
+    confidence: number;
+    bootstrapResamples: number;
+    seed: number;
+    modes: Mode[];
+    workers: number[];
+  };
+  /** One task run alone on the harness's main thread. */
+  taskProfile: { wallMs: number; cpuMs: number; cpuWallRatio: number } | null;
+  /** One task's call and result through pickle (Python) / structured clone (Node). */
+  serialization: { bytesPerTask: number; msPerTask: number } | null;
+  workload: WorkloadClassification | null;
+  cells: CellResult[];
+  scaling: ModeScaling[];
+  recommendation: Recommendation | null;
+  errors: BenchError[];
+  warnings: string[];
+  /** Interleaved rounds completed (each measures every cell once). */
+  rounds: number;
+  startedAt: string;
+  durationMs: number;
+}
+
+export type BenchPhase = 'starting' | 'profiling' | 'warmup' | 'sampling' | 'finishing';
+
+export type ProgressEvent =
+  | {
+      type: 'progress';
+      phase: BenchPhase;
+      /** 0…1 of the expected work (the time budget drives it). */
+      fraction: number;
+      message: string;
+      mode?: Mode;
+      workers?: number;
+    }
+  /** The harness process started: its pid is also its process group's id. */
+  | { type: 'harness'; pid: number; command: string[] }
+  /** Something the user's code (or the interpreter) wrote on stdout / stderr. */
+  | { type: 'output'; stream: 'stdout' | 'stderr'; text: string };
+
+export type ProgressListener = (event: ProgressEvent) => void;
