@@ -3,6 +3,7 @@
 // bundles the in-host suite, then runs (one after the other: these machines have 2 cores)
 //   1. the in-extension-host suite  (scripts/e2e/run-host-suite.mjs, test/e2e/suite/index.ts)
 //   2. the Playwright UI test       (test/e2e/ui.test.mjs)
+//   3. the benchmark panel UI test  (test/e2e/benchmark-ui.test.mjs: CodeLens -> run -> webview, screenshots per theme)
 // each on a fresh temp copy of test/e2e/workspace, with artifacts under test-results/e2e/.
 // Exits non-zero if either fails; the last line is "N passed, N failed" summed over both.
 //
@@ -136,6 +137,20 @@ async function main() {
     results.push({ name: 'UI test', ...r, time: secs(t) });
   } finally {
     removeWorkspace(uiWs);
+  }
+
+  // 3. Benchmark panel UI test (copies the workspace again itself).
+  const benchWs = freshWorkspace('benchsrc');
+  try {
+    log('benchmark UI test');
+    const t = Date.now();
+    const r = await runNode(join(REPO, 'test', 'e2e', 'benchmark-ui.test.mjs'), ['--extension', REPO,
+      '--workspace', benchWs, '--artifacts', ARTIFACTS, ...(args.vsix ? ['--vsix', resolve(args.vsix)] : [])]);
+    if (!r.tallied && r.code !== 0) r.failed = 1;
+    if (r.tallied && r.code !== 0 && r.failed === 0) r.failed = 1;
+    results.push({ name: 'benchmark UI test', ...r, time: secs(t) });
+  } finally {
+    removeWorkspace(benchWs);
   }
 
   for (const r of results) {

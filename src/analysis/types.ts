@@ -33,6 +33,20 @@ export interface RelatedInformation {
   message: string;
 }
 
+/**
+ * The function a finding is about, when it can be benchmarked (CL101–CL104: the task function, a
+ * module-level / exported function the benchmark harness can import by name). The editor offers
+ * "Measure it" on it and cites its measurements in the finding's message.
+ */
+export interface FindingSubject {
+  /** The name the harness imports: a module-level Python function, a JS/TS export (`default` included). */
+  functionName: string;
+  /** The file that defines it (may differ from the finding's file: imported task functions). */
+  path: string;
+  /** 0-based line of its definition. */
+  line: number;
+}
+
 export interface Finding {
   path: string;
   rule: string;
@@ -42,6 +56,8 @@ export interface Finding {
   message: string;
   fix: Fix | null;
   related: RelatedInformation[];
+  /** Optional (additive): see FindingSubject. */
+  subject?: FindingSubject;
 }
 
 export interface ParseProblem {

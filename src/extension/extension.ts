@@ -7,6 +7,9 @@ import {
   State,
   TransportKind,
 } from 'vscode-languageclient/node';
+import type { BenchResult } from '../profiling/types';
+import type { MeasurementsMap } from '../server/benchmark-protocol';
+import { BenchmarkController, type BenchmarkKey } from './benchmark';
 
 // The VS Code client: starts the language server (dist/server.js), shows its state and the
 // findings count in the status bar, and offers restart and workspace-analysis commands.
@@ -20,12 +23,21 @@ const LANGUAGES = ['python', 'javascript', 'typescript', 'javascriptreact', 'typ
 let client: LanguageClient | undefined;
 let statusItem: vscode.StatusBarItem;
 let output: vscode.OutputChannel;
+let benchmarks: BenchmarkController | undefined;
 
 export interface ConcurrencyLensApi {
   /** The running client, for tests and other extensions. */
   client(): LanguageClient | undefined;
   /** Server-side analysis time per update (median, ms) since start. */
   timings(): Promise<{ count: number; medianMs: number | null }>;
+  /** The stored result of the last completed benchmark of a function (workspace storage). */
+  lastBenchmark(key: BenchmarkKey): BenchResult | undefined;
+  /** Benchmarks running now, with their harness's pid (= its process group) once started. */
+  runningBenchmarks(): { file: string; functionName: string; pid: number | null }[];
+  /** Cancels one benchmark (or all): kills its process tree; resolves when it has stopped. */
+  cancelBenchmark(key?: BenchmarkKey): Promise<number>;
+  /** The measurement summaries sent to the server. */
+  measurements(): MeasurementsMap;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<ConcurrencyLensApi> {
@@ -46,15 +58,24 @@ export async function activate(context: vscode.ExtensionContext): Promise<Concur
     vscode.commands.registerCommand('concurrencyLens.showOutput', () => output.show(true)),
     vscode.commands.registerCommand('concurrencyLens.analyzeWorkspace', () => analyzeWorkspace()),
   );
+  const controller = new BenchmarkController(context, output, () => client);
+  benchmarks = controller;
+  context.subscriptions.push(...controller.register());
 
   await startClient(context);
   return {
     client: () => client,
     timings: async () => (client ? client.sendRequest(TIMING_REQUEST) : { count: 0, medianMs: null }),
+    lastBenchmark: (key) => controller.lastResult(key),
+    runningBenchmarks: () => controller.runningBenchmarks(),
+    cancelBenchmark: (key) => controller.cancel(key),
+    measurements: () => controller.measurements(),
   };
 }
 
 export async function deactivate(): Promise<void> {
+  // First, synchronously: no benchmark's process tree may outlive the extension host.
+  benchmarks?.dispose();
   await stopClient();
 }
 
@@ -94,6 +115,7 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     setStatus(label, `Concurrency Lens: ${status.findings} finding(s) in ${status.files} open file(s). Click for the log.`);
   });
   setStatus('$(check) Concurrency Lens', 'Concurrency Lens is ready');
+  benchmarks?.sendMeasurements();
 }
 
 async function stopClient(): Promise<void> {

@@ -3,6 +3,8 @@ import * as path from 'node:path';
 import {
   CodeActionKind,
   type CodeAction,
+  type CodeLens,
+  CodeLensRefreshRequest,
   type Connection,
   DidChangeConfigurationNotification,
   type InitializeResult,
@@ -16,12 +18,29 @@ import { URI } from 'vscode-uri';
 import { type AnalysisResult, type Finding, analyzeLoaded, createProjects, hoverAt, initEngine, languageOf } from '../analysis';
 import { ConfigError, ConfigResolver, excludeMatcher, mergeOptions } from '../analysis/config';
 import { DEFAULT_SETTINGS, type ServerSettings, readSettings, settingsOverrides } from './settings';
-import { parseDiagnostic, pathToUri, toDiagnostic } from './diagnostics';
-import { FIX_ALL_KIND, fixAllAction, quickFixes } from './code-actions';
+import { SOURCE, parseDiagnostic, pathToUri, toDiagnostic } from './diagnostics';
+import { FIX_ALL_KIND, fixAllAction, quickFixes, toLspEdit } from './code-actions';
 import { analyzeWorkspaceFolders } from './workspace-analysis';
 import { collectFiles } from '../cli/walk';
 import { Debouncer } from './debounce';
 import { IncrementalPythonParser, type TextChange } from '../analysis/python/syntax';
+import {
+  BENCHMARK_COMMAND,
+  BENCHMARK_TARGET_REQUEST,
+  type BenchmarkCommandArgs,
+  type BenchmarkTarget,
+  type BenchmarkTargetParams,
+  EXECUTOR_SWAP_REQUEST,
+  type ExecutorSwapParams,
+  type ExecutorSwapResult,
+  MEASUREMENTS_NOTIFICATION,
+  type MeasurementSummary,
+  type MeasurementsMap,
+  describeMeasurement,
+  measurementNote,
+} from './benchmark-protocol';
+import { executorSwaps, jsBenchLenses, jsBenchmarkTarget, pythonBenchLenses, pythonBenchmarkTarget } from './benchmark-features';
+import type { PythonModel } from '../analysis/python/model';
 
 // The language server (vscode-eslint's shape): analysis runs here, off the extension host's
 // thread, and any LSP client (Neovim, Helix, Zed) gets the same diagnostics and fixes.
@@ -31,6 +50,8 @@ export const ANALYZE_WORKSPACE_REQUEST = 'concurrencyLens/analyzeWorkspace';
 export const TIMING_REQUEST = 'concurrencyLens/timings';
 
 const DEBOUNCE_MS = 200;
+/** Rules whose findings are about a task function the benchmark can measure ("Measure it"). */
+const MEASURABLE_RULES = new Set(['CL101', 'CL102', 'CL103', 'CL104']);
 
 interface DocumentState {
   version: number;
@@ -65,6 +86,9 @@ export function startServer(connection: Connection): void {
   const timings: number[] = [];
   let configResolver = new ConfigResolver();
   let supportsConfiguration = false;
+  let supportsCodeLensRefresh = false;
+  /** Benchmarks the client has stored: file path → function name → summary. */
+  let measurements = new Map<string, Map<string, MeasurementSummary>>();
   let workspaceFolders: string[] = [];
 
   // Open documents win over the disk for cross-file facts: unsaved edits count.
@@ -89,6 +113,7 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialize((params): InitializeResult => {
     supportsConfiguration = !!params.capabilities.workspace?.configuration;
+    supportsCodeLensRefresh = !!params.capabilities.workspace?.codeLens?.refreshSupport;
     workspaceFolders = (params.workspaceFolders ?? [])
       .map((f) => URI.parse(f.uri))
       .filter((u) => u.scheme === 'file')
@@ -98,6 +123,7 @@ export function startServer(connection: Connection): void {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, CodeActionKind.SourceFixAll] },
         hoverProvider: true,
+        codeLensProvider: { resolveProvider: false },
       },
       serverInfo: { name: 'concurrency-lens' },
     };
@@ -194,11 +220,27 @@ export function startServer(connection: Connection): void {
     const keepPrevious = result.language === 'javascript' && result.parseErrors.length > 0 && previous;
     const findings = keepPrevious ? previous.findings : result.findings;
     state.set(document.uri, { version, findings, millis });
-    const diagnostics = findings.map((f, i) => toDiagnostic(f, i, pathToUri));
+    const diagnostics = findings.map((f, i) => toDiagnostic(withMeasurement(f), i, pathToUri));
     if (result.skipped && result.skipped !== 'JavaScript/TypeScript analysis is not available yet') log(`${filePath}: skipped (${result.skipped})`);
     for (const problem of result.parseErrors.slice(0, 1)) diagnostics.push(parseDiagnostic(problem));
     void connection.sendDiagnostics({ uri: document.uri, version, diagnostics });
     sendStatus();
+  }
+
+  /** The finding with its subject's measurement cited (and any contradiction said), when measured. */
+  function withMeasurement(finding: Finding): Finding {
+    if (!finding.subject || !MEASURABLE_RULES.has(finding.rule)) return finding;
+    const measured = measurements.get(finding.subject.path)?.get(finding.subject.functionName);
+    if (!measured) return finding;
+    return { ...finding, message: finding.message + measurementNote(finding.rule, measured) };
+  }
+
+  function refreshCodeLenses(): void {
+    if (supportsCodeLensRefresh) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => {});
+  }
+
+  function pythonModelOf(document: TextDocument): PythonModel {
+    return projects.pythonProject.model(filePathOf(document), document.getText());
   }
 
   function isExcludedBySetting(filePath: string, settings: ServerSettings): boolean {
@@ -250,6 +292,7 @@ export function startServer(connection: Connection): void {
   connection.onDidChangeConfiguration(() => {
     settingsCache.clear();
     for (const document of documents.all()) schedule(document, true);
+    refreshCodeLenses();
   });
 
   connection.onDidChangeWatchedFiles((params) => {
@@ -275,12 +318,138 @@ export function startServer(connection: Connection): void {
     const actions: CodeAction[] = [];
     if (!only || only.includes(CodeActionKind.QuickFix)) {
       actions.push(...quickFixes(document, language, params.context.diagnostics, current.findings));
+      actions.push(...measureActions(params.context.diagnostics, current.findings));
     }
     if (!only || wantsFixAll) {
       const fixAll = fixAllAction(document, current.findings, FIX_ALL_KIND);
       if (fixAll) actions.push(fixAll);
     }
     return actions;
+  });
+
+  /** "Measure it" on CL101–CL104: benchmark the finding's task function. */
+  function measureActions(diagnostics: readonly import('vscode-languageserver/node').Diagnostic[], findings: readonly Finding[]): CodeAction[] {
+    const actions: CodeAction[] = [];
+    const seen = new Set<string>();
+    for (const diagnostic of diagnostics) {
+      if (diagnostic.source !== SOURCE || typeof diagnostic.code !== 'string' || !MEASURABLE_RULES.has(diagnostic.code)) continue;
+      const finding = findings.find(
+        (f) => f.rule === diagnostic.code && f.range.start.line === diagnostic.range.start.line && f.range.start.column === diagnostic.range.start.character,
+      );
+      const subject = finding?.subject;
+      if (!subject) continue;
+      const key = `${subject.path}#${subject.functionName}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const pools = finding.rule === 'CL104' ? 'worker_threads vs child_process' : 'threads vs processes';
+      const title = `Measure it: benchmark \`${subject.functionName}\` (${pools})`;
+      const args: BenchmarkCommandArgs = { uri: pathToUri(subject.path), functionName: subject.functionName, line: subject.line };
+      actions.push({ title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], command: { title, command: BENCHMARK_COMMAND, arguments: [args] } });
+    }
+    return actions;
+  }
+
+  connection.onCodeLens(async (params): Promise<CodeLens[]> => {
+    const document = documents.get(params.textDocument.uri);
+    if (!document) return [];
+    const settings = await settingsFor(document.uri);
+    if (!settings.enable || !settings.codeLens.enable) return [];
+    const filePath = filePathOf(document);
+    // Benchmarks import the module from disk: only files (not untitled or virtual documents).
+    if (URI.parse(document.uri).scheme !== 'file') return [];
+    const language = languageOf({ path: filePath, languageId: document.languageId });
+    let lenses;
+    try {
+      if (language === 'python') lenses = pythonBenchLenses(pythonModelOf(document));
+      else if (language === 'javascript') {
+        const model = projects.jsProject.load(filePath, document.getText(), document.languageId).model;
+        lenses = model ? jsBenchLenses(model) : [];
+      } else return [];
+    } catch (error) {
+      log(`code lenses failed for ${document.uri}: ${(error as Error).stack ?? error}`);
+      return [];
+    }
+    const measured = measurements.get(filePath);
+    return lenses.map((lens): CodeLens => {
+      const summary = measured?.get(lens.functionName);
+      const args: BenchmarkCommandArgs = { uri: document.uri, functionName: lens.functionName, line: lens.line };
+      // JS/TS: worker_threads are the threads, child_process the processes.
+      const title = 'Benchmark threads vs processes';
+      const range = { start: { line: lens.lensLine, character: 0 }, end: { line: lens.lensLine, character: 0 } };
+      return {
+        range,
+        command: {
+          title: summary ? `${title} (last: ${describeMeasurement(summary)})` : title,
+          command: BENCHMARK_COMMAND,
+          arguments: [args],
+        },
+      };
+    });
+  });
+
+  connection.onNotification(MEASUREMENTS_NOTIFICATION, (params: MeasurementsMap) => {
+    const next = new Map<string, Map<string, MeasurementSummary>>();
+    for (const [uri, functions] of Object.entries(params ?? {})) {
+      let file: string;
+      try {
+        file = URI.parse(uri).fsPath;
+      } catch {
+        continue;
+      }
+      next.set(file, new Map(Object.entries(functions ?? {})));
+    }
+    measurements = next;
+    for (const document of documents.all()) schedule(document, true);
+    refreshCodeLenses();
+  });
+
+  connection.onRequest(BENCHMARK_TARGET_REQUEST, (params: BenchmarkTargetParams): BenchmarkTarget => {
+    const document = documents.get(params.uri);
+    const filePath = document ? filePathOf(document) : URI.parse(params.uri).fsPath;
+    const text = document?.getText() ?? sources.readFile(filePath);
+    if (text === undefined) return { ok: false, message: `Cannot read ${filePath}.` };
+    const language = languageOf({ path: filePath, languageId: document?.languageId });
+    const request = { line: params.position?.line, character: params.position?.character, functionName: params.functionName };
+    try {
+      if (language === 'python') return pythonBenchmarkTarget(projects.pythonProject.model(filePath, text), request);
+      if (language === 'javascript') {
+        const entry = projects.jsProject.load(filePath, text, document?.languageId);
+        if (!entry.model) return { ok: false, message: `The file does not parse${entry.parseError ? `: ${entry.parseError.message}` : ''}. Fix the syntax error first.` };
+        return jsBenchmarkTarget(entry.model, request);
+      }
+    } catch (error) {
+      log(`benchmark target failed for ${params.uri}: ${(error as Error).stack ?? error}`);
+      return { ok: false, message: `Internal error: ${(error as Error).message}` };
+    }
+    return { ok: false, message: 'Benchmarks run Python, JavaScript and TypeScript functions.' };
+  });
+
+  connection.onRequest(EXECUTOR_SWAP_REQUEST, (params: ExecutorSwapParams): ExecutorSwapResult => {
+    const definingPath = URI.parse(params.uri).fsPath;
+    // The defining file and every open Python document (task sites may import the function).
+    const models: PythonModel[] = [];
+    const seen = new Set<string>();
+    const add = (filePath: string, text: string | undefined): void => {
+      if (text === undefined || seen.has(filePath)) return;
+      seen.add(filePath);
+      models.push(projects.pythonProject.model(filePath, text));
+    };
+    const defining = documents.get(pathToUri(definingPath));
+    add(definingPath, defining ? defining.getText() : sources.readFile(definingPath));
+    for (const document of documents.all()) {
+      if (isPythonDocument(filePathOf(document), document.languageId) && URI.parse(document.uri).scheme === 'file') add(filePathOf(document), document.getText());
+    }
+    const outcome = executorSwaps(models, definingPath, params.functionName, params.to);
+    if (outcome.sites === 0) {
+      const family = params.to === 'process' ? 'processes' : 'threads';
+      outcome.notes.unshift(`No task site in the open files runs \`${params.functionName}\` on ${params.to === 'process' ? 'threads' : 'processes'}: nothing to move to ${family}.`);
+    }
+    const changes: NonNullable<ExecutorSwapResult['edit']>['changes'] = {};
+    for (const { path: file, fix } of outcome.fixes) {
+      const uri = pathToUri(file);
+      (changes[uri] ??= []).push(...fix.edits.map(toLspEdit));
+    }
+    return { edit: outcome.fixes.length > 0 ? { changes } : null, sites: outcome.sites, changed: outcome.fixes.length, notes: outcome.notes };
   });
 
   connection.onHover((params) => {
@@ -316,7 +485,7 @@ export function startServer(connection: Connection): void {
         onResult: (result) => {
           const uri = pathToUri(result.path);
           if (documents.get(uri)) return; // open documents are kept live by validate()
-          void connection.sendDiagnostics({ uri, diagnostics: result.findings.map((f, i) => toDiagnostic(f, i, pathToUri)) });
+          void connection.sendDiagnostics({ uri, diagnostics: result.findings.map((f, i) => toDiagnostic(withMeasurement(f), i, pathToUri)) });
         },
       });
       return summary;

@@ -11,6 +11,8 @@ export interface ServerSettings {
   severity: Record<string, SeveritySetting>;
   python: { gil: GilSetting };
   exclude: string[];
+  /** "Benchmark threads vs processes" CodeLens above task functions. */
+  codeLens: { enable: boolean };
 }
 
 export const DEFAULT_SETTINGS: ServerSettings = {
@@ -21,6 +23,7 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   severity: {},
   python: { gil: 'auto' },
   exclude: [],
+  codeLens: { enable: true },
 };
 
 const SEVERITIES = new Set(['error', 'warning', 'info', 'off']);
@@ -45,6 +48,7 @@ export function readSettings(raw: unknown): ServerSettings {
     severity,
     python: { gil },
     exclude: strings(value.exclude),
+    codeLens: { enable: !(value.codeLens && typeof value.codeLens === 'object' && (value.codeLens as Record<string, unknown>).enable === false) },
   };
 }
 

@@ -167,6 +167,7 @@ export function analyzeJsModel(model: JsModel, options: AnalyzeOptions): Finding
           fix: report.fix ?? null,
           related: report.related ?? [],
         };
+        if (report.subject) finding.subject = report.subject;
         if (!isSuppressed(finding, suppressions)) findings.push(finding);
       },
     };

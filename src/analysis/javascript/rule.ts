@@ -1,4 +1,4 @@
-import type { AnalyzeOptions, Fix, RelatedInformation, RuleMeta } from '../types';
+import type { AnalyzeOptions, FindingSubject, Fix, RelatedInformation, RuleMeta } from '../types';
 import type { JsModel } from './model';
 import type { Node } from './parse';
 
@@ -10,6 +10,8 @@ export interface JsReport {
   message: string;
   fix?: Fix | null;
   related?: RelatedInformation[];
+  /** The benchmarkable (exported) function the finding is about (CL104). */
+  subject?: FindingSubject | null;
 }
 
 export interface JsRuleContext {

@@ -111,6 +111,7 @@ export function analyzePythonModel(model: PythonModel, options: AnalyzeOptions):
           fix: report.fix ?? null,
           related: report.related ?? [],
         };
+        if (report.subject) finding.subject = report.subject;
         if (!isSuppressed(finding, suppressions)) findings.push(finding);
       },
     };

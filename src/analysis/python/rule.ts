@@ -1,4 +1,4 @@
-import type { AnalyzeOptions, Fix, RelatedInformation, RuleMeta } from '../types';
+import type { AnalyzeOptions, FindingSubject, Fix, RelatedInformation, RuleMeta } from '../types';
 import type { PythonModel } from './model';
 import type { PyNode } from './syntax';
 
@@ -10,6 +10,8 @@ export interface PythonReport {
   message: string;
   fix?: Fix | null;
   related?: RelatedInformation[];
+  /** The benchmarkable function the finding is about (CL101–CL103). */
+  subject?: FindingSubject | null;
 }
 
 export interface PythonRuleContext {

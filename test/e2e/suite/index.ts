@@ -1,5 +1,8 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as vscode from 'vscode';
+import type { ConcurrencyLensApi } from '../../../src/extension/extension';
+import type { BenchResult } from '../../../src/profiling/types';
 
 // In-extension-host suite (the @vscode/test-electron `run()` contract): runs inside a real VS Code
 // (code-server here, shared/E2E.md), against the fixture workspace in test/e2e/workspace.
@@ -153,6 +156,116 @@ test('commands are registered', async () => {
   for (const id of ['concurrencyLens.restartServer', 'concurrencyLens.analyzeWorkspace', 'concurrencyLens.showOutput']) {
     assert.ok(commands.includes(id), id);
   }
+});
+
+// ---- benchmarks ---------------------------------------------------------------------------------
+
+async function api(): Promise<ConcurrencyLensApi> {
+  const extension = vscode.extensions.getExtension<ConcurrencyLensApi>(EXTENSION_ID);
+  assert.ok(extension);
+  return extension.isActive ? extension.exports : extension.activate();
+}
+
+/** Live processes of a process group (zombies are dead: they only wait for a parent to reap them). */
+function processGroup(pgid: number): string[] {
+  const lines = execFileSync('ps', ['-eo', 'pid=,pgid=,stat=,args='], { encoding: 'utf8' }).split('\n');
+  return lines
+    .map((line) => line.trim().split(/\s+/))
+    .filter((cols) => Number(cols[1]) === pgid && !cols[2]?.startsWith('Z'))
+    .map((cols) => `${cols[0]} ${cols.slice(3).join(' ')}`);
+}
+
+test('the benchmark command is registered, with a CodeLens and a "Measure it" action', async () => {
+  const editor = await open('cpu_threads.py');
+  const [d] = await waitFor('CL101', () => (ours(editor.document.uri).length ? ours(editor.document.uri) : undefined));
+  const lenses = await waitFor('a benchmark CodeLens', async () => {
+    const found = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri);
+    const ours = found.filter((l) => l.command?.command === 'concurrencyLens.benchmarkFunction');
+    return ours.length > 0 ? ours : undefined;
+  });
+  assert.equal(lenses[0].range.start.line, 3);
+  assert.match(lenses[0].command?.title ?? '', /^Benchmark threads vs processes/);
+  assert.equal(lenses[0].command?.arguments?.[0]?.functionName, 'compute');
+  const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', editor.document.uri, d.range, vscode.CodeActionKind.QuickFix.value);
+  const measure = actions.find((a) => a.title.startsWith('Measure it'));
+  assert.equal(measure?.command?.command, 'concurrencyLens.benchmarkFunction', actions.map((a) => a.title).join(', '));
+  assert.ok((await vscode.commands.getCommands(true)).includes('concurrencyLens.benchmarkFunction'));
+});
+
+test('a short benchmark through the command: stored result, cited in the CL101 diagnostic', async () => {
+  const lens = await api();
+  const uri = workspaceFile('cpu_threads.py');
+  const config = vscode.workspace.getConfiguration('concurrencyLens');
+  await config.update('benchmark.maxSeconds', 3, vscode.ConfigurationTarget.Workspace);
+  try {
+    const started = Date.now();
+    const result = await vscode.commands.executeCommand<BenchResult | undefined>('concurrencyLens.benchmarkFunction', {
+      uri: uri.toString(),
+      functionName: 'compute',
+      inputs: '[20_000] * 4',
+    });
+    assert.ok(result, 'the command returns the result');
+    console.log(`  benchmark: ${result.status} in ${((Date.now() - started) / 1000).toFixed(1)} s; ${result.recommendation?.reason}`);
+    assert.ok(result.status === 'ok' || result.status === 'partial', `${result.status}: ${JSON.stringify(result.errors)}`);
+    assert.equal(result.functionName, 'compute');
+    assert.equal(result.inputs, '[20_000] * 4');
+    assert.equal(result.interpreter?.language, 'python');
+    assert.ok(result.cells.some((c) => c.mode === 'processes' && c.status === 'ok'), 'processes were measured');
+    assert.ok(result.recommendation, 'a recommendation');
+
+    const stored = lens.lastBenchmark({ file: uri.fsPath, functionName: 'compute' });
+    assert.ok(stored, 'kept in workspace storage');
+    assert.equal(stored.startedAt, result.startedAt);
+    assert.deepEqual(stored.cells.map((c) => c.medianMs), result.cells.map((c) => c.medianMs));
+    const summary = lens.measurements()[uri.toString()]?.compute;
+    assert.equal(summary?.recommendation.mode, result.recommendation.mode);
+
+    // The server now cites the measurement in the CL101 message.
+    const cited = await waitFor('CL101 citing the measurement', () => ours(uri).find((d) => /\(measured: /.test(d.message)));
+    assert.equal(codeOf(cited), 'CL101');
+    assert.equal(lens.runningBenchmarks().length, 0, 'nothing left running');
+  } finally {
+    await config.update('benchmark.maxSeconds', undefined, vscode.ConfigurationTarget.Workspace);
+  }
+});
+
+async function startSleepingBenchmark(lens: ConcurrencyLensApi): Promise<{ run: Thenable<BenchResult | undefined>; pgid: number; key: { file: string; functionName: string } }> {
+  const uri = workspaceFile('bench_sleep.py');
+  const key = { file: uri.fsPath, functionName: 'wait_on_child' };
+  const run = vscode.commands.executeCommand<BenchResult | undefined>('concurrencyLens.benchmarkFunction', { uri: uri.toString(), functionName: key.functionName, inputs: '[120] * 2' });
+  // Running: the harness started and the user's function has its own child (`sleep 120`).
+  const pgid = await waitFor('the harness and its child process', () => {
+    const running = lens.runningBenchmarks().find((b) => b.functionName === key.functionName);
+    if (!running?.pid) return undefined;
+    return processGroup(running.pid).some((p) => / sleep 120$/.test(p)) ? running.pid : undefined;
+  });
+  return { run, pgid, key };
+}
+
+test('cancelling a running benchmark leaves no child process behind', async () => {
+  const lens = await api();
+  const { run, pgid, key } = await startSleepingBenchmark(lens);
+  assert.ok(processGroup(pgid).length >= 2, `harness and sleep: ${processGroup(pgid).join('; ')}`);
+  assert.equal(await lens.cancelBenchmark(key), 1);
+  const result = await run;
+  assert.equal(result?.status, 'aborted');
+  await waitFor('the process group to be gone', () => (processGroup(pgid).length === 0 ? true : undefined), 5000);
+  assert.equal(lens.runningBenchmarks().length, 0);
+  assert.equal(lens.lastBenchmark(key), undefined, 'a cancelled run is not stored');
+});
+
+test('closing the results panel cancels its benchmark and kills its processes', async () => {
+  const lens = await api();
+  const { run, pgid } = await startSleepingBenchmark(lens);
+  const tab = await waitFor('the benchmark panel tab', () =>
+    vscode.window.tabGroups.all
+      .flatMap((g) => g.tabs)
+      .find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes('concurrencyLens.benchmark') && /wait_on_child/.test(t.label)),
+  );
+  assert.ok(await vscode.window.tabGroups.close(tab));
+  const result = await run;
+  assert.equal(result?.status, 'aborted');
+  await waitFor('the process group to be gone', () => (processGroup(pgid).length === 0 ? true : undefined), 5000);
 });
 
 export async function run(): Promise<void> {

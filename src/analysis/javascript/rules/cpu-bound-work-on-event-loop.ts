@@ -6,6 +6,7 @@ import { ImportPlan, awaitText } from '../edits';
 import { rangeOf } from '../parse';
 import { unwrap } from '../syntax';
 import { evidenceRelated, head, related } from './shared';
+import { exportedSubjectOf } from '../exports';
 
 // Synchronous key derivation with a callback twin that runs on libuv's thread pool.
 const ASYNC_TWINS: Record<string, string> = { 'crypto.pbkdf2Sync': 'pbkdf2', 'crypto.scryptSync': 'scrypt' };
@@ -31,6 +32,7 @@ export const rule: JsRule = {
           'While it runs, this process handles no other request or event; move it to a worker pool (piscina, worker_threads).',
         fix: asyncTwinFix(model, hotspot),
         related: [related(model, event.handler.registration, `registered here: ${event.handler.description}`), ...evidenceRelated(model, hotspot.evidence)],
+        subject: exportedSubjectOf(model, hotspot.node),
       });
     }
   },

@@ -2,7 +2,7 @@ import { type PythonRule, pyMeta } from '../rule';
 import { taskSites, targetFunction } from '../tasks';
 import { classifyWorkload } from '../workload';
 import { swapExecutorFix } from '../executor-swap';
-import { evidenceRelated, siteNode } from './shared';
+import { benchSubject, evidenceRelated, siteNode } from './shared';
 
 export const rule: PythonRule = {
   meta: pyMeta({
@@ -29,6 +29,7 @@ export const rule: PythonRule = {
           'under the GIL threads run it one at a time. Use processes for CPU-bound work.',
         fix: movable ? swapExecutorFix(model, site, 'process') : null,
         related: evidenceRelated(workload, 'cpu'),
+        subject: benchSubject(fn),
       });
     }
   },

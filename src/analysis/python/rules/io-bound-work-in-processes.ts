@@ -2,7 +2,7 @@ import { type PythonRule, pyMeta } from '../rule';
 import { taskSites, targetFunction } from '../tasks';
 import { classifyWorkload } from '../workload';
 import { swapExecutorFix } from '../executor-swap';
-import { evidenceRelated, siteNode } from './shared';
+import { benchSubject, evidenceRelated, siteNode } from './shared';
 
 export const rule: PythonRule = {
   meta: pyMeta({
@@ -27,6 +27,7 @@ export const rule: PythonRule = {
           'threads overlap the waits without the start-up and pickling cost of processes.',
         fix: swapExecutorFix(model, site, 'thread'),
         related: evidenceRelated(workload, 'io'),
+        subject: benchSubject(fn),
       });
     }
   },

@@ -1,4 +1,5 @@
-import type { RelatedInformation } from '../../types';
+import type { FindingSubject, RelatedInformation } from '../../types';
+import type { FunctionInfo } from '../model';
 import { type PyNode, rangeOf } from '../syntax';
 import type { TaskSite } from '../tasks';
 import type { Evidence, Workload } from '../workload';
@@ -14,4 +15,13 @@ export function evidenceRelated(workload: Workload, kind: Evidence['kind'], limi
     .filter((e) => e.kind === kind)
     .slice(0, limit)
     .map((e) => ({ path: e.path, range: rangeOf(e.node), message: e.reason }));
+}
+
+/**
+ * The task function as a benchmark subject, when the benchmark harness can import it by name:
+ * a module-level `def` (not a lambda, a closure, a method, or one defined under the main guard).
+ */
+export function benchSubject(fn: FunctionInfo | null): FindingSubject | null {
+  if (!fn || fn.isLambda || fn.parentFunction || fn.parentClass || fn.inMainGuard) return null;
+  return { functionName: fn.name, path: fn.model.path, line: fn.node.startRow };
 }

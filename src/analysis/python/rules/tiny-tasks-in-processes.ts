@@ -3,7 +3,7 @@ import { isInLoop, taskSites, targetFunction } from '../tasks';
 import { classifyWorkload } from '../workload';
 import { childByField, rangeOf } from '../syntax';
 import { insertAt } from '../edits';
-import { siteNode } from './shared';
+import { benchSubject, siteNode } from './shared';
 import type { Fix } from '../../types';
 
 export const rule: PythonRule = {
@@ -43,6 +43,7 @@ export const rule: PythonRule = {
           `\`${fn.name}\` does almost no work per call; sending items one at a time to processes costs more ` +
           'in pickling and dispatch than it saves. Batch them with `chunksize=` or run it inline.',
         fix,
+        subject: benchSubject(fn),
       });
     }
   },
