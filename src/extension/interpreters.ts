@@ -1,9 +1,9 @@
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { PythonExtension } from '@vscode/python-extension';
 import { run } from './inputs';
+import { findOnPath } from '../profiling/executables';
 
 // Which interpreter runs a benchmark (DESIGN.md "Interpreters"): for Python, the one selected in
 // the Python extension, else the `concurrencyLens.python.interpreterPath` setting, else python3 /
@@ -112,21 +112,3 @@ function settingPath(section: string, resource: vscode.Uri): string | null {
   return value;
 }
 
-export function findOnPath(names: readonly string[]): string | null {
-  const dirs = (process.env.PATH ?? '').split(path.delimiter).filter(Boolean);
-  const exts = process.platform === 'win32' ? (process.env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';') : [''];
-  for (const name of names) {
-    for (const dir of dirs) {
-      for (const ext of exts) {
-        const candidate = path.join(dir, name + ext);
-        try {
-          fs.accessSync(candidate, fs.constants.X_OK);
-          if (fs.statSync(candidate).isFile()) return candidate;
-        } catch {
-          // not here
-        }
-      }
-    }
-  }
-  return null;
-}

@@ -35,6 +35,7 @@ import {
   mean,
   median,
 } from './statistics';
+import { findOnPath } from './executables';
 import type {
   BenchError,
   BenchLanguage,
@@ -555,24 +556,6 @@ export function harnessDirectory(explicit?: string): string {
   return candidates.find((dir) => fs.existsSync(dir)) ?? candidates[0];
 }
 
-function findOnPath(names: readonly string[]): string | null {
-  const dirs = (process.env.PATH ?? '').split(path.delimiter).filter(Boolean);
-  const exts = process.platform === 'win32' ? (process.env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';') : [''];
-  for (const name of names) {
-    for (const dir of dirs) {
-      for (const ext of exts) {
-        const candidate = path.join(dir, name + ext);
-        try {
-          fs.accessSync(candidate, fs.constants.X_OK);
-          if (fs.statSync(candidate).isFile()) return candidate;
-        } catch {
-          // not here
-        }
-      }
-    }
-  }
-  return null;
-}
 
 function resolveLauncher(language: BenchLanguage, request: BenchRequest): { command: string; args: string[] } | { error: string; kind: 'spawn' | 'internal' } {
   const dir = harnessDirectory(request.harnessDir);

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { AnalyzeOptions, Finding, ParseProblem, SourceProvider } from '../types';
-import { effectiveSeverity, isRuleEnabled } from '../selection';
-import { isSuppressed, parseSuppressions } from '../suppression';
+import { runRules } from '../run-rules';
+import { parseSuppressions } from '../suppression';
 import { JsModel, type JsProjectLike } from './model';
 import { parseJs, rangeOf } from './parse';
 import { jsRules } from './rules';
@@ -144,38 +144,9 @@ export class JsProject implements JsProjectLike {
 
 export function analyzeJsModel(model: JsModel, options: AnalyzeOptions): Finding[] {
   const suppressions = parseSuppressions(model.comments);
-  const findings: Finding[] = [];
-  for (const rule of jsRules) {
-    if (!isRuleEnabled(rule.meta, options)) continue;
-    const severity = effectiveSeverity(rule.meta, options);
-    const seen = new Set<string>();
-    const context: JsRuleContext = {
-      model,
-      options,
-      report(report) {
-        const range = rangeOf(report.node);
-        const key = `${range.start.line}:${range.start.column}:${report.message}`;
-        if (seen.has(key)) return;
-        seen.add(key);
-        const finding: Finding = {
-          path: model.path,
-          rule: rule.meta.code,
-          name: rule.meta.name,
-          severity,
-          range,
-          message: report.message,
-          fix: report.fix ?? null,
-          related: report.related ?? [],
-        };
-        if (report.subject) finding.subject = report.subject;
-        if (!isSuppressed(finding, suppressions)) findings.push(finding);
-      },
-    };
-    try {
-      rule.check(context);
-    } catch (error) {
-      throw new Error(`rule ${rule.meta.code} failed on ${model.path}: ${(error as Error).stack ?? error}`);
-    }
-  }
-  return findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column);
+  return runRules<JsRuleContext>(jsRules, model.path, options, suppressions, (report) => ({
+    model,
+    options,
+    report: ({ node, ...rest }) => report({ ...rest, range: rangeOf(node) }),
+  }));
 }

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { AnalyzeOptions, Finding, ParseProblem, SourceProvider } from '../types';
-import { effectiveSeverity, isRuleEnabled } from '../selection';
-import { isSuppressed, parseSuppressions } from '../suppression';
+import { runRules } from '../run-rules';
+import { parseSuppressions } from '../suppression';
 import { type ModuleResolver, PythonModel } from './model';
 import { type ParsedPython, parsePython, rangeOf } from './syntax';
 import { pythonRules } from './rules';
@@ -92,37 +92,12 @@ export function analyzePythonModel(model: PythonModel, options: AnalyzeOptions):
   const suppressions = parseSuppressions(comments);
   const gilSetting = options.python?.gil ?? 'auto';
   const gilEnabled = gilSetting === 'disabled' ? false : gilSetting === 'enabled' ? true : options.python?.interpreterGilEnabled !== false;
-  const findings: Finding[] = [];
-  for (const rule of pythonRules) {
-    if (!isRuleEnabled(rule.meta, options)) continue;
-    const severity = effectiveSeverity(rule.meta, options);
-    const context: PythonRuleContext = {
-      model,
-      options,
-      gilEnabled,
-      report(report) {
-        const finding: Finding = {
-          path: model.path,
-          rule: rule.meta.code,
-          name: rule.meta.name,
-          severity,
-          range: rangeOf(report.node),
-          message: report.message,
-          fix: report.fix ?? null,
-          related: report.related ?? [],
-        };
-        if (report.subject) finding.subject = report.subject;
-        if (!isSuppressed(finding, suppressions)) findings.push(finding);
-      },
-    };
-    try {
-      rule.check(context);
-    } catch (error) {
-      // One broken rule must not take the others down; surface it as an internal finding.
-      throw new Error(`rule ${rule.meta.code} failed on ${model.path}: ${(error as Error).stack ?? error}`);
-    }
-  }
-  return findings;
+  return runRules<PythonRuleContext>(pythonRules, model.path, options, suppressions, (report) => ({
+    model,
+    options,
+    gilEnabled,
+    report: ({ node, ...rest }) => report({ ...rest, range: rangeOf(node) }),
+  }));
 }
 
 export function pythonParseProblems(model: PythonModel): ParseProblem[] {
