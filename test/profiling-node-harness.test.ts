@@ -342,6 +342,15 @@ describe('node harness: user code misbehaving', () => {
     assert.match(h.stderr, /noise on stderr/);
   });
 
+  test('a worker script with its own parentPort handler runs on worker_threads undisturbed', { timeout: 60_000 }, async () => {
+    const h = new Harness();
+    await h.init(fixture('worker-script.mjs'), 'fib', '[18, 18, 18, 18]');
+    const s = await h.run('worker_threads', 2);
+    assert.equal(s.mode, 'worker_threads');
+    assert.ok(s.wallMs > 0);
+    assert.equal(await h.shutdown(), 0);
+  });
+
   test('a result structured clone cannot carry is "unpicklable" in the worker modes only', { timeout: 60_000 }, async () => {
     const h = new Harness();
     await h.init(fixture('returns-function.mjs'), 'makeAdder', '[1, 2]');

@@ -28,6 +28,8 @@ export interface MemberConfig {
   functionName: string;
   /** Transpiled TypeScript by absolute filename, so members never load `typescript` themselves. */
   tsCache: Array<[string, string]>;
+  /** worker_threads only: the member's end of its private channel to the harness (not parentPort). */
+  port?: import('node:worker_threads').MessagePort;
 }
 
 export type ToMember =

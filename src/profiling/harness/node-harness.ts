@@ -26,7 +26,7 @@ import * as readline from 'node:readline';
 import * as util from 'node:util';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import type {
   DispatchCommand,
   DispatchReply,
@@ -259,6 +259,8 @@ class Member {
   private closing = false;
   private readonly exited: Promise<void>;
   private readonly worker: Worker | null = null;
+  /** The harness's end of the worker thread's private channel. */
+  private readonly port: MessagePort | null = null;
   readonly child: ChildProcess | null = null;
   /** The first message: 'ready' once the module is loaded, or 'load-error'. */
   readonly ready: Promise<FromMember>;
@@ -272,16 +274,26 @@ class Member {
     this.exited = new Promise((resolve) => (onExit = resolve));
     if (mode === 'worker_threads') {
       // stdout/stderr not captured: the thread's console output goes to the harness's stdout/stderr.
-      const worker = new Worker(WORKER_SCRIPT, { workerData: config, stdout: false, stderr: false });
+      // A channel of our own: the user's module may use parentPort itself (a worker script whose
+      // function we benchmark), and its messages must neither reach nor disturb ours.
+      const channel = new MessageChannel();
+      const worker = new Worker(WORKER_SCRIPT, {
+        workerData: { ...config, port: channel.port2 },
+        transferList: [channel.port2],
+        stdout: false,
+        stderr: false,
+      });
       this.worker = worker;
-      worker.on('message', (m: FromMember) => this.deliver(m));
+      this.port = channel.port1;
+      channel.port1.on('message', (m: FromMember) => this.deliver(m));
       worker.on('error', (err) =>
         this.die(new HarnessError('raised', `A worker thread hit an uncaught exception in worker_threads mode: ${errorText(err)}`, userStack(err))),
       );
-      worker.on('messageerror', (err) =>
+      channel.port1.on('messageerror', (err) =>
         this.die(new HarnessError('unpicklable', `A message from a worker thread could not be deserialized in worker_threads mode: ${errorText(err)}`)),
       );
       worker.on('exit', (code) => {
+        channel.port1.close();
         this.die(
           new HarnessError(
             'worker-died',
@@ -318,7 +330,7 @@ class Member {
   }
 
   private post(message: ToMember): void {
-    if (this.worker) this.worker.postMessage(message);
+    if (this.port) this.port.postMessage(message);
     else this.child!.send(message);
   }
 
@@ -359,6 +371,7 @@ class Member {
     this.waiter?.reject(new HarnessError('internal', 'The pool was closed'));
     this.waiter = null;
     if (this.worker) {
+      this.port?.close();
       await this.worker.terminate();
       return;
     }

@@ -18,7 +18,9 @@ import {
   type ToMember,
 } from './node-common';
 
-const thread = parentPort;
+// Worker threads talk to the harness on a private port, not parentPort: the user's module may be
+// a worker script with parentPort handlers of its own.
+const thread = parentPort ? (workerData as MemberConfig).port ?? null : null;
 
 function send(message: FromMember): void {
   // Throws synchronously on a value structured clone cannot handle (DataCloneError): callers decide.
