@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { runBenchmark } from '../src/profiling/run';
 import type { BenchRequest, BenchResult, CellResult, ProgressEvent } from '../src/profiling/types';
+import { cellOf, ensureBuilt, eventually, noOrphans, speedupOf, survivors } from './support/bench';
 
 // The benchmark engine against real Python, on workloads whose physics is known:
 //   a pure-Python loop   → processes scale on ≥ 2 cores, threads do not (the GIL);
@@ -27,22 +28,7 @@ const python = ['python3', 'python'].find((cmd) => spawnSync(cmd, ['--version'])
 const cores = os.availableParallelism();
 const skipPython = python ? false : 'no Python interpreter on PATH';
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : fs.statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-before(() => {
-  // `npm test` builds first; a direct run of this file rebuilds a missing or stale bundle.
-  const stale = !fs.existsSync(CLI) || !fs.existsSync(path.join(ROOT, 'dist', 'harness', 'python_harness.py')) || fs.statSync(CLI).mtimeMs < newestMtime(path.join(ROOT, 'src'));
-  if (!stale) return;
-  const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, encoding: 'utf8' });
-  assert.equal(build.status, 0, `build failed:\n${build.stderr}`);
-});
+before(ensureBuilt);
 
 interface Run {
   result: BenchResult;
@@ -64,52 +50,8 @@ async function bench(request: Omit<BenchRequest, 'functionName'> & { functionNam
   return { result, pids, output };
 }
 
-const cellOf = (result: BenchResult, mode: CellResult['mode'], workers: number): CellResult => {
-  const cell = result.cells.find((c) => c.mode === mode && c.workers === workers);
-  assert.ok(cell, `no cell ${mode} × ${workers}`);
-  return cell;
-};
 
-const speedupOf = (result: BenchResult, mode: CellResult['mode'], workers: number): number => {
-  const cell = cellOf(result, mode, workers);
-  assert.equal(cell.status, 'ok', `${mode} × ${workers}: ${cell.error?.message}`);
-  return cell.speedup as number;
-};
 
-/** Runs `attempt` up to three times until its assertions hold (noisy, shared machines). */
-async function eventually(attempt: () => Promise<void>): Promise<void> {
-  let last: unknown;
-  for (let i = 0; i < 3; i++) {
-    try {
-      await attempt();
-      return;
-    } catch (error) {
-      last = error;
-    }
-  }
-  throw last;
-}
-
-/** Processes whose process group is one of the harnesses': must be none once a run is over. */
-function survivors(groups: readonly number[]): string[] {
-  const ps = spawnSync('ps', ['-eo', 'pid=,pgid=,args='], { encoding: 'utf8' });
-  return ps.stdout
-    .split('\n')
-    .map((line) => line.trim().split(/\s+/))
-    .filter((cols) => cols.length >= 2 && groups.includes(Number(cols[1])))
-    .map((cols) => cols.join(' '));
-}
-
-async function noOrphans(groups: readonly number[]): Promise<void> {
-  assert.ok(groups.length > 0, 'no harness was started');
-  let left: string[] = [];
-  for (let i = 0; i < 20; i++) {
-    left = survivors(groups);
-    if (left.length === 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  assert.deepEqual(left, [], 'processes of the harness group outlived the benchmark');
-}
 
 describe('benchmark physics (Python)', { skip: skipPython }, () => {
   test('pure-Python CPU loop: processes scale, threads do not (GIL)', { skip: cores < 2 ? 'needs 2 cores' : false }, async () => {
