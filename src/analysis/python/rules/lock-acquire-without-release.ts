@@ -26,6 +26,9 @@ export const rule: PythonRule = {
         if (!acquire.lock.moduleWide || facts.releases.some((r) => r.lock.key === acquire.lock.key)) continue;
       }
       if (releases.some((r) => releasedInFinally(acquire, r))) continue;
+      // `lock.acquire(); lock.release()` back to back (waiting for another holder): nothing
+      // between them can raise, so nothing can leave the lock held.
+      if (releases.some((r) => releasedNext(acquire, r))) continue;
       const lock = acquire.lock.display;
       const firstRelease = releases.find((r) => r.call.node.startIndex > acquire.call.node.endIndex) ?? releases[0];
       context.report({
@@ -48,6 +51,17 @@ function testsNonBlockingResult(model: PythonModel, acquire: LockCall): boolean 
   const blocking = call.kwargs.get('blocking') ?? call.args[0];
   const nonBlocking = !!blocking && ['False', '0'].includes(model.text(blocking));
   return nonBlocking || call.kwargs.has('timeout') || call.args.length >= 2;
+}
+
+/** The release is the statement right after the acquire's, in the same block. */
+function releasedNext(acquire: LockCall, release: LockCall): boolean {
+  const acquireStatement = acquire.call.node.parent;
+  const releaseStatement = release.call.node.parent;
+  if (acquireStatement?.type !== 'expression_statement' || releaseStatement?.type !== 'expression_statement') return false;
+  const block = acquireStatement.parent;
+  if (!block || releaseStatement.parent !== block) return false;
+  const statements = block.children.filter((c) => c.named && c.type !== 'comment');
+  return statements.indexOf(releaseStatement) === statements.indexOf(acquireStatement) + 1;
 }
 
 /** The release sits in the `finally` of a try that starts after the acquire or encloses it. */
