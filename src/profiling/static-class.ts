@@ -1,5 +1,8 @@
 import * as fs from 'node:fs';
-import { PythonProject, initEngine } from '../analysis';
+// Python modules only, not '../analysis': the index pulls in the JS/TS analyzer and with it the
+// whole `typescript` package (10 MB) that a Python classification never needs.
+import { PythonProject } from '../analysis/python/analyze';
+import { ensurePythonParser } from '../analysis/python/syntax';
 import { classifyWorkload, describeWorkload } from '../analysis/python/workload';
 import type { WorkloadClassification } from './types';
 
@@ -18,7 +21,7 @@ const diskSources = {
 };
 
 export async function staticWorkloadOf(file: string, functionName: string): Promise<WorkloadClassification['static']> {
-  await initEngine();
+  await ensurePythonParser();
   const text = fs.readFileSync(file, 'utf8');
   const model = new PythonProject(diskSources).model(file, text);
   const fn = model.functions.find((f) => f.name === functionName && !f.parentFunction && !f.parentClass);
