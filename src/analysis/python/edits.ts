@@ -1,5 +1,5 @@
 import type { Range, TextEdit } from '../types';
-import type { PythonModel } from './model';
+import type { Binding, PythonModel } from './model';
 import { type PyNode, childByField, namedChildren, rangeOf } from './syntax';
 
 // Building blocks of the Python fixes: replace a node, add an import only when it is missing,
@@ -14,16 +14,29 @@ export function insertAt(line: number, column: number, text: string): TextEdit {
   return { range: { start: position, end: position }, text };
 }
 
+/** Module-level names whose binding is an import, in file order; built once per model, not per fix. */
+function moduleImports(model: PythonModel): [string, Binding][] {
+  let list = model.memo.get('moduleImports') as [string, Binding][] | undefined;
+  if (!list) {
+    list = [];
+    for (const [name, bindings] of model.moduleScope.bindings) {
+      const last = bindings[bindings.length - 1];
+      if (last.kind === 'import') list.push([name, last]);
+    }
+    model.memo.set('moduleImports', list);
+  }
+  return list;
+}
+
 /** The local name under which `module` is imported as a module (`import multiprocessing as mp` → `mp`). */
 export function moduleAlias(model: PythonModel, module: string): string | null {
-  for (const [name, bindings] of model.moduleScope.bindings) {
-    const last = bindings[bindings.length - 1];
-    if (last.kind === 'import' && !last.importModule && last.qualified === module) {
+  for (const [name, last] of moduleImports(model)) {
+    if (!last.importModule && last.qualified === module) {
       // `import a.b` binds `a`; only `import a.b as x` or a single-segment module gives a usable alias.
       if (!module.includes('.') || name !== module.split('.')[0]) return name;
       return module;
     }
-    if (last.kind === 'import' && last.importModule && `${last.importModule.module}.${last.importModule.name}` === module && last.importModule.level === 0) {
+    if (last.importModule && `${last.importModule.module}.${last.importModule.name}` === module && last.importModule.level === 0) {
       return name;
     }
   }
@@ -32,9 +45,8 @@ export function moduleAlias(model: PythonModel, module: string): string | null {
 
 /** The local name bound to `module.name` by a from-import, if any. */
 export function importedName(model: PythonModel, module: string, name: string): string | null {
-  for (const [local, bindings] of model.moduleScope.bindings) {
-    const last = bindings[bindings.length - 1];
-    if (last.kind === 'import' && last.importModule?.level === 0 && last.importModule.module === module && last.importModule.name === name) {
+  for (const [local, last] of moduleImports(model)) {
+    if (last.importModule?.level === 0 && last.importModule.module === module && last.importModule.name === name) {
       return local;
     }
   }

@@ -65,9 +65,27 @@ function soleFromImportName(model: PythonModel, callee: PyNode, module: string):
   const binding = model.lookup(local, model.scopeOfNode(callee), callee);
   if (!binding || binding.kind !== 'import' || !binding.importModule) return null;
   if (binding.importModule.level !== 0 || binding.importModule.module !== module || binding.importModule.name !== local) return null;
-  const uses = model.nodesOfType('identifier').filter((id) => model.text(id) === local && !insideImport(id));
+  const uses = identifierUses(model).get(local) ?? [];
   if (uses.length !== 1 || uses[0] !== callee) return null;
   return childrenByField(binding.node, 'name').find((n) => n.type === 'dotted_name' && model.text(n) === local) ?? null;
+}
+
+/** Identifier nodes by name, outside import statements; built once per model (one pass, not one per fix). */
+function identifierUses(model: PythonModel): Map<string, PyNode[]> {
+  const key = 'identifierUses';
+  let uses = model.memo.get(key) as Map<string, PyNode[]> | undefined;
+  if (!uses) {
+    uses = new Map();
+    for (const id of model.nodesOfType('identifier')) {
+      if (insideImport(id)) continue;
+      const name = model.text(id);
+      const list = uses.get(name);
+      if (list) list.push(id);
+      else uses.set(name, [id]);
+    }
+    model.memo.set(key, uses);
+  }
+  return uses;
 }
 
 function insideImport(node: PyNode): boolean {
