@@ -1,11 +1,9 @@
 import { after, before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { type MessageConnection, StreamMessageReader, StreamMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
-import type { CodeAction, CodeLens, Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import type { CodeAction, CodeLens, Diagnostic } from 'vscode-languageserver-protocol';
+import { LspSession } from './support/lsp-client';
 import { applyEdits } from '../src/analysis/apply-edits';
 import type { BenchmarkTarget, ExecutorSwapResult, MeasurementSummary, MeasurementsMap } from '../src/server/benchmark-protocol';
 
@@ -14,35 +12,12 @@ import type { BenchmarkTarget, ExecutorSwapResult, MeasurementSummary, Measureme
 // CL101–CL104, measurements cited (and contradictions said) in diagnostics, the executor swap
 // behind "apply recommendation", and the function-under-the-cursor request with default inputs.
 
-const SERVER = path.join(__dirname, '..', 'dist', 'server.js');
-
-let child: ChildProcess;
-let connection: MessageConnection;
+let session: LspSession;
+let connection: LspSession['connection'];
 let workspace: string;
-let settings: Record<string, unknown> = {};
-let refreshes = 0;
-const published = new Map<string, PublishDiagnosticsParams[]>();
 
-const uriOf = (file: string): string => `file://${file}`;
-
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** The latest diagnostics published for `uri` that satisfy `accept`. */
-function latestDiagnostics(uri: string, accept: (d: Diagnostic[]) => boolean = () => true): Promise<Diagnostic[]> {
-  return until(`diagnostics for ${uri}`, () => {
-    const list = published.get(uri);
-    const last = list?.[list.length - 1];
-    return last && accept(last.diagnostics) ? last.diagnostics : undefined;
-  });
-}
+const until = <T>(what: string, probe: () => T | undefined | Promise<T | undefined>): Promise<T> => session.until(what, probe);
+const latestDiagnostics = (uri: string, accept?: (d: Diagnostic[]) => boolean): Promise<Diagnostic[]> => session.latestDiagnostics(uri, accept);
 
 const CPU_IN_THREADS = `from concurrent.futures import ThreadPoolExecutor
 
@@ -89,49 +64,17 @@ export { fib };
 `;
 
 before(async () => {
-  assert.ok(fs.existsSync(SERVER), 'build first: npm run build');
-  workspace = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'clens-bench-server-')));
-  child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
-  connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
-    const list = published.get(params.uri) ?? [];
-    list.push(params);
-    published.set(params.uri, list);
-  });
-  connection.onRequest('window/workDoneProgress/create', () => null);
-  connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => settings));
-  connection.onRequest('client/registerCapability', () => null);
-  connection.onRequest('workspace/codeLens/refresh', () => {
-    refreshes++;
-    return null;
-  });
-  connection.listen();
-  await connection.sendRequest('initialize', {
-    processId: process.pid,
-    rootUri: uriOf(workspace),
-    workspaceFolders: [{ uri: uriOf(workspace), name: 'ws' }],
-    capabilities: { workspace: { configuration: true, codeLens: { refreshSupport: true } }, window: { workDoneProgress: true } },
-  });
-  await connection.sendNotification('initialized', {});
+  session = await LspSession.start();
+  connection = session.connection;
+  workspace = session.workspace;
 });
 
-after(async () => {
-  try {
-    await connection.sendRequest('shutdown');
-    await connection.sendNotification('exit');
-  } catch {
-    // already gone
-  }
-  child.kill();
-  fs.rmSync(workspace, { recursive: true, force: true });
-});
+after(() => session.stop());
 
 function open(name: string, text: string, languageId = 'python'): { file: string; uri: string } {
   const file = path.join(workspace, name);
   fs.writeFileSync(file, text);
-  const uri = uriOf(file);
-  void connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
-  return { file, uri };
+  return { file, uri: session.open(file, text, languageId) };
 }
 
 const codeLenses = (uri: string): Promise<CodeLens[]> => connection.sendRequest('textDocument/codeLens', { textDocument: { uri } }) as Promise<CodeLens[]>;
@@ -168,14 +111,14 @@ test('concurrencyLens.codeLens.enable = false turns the CodeLens off (and asks t
   const { uri } = open('lens-off.py', CPU_IN_THREADS);
   await latestDiagnostics(uri);
   assert.equal((await codeLenses(uri)).length, 1);
-  const before = refreshes;
-  settings = { codeLens: { enable: false } };
+  const before = session.codeLensRefreshes;
+  session.settings = { codeLens: { enable: false } };
   try {
     await connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
-    await until('a CodeLens refresh', () => (refreshes > before ? true : undefined));
+    await until('a CodeLens refresh', () => (session.codeLensRefreshes > before ? true : undefined));
     assert.deepEqual(await codeLenses(uri), []);
   } finally {
-    settings = {};
+    session.settings = {};
     await connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
   }
   assert.equal((await codeLenses(uri)).length, 1);

@@ -1,40 +1,20 @@
 import { after, before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { type MessageConnection, StreamMessageReader, StreamMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
-import type { CodeAction, Diagnostic, Hover, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import type { CodeAction, Diagnostic, Hover } from 'vscode-languageserver-protocol';
+import { LspSession } from './support/lsp-client';
 import { applyEdits } from '../src/analysis/apply-edits';
 
 // The language server spoken to over stdio, as any LSP client (Neovim, Helix) would: diagnostics
 // with codes and docs links, quick fixes, suppressions, fix-all, hover, and live updates.
 
-const SERVER = path.join(__dirname, '..', 'dist', 'server.js');
-
-let child: ChildProcess;
-let connection: MessageConnection;
+let session: LspSession;
+let connection: LspSession['connection'];
 let workspace: string;
-const published = new Map<string, PublishDiagnosticsParams[]>();
-const waiters: Array<() => void> = [];
 
-function uriOf(file: string): string {
-  return `file://${file}`;
-}
-
-async function diagnosticsFor(uri: string, version: number, timeoutMs = 10_000): Promise<Diagnostic[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = (published.get(uri) ?? []).find((p) => p.version === version);
-    if (found) return found.diagnostics;
-    if (Date.now() > deadline) throw new Error(`no diagnostics for ${uri} v${version}`);
-    await new Promise<void>((resolve) => {
-      waiters.push(resolve);
-      setTimeout(resolve, 100);
-    });
-  }
-}
+const diagnosticsFor = (uri: string, version: number): Promise<Diagnostic[]> => session.diagnosticsFor(uri, version);
+const open = (file: string, text: string, languageId = 'python'): string => session.open(file, text, languageId);
 
 const CPU_IN_THREADS = `from concurrent.futures import ThreadPoolExecutor
 
@@ -52,45 +32,12 @@ def main():
 `;
 
 before(async () => {
-  assert.ok(fs.existsSync(SERVER), 'build first: npm run build');
-  workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'clens-server-'));
-  child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
-  connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
-    const list = published.get(params.uri) ?? [];
-    list.push(params);
-    published.set(params.uri, list);
-    waiters.splice(0).forEach((w) => w());
-  });
-  connection.onRequest('window/workDoneProgress/create', () => null);
-  connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => ({})));
-  connection.onRequest('client/registerCapability', () => null);
-  connection.listen();
-  await connection.sendRequest('initialize', {
-    processId: process.pid,
-    rootUri: uriOf(workspace),
-    workspaceFolders: [{ uri: uriOf(workspace), name: 'ws' }],
-    capabilities: { workspace: { configuration: true }, window: { workDoneProgress: true } },
-  });
-  await connection.sendNotification('initialized', {});
+  session = await LspSession.start();
+  connection = session.connection;
+  workspace = session.workspace;
 });
 
-after(async () => {
-  try {
-    await connection.sendRequest('shutdown');
-    await connection.sendNotification('exit');
-  } catch {
-    // already gone
-  }
-  child.kill();
-  fs.rmSync(workspace, { recursive: true, force: true });
-});
-
-function open(file: string, text: string, languageId = 'python'): string {
-  const uri = uriOf(file);
-  void connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
-  return uri;
-}
+after(() => session.stop());
 
 test('diagnostics on open carry the code, the docs link and the evidence', async () => {
   const file = path.join(workspace, 'cpu.py');
@@ -212,14 +159,14 @@ test('cross-file: changing an imported module re-checks the importer', async () 
   // The helper becomes CPU-bound in the editor (unsaved): the importer's diagnostics follow.
   const helperUri = open(helper, fs.readFileSync(helper, 'utf8'));
   await diagnosticsFor(helperUri, 1);
-  const count = (published.get(mainUri) ?? []).length;
+  const count = (session.published.get(mainUri) ?? []).length;
   void connection.sendNotification('textDocument/didChange', {
     textDocument: { uri: helperUri, version: 2 },
     contentChanges: [{ text: 'def work(n):\n    total = 0\n    for i in range(n):\n        total += i * i\n    return total\n' }],
   });
   const deadline = Date.now() + 10_000;
   for (;;) {
-    const list = published.get(mainUri) ?? [];
+    const list = session.published.get(mainUri) ?? [];
     const last = list[list.length - 1];
     if (list.length > count && last.diagnostics.some((d) => d.code === 'CL101')) break;
     if (Date.now() > deadline) assert.fail('importer not re-checked');
