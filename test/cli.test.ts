@@ -473,6 +473,21 @@ describe('parallel analysis', () => {
   });
 });
 
+describe('a folder its repository ignores', () => {
+  test('checking it says which ignore file hides it; naming a file still checks it', () => {
+    const root = tree({
+      '.git/HEAD': 'ref: refs/heads/main\n',
+      '.gitignore': '/vendored\n',
+      'vendored/lib/tiny.py': `@${fixture('tiny_tasks.py')}`,
+    });
+    const folder = cli(['check', 'lib'], { cwd: path.join(root, 'vendored') });
+    assert.equal(folder.code, 0);
+    assert.match(folder.stderr, /lib is ignored by .*\.gitignore; name its files explicitly/);
+    const file = cli(['check', path.join('lib', 'tiny.py')], { cwd: path.join(root, 'vendored') });
+    assert.equal(file.code, 1, file.stderr);
+  });
+});
+
 describe('cross-file facts in a run', () => {
   // task.js shows no worker signal of its own: only main.js starting it makes it a worker script,
   // where a blocking read in an async function is fine (CL105 must not flag worker scripts).

@@ -51,6 +51,8 @@ export interface WalkOptions {
 interface IgnoreLayer {
   dir: string;
   rules: ignore.Ignore;
+  /** The file the rules came from, for messages. */
+  file: string;
 }
 
 export function collectFiles(paths: readonly string[], cwd: string, options: WalkOptions): FileEntry[] {
@@ -71,7 +73,13 @@ export function collectFiles(paths: readonly string[], cwd: string, options: Wal
     }
     const display = path.isAbsolute(given) ? absolute : path.normalize(given);
     if (stat.isDirectory()) {
-      walkDirectory(absolute, display, ancestorIgnores(absolute), options, add);
+      const layers = ancestorIgnores(absolute);
+      const ignoredBy = ignoringFile(layers, absolute);
+      if (ignoredBy) {
+        // Everything below would be skipped silently: say why, and how to check it anyway.
+        options.onWarning?.(`${display} is ignored by ${ignoredBy}; name its files explicitly to check them`);
+      }
+      walkDirectory(absolute, display, layers, options, add);
     } else if (!options.forceExclude || !options.configs.configFor(absolute).isExcluded(absolute)) {
       add(absolute, display);
     }
@@ -94,7 +102,7 @@ function walkDirectory(
     return;
   }
   const own = readIgnoreFile(path.join(dir, '.gitignore'));
-  const active = own ? [...layers, { dir, rules: own }] : layers;
+  const active = own ? [...layers, { dir, rules: own, file: path.join(dir, '.gitignore') }] : layers;
   // Byte order, not locale order, so the output is the same on every machine.
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const config = options.configs.configFor(dir, true);
@@ -159,13 +167,31 @@ function ancestorIgnores(start: string): IgnoreLayer[] {
     dir = parent;
   }
   const layers: IgnoreLayer[] = [];
-  const exclude = readIgnoreFile(path.join(root, '.git', 'info', 'exclude'));
-  if (exclude) layers.push({ dir: root, rules: exclude });
+  const excludeFile = path.join(root, '.git', 'info', 'exclude');
+  const exclude = readIgnoreFile(excludeFile);
+  if (exclude) layers.push({ dir: root, rules: exclude, file: excludeFile });
   for (const folder of chain.reverse()) {
-    const rules = readIgnoreFile(path.join(folder, '.gitignore'));
-    if (rules) layers.push({ dir: folder, rules });
+    const file = path.join(folder, '.gitignore');
+    const rules = readIgnoreFile(file);
+    if (rules) layers.push({ dir: folder, rules, file });
   }
   return layers;
+}
+
+/** The ignore file whose rules leave `dir` (or a folder above it, within the layers) ignored, if any. */
+function ignoringFile(layers: readonly IgnoreLayer[], dir: string): string | null {
+  for (let current = dir; ; current = path.dirname(current)) {
+    const deciding = layers.filter((layer) => {
+      const rel = path.relative(layer.dir, current);
+      return rel && !rel.startsWith('..') && !path.isAbsolute(rel);
+    });
+    if (deciding.length === 0) return null;
+    if (isIgnored(deciding, current, true)) {
+      const rel = (layer: IgnoreLayer): string => `${path.relative(layer.dir, current).split(path.sep).join('/')}/`;
+      return [...deciding].reverse().find((layer) => layer.rules.test(rel(layer)).ignored)?.file ?? 'a .gitignore';
+    }
+    if (path.dirname(current) === current) return null;
+  }
 }
 
 function isIgnored(layers: readonly IgnoreLayer[], absolute: string, isDirectory: boolean): boolean {
