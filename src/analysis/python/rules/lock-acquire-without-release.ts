@@ -1,6 +1,6 @@
 import type { Fix } from '../../types';
 import { type PythonRule, pyMeta } from '../rule';
-import type { PythonModel } from '../model';
+import type { FunctionInfo, PythonModel } from '../model';
 import { indentUnit, replaceNode } from '../edits';
 import { indentRows, standsAlone } from '../block-edits';
 import { type LockCall, type LockFacts, lockFacts } from '../locks';
@@ -19,6 +19,7 @@ export const rule: PythonRule = {
     const facts = lockFacts(model);
     for (const acquire of facts.acquires) {
       if (testsNonBlockingResult(model, acquire)) continue;
+      if (implementsLockProtocol(acquire.fn)) continue;
       const releases = facts.releases.filter((r) => r.fn === acquire.fn && r.lock.key === acquire.lock.key);
       if (releases.length === 0) {
         // Released by another function (`__enter__`/`__exit__`, a wrapper's release method), or a
@@ -51,6 +52,17 @@ function testsNonBlockingResult(model: PythonModel, acquire: LockCall): boolean 
   const blocking = call.kwargs.get('blocking') ?? call.args[0];
   const nonBlocking = !!blocking && ['False', '0'].includes(model.text(blocking));
   return nonBlocking || call.kwargs.has('timeout') || call.args.length >= 2;
+}
+
+/**
+ * Inside a class that defines both `acquire` and `release` (it is a lock itself, like
+ * threading.Condition), its methods hold the underlying lock across calls by design.
+ */
+function implementsLockProtocol(fn: FunctionInfo | null): boolean {
+  const cls = fn?.parentClass;
+  // Defined as methods, or bound in __init__ (`self.acquire = lock.acquire`, as asyncio does).
+  const has = (name: string): boolean => !!cls && (cls.methods.has(name) || cls.attributes.has(name));
+  return has('acquire') && has('release');
 }
 
 /** The release is the statement right after the acquire's, in the same block. */
