@@ -1,6 +1,6 @@
 import type { Node, TSESTree } from './parse';
 import type { JsModel } from './model';
-import { type FunctionNode, isFunction, isLoop, memberName, numericLiteral, unwrap } from './syntax';
+import { type FunctionNode, WITHOUT_TYPES, isFunction, isLoop, memberName, numericLiteral, pushChildren, unwrap } from './syntax';
 import { isArrayFrom, isIterationCall, loopAwaits } from './workers';
 
 // The CPU-heavy code detector (RULES.md CL104): nested loops, loops over large constant ranges doing
@@ -250,15 +250,7 @@ function doesArithmetic(model: JsModel, body: Node): Evidence | null {
     if (n.type === 'UpdateExpression') return { node: n, reason: `arithmetic (\`${n.operator}\`)` };
     if (n.type === 'CallExpression' && (model.qname(n.callee) ?? '').startsWith('Math.')) return { node: n, reason: `\`${model.qname(n.callee)}\`` };
     if (isFunction(n) && n !== body) continue;
-    for (const key in n) {
-      if (key === 'parent' || key === 'loc' || key === 'range') continue;
-      const v = (n as unknown as Record<string, unknown>)[key];
-      if (Array.isArray(v)) {
-        for (const c of v) if (c && typeof c === 'object' && 'type' in c) stack.push(c as Node);
-      } else if (v && typeof v === 'object' && 'type' in (v as object)) {
-        stack.push(v as Node);
-      }
-    }
+    pushChildren(n, stack);
   }
   return null;
 }
@@ -300,15 +292,7 @@ function walksOuterItem(model: JsModel, outer: Node, inner: Node): boolean {
       continue;
     }
     if (isFunction(n)) continue;
-    for (const key in n) {
-      if (key === 'parent' || key === 'loc' || key === 'range' || key === 'typeAnnotation') continue;
-      const v = (n as unknown as Record<string, unknown>)[key];
-      if (Array.isArray(v)) {
-        for (const c of v) if (c && typeof c === 'object' && 'type' in c) stack.push(c as Node);
-      } else if (v && typeof v === 'object' && 'type' in (v as object)) {
-        stack.push(v as Node);
-      }
-    }
+    pushChildren(n, stack, WITHOUT_TYPES);
   }
   return false;
 }

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import type { TextEdit } from '../types';
 import type { JsModel } from './model';
 import { type Node, type TSESTree, endOf, startOf } from './parse';
-import { unwrap } from './syntax';
+import { pushChildren, unwrap } from './syntax';
 
 // Building blocks of the JS/TS fixes: naming an export of a module (reusing the file's own import
 // when it has one, adding one in the file's module style otherwise), `await` with the parentheses
@@ -247,15 +247,7 @@ export function wrapLines(model: JsModel, first: Node, last: Node, header: strin
     if (seen.has(n)) continue;
     seen.add(n);
     collect(n);
-    for (const key in n) {
-      if (key === 'parent' || key === 'loc' || key === 'range') continue;
-      const v = (n as unknown as Record<string, unknown>)[key];
-      if (Array.isArray(v)) {
-        for (const c of v) if (c && typeof c === 'object' && 'type' in c) stack.push(c as Node);
-      } else if (v && typeof v === 'object' && 'type' in (v as object)) {
-        stack.push(v as Node);
-      }
-    }
+    pushChildren(n, stack);
   }
   const body: string[] = [];
   for (let line = startLine; line <= endLine; line++) {

@@ -163,3 +163,21 @@ export const ARRAY_ITERATION_METHODS = new Set([
   'findLast',
   'findLastIndex',
 ]);
+
+const NOT_CHILDREN: ReadonlySet<string> = new Set(['parent', 'loc', 'range']);
+/** Also skips type annotations, for walks that only care about values. */
+export const WITHOUT_TYPES: ReadonlySet<string> = new Set([...NOT_CHILDREN, 'typeAnnotation']);
+
+/** Pushes a node's child nodes onto an explicit stack (iterative walks: no recursion on deep input). */
+export function pushChildren(node: Node, stack: Node[], skip: ReadonlySet<string> = NOT_CHILDREN): void {
+  const record = node as unknown as Record<string, unknown>;
+  for (const key in record) {
+    if (skip.has(key)) continue;
+    const value = record[key];
+    if (Array.isArray(value)) {
+      for (const child of value) if (child && typeof child === 'object' && 'type' in child) stack.push(child as Node);
+    } else if (value && typeof value === 'object' && 'type' in (value as object)) {
+      stack.push(value as Node);
+    }
+  }
+}
