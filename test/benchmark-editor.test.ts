@@ -5,25 +5,13 @@ import { analyze } from '../src/analysis';
 import { jsSyntaxProblem, pythonSyntaxProblem, quickInputsProblem } from '../src/extension/inputs';
 import { contradiction, describeMeasurement, measurementNote, summarizeMeasurement } from '../src/server/benchmark-protocol';
 import type { BenchResult, CellResult } from '../src/profiling/types';
+import { CPU_IN_THREADS } from './support/samples';
 
 // The editor side of the benchmark that needs no VS Code: the subject carried by CL101–CL104
 // findings, the inputs checks, and the measurement summary the server cites.
 
 test('CL101 findings carry the task function as their subject', async () => {
-  const text = `from concurrent.futures import ThreadPoolExecutor
-
-
-def compute(n):
-    total = 0
-    for i in range(n):
-        total += i * i
-    return total
-
-
-def main():
-    with ThreadPoolExecutor() as executor:
-        return list(executor.map(compute, [10**6] * 4))
-`;
+  const text = CPU_IN_THREADS;
   const result = await analyze({ path: '/tmp/subject.py', text });
   const [finding] = result.findings;
   assert.equal(finding.rule, 'CL101');

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import Ajv from 'ajv-draft-04';
 import type * as Sarif from 'sarif';
 import { expectedFindings } from './support/fixtures';
+import { ensureBuilt } from './support/build';
 
 // The CLI contract (DESIGN.md "Interfaces other code depends on") checked on the BUILT bundle,
 // `node dist/cli.js`, as other tools and CI run it.
@@ -17,22 +18,9 @@ const FIXTURES = path.join(__dirname, 'fixtures', 'cli');
 const fixture = (name: string): string => path.join(FIXTURES, name);
 const read = (file: string): string => fs.readFileSync(file, 'utf8');
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : fs.statSync(full).mtimeMs);
-  }
-  return newest;
-}
 
-before(() => {
-  // `npm test` builds first; a direct run of this file rebuilds a missing or stale bundle.
-  const stale = !fs.existsSync(CLI) || fs.statSync(CLI).mtimeMs < newestMtime(path.join(ROOT, 'src'));
-  if (!stale) return;
-  const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, encoding: 'utf8' });
-  assert.equal(build.status, 0, `build failed:\n${build.stderr}`);
-});
+
+before(() => ensureBuilt('dist/cli.js', 'dist/lint-worker.js'));
 
 const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'clens-cli-'));
 after(() => fs.rmSync(temp, { recursive: true, force: true }));

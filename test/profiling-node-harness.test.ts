@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
+import { ensureBuilt } from './support/build';
 import type {
   DispatchReply,
   ErrorReply,
@@ -27,21 +28,9 @@ const FIXTURES = path.join(__dirname, 'fixtures', 'bench', 'node');
 const fixture = (name: string): string => path.join(FIXTURES, name);
 const PARALLEL = os.availableParallelism() >= 2;
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : fs.statSync(full).mtimeMs);
-  }
-  return newest;
-}
 
-before(() => {
-  const stale = !fs.existsSync(HARNESS) || fs.statSync(HARNESS).mtimeMs < newestMtime(path.join(ROOT, 'src', 'profiling'));
-  if (!stale) return;
-  const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, encoding: 'utf8' });
-  assert.equal(build.status, 0, `build failed:\n${build.stderr}`);
-});
+
+before(() => ensureBuilt('dist/harness/node-harness.js', 'dist/harness/node-worker.js'));
 
 type Command = HarnessCommand extends infer C ? (C extends { id: number } ? Omit<C, 'id'> : never) : never;
 

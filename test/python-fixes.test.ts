@@ -1,73 +1,24 @@
-import { test } from 'node:test';
-import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PythonProject, analyze, type AnalysisResult, type Finding } from '../src/analysis';
-import { applyEdits } from '../src/analysis/apply-edits';
+import { PythonProject, analyze } from '../src/analysis';
 import { FIXTURES, diskSources, listFiles } from './support/fixtures';
+import { defineFixTests } from './support/fix-tests';
 
-// Every fix the analyzer offers on the fixtures is applied, the result re-parsed and re-analyzed:
-// it must parse no worse, the fixed rule must report fewer findings, and the other rules' findings
-// must stay as they were (except those a fix's description warns about, listed here).
-const FIX_MAY_INTRODUCE: Record<string, string[]> = {
-  CL101: ['CL201', 'CL301', 'CL404', 'CL405'],
-  // Moving a process task to threads turns "the parent never sees it" (CL404) into a data race.
-  CL102: ['CL401'],
-};
-
-async function run(file: string, text: string): Promise<AnalysisResult> {
-  return analyze({ path: file, text }, { sources: diskSources }, { pythonProject: new PythonProject(diskSources) });
-}
-
-function countByRule(findings: Finding[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const f of findings) counts.set(f.rule, (counts.get(f.rule) ?? 0) + 1);
-  return counts;
-}
+// Every fix offered on the Python fixtures, applied and re-analyzed, plus the golden fixes/*.py
+// (see test/support/fix-tests.ts for what is checked).
 
 const python = path.join(FIXTURES, 'python');
-const files = listFiles(python, ['.py']).filter((f) => !f.endsWith('.fixed.py'));
+const isGolden = (f: string): boolean => f.endsWith('.fixed.py');
 
-for (const file of files) {
-  test(`fixes in ${path.relative(FIXTURES, file)}`, async (t) => {
-    const text = fs.readFileSync(file, 'utf8');
-    const before = await run(file, text);
-    const fixable = before.findings.filter((f) => f.fix);
-    if (fixable.length === 0) return t.skip('no fixes offered');
-    const beforeCounts = countByRule(before.findings);
-    for (const finding of fixable) {
-      const fixed = applyEdits(text, finding.fix!.edits);
-      assert.notEqual(fixed, text, `${finding.rule} fix at line ${finding.range.start.line + 1} changes nothing`);
-      const after = await run(file, fixed);
-      const where = `${finding.rule} fix at line ${finding.range.start.line + 1} (${finding.fix!.description})`;
-      assert.ok(after.parseErrors.length <= before.parseErrors.length, `${where} breaks the syntax:\n${fixed}`);
-      const afterCounts = countByRule(after.findings);
-      assert.ok((afterCounts.get(finding.rule) ?? 0) < (beforeCounts.get(finding.rule) ?? 0), `${where} leaves the finding:\n${fixed}`);
-      const allowed = new Set([finding.rule, ...(FIX_MAY_INTRODUCE[finding.rule] ?? [])]);
-      for (const rule of new Set([...beforeCounts.keys(), ...afterCounts.keys()])) {
-        if (allowed.has(rule)) continue;
-        assert.equal(afterCounts.get(rule) ?? 0, beforeCounts.get(rule) ?? 0, `${where} changes ${rule} findings:\n${fixed}`);
-      }
-    }
-  });
-}
-
-// Golden fixes: fixes/NAME.py with every fix of the rules named in its first line
-// (`# fix: CL101`) applied must equal fixes/NAME.fixed.py exactly.
-for (const file of listFiles(path.join(python, 'fixes'), ['.py']).filter((f) => !f.endsWith('.fixed.py'))) {
-  test(`golden ${path.relative(FIXTURES, file)}`, async () => {
-    const text = fs.readFileSync(file, 'utf8');
-    const rules = (/^#\s*fix:\s*([A-Z0-9, ]+)/.exec(text)?.[1] ?? '').split(/[\s,]+/).filter(Boolean);
-    assert.ok(rules.length > 0, 'first line must name the rules: # fix: CL101');
-    let current = text;
-    // Apply one fix at a time, re-analyzing in between, as an editor user would.
-    for (let round = 0; round < 20; round++) {
-      const result = await run(file, current);
-      const next = result.findings.find((f) => rules.includes(f.rule) && f.fix);
-      if (!next) break;
-      current = applyEdits(current, next.fix!.edits);
-    }
-    const expected = fs.readFileSync(file.replace(/\.py$/, '.fixed.py'), 'utf8');
-    assert.equal(current, expected);
-  });
-}
+defineFixTests({
+  fixtures: listFiles(python, ['.py']).filter((f) => !isGolden(f)),
+  goldens: listFiles(path.join(python, 'fixes'), ['.py']).filter((f) => !isGolden(f)),
+  run: (file, text) => analyze({ path: file, text }, { sources: diskSources }, { pythonProject: new PythonProject(diskSources) }),
+  mayIntroduce: {
+    // The fix's description warns about the guard; the pool keeps its literal size.
+    CL101: ['CL201', 'CL301', 'CL404', 'CL405'],
+    // Moving a process task to threads turns "the parent never sees it" (CL404) into a data race.
+    CL102: ['CL401'],
+  },
+  marker: /^#\s*fix:\s*([A-Z0-9, ]+)/,
+  goldenOf: (file) => file.replace(/\.py$/, '.fixed.py'),
+});

@@ -6,6 +6,7 @@ import type { CodeAction, CodeLens, Diagnostic } from 'vscode-languageserver-pro
 import { LspSession } from './support/lsp-client';
 import { applyEdits } from '../src/analysis/apply-edits';
 import type { BenchmarkTarget, ExecutorSwapResult, MeasurementSummary, MeasurementsMap } from '../src/server/benchmark-protocol';
+import { CPU_IN_THREADS } from './support/samples';
 
 // The language server's benchmark features over stdio, as any LSP client sees them: the
 // "Benchmark threads vs processes" CodeLens (and its setting), the "Measure it" code action on
@@ -18,21 +19,6 @@ let workspace: string;
 
 const until = <T>(what: string, probe: () => T | undefined | Promise<T | undefined>): Promise<T> => session.until(what, probe);
 const latestDiagnostics = (uri: string, accept?: (d: Diagnostic[]) => boolean): Promise<Diagnostic[]> => session.latestDiagnostics(uri, accept);
-
-const CPU_IN_THREADS = `from concurrent.futures import ThreadPoolExecutor
-
-
-def compute(n):
-    total = 0
-    for i in range(n):
-        total += i * i
-    return total
-
-
-def main():
-    with ThreadPoolExecutor() as executor:
-        return list(executor.map(compute, [10**6] * 4))
-`;
 
 const IO_IN_PROCESSES = `import time
 from concurrent.futures import ProcessPoolExecutor

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import type { CodeAction, Diagnostic, Hover } from 'vscode-languageserver-protocol';
 import { LspSession } from './support/lsp-client';
 import { applyEdits } from '../src/analysis/apply-edits';
+import { CPU_IN_THREADS } from './support/samples';
 
 // The language server spoken to over stdio, as any LSP client (Neovim, Helix) would: diagnostics
 // with codes and docs links, quick fixes, suppressions, fix-all, hover, and live updates.
@@ -15,21 +16,6 @@ let workspace: string;
 
 const diagnosticsFor = (uri: string, version: number): Promise<Diagnostic[]> => session.diagnosticsFor(uri, version);
 const open = (file: string, text: string, languageId = 'python'): string => session.open(file, text, languageId);
-
-const CPU_IN_THREADS = `from concurrent.futures import ThreadPoolExecutor
-
-
-def compute(n):
-    total = 0
-    for i in range(n):
-        total += i * i
-    return total
-
-
-def main():
-    with ThreadPoolExecutor() as executor:
-        return list(executor.map(compute, [10**6] * 4))
-`;
 
 before(async () => {
   session = await LspSession.start();

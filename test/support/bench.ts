@@ -1,30 +1,14 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { BenchResult, CellResult } from '../../src/profiling/types';
+import { ensureBuilt as ensureBundles } from './build';
 
 // Shared by the benchmark-engine tests (Python and Node): the bundle they need, cell look-ups,
 // retries for physical assertions on noisy machines, and the no-orphan check.
 
-const ROOT = path.join(__dirname, '..', '..');
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : fs.statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-/** `npm test` builds first; a direct run of one test file rebuilds a missing or stale bundle. */
+/** The CLI and the Python harness, which the engine tests run. */
 export function ensureBuilt(): void {
-  const cli = path.join(ROOT, 'dist', 'cli.js');
-  const stale = !fs.existsSync(cli) || !fs.existsSync(path.join(ROOT, 'dist', 'harness', 'python_harness.py')) || fs.statSync(cli).mtimeMs < newestMtime(path.join(ROOT, 'src'));
-  if (!stale) return;
-  const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, encoding: 'utf8' });
-  assert.equal(build.status, 0, `build failed:\n${build.stderr}`);
+  ensureBundles('dist/cli.js', 'dist/harness/python_harness.py');
 }
 
 export const cellOf = (result: BenchResult, mode: CellResult['mode'], workers: number): CellResult => {
