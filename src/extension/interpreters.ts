@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { PythonExtension } from '@vscode/python-extension';
 import { run } from './inputs';
 import { findOnPath } from '../profiling/executables';
+import { PYTHON_PROBE, parsePythonProbe, parseVersionLine } from './version-output';
 
 // Which interpreter runs a benchmark (DESIGN.md "Interpreters"): for Python, the one selected in
 // the Python extension, else the `concurrencyLens.python.interpreterPath` setting, else python3 /
@@ -59,7 +60,7 @@ export async function findPython(resource: vscode.Uri, log: (line: string) => vo
       setting: 'concurrencyLens.python.interpreterPath',
     };
   }
-  const probe = await run(candidate.command, ['-c', 'import platform; print(platform.python_implementation(), platform.python_version())']);
+  const probe = await run(candidate.command, ['-c', PYTHON_PROBE]);
   if (!probe.ok) {
     return {
       ok: false,
@@ -67,8 +68,8 @@ export async function findPython(resource: vscode.Uri, log: (line: string) => vo
       setting: 'concurrencyLens.python.interpreterPath',
     };
   }
-  const [implementation, version] = probe.stdout.trim().split(/\s+/);
-  return { ok: true, interpreter: { language: 'python', command: candidate.command, source: candidate.source, version: version ?? null, implementation: implementation ?? null } };
+  const { implementation, version } = parsePythonProbe(probe.stdout);
+  return { ok: true, interpreter: { language: 'python', command: candidate.command, source: candidate.source, version, implementation } };
 }
 
 export async function findNode(resource: vscode.Uri): Promise<InterpreterLookup> {
@@ -82,7 +83,7 @@ export async function findNode(resource: vscode.Uri): Promise<InterpreterLookup>
   if (!probe.ok) {
     return { ok: false, message: `Node.js at ${command} (${SOURCE_TEXT[source]}) cannot be run: ${probe.error}`, setting: 'concurrencyLens.node.path' };
   }
-  return { ok: true, interpreter: { language: 'node', command, source, version: probe.stdout.trim().replace(/^v/, ''), implementation: 'Node.js' } };
+  return { ok: true, interpreter: { language: 'node', command, source, version: parseVersionLine(probe.stdout), implementation: 'Node.js' } };
 }
 
 /** The Python extension's interpreter for this resource, when the extension is installed. */
