@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { applyEdits } from '../src/analysis/apply-edits';
+import { applyEdits } from '../src/analysis/core/apply-edits';
 
 const at = (line: number, column: number) => ({ line, column });
 

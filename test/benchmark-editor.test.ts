@@ -3,7 +3,8 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { analyze } from '../src/analysis';
 import { jsSyntaxProblem, pythonSyntaxProblem, quickInputsProblem } from '../src/extension/inputs';
-import { contradiction, describeMeasurement, measurementNote, summarizeMeasurement } from '../src/server/benchmark-protocol';
+import { contradiction, describeMeasurement, measurementNote } from '../src/server/measurements';
+import { summarizeMeasurement } from '../src/extension/measurements';
 import type { BenchResult, CellResult } from '../src/profiling/types';
 import { CPU_IN_THREADS } from './support/samples';
 

@@ -10,7 +10,7 @@ import {
   loadConfigFile,
   mergeOptions,
   resolveConfig,
-} from '../src/analysis/config';
+} from '../src/workspace/config';
 
 // Project configuration (src/analysis/config.ts), shared by the CLI and the language server:
 // discovery, validation, the AnalyzeOptions it yields, and `exclude` matching.

@@ -15,8 +15,8 @@ import {
 } from '../src/profiling/statistics';
 import { calibrateRepeat, defaultWorkers, planCells, roundOrder, shouldStartRound, validateRequest, MIN_ROUNDS, MAX_ROUNDS } from '../src/profiling/plan';
 import { classifyWorkload, recommend } from '../src/profiling/recommend';
-import { formatBenchText, formatChart } from '../src/profiling/report-text';
-import { formatBenchHtml } from '../src/profiling/report-html';
+import { formatBenchText, formatChart } from '../src/profiling/report/text';
+import { formatBenchHtml } from '../src/profiling/report/html';
 import type { InterpreterFacts } from '../src/profiling/protocol';
 import type { BenchResult, CellResult } from '../src/profiling/types';
 

@@ -4,8 +4,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CodeAction, CodeLens, Diagnostic } from 'vscode-languageserver-protocol';
 import { LspSession } from './support/lsp-client';
-import { applyEdits } from '../src/analysis/apply-edits';
-import type { BenchmarkTarget, ExecutorSwapResult, MeasurementSummary, MeasurementsMap } from '../src/server/benchmark-protocol';
+import { applyEdits } from '../src/analysis/core/apply-edits';
+import { type BenchmarkTarget, type ExecutorSwapResult, MEASUREMENTS_NOTIFICATION, type MeasurementSummary, type MeasurementsMap } from '../src/protocol/lsp';
 import { CPU_IN_THREADS } from './support/samples';
 
 // The language server's benchmark features over stdio, as any LSP client sees them: the
@@ -136,7 +136,7 @@ test('measurements cite the benchmark in CL101, and say when they contradict it'
   const agreeing: MeasurementsMap = {
     [uri]: { compute: summary({ threads: { speedup: 1.02, workers: 2 }, processes: { speedup: 1.9, workers: 2 } }, { mode: 'processes', workers: 2, speedup: 1.9 }) },
   };
-  await connection.sendNotification('concurrencyLens/measurements', agreeing);
+  await connection.sendNotification(MEASUREMENTS_NOTIFICATION, agreeing);
   const cited = await latestDiagnostics(uri, (d) => d.length > 0 && /measured/.test(d[0].message));
   assert.match(cited[0].message, /\(measured: processes 1\.9× faster than sequential with 2 workers; threads 1\.0×\)/);
   assert.doesNotMatch(cited[0].message, /contradicts/);
@@ -145,7 +145,7 @@ test('measurements cite the benchmark in CL101, and say when they contradict it'
   const contradicting: MeasurementsMap = {
     [uri]: { compute: summary({ threads: { speedup: 1.95, workers: 2 }, processes: { speedup: 1.9, workers: 2 } }, { mode: 'threads', workers: 2, speedup: 1.95 }, 'cpu-bound') },
   };
-  await connection.sendNotification('concurrencyLens/measurements', contradicting);
+  await connection.sendNotification(MEASUREMENTS_NOTIFICATION, contradicting);
   const against = await latestDiagnostics(uri, (d) => d.length > 0 && /contradicts/.test(d[0].message));
   assert.match(against[0].message, /measurement contradicts this: threads were as fast as processes \(1\.9× vs 1\.9×\)/);
 
@@ -153,7 +153,7 @@ test('measurements cite the benchmark in CL101, and say when they contradict it'
   const [lens] = await codeLenses(uri);
   assert.match(lens.command?.title ?? '', /^Benchmark threads vs processes \(last: threads 1\.9× faster than sequential with 2 workers; processes 1\.9×\)$/);
 
-  await connection.sendNotification('concurrencyLens/measurements', {});
+  await connection.sendNotification(MEASUREMENTS_NOTIFICATION, {});
   const cleared = await latestDiagnostics(uri, (d) => d.length > 0 && !/measured/.test(d[0].message));
   assert.equal(cleared[0].code, 'CL101');
 });
@@ -162,13 +162,13 @@ test('a CL102 finding that processes measured faster says so', async () => {
   const { uri } = open('io_proc.py', IO_IN_PROCESSES);
   const diagnostics = await latestDiagnostics(uri, (d) => d.some((x) => x.code === 'CL102'));
   assert.ok(diagnostics.length > 0);
-  await connection.sendNotification('concurrencyLens/measurements', {
+  await connection.sendNotification(MEASUREMENTS_NOTIFICATION, {
     [uri]: { fetch: summary({ threads: { speedup: 1.5, workers: 4 }, processes: { speedup: 3.1, workers: 4 } }, { mode: 'processes', workers: 4, speedup: 3.1 }, 'io-bound') },
   });
   const after = await latestDiagnostics(uri, (d) => d.some((x) => x.code === 'CL102' && /measured/.test(x.message)));
   const cl102 = after.find((d) => d.code === 'CL102')!;
   assert.match(cl102.message, /measured: processes 3\.1× faster than sequential with 4 workers; threads 1\.5×; measurement contradicts this: processes were faster than threads \(3\.1× vs 1\.5×\)/);
-  await connection.sendNotification('concurrencyLens/measurements', {});
+  await connection.sendNotification(MEASUREMENTS_NOTIFICATION, {});
 });
 
 test('executorSwapEdits moves every task site of the function to processes', async () => {

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CodeAction, Diagnostic, Hover } from 'vscode-languageserver-protocol';
 import { LspSession } from './support/lsp-client';
-import { applyEdits } from '../src/analysis/apply-edits';
+import { applyEdits } from '../src/analysis/core/apply-edits';
 import { CPU_IN_THREADS } from './support/samples';
 
 // The language server spoken to over stdio, as any LSP client (Neovim, Helix) would: diagnostics

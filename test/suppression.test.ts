@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { isSuppressed, parseSuppressions } from '../src/analysis/suppression';
+import { isSuppressed, parseSuppressions } from '../src/analysis/core/suppression';
 
 const finding = (rule: string, line: number) => ({ rule, range: { start: { line, column: 0 }, end: { line, column: 1 } } });
 

@@ -17,10 +17,10 @@ import {
   ticks,
   verdictSentence,
   warningsHtml,
-} from '../src/webview-shared/benchmark-render';
-import { CSV_COLUMNS, benchmarkCsv, benchmarkJson, benchmarkMarkdown } from '../src/webview-shared/benchmark-export';
-import { benchmarkPageHtml, contentSecurityPolicy, makeNonce } from '../src/webview-shared/benchmark-page';
-import { parseFromWebview, parsePanelState } from '../src/webview-shared/benchmark-messages';
+} from '../src/profiling/report/panel-html';
+import { CSV_COLUMNS, benchmarkCsv, benchmarkJson, benchmarkMarkdown } from '../src/profiling/report/export';
+import { benchmarkPageHtml, contentSecurityPolicy, makeNonce } from '../src/extension/benchmark-page';
+import { parseFromWebview, parsePanelState } from '../src/protocol/panel';
 
 // The benchmark panel's pure parts on synthetic results (and one real `bench --json` document):
 // the verdict sentence, the SVG chart, the cost breakdown, the exports and the page with its CSP.

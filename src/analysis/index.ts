@@ -1,11 +1,11 @@
 import * as path from 'node:path';
-import type { AnalysisResult, AnalyzeOptions, Language, SourceDocument, SourceProvider } from './types';
+import type { AnalysisResult, AnalyzeOptions, Language, SourceDocument, SourceProvider } from './core/types';
 import { ensurePythonParser } from './python/syntax';
 import { PythonProject, analyzePythonModel, pythonParseProblems } from './python/analyze';
 import { JsProject, analyzeJsModel } from './javascript/analyze';
-import { pythonTaskHover } from './python/hover';
+import { pythonTaskHover } from './python/services/hover';
 
-export * from './types';
+export * from './core/types';
 export { PythonProject } from './python/analyze';
 export { JsProject } from './javascript/analyze';
 
@@ -120,7 +120,7 @@ export function hoverAt(
   document: SourceDocument,
   position: { line: number; column: number },
   context: AnalyzeContext = {},
-): { range: import('./types').Range; markdown: string } | null {
+): { range: import('./core/types').Range; markdown: string } | null {
   if (languageOf(document) !== 'python') return null;
   const project = context.pythonProject ?? new PythonProject(undefined);
   const model = project.model(document.path, document.text);

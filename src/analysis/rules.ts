@@ -1,4 +1,4 @@
-import type { RuleMeta } from './types';
+import type { RuleMeta } from './core/types';
 import { pythonRules } from './python/rules';
 import { jsRules } from './javascript/rules';
 

@@ -1,17 +1,17 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { initEngine, isAnalyzablePath, type AnalysisResult, type AnalyzeOptions } from '../analysis';
-import { ConfigResolver, checkRulePattern, mergeOptions } from '../analysis/config';
+import { ConfigResolver, checkRulePattern, mergeOptions } from '../workspace/config';
 import { fixFile, fixText, newFixContext } from './fix-apply';
 import { formatJson } from './format-json';
 import { formatSarif } from './format-sarif';
 import { colorsFor, formatNotes, formatSummary, formatText } from './format-text';
 import { type LintRun, lintFiles } from './lint-pool';
-import { lintText } from './lint-file';
+import { lintText } from '../workspace/lint-file';
 import { startProgress } from './progress';
 import { type CheckReport, type FileReport, isInternalError, summarize } from './report';
 import { UsageError } from './errors';
-import { collectFiles, type FileEntry } from './walk';
+import { collectFiles, type FileEntry } from '../workspace/walk';
 
 // `concurrency-lens check`: find the files, analyze them (in parallel when there are many),
 // optionally fix them, print the report, and turn it into the exit code of the CLI contract.

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import { createProjects, type AnalysisResult, type AnalyzeContext, type AnalyzeOptions, type Finding, type Fix } from '../analysis';
-import { compatibleFixes } from '../analysis/fix-all';
-import { applyEdits } from '../analysis/apply-edits';
-import { diskSources, lintText, readSource } from './lint-file';
+import { compatibleFixes } from '../analysis/core/fix-all';
+import { applyEdits } from '../analysis/core/apply-edits';
+import { diskSources, lintText, readSource } from '../workspace/lint-file';
 
 // `--fix`: applies the fixes the analyzer offers (only safe ones unless unsafe fixes are asked
 // for), re-analyzing after each round because one fix can move or enable another, and writes the

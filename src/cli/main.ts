@@ -1,12 +1,12 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { ConfigError } from '../analysis/config';
+import { ConfigError } from '../workspace/config';
 import { type BenchCommandOptions, parseModeList, parsePositiveNumber, parseWorkerList, runBenchCommand } from './bench';
 import { EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, runCheck, type CheckFlags, type OutputFormat } from './check';
 import { UsageError } from './errors';
 import { colorsFor } from './format-text';
 import { explainRule, formatRules } from './rules-command';
 import { TOOL_VERSION } from './rule-docs';
-import { PathNotFoundError } from './walk';
+import { PathNotFoundError } from '../workspace/walk';
 
 // The `concurrency-lens` command line (DESIGN.md "Interfaces other code depends on"): exit 0 when
 // nothing is found, 1 when findings are reported, 2 on a usage or internal error. Commander would

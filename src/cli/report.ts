@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { AnalysisResult, Finding, Severity } from '../analysis';
-import { INTERNAL_ERROR_PREFIX } from './lint-file';
+import { INTERNAL_ERROR_PREFIX } from '../workspace/lint-file';
 
 // What a `check` run produced, in the shape every output format reads.
 

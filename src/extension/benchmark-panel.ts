@@ -2,10 +2,10 @@ import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { BenchResult } from '../profiling/types';
-import { parseFromWebview, parsePanelState, type FromWebview, type ToWebview } from '../webview-shared/benchmark-messages';
-import { benchmarkPageHtml, makeNonce } from '../webview-shared/benchmark-page';
-import { panelActions, resultHtml, verdictSentence } from '../webview-shared/benchmark-render';
-import { benchmarkCsv, benchmarkJson, benchmarkMarkdown } from '../webview-shared/benchmark-export';
+import { parseFromWebview, parsePanelState, type FromWebview, type ToWebview } from '../protocol/panel';
+import { benchmarkPageHtml, makeNonce } from './benchmark-page';
+import { panelActions, resultHtml, verdictSentence } from '../profiling/report/panel-html';
+import { benchmarkCsv, benchmarkJson, benchmarkMarkdown } from '../profiling/report/export';
 
 // The benchmark results panel: one webview per benchmarked function (file + function name).
 // The command side (interpreter, inputs prompt, running the engine) drives it through show(),

@@ -14,10 +14,8 @@ import {
   type ExecutorSwapResult,
   MEASUREMENTS_NOTIFICATION,
   type MeasurementsMap,
-  isProcessMode,
-  isThreadMode,
-  summarizeMeasurement,
-} from '../server/benchmark-protocol';
+} from '../protocol/lsp';
+import { isProcessMode, isThreadMode, summarizeMeasurement } from './measurements';
 import { BenchmarkPanel, type PanelHandlers, registerBenchmarkPanelSerializer } from './benchmark-panel';
 import { type Interpreter, findNode, findPython, interpreterLabel } from './interpreters';
 import { jsSyntaxProblem, pythonSyntaxProblem, quickInputsProblem } from './inputs';

@@ -8,15 +8,20 @@ import {
   TransportKind,
 } from 'vscode-languageclient/node';
 import type { BenchResult } from '../profiling/types';
-import type { MeasurementsMap } from '../server/benchmark-protocol';
+import {
+  ANALYZE_WORKSPACE_REQUEST,
+  type AnalyzeWorkspaceResult,
+  type MeasurementsMap,
+  STATUS_NOTIFICATION,
+  type StatusParams,
+  TIMING_REQUEST,
+  type TimingResult,
+} from '../protocol/lsp';
 import { BenchmarkController, type BenchmarkKey } from './benchmark';
 
 // The VS Code client: starts the language server (dist/server.js), shows its state and the
 // findings count in the status bar, and offers restart and workspace-analysis commands.
 
-const STATUS_NOTIFICATION = 'concurrencyLens/status';
-const ANALYZE_WORKSPACE_REQUEST = 'concurrencyLens/analyzeWorkspace';
-const TIMING_REQUEST = 'concurrencyLens/timings';
 
 const LANGUAGES = ['python', 'javascript', 'typescript', 'javascriptreact', 'typescriptreact'];
 
@@ -65,7 +70,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Concur
   await startClient(context);
   return {
     client: () => client,
-    timings: async () => (client ? client.sendRequest(TIMING_REQUEST) : { count: 0, medianMs: null }),
+    timings: async () => (client ? client.sendRequest<TimingResult>(TIMING_REQUEST) : { count: 0, medianMs: null }),
     lastBenchmark: (key) => controller.lastResult(key),
     runningBenchmarks: () => controller.runningBenchmarks(),
     cancelBenchmark: (key) => controller.cancel(key),
@@ -110,7 +115,7 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     output.appendLine(`server failed to start: ${(error as Error).stack ?? error}`);
     return;
   }
-  client.onNotification(STATUS_NOTIFICATION, (status: { state: string; findings: number; files: number }) => {
+  client.onNotification(STATUS_NOTIFICATION, (status: StatusParams) => {
     const label = status.findings === 0 ? '$(check) Concurrency Lens' : `$(warning) Concurrency Lens: ${status.findings}`;
     setStatus(label, `Concurrency Lens: ${status.findings} finding(s) in ${status.files} open file(s). Click for the log.`);
   });
@@ -144,7 +149,7 @@ async function analyzeWorkspace(): Promise<void> {
   const running = client;
   const summary = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Concurrency Lens: analyzing workspace', cancellable: true },
-    (_progress, token) => running.sendRequest(ANALYZE_WORKSPACE_REQUEST, {}, token),
+    (_progress, token) => running.sendRequest<AnalyzeWorkspaceResult>(ANALYZE_WORKSPACE_REQUEST, {}, token),
   ) as { files: number; findings: number; cancelled: boolean } | undefined;
   if (summary) {
     const verb = summary.cancelled ? 'Stopped after' : 'Analyzed';

@@ -2,8 +2,8 @@
 // for the CLI, the extension's benchmark command and the tests. No `vscode` import here or below.
 
 export { runBenchmark, harnessDirectory } from './run';
-export { formatBenchText, formatChart, type Styler } from './report-text';
-export { formatBenchHtml, speedupSvg } from './report-html';
+export { formatBenchText, formatChart, type Styler } from './report/text';
+export { formatBenchHtml, speedupSvg } from './report/html';
 export { languageOfFile, defaultWorkers, PYTHON_MODES, NODE_MODES } from './plan';
 export type * from './types';
 export type { Mode, PythonMode, NodeMode, InterpreterFacts } from './protocol';

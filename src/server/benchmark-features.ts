@@ -1,16 +1,16 @@
-import type { FindingSubject, Fix } from '../analysis/types';
+import type { FindingSubject, Fix } from '../analysis/core/types';
 import type { FunctionInfo, PythonModel } from '../analysis/python/model';
 import { type PyNode, childByField, namedChildren } from '../analysis/python/syntax';
 import { type TaskSite, taskSites, targetFunction } from '../analysis/python/tasks';
 import { classifyWorkload } from '../analysis/python/workload';
 import { swapExecutorFix } from '../analysis/python/executor-swap';
 import { benchSubject } from '../analysis/python/rules/shared';
-import { compatibleFixes } from '../analysis/fix-all';
+import { compatibleFixes } from '../analysis/core/fix-all';
 import type { JsModel } from '../analysis/javascript/model';
 import type { Node, TSESTree } from '../analysis/javascript/parse';
 import { type ExportedFunction, exportedFunctions, workerRunFunctions } from '../analysis/javascript/exports';
 import type { FunctionNode } from '../analysis/javascript/syntax';
-import type { BenchmarkParameter, BenchmarkTarget } from './benchmark-protocol';
+import type { BenchmarkParameter, BenchmarkTarget } from '../protocol/lsp';
 
 // The benchmark's server side, pure functions over the semantic models: which functions get a
 // "Benchmark threads vs processes" CodeLens, the function under the cursor with a default inputs

@@ -5,9 +5,9 @@ import {
   type TextEdit as LspTextEdit,
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Finding, Language, TextEdit } from '../analysis/types';
-import { ignoreInFileEdit, ignoreOnLineEdit } from '../analysis/suppression-edits';
-import { compatibleFixes } from '../analysis/fix-all';
+import type { Finding, Language, TextEdit } from '../analysis/core/types';
+import { ignoreInFileEdit, ignoreOnLineEdit } from '../analysis/core/suppression-edits';
+import { compatibleFixes } from '../analysis/core/fix-all';
 import { SOURCE } from './diagnostics';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.concurrency-lens`;

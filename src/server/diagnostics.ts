@@ -1,6 +1,6 @@
 import { type Diagnostic, DiagnosticSeverity, DiagnosticTag } from 'vscode-languageserver/node';
 import { URI } from 'vscode-uri';
-import type { Finding, ParseProblem } from '../analysis/types';
+import type { Finding, ParseProblem } from '../analysis/core/types';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { docsUrl } from '../analysis/rules';

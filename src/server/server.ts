@@ -16,12 +16,12 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { type AnalysisResult, type Finding, analyzeLoaded, createProjects, hoverAt, initEngine, languageOf } from '../analysis';
-import { ConfigError, ConfigResolver, excludeMatcher, mergeOptions } from '../analysis/config';
+import { ConfigError, ConfigResolver, excludeMatcher, mergeOptions } from '../workspace/config';
 import { DEFAULT_SETTINGS, type ServerSettings, readSettings, settingsOverrides } from './settings';
 import { SOURCE, parseDiagnostic, pathToUri, toDiagnostic } from './diagnostics';
 import { FIX_ALL_KIND, fixAllAction, quickFixes, toLspEdit } from './code-actions';
 import { analyzeWorkspaceFolders } from './workspace-analysis';
-import { collectFiles } from '../cli/walk';
+import { collectFiles } from '../workspace/walk';
 import { Debouncer } from './debounce';
 import { IncrementalPythonParser, type TextChange } from '../analysis/python/syntax';
 import {
@@ -36,18 +36,19 @@ import {
   MEASUREMENTS_NOTIFICATION,
   type MeasurementSummary,
   type MeasurementsMap,
-  describeMeasurement,
-  measurementNote,
-} from './benchmark-protocol';
+  ANALYZE_WORKSPACE_REQUEST,
+  type AnalyzeWorkspaceResult,
+  STATUS_NOTIFICATION,
+  type StatusParams,
+  TIMING_REQUEST,
+  type TimingResult,
+} from '../protocol/lsp';
+import { describeMeasurement, measurementNote } from './measurements';
 import { executorSwaps, jsBenchLenses, jsBenchmarkTarget, pythonBenchLenses, pythonBenchmarkTarget } from './benchmark-features';
 import type { PythonModel } from '../analysis/python/model';
 
 // The language server (vscode-eslint's shape): analysis runs here, off the extension host's
 // thread, and any LSP client (Neovim, Helix, Zed) gets the same diagnostics and fixes.
-
-export const STATUS_NOTIFICATION = 'concurrencyLens/status';
-export const ANALYZE_WORKSPACE_REQUEST = 'concurrencyLens/analyzeWorkspace';
-export const TIMING_REQUEST = 'concurrencyLens/timings';
 
 const DEBOUNCE_MS = 200;
 /** Rules whose findings are about a task function the benchmark can measure ("Measure it"). */
@@ -168,7 +169,7 @@ export function startServer(connection: Connection): void {
   function sendStatus(): void {
     let findings = 0;
     for (const s of state.values()) findings += s.findings.length;
-    void connection.sendNotification(STATUS_NOTIFICATION, { state: 'ready', findings, files: state.size });
+    void connection.sendNotification(STATUS_NOTIFICATION, { state: 'ready', findings, files: state.size } satisfies StatusParams);
   }
 
   async function validate(document: TextDocument): Promise<void> {
@@ -470,7 +471,7 @@ export function startServer(connection: Connection): void {
     };
   });
 
-  connection.onRequest(ANALYZE_WORKSPACE_REQUEST, async (_params, token) => {
+  connection.onRequest(ANALYZE_WORKSPACE_REQUEST, async (_params, token): Promise<AnalyzeWorkspaceResult> => {
     const progress = await connection.window.createWorkDoneProgress();
     progress.begin('Concurrency Lens: analyzing workspace', 0, undefined, true);
     try {
@@ -494,7 +495,7 @@ export function startServer(connection: Connection): void {
     }
   });
 
-  connection.onRequest(TIMING_REQUEST, () => {
+  connection.onRequest(TIMING_REQUEST, (): TimingResult => {
     const sorted = [...timings].sort((a, b) => a - b);
     return { count: sorted.length, medianMs: sorted.length ? sorted[Math.floor(sorted.length / 2)] : null };
   });

@@ -1,8 +1,8 @@
 import { type AnalysisResult, type AnalyzeContext, type AnalyzeOptions, type SourceProvider, analyzeLoaded } from '../analysis';
-import { type ConfigResolver, mergeOptions } from '../analysis/config';
+import { type ConfigResolver, mergeOptions } from '../workspace/config';
 // The CLI's file discovery and reading are the same job here: one implementation for both.
-import { collectFiles } from '../cli/walk';
-import { readSource } from '../cli/lint-file';
+import { collectFiles } from '../workspace/walk';
+import { readSource } from '../workspace/lint-file';
 
 // "Analyze workspace": every analyzable file under the workspace folders (honouring .gitignore
 // and `exclude`, as the CLI does), reported as it goes so the Problems panel fills progressively.

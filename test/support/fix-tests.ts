@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AnalysisResult, Finding } from '../../src/analysis';
-import { applyEdits } from '../../src/analysis/apply-edits';
+import { applyEdits } from '../../src/analysis/core/apply-edits';
 import { FIXTURES } from './fixtures';
 
 // The fix tests of both languages. Every fix the analyzer offers on a fixture is applied, the

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { SourceProvider } from '../../src/analysis/types';
+import type { SourceProvider } from '../../src/analysis/core/types';
 
 // Fixtures mark each expected finding with a comment on the line where its range starts:
 // `# expect: CL101` (Python) or `// expect: CL104` (JS/TS); several codes are comma-separated.

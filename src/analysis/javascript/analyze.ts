@@ -1,7 +1,7 @@
 import * as path from 'node:path';
-import type { AnalyzeOptions, Finding, ParseProblem, SourceProvider } from '../types';
-import { runRules } from '../run-rules';
-import { parseSuppressions } from '../suppression';
+import type { AnalyzeOptions, Finding, ParseProblem, SourceProvider } from '../core/types';
+import { runRules } from '../core/runner';
+import { parseSuppressions } from '../core/suppression';
 import { JsModel, type JsProjectLike } from './model';
 import { parseJs, rangeOf } from './parse';
 import { jsRules } from './rules';

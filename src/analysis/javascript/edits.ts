@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { TextEdit } from '../types';
+import type { TextEdit } from '../core/types';
 import type { JsModel } from './model';
 import { type Node, type TSESTree, endOf, startOf } from './parse';
 import { pushChildren, unwrap } from './syntax';

@@ -1,4 +1,4 @@
-import type { FindingSubject } from '../types';
+import type { FindingSubject } from '../core/types';
 import type { JsModel } from './model';
 import type { Node, TSESTree } from './parse';
 import { type FunctionNode, isFunction, propertyName } from './syntax';

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { CommentText } from '../suppression';
+import type { CommentText } from '../core/suppression';
 import type { Node, TSESTree } from './parse';
 import {
   type CallLike,

@@ -1,4 +1,4 @@
-import type { AnalyzeOptions, FindingSubject, Fix, RelatedInformation, RuleMeta } from '../types';
+import type { AnalyzeOptions, FindingSubject, Fix, RelatedInformation, RuleMeta } from '../core/types';
 import type { JsModel } from './model';
 import type { Node } from './parse';
 

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
-import type { AnalyzeOptions, Finding, ParseProblem, SourceProvider } from '../types';
-import { runRules } from '../run-rules';
-import { parseSuppressions } from '../suppression';
+import type { AnalyzeOptions, Finding, ParseProblem, SourceProvider } from '../core/types';
+import { runRules } from '../core/runner';
+import { parseSuppressions } from '../core/suppression';
 import { type ModuleResolver, PythonModel } from './model';
 import { type ParsedPython, parsePython, rangeOf } from './syntax';
 import { pythonRules } from './rules';

@@ -1,4 +1,4 @@
-import type { TextEdit } from '../types';
+import type { TextEdit } from '../core/types';
 import type { PythonModel } from './model';
 import { insertAt } from './edits';
 import type { PyNode } from './syntax';

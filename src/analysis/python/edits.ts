@@ -1,4 +1,4 @@
-import type { Range, TextEdit } from '../types';
+import type { Range, TextEdit } from '../core/types';
 import type { Binding, PythonModel } from './model';
 import { type PyNode, childByField, namedChildren, rangeOf } from './syntax';
 

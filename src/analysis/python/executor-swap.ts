@@ -1,4 +1,4 @@
-import type { Fix } from '../types';
+import type { Fix } from '../core/types';
 import type { PythonModel } from './model';
 import { PROCESS_TO_THREAD, THREAD_TO_PROCESS } from './names';
 import { type PyNode, childByField, childrenByField } from './syntax';

@@ -1,4 +1,4 @@
-import type { Fix } from '../types';
+import type { Fix } from '../core/types';
 import type { PythonModel } from './model';
 import { indentUnit } from './edits';
 import { type PyNode, childByField, namedChildren, walk } from './syntax';

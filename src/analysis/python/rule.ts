@@ -1,4 +1,4 @@
-import type { AnalyzeOptions, FindingSubject, Fix, RelatedInformation, RuleMeta } from '../types';
+import type { AnalyzeOptions, FindingSubject, Fix, RelatedInformation, RuleMeta } from '../core/types';
 import type { PythonModel } from './model';
 import type { PyNode } from './syntax';
 

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Range } from '../types';
+import type { Range } from '../core/types';
 
 // web-tree-sitter's ESM build relies on import.meta.url, which a CJS bundle empties: require the
 // CJS entry explicitly (DESIGN.md).

@@ -1,4 +1,4 @@
-import type { FromWebview, PanelActions, PanelWebviewState, ToWebview } from '../../webview-shared/benchmark-messages';
+import type { FromWebview, PanelActions, PanelWebviewState, ToWebview } from '../../protocol/panel';
 
 // The benchmark panel's browser script (bundled to dist/webview/benchmark.js, an IIFE loaded by
 // nonce). The extension renders the result HTML (see benchmark-messages.ts); this script swaps it

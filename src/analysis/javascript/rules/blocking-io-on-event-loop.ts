@@ -1,4 +1,4 @@
-import type { Fix } from '../../types';
+import type { Fix } from '../../core/types';
 import { type JsRule, jsMeta } from '../rule';
 import type { JsModel } from '../model';
 import { ImportPlan, awaitText } from '../edits';

@@ -1,4 +1,4 @@
-import type { Fix } from '../../types';
+import type { Fix } from '../../core/types';
 import { type JsRule, jsMeta } from '../rule';
 import { type JsModel, isMainModuleTest } from '../model';
 import { ImportPlan, wrapLines } from '../edits';

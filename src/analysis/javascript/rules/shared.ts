@@ -1,4 +1,4 @@
-import type { RelatedInformation } from '../../types';
+import type { RelatedInformation } from '../../core/types';
 import type { JsModel } from '../model';
 import { type Node, type TSESTree, rangeOf } from '../parse';
 import { isLoop, unwrap } from '../syntax';

@@ -1,4 +1,4 @@
-import type { Fix } from '../../types';
+import type { Fix } from '../../core/types';
 import { type JsRule, jsMeta } from '../rule';
 import type { Binding, JsModel } from '../model';
 import type { Node } from '../parse';

@@ -1,4 +1,4 @@
-import type { Fix } from '../../types';
+import type { Fix } from '../../core/types';
 import { THREAD_CLASS } from '../names';
 import { type PythonRule, pyMeta } from '../rule';
 import { insertAt } from '../edits';

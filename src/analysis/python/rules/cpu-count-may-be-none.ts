@@ -1,4 +1,4 @@
-import type { Fix } from '../../types';
+import type { Fix } from '../../core/types';
 import type { Binding, CallInfo, PythonModel } from '../model';
 import { type PythonRule, pyMeta } from '../rule';
 import { type PyNode, childByField, rangeOf } from '../syntax';

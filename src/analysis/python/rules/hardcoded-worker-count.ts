@@ -1,4 +1,4 @@
-import type { Fix } from '../../types';
+import type { Fix } from '../../core/types';
 import type { PythonModel } from '../model';
 import { type PythonRule, pyMeta } from '../rule';
 import { type Family, innermostLoop, integerLiteral, literalRangeCount, poolConstructions, workerConstructionFamily } from '../spawning';

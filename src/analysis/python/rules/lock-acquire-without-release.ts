@@ -1,4 +1,4 @@
-import type { Fix } from '../../types';
+import type { Fix } from '../../core/types';
 import { type PythonRule, pyMeta } from '../rule';
 import type { FunctionInfo, PythonModel } from '../model';
 import { indentUnit, replaceNode } from '../edits';

@@ -1,4 +1,4 @@
-import type { Fix } from '../../types';
+import type { Fix } from '../../core/types';
 import type { CallInfo, FunctionInfo, PythonModel } from '../model';
 import { type PythonRule, pyMeta } from '../rule';
 import { poolConstruction, startedFamily } from '../spawning';

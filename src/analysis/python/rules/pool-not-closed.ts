@@ -1,4 +1,4 @@
-import type { Fix, TextEdit } from '../../types';
+import type { Fix, TextEdit } from '../../core/types';
 import type { CallInfo, PythonModel } from '../model';
 import { PROCESS_POOLS, THREAD_POOLS } from '../names';
 import { type PythonRule, pyMeta } from '../rule';

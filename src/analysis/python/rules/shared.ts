@@ -1,4 +1,4 @@
-import type { FindingSubject, RelatedInformation } from '../../types';
+import type { FindingSubject, RelatedInformation } from '../../core/types';
 import type { FunctionInfo } from '../model';
 import { type PyNode, rangeOf } from '../syntax';
 import type { TaskSite } from '../tasks';

@@ -4,7 +4,7 @@ import { classifyWorkload } from '../workload';
 import { childByField, rangeOf } from '../syntax';
 import { insertAt } from '../edits';
 import { benchSubject, siteNode } from './shared';
-import type { Fix } from '../../types';
+import type { Fix } from '../../core/types';
 
 export const rule: PythonRule = {
   meta: pyMeta({

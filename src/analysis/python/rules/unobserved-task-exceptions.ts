@@ -1,4 +1,4 @@
-import type { Fix } from '../../types';
+import type { Fix } from '../../core/types';
 import type { PythonModel } from '../model';
 import { FUTURES_EXECUTORS } from '../names';
 import { type PythonRule, pyMeta } from '../rule';

@@ -1,4 +1,4 @@
-import type { Fix, TextEdit } from '../../types';
+import type { Fix, TextEdit } from '../../core/types';
 import { type PythonRule, pyMeta } from '../rule';
 import type { FunctionInfo, PythonModel } from '../model';
 import { addImport, indentUnit, insertAt, referenceTo } from '../edits';

@@ -1,7 +1,7 @@
-import { cellLabel, formatMs, formatX, modeLabel } from '../profiling/recommend';
-import { singleCellMode } from '../profiling/plan';
-import type { BenchResult, CellResult } from '../profiling/types';
-import { factsList, verdictSentence } from './benchmark-render';
+import { cellLabel, formatMs, formatX, modeLabel } from '../recommend';
+import { singleCellMode } from '../plan';
+import type { BenchResult, CellResult } from '../types';
+import { factsList, verdictSentence } from './panel-html';
 
 // The panel's exports: JSON (the result document itself, as `bench --json` prints it), CSV (one
 // row per cell, raw numbers for a spreadsheet or pandas) and Markdown (for a pull request or an

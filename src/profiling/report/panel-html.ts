@@ -1,8 +1,8 @@
-import { cellLabel, formatMs, formatX, modeLabel } from '../profiling/recommend';
-import { crossesBoundary, singleCellMode } from '../profiling/plan';
-import type { Mode } from '../profiling/protocol';
-import type { BenchResult, CellResult, WorkloadKind } from '../profiling/types';
-import type { PanelActions } from './benchmark-messages';
+import { cellLabel, formatMs, formatX, modeLabel } from '../recommend';
+import { crossesBoundary, singleCellMode } from '../plan';
+import type { Mode } from '../protocol';
+import type { BenchResult, CellResult, WorkloadKind } from '../types';
+import type { PanelActions } from '../../protocol/panel';
 
 // Pure renderers of the benchmark panel's result area: HTML and SVG strings from a BenchResult.
 // They run in the extension host (see benchmark-messages.ts for why) and in node:test.

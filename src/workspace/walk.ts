@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ignore = require('ignore');
 import { isAnalyzablePath } from '../analysis';
-import type { ConfigResolver } from '../analysis/config';
+import type { ConfigResolver } from './config';
 
 // Turns the paths on the command line into the list of files to analyze: folders are walked
 // (honouring nested .gitignore files and the configuration's `exclude`, skipping dependency and

@@ -1,8 +1,8 @@
 import * as path from 'node:path';
-import { cellLabel, formatMs, formatX, modeLabel } from './recommend';
-import { singleCellMode } from './plan';
-import type { Mode } from './protocol';
-import type { BenchResult, CellResult } from './types';
+import { cellLabel, formatMs, formatX, modeLabel } from '../recommend';
+import { singleCellMode } from '../plan';
+import type { Mode } from '../protocol';
+import type { BenchResult, CellResult } from '../types';
 
 // `bench --html FILE`: one self-contained page (inline CSS and SVG, no script, no remote
 // content), so it can be attached to a CI run or mailed, and opens offline. The chart is the

@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import picomatch = require('picomatch');
 import { parse as parseToml, TomlError } from 'smol-toml';
-import { allRules, findRule } from './rules';
-import type { AnalyzeOptions, GilSetting, RuleMeta, SeveritySetting } from './types';
+import { allRules, findRule } from '../analysis/rules';
+import type { AnalyzeOptions, GilSetting, RuleMeta, SeveritySetting } from '../analysis/core/types';
 
 // Project configuration shared by the CLI and the language server (RULES.md "Suppression and
 // configuration"): `[tool.concurrency-lens]` in pyproject.toml or a `concurrency-lens.json` file,

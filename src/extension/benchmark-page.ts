@@ -1,5 +1,5 @@
-import type { PanelActions } from './benchmark-messages';
-import { esc } from './benchmark-render';
+import type { PanelActions } from '../protocol/panel';
+import { esc } from '../profiling/report/panel-html';
 
 // The benchmark panel's HTML document: a strict Content Security Policy (DESIGN.md "Webview UI"):
 // nothing loads unless listed; the one script runs by nonce; styles come only from the extension's

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
-import { cellLabel, formatMs, formatX, modeLabel } from './recommend';
-import { singleCellMode } from './plan';
-import type { BenchResult, CellResult } from './types';
+import { cellLabel, formatMs, formatX, modeLabel } from '../recommend';
+import { singleCellMode } from '../plan';
+import type { BenchResult, CellResult } from '../types';
 
 // The terminal report of `concurrency-lens bench`: facts, the table (mode × workers: median, CI,
 // speedup, efficiency, costs), an ASCII speedup chart and the verdict. Plain text that reads the

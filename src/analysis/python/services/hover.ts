@@ -1,8 +1,8 @@
-import type { Range } from '../types';
-import type { FunctionInfo, PythonModel } from './model';
-import { rangeOf } from './syntax';
-import { taskSites, targetFunction } from './tasks';
-import { classifyWorkload, type WorkloadKind } from './workload';
+import type { Range } from '../../core/types';
+import type { FunctionInfo, PythonModel } from '../model';
+import { rangeOf } from '../syntax';
+import { taskSites, targetFunction } from '../tasks';
+import { classifyWorkload, type WorkloadKind } from '../workload';
 
 // Hover on a task function's name: its workload class and the evidence behind it, so a user can
 // see why a CL101/CL102/CL103 fired (or why none did).
