@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import type { Finding, Range, RuleMeta, Severity } from '../analysis';
-import { allRules, docsUrl } from '../analysis/rules';
+import { allRules, docsUrl } from '../analysis/catalog';
 import { type CheckReport, isInternalError, sortedFindings } from './report';
 import { INFORMATION_URI, TOOL_VERSION, readRuleDoc } from './rule-docs';
 

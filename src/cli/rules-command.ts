@@ -1,5 +1,5 @@
 import type { RuleMeta } from '../analysis';
-import { allRules, docsUrl, findRule } from '../analysis/rules';
+import { allRules, docsUrl, findRule } from '../analysis/catalog';
 import { UsageError } from './errors';
 import type { Colors } from './format-text';
 import { readRuleDoc } from './rule-docs';

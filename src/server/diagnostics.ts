@@ -3,7 +3,7 @@ import { URI } from 'vscode-uri';
 import type { Finding, ParseProblem } from '../analysis/core/types';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { docsUrl } from '../analysis/rules';
+import { docsUrl } from '../analysis/catalog';
 
 // Findings → LSP diagnostics: the rule code with a link to its docs page, the severity, and the
 // evidence as related information.

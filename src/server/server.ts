@@ -23,6 +23,7 @@ import { FIX_ALL_KIND, fixAllAction, quickFixes, toLspEdit } from './code-action
 import { analyzeWorkspaceFolders } from './workspace-analysis';
 import { collectFiles } from '../workspace/walk';
 import { Debouncer } from './debounce';
+import { isMeasurable } from '../analysis/catalog';
 import { IncrementalPythonParser, type TextChange } from '../analysis/python/syntax';
 import {
   BENCHMARK_COMMAND,
@@ -51,8 +52,6 @@ import type { PythonModel } from '../analysis/python/model';
 // thread, and any LSP client (Neovim, Helix, Zed) gets the same diagnostics and fixes.
 
 const DEBOUNCE_MS = 200;
-/** Rules whose findings are about a task function the benchmark can measure ("Measure it"). */
-const MEASURABLE_RULES = new Set(['CL101', 'CL102', 'CL103', 'CL104']);
 
 interface DocumentState {
   version: number;
@@ -230,7 +229,7 @@ export function startServer(connection: Connection): void {
 
   /** The finding with its subject's measurement cited (and any contradiction said), when measured. */
   function withMeasurement(finding: Finding): Finding {
-    if (!finding.subject || !MEASURABLE_RULES.has(finding.rule)) return finding;
+    if (!finding.subject || !isMeasurable(finding.rule)) return finding;
     const measured = measurements.get(finding.subject.path)?.get(finding.subject.functionName);
     if (!measured) return finding;
     return { ...finding, message: finding.message + measurementNote(finding.rule, measured) };
@@ -333,7 +332,7 @@ export function startServer(connection: Connection): void {
     const actions: CodeAction[] = [];
     const seen = new Set<string>();
     for (const diagnostic of diagnostics) {
-      if (diagnostic.source !== SOURCE || typeof diagnostic.code !== 'string' || !MEASURABLE_RULES.has(diagnostic.code)) continue;
+      if (diagnostic.source !== SOURCE || typeof diagnostic.code !== 'string' || !isMeasurable(diagnostic.code)) continue;
       const finding = findings.find(
         (f) => f.rule === diagnostic.code && f.range.start.line === diagnostic.range.start.line && f.range.start.column === diagnostic.range.start.character,
       );
@@ -342,7 +341,7 @@ export function startServer(connection: Connection): void {
       const key = `${subject.path}#${subject.functionName}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const pools = finding.rule === 'CL104' ? 'worker_threads vs child_process' : 'threads vs processes';
+      const pools = languageOf({ path: subject.path }) === 'javascript' ? 'worker_threads vs child_process' : 'threads vs processes';
       const title = `Measure it: benchmark \`${subject.functionName}\` (${pools})`;
       const args: BenchmarkCommandArgs = { uri: pathToUri(subject.path), functionName: subject.functionName, line: subject.line };
       actions.push({ title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], command: { title, command: BENCHMARK_COMMAND, arguments: [args] } });

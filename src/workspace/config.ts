@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import picomatch = require('picomatch');
 import { parse as parseToml, TomlError } from 'smol-toml';
-import { allRules, findRule } from '../analysis/rules';
+import { allRules, findRule } from '../analysis/catalog';
 import type { AnalyzeOptions, GilSetting, RuleMeta, SeveritySetting } from '../analysis/core/types';
 
 // Project configuration shared by the CLI and the language server (RULES.md "Suppression and

@@ -1,8 +1,9 @@
-import type { AnalyzeOptions, FindingSubject, Fix, RelatedInformation, RuleMeta } from '../core/types';
+import type { RuleModule } from '../core/runner';
+import type { AnalyzeOptions, FindingSubject, Fix, RelatedInformation } from '../core/types';
 import type { JsModel } from './model';
 import type { Node } from './parse';
 
-// The shape of a JS/TS rule module: ESLint-style metadata beside its check.
+// The shape of a JS/TS rule module: its catalogue metadata beside its check (src/analysis/catalog.ts).
 
 export interface JsReport {
   /** The node whose range the finding covers; its start line is the reported line. */
@@ -20,11 +21,5 @@ export interface JsRuleContext {
   report(report: JsReport): void;
 }
 
-export interface JsRule {
-  meta: RuleMeta;
-  check(context: JsRuleContext): void;
-}
-
-export function jsMeta(meta: Omit<RuleMeta, 'languages'>): RuleMeta {
-  return { ...meta, languages: ['javascript'] };
-}
+/** A rule module: its metadata from the catalogue (`ruleMeta`) beside its check. */
+export type JsRule = RuleModule<JsRuleContext>;

@@ -1,8 +1,9 @@
-import type { AnalyzeOptions, FindingSubject, Fix, RelatedInformation, RuleMeta } from '../core/types';
+import type { RuleModule } from '../core/runner';
+import type { AnalyzeOptions, FindingSubject, Fix, RelatedInformation } from '../core/types';
 import type { PythonModel } from './model';
 import type { PyNode } from './syntax';
 
-// The shape of a Python rule module: ESLint-style metadata beside its check.
+// The shape of a Python rule module: its catalogue metadata beside its check (src/analysis/catalog.ts).
 
 export interface PythonReport {
   /** The node whose range the finding covers; its start line is the reported line. */
@@ -22,11 +23,5 @@ export interface PythonRuleContext {
   report(report: PythonReport): void;
 }
 
-export interface PythonRule {
-  meta: RuleMeta;
-  check(context: PythonRuleContext): void;
-}
-
-export function pyMeta(meta: Omit<RuleMeta, 'languages'>): RuleMeta {
-  return { ...meta, languages: ['python'] };
-}
+/** A rule module: its metadata from the catalogue (`ruleMeta`) beside its check. */
+export type PythonRule = RuleModule<PythonRuleContext>;

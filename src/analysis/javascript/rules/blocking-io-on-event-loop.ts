@@ -1,5 +1,6 @@
 import type { Fix } from '../../core/types';
-import { type JsRule, jsMeta } from '../rule';
+import { ruleMeta } from '../../catalog';
+import type { JsRule } from '../rule';
 import type { JsModel } from '../model';
 import { ImportPlan, awaitText } from '../edits';
 import { type Node, type TSESTree, rangeOf } from '../parse';
@@ -16,13 +17,7 @@ const PROMISE_TWINS = new Set([
 ]);
 
 export const rule: JsRule = {
-  meta: jsMeta({
-    code: 'CL105',
-    name: 'blocking-io-on-event-loop',
-    defaultSeverity: 'warning',
-    summary: 'Synchronous file or process I/O in an event callback or an async function blocks the event loop',
-    fixable: true,
-  }),
+  meta: ruleMeta('CL105'),
   check(context) {
     const { model } = context;
     for (const call of model.calls) {

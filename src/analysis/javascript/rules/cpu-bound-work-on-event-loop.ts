@@ -1,5 +1,6 @@
 import type { Fix } from '../../core/types';
-import { type JsRule, jsMeta } from '../rule';
+import { ruleMeta } from '../../catalog';
+import type { JsRule } from '../rule';
 import { type Hotspot, cpuHotspots } from '../cpu';
 import type { JsModel } from '../model';
 import { ImportPlan, awaitText } from '../edits';
@@ -12,13 +13,7 @@ import { exportedSubjectOf } from '../exports';
 const ASYNC_TWINS: Record<string, string> = { 'crypto.pbkdf2Sync': 'pbkdf2', 'crypto.scryptSync': 'scrypt' };
 
 export const rule: JsRule = {
-  meta: jsMeta({
-    code: 'CL104',
-    name: 'cpu-bound-work-on-event-loop',
-    defaultSeverity: 'warning',
-    summary: 'CPU-heavy code in a request handler or other event callback blocks the event loop',
-    fixable: true,
-  }),
+  meta: ruleMeta('CL104'),
   check(context) {
     const { model } = context;
     for (const hotspot of cpuHotspots(model)) {

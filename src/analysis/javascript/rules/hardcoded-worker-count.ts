@@ -1,5 +1,6 @@
 import type { Fix } from '../../core/types';
-import { type JsRule, jsMeta } from '../rule';
+import { ruleMeta } from '../../catalog';
+import type { JsRule } from '../rule';
 import type { JsModel } from '../model';
 import { ImportPlan } from '../edits';
 import { type Node, type TSESTree, rangeOf } from '../parse';
@@ -17,13 +18,7 @@ interface Count {
 }
 
 export const rule: JsRule = {
-  meta: jsMeta({
-    code: 'CL301',
-    name: 'hardcoded-worker-count',
-    defaultSeverity: 'warning',
-    summary: 'A worker pool or a spawning loop sized with an integer literal instead of the CPU count',
-    fixable: true,
-  }),
+  meta: ruleMeta('CL301'),
   check(context) {
     const { model } = context;
     for (const site of model.spawns) {

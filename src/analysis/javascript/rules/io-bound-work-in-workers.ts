@@ -1,16 +1,11 @@
 import * as path from 'node:path';
-import { type JsRule, jsMeta } from '../rule';
+import { ruleMeta } from '../../catalog';
+import type { JsRule } from '../rule';
 import { classifyWorkerScript } from '../worker-tasks';
 import { evidenceRelated, head } from './shared';
 
 export const rule: JsRule = {
-  meta: jsMeta({
-    code: 'CL106',
-    name: 'io-bound-work-in-workers',
-    defaultSeverity: 'info',
-    summary: 'A worker whose task only awaits async I/O, which the main thread already does concurrently',
-    fixable: false,
-  }),
+  meta: ruleMeta('CL106'),
   check(context) {
     const { model } = context;
     if (!model.project) return;

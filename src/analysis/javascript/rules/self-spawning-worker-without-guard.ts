@@ -1,5 +1,6 @@
 import type { Fix } from '../../core/types';
-import { type JsRule, jsMeta } from '../rule';
+import { ruleMeta } from '../../catalog';
+import type { JsRule } from '../rule';
 import { type JsModel, isMainModuleTest } from '../model';
 import { ImportPlan, wrapLines } from '../edits';
 import type { Node, TSESTree } from '../parse';
@@ -11,13 +12,7 @@ import { head, related } from './shared';
 const DEFERRED = new Set(['setTimeout', 'setImmediate', 'queueMicrotask', 'process.nextTick', 'timers.setTimeout', 'timers.setImmediate']);
 
 export const rule: JsRule = {
-  meta: jsMeta({
-    code: 'CL203',
-    name: 'self-spawning-worker-without-guard',
-    defaultSeverity: 'error',
-    summary: 'A file that starts a copy of itself at load time without an isMainThread / cluster.isPrimary guard',
-    fixable: true,
-  }),
+  meta: ruleMeta('CL203'),
   check(context) {
     const { model } = context;
     for (const site of model.spawns) {

@@ -1,5 +1,6 @@
 import type { Fix } from '../../core/types';
-import { type JsRule, jsMeta } from '../rule';
+import { ruleMeta } from '../../catalog';
+import type { JsRule } from '../rule';
 import type { JsModel } from '../model';
 import { ImportPlan } from '../edits';
 import { type Node, rangeOf } from '../parse';
@@ -11,13 +12,7 @@ import { head, related } from './shared';
 const SPAWNS = new Set(['worker', 'fork', 'spawn', 'exec', 'execFile', 'cluster']);
 
 export const rule: JsRule = {
-  meta: jsMeta({
-    code: 'CL302',
-    name: 'unbounded-workers',
-    defaultSeverity: 'warning',
-    summary: 'One worker or process per input item, or a pool sized by the input length without a cap',
-    fixable: true,
-  }),
+  meta: ruleMeta('CL302'),
   check(context) {
     const { model } = context;
     for (const { site, loop, via } of spawnLoops(model)) {

@@ -1,4 +1,5 @@
-import { type JsRule, jsMeta } from '../rule';
+import type { JsRule } from '../rule';
+import { ruleMeta } from '../../catalog';
 import type { JsModel } from '../model';
 import type { Node, TSESTree } from '../parse';
 import { type CallLike, isFunction, memberName, propertyName, unwrap } from '../syntax';
@@ -49,13 +50,7 @@ interface Offence {
 }
 
 export const rule: JsRule = {
-  meta: jsMeta({
-    code: 'CL205',
-    name: 'uncloneable-message',
-    defaultSeverity: 'error',
-    summary: 'A function, class instance, stream or socket sent through postMessage, workerData or process.send',
-    fixable: false,
-  }),
+  meta: ruleMeta('CL205'),
   check(context) {
     const { model } = context;
     for (const { call, value, label, transfer } of messageSites(model)) {

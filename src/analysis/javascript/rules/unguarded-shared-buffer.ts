@@ -1,5 +1,6 @@
 import type { Fix } from '../../core/types';
-import { type JsRule, jsMeta } from '../rule';
+import { ruleMeta } from '../../catalog';
+import type { JsRule } from '../rule';
 import type { JsModel } from '../model';
 import { rangeOf } from '../parse';
 import { ATOMIC_TYPED_ARRAYS, isSideEffectFree, unwrap } from '../syntax';
@@ -9,13 +10,7 @@ import { related } from './shared';
 const ATOMIC_OPS: Record<string, string> = { '+=': 'add', '-=': 'sub', '&=': 'and', '|=': 'or', '^=': 'xor' };
 
 export const rule: JsRule = {
-  meta: jsMeta({
-    code: 'CL407',
-    name: 'unguarded-shared-buffer',
-    defaultSeverity: 'warning',
-    summary: 'A plain write or read-modify-write on a SharedArrayBuffer view that another thread can access',
-    fixable: true,
-  }),
+  meta: ruleMeta('CL407'),
   check(context) {
     const { model } = context;
     for (const write of model.sharedMemory.writes) {

@@ -1,5 +1,6 @@
 import type { Fix } from '../../core/types';
-import { type JsRule, jsMeta } from '../rule';
+import { ruleMeta } from '../../catalog';
+import type { JsRule } from '../rule';
 import type { Binding, JsModel } from '../model';
 import type { Node } from '../parse';
 import { memberName, staticString, unwrap } from '../syntax';
@@ -10,13 +11,7 @@ import { head } from './shared';
 const LISTEN = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener', 'addEventListener']);
 
 export const rule: JsRule = {
-  meta: jsMeta({
-    code: 'CL503',
-    name: 'worker-errors-unhandled',
-    defaultSeverity: 'warning',
-    summary: "A worker or child process with no 'error' listener: its failure crashes the parent",
-    fixable: true,
-  }),
+  meta: ruleMeta('CL503'),
   check(context) {
     const { model } = context;
     for (const site of model.spawns) {

@@ -1,19 +1,14 @@
 import type { Fix } from '../../core/types';
+import { ruleMeta } from '../../catalog';
 import { THREAD_CLASS } from '../names';
-import { type PythonRule, pyMeta } from '../rule';
+import type { PythonRule } from '../rule';
 import { insertAt } from '../edits';
 
 // Parity: pylint W1506 bad-thread-instantiation. Subclasses are a different callee (the local
 // class), so `Worker()` for `class Worker(threading.Thread)` never reaches this rule.
 
 export const rule: PythonRule = {
-  meta: pyMeta({
-    code: 'CL504',
-    name: 'bad-thread-instantiation',
-    defaultSeverity: 'warning',
-    summary: 'threading.Thread created with neither target= nor a subclass',
-    fixable: true,
-  }),
+  meta: ruleMeta('CL504'),
   check(context) {
     const { model } = context;
     for (const call of model.calls) {

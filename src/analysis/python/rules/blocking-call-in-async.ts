@@ -1,6 +1,7 @@
 import type { Fix } from '../../core/types';
+import { ruleMeta } from '../../catalog';
 import type { CallInfo, PythonModel } from '../model';
-import { type PythonRule, pyMeta } from '../rule';
+import type { PythonRule } from '../rule';
 import { type PyNode, childByField } from '../syntax';
 import { referenceTo, replaceNode } from '../edits';
 
@@ -48,13 +49,7 @@ const AWAIT_OK_PARENTS = new Set([
 ]);
 
 export const rule: PythonRule = {
-  meta: pyMeta({
-    code: 'CL107',
-    name: 'blocking-call-in-async',
-    defaultSeverity: 'warning',
-    summary: 'Blocking call (sleep, requests, file or subprocess I/O) directly inside an async def',
-    fixable: true,
-  }),
+  meta: ruleMeta('CL107'),
   check(context) {
     const { model } = context;
     for (const fn of model.functions) {

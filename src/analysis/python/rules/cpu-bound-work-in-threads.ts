@@ -1,17 +1,12 @@
-import { type PythonRule, pyMeta } from '../rule';
+import type { PythonRule } from '../rule';
+import { ruleMeta } from '../../catalog';
 import { taskSites, targetFunction } from '../tasks';
 import { classifyWorkload } from '../workload';
 import { swapExecutorFix } from '../executor-swap';
 import { benchSubject, evidenceRelated, siteNode } from './shared';
 
 export const rule: PythonRule = {
-  meta: pyMeta({
-    code: 'CL101',
-    name: 'cpu-bound-work-in-threads',
-    defaultSeverity: 'warning',
-    summary: 'CPU-bound pure-Python work handed to threads, which the GIL runs one at a time',
-    fixable: true,
-  }),
+  meta: ruleMeta('CL101'),
   check(context) {
     if (!context.gilEnabled) return;
     const { model } = context;

@@ -1,6 +1,7 @@
 import type { Fix } from '../../core/types';
+import { ruleMeta } from '../../catalog';
 import type { Binding, CallInfo, PythonModel } from '../model';
-import { type PythonRule, pyMeta } from '../rule';
+import type { PythonRule } from '../rule';
 import { type PyNode, childByField, rangeOf } from '../syntax';
 import { replaceNode } from '../edits';
 
@@ -15,13 +16,7 @@ const ORDERING = new Set(['<', '>', '<=', '>=']);
 const NO_PARENS = new Set(['assignment', 'augmented_assignment', 'argument_list', 'keyword_argument', 'parenthesized_expression', 'return_statement', 'expression_statement']);
 
 export const rule: PythonRule = {
-  meta: pyMeta({
-    code: 'CL303',
-    name: 'cpu-count-may-be-none',
-    defaultSeverity: 'warning',
-    summary: 'os.cpu_count() used in arithmetic or comparison without a fallback for None',
-    fixable: true,
-  }),
+  meta: ruleMeta('CL303'),
   check(context) {
     const { model } = context;
     for (const call of model.calls) {

@@ -1,6 +1,7 @@
 import type { CallInfo, PythonModel } from '../model';
+import { ruleMeta } from '../../catalog';
 import { stringLiteralValue } from '../model';
-import { type PythonRule, pyMeta } from '../rule';
+import type { PythonRule } from '../rule';
 import { poolConstruction, workerConstructionFamily } from '../spawning';
 import { type PyNode, rangeOf } from '../syntax';
 import { replaceNode } from '../edits';
@@ -13,13 +14,7 @@ const START_METHOD_CALLS = new Set(['multiprocessing.set_start_method', 'multipr
 const THREAD_STARTING_FUNCTIONS = new Set(['asyncio.to_thread', '_thread.start_new_thread', '_thread.start_new']);
 
 export const rule: PythonRule = {
-  meta: pyMeta({
-    code: 'CL204',
-    name: 'fork-with-threads',
-    defaultSeverity: 'warning',
-    summary: 'The fork start method chosen in a module that also starts threads',
-    fixable: true,
-  }),
+  meta: ruleMeta('CL204'),
   check(context) {
     const { model } = context;
     const forks: { call: CallInfo; literal: PyNode }[] = [];

@@ -1,6 +1,7 @@
 import type { Fix } from '../../core/types';
+import { ruleMeta } from '../../catalog';
 import type { PythonModel } from '../model';
-import { type PythonRule, pyMeta } from '../rule';
+import type { PythonRule } from '../rule';
 import { type Family, innermostLoop, integerLiteral, literalRangeCount, poolConstructions, workerConstructionFamily } from '../spawning';
 import type { PyNode } from '../syntax';
 import { referenceTo, replaceNode } from '../edits';
@@ -15,13 +16,7 @@ const THREAD_LIMIT = 64;
 const WINDOWS_PROCESS_LIMIT = 61;
 
 export const rule: PythonRule = {
-  meta: pyMeta({
-    code: 'CL301',
-    name: 'hardcoded-worker-count',
-    defaultSeverity: 'warning',
-    summary: 'Process pool sized with an integer literal instead of the machine\'s CPU count',
-    fixable: true,
-  }),
+  meta: ruleMeta('CL301'),
   check(context) {
     const { model } = context;
     for (const pool of poolConstructions(model)) {

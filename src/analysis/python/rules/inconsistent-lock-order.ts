@@ -1,16 +1,11 @@
-import { type PythonRule, pyMeta } from '../rule';
+import type { PythonRule } from '../rule';
+import { ruleMeta } from '../../catalog';
 import type { FunctionInfo, PythonModel } from '../model';
 import { type LockRef, heldLocks, lockFacts, locksTakenBy } from '../locks';
 import { type PyNode, rangeOf } from '../syntax';
 
 export const rule: PythonRule = {
-  meta: pyMeta({
-    code: 'CL403',
-    name: 'inconsistent-lock-order',
-    defaultSeverity: 'warning',
-    summary: 'Two locks acquired in opposite orders in the same module',
-    fixable: false,
-  }),
+  meta: ruleMeta('CL403'),
   check(context) {
     const { model } = context;
     const groups = new Map<string, Nesting[]>();

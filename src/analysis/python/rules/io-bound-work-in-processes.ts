@@ -1,17 +1,12 @@
-import { type PythonRule, pyMeta } from '../rule';
+import type { PythonRule } from '../rule';
+import { ruleMeta } from '../../catalog';
 import { taskSites, targetFunction } from '../tasks';
 import { classifyWorkload } from '../workload';
 import { swapExecutorFix } from '../executor-swap';
 import { benchSubject, evidenceRelated, siteNode } from './shared';
 
 export const rule: PythonRule = {
-  meta: pyMeta({
-    code: 'CL102',
-    name: 'io-bound-work-in-processes',
-    defaultSeverity: 'warning',
-    summary: 'I/O-bound work handed to processes, which pay start-up and pickling for waits threads overlap',
-    fixable: true,
-  }),
+  meta: ruleMeta('CL102'),
   check(context) {
     const { model } = context;
     for (const site of taskSites(model)) {

@@ -1,4 +1,5 @@
-import { type PythonRule, pyMeta } from '../rule';
+import type { PythonRule } from '../rule';
+import { ruleMeta } from '../../catalog';
 import type { CallInfo, PythonModel, Scope } from '../model';
 import { type TaskSite, taskSites, targetFunction } from '../tasks';
 import { taskArguments } from '../task-reach';
@@ -9,13 +10,7 @@ import { type PyNode, childByField, namedChildren, rangeOf } from '../syntax';
 const PROCESS_QUEUES = new Set(['multiprocessing.Queue', 'multiprocessing.JoinableQueue', 'multiprocessing.SimpleQueue']);
 
 export const rule: PythonRule = {
-  meta: pyMeta({
-    code: 'CL405',
-    name: 'join-before-queue-drained',
-    defaultSeverity: 'warning',
-    summary: 'join() on a process before draining the queue it puts to',
-    fixable: false,
-  }),
+  meta: ruleMeta('CL405'),
   check(context) {
     const { model } = context;
     const reported = new Set<PyNode>();

@@ -1,5 +1,6 @@
 import type { Fix } from '../../core/types';
-import { type PythonRule, pyMeta } from '../rule';
+import { ruleMeta } from '../../catalog';
+import type { PythonRule } from '../rule';
 import type { FunctionInfo, PythonModel } from '../model';
 import { indentUnit, replaceNode } from '../edits';
 import { indentRows, standsAlone } from '../block-edits';
@@ -7,13 +8,7 @@ import { type LockCall, type LockFacts, lockFacts } from '../locks';
 import { type PyNode, namedChildren, rangeOf } from '../syntax';
 
 export const rule: PythonRule = {
-  meta: pyMeta({
-    code: 'CL402',
-    name: 'lock-acquire-without-release',
-    defaultSeverity: 'warning',
-    summary: 'lock.acquire() whose release() is not in a finally block',
-    fixable: true,
-  }),
+  meta: ruleMeta('CL402'),
   check(context) {
     const { model } = context;
     const facts = lockFacts(model);

@@ -1,4 +1,5 @@
-import { type PythonRule, pyMeta } from '../rule';
+import type { PythonRule } from '../rule';
+import { ruleMeta } from '../../catalog';
 import { LOCK_CLASSES } from '../names';
 import { withItemExpression } from '../locks';
 import { type PyNode, namedChildren } from '../syntax';
@@ -9,13 +10,7 @@ function isFreshLock(qualified: string): boolean {
 }
 
 export const rule: PythonRule = {
-  meta: pyMeta({
-    code: 'CL408',
-    name: 'lock-created-in-with',
-    defaultSeverity: 'error',
-    summary: 'with threading.Lock(): creates a fresh lock that guards nothing',
-    fixable: false,
-  }),
+  meta: ruleMeta('CL408'),
   check(context) {
     const { model } = context;
     for (const item of model.nodesOfType('with_item')) {

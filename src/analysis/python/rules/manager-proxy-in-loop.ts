@@ -1,4 +1,5 @@
-import { type PythonRule, pyMeta } from '../rule';
+import type { PythonRule } from '../rule';
+import { ruleMeta } from '../../catalog';
 import { mutationsIn, rootOwner } from '../mutations';
 import { taskArguments } from '../task-reach';
 import { taskSites, targetFunction } from '../tasks';
@@ -9,13 +10,7 @@ import { type PyNode, rangeOf } from '../syntax';
 const PROXY_PREFIX = 'multiprocessing.Manager.';
 
 export const rule: PythonRule = {
-  meta: pyMeta({
-    code: 'CL406',
-    name: 'manager-proxy-in-loop',
-    defaultSeverity: 'info',
-    summary: 'A Manager proxy mutated inside a loop, one round trip per item',
-    fixable: false,
-  }),
+  meta: ruleMeta('CL406'),
   check(context) {
     const { model } = context;
     const reported = new Set<PyNode>();

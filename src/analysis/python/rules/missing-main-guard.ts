@@ -1,6 +1,7 @@
 import type { Fix } from '../../core/types';
+import { ruleMeta } from '../../catalog';
 import type { CallInfo, FunctionInfo, PythonModel } from '../model';
-import { type PythonRule, pyMeta } from '../rule';
+import type { PythonRule } from '../rule';
 import { poolConstruction, startedFamily } from '../spawning';
 import { type PyNode, rangeOf } from '../syntax';
 import { wrapInMainGuardFix } from '../main-guard-fix';
@@ -17,13 +18,7 @@ interface Creation {
 }
 
 export const rule: PythonRule = {
-  meta: pyMeta({
-    code: 'CL201',
-    name: 'missing-main-guard',
-    defaultSeverity: 'error',
-    summary: 'Module-level code creates processes without an if __name__ == "__main__": guard',
-    fixable: true,
-  }),
+  meta: ruleMeta('CL201'),
   check(context) {
     const { model } = context;
     const creators = processCreatingFunctions(model);

@@ -1,7 +1,8 @@
 import type { Fix, TextEdit } from '../../core/types';
+import { ruleMeta } from '../../catalog';
 import type { CallInfo, PythonModel } from '../model';
 import { PROCESS_POOLS, THREAD_POOLS } from '../names';
-import { type PythonRule, pyMeta } from '../rule';
+import type { PythonRule } from '../rule';
 import { childByField } from '../syntax';
 import { type Destination, destinationOf, readsOf } from '../value-flow';
 import { indentUnit, insertAt, lineIndent, replaceNode } from '../edits';
@@ -14,13 +15,7 @@ const CLOSERS = new Set(['shutdown', 'close', 'terminate', '__exit__']);
 type VariableDestination = Extract<Destination, { kind: 'variable' }>;
 
 export const rule: PythonRule = {
-  meta: pyMeta({
-    code: 'CL502',
-    name: 'pool-not-closed',
-    defaultSeverity: 'warning',
-    summary: 'Pool or executor created in a function and never shut down',
-    fixable: true,
-  }),
+  meta: ruleMeta('CL502'),
   check(context) {
     const { model } = context;
     for (const call of model.calls) {

@@ -1,6 +1,7 @@
 import type { Fix } from '../../core/types';
+import { ruleMeta } from '../../catalog';
 import type { CallInfo, PythonModel } from '../model';
-import { type PythonRule, pyMeta } from '../rule';
+import type { PythonRule } from '../rule';
 import { type PyNode, childByField } from '../syntax';
 import { replaceNode } from '../edits';
 
@@ -17,13 +18,7 @@ const POPEN_LIKE = new Set([
 ]);
 
 export const rule: PythonRule = {
-  meta: pyMeta({
-    code: 'CL505',
-    name: 'preexec-fn-with-threads',
-    defaultSeverity: 'warning',
-    summary: 'subprocess with preexec_fn, unsafe in a process that has threads',
-    fixable: true,
-  }),
+  meta: ruleMeta('CL505'),
   check(context) {
     const { model } = context;
     for (const call of model.calls) {

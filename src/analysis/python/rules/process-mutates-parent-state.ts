@@ -1,17 +1,12 @@
-import { type PythonRule, pyMeta } from '../rule';
+import type { PythonRule } from '../rule';
+import { ruleMeta } from '../../catalog';
 import type { FunctionInfo, PythonModel } from '../model';
 import { type Mutation, mutationsIn, rootOwner } from '../mutations';
 import { reachedFunctions } from '../task-reach';
 import { type PyNode, childByField, namedChildren, rangeOf } from '../syntax';
 
 export const rule: PythonRule = {
-  meta: pyMeta({
-    code: 'CL404',
-    name: 'process-mutates-parent-state',
-    defaultSeverity: 'warning',
-    summary: 'A process task mutates module state the parent never sees',
-    fixable: false,
-  }),
+  meta: ruleMeta('CL404'),
   check(context) {
     const { model } = context;
     const reported = new Set<PyNode>();

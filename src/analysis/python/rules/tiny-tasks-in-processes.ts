@@ -1,4 +1,5 @@
-import { type PythonRule, pyMeta } from '../rule';
+import type { PythonRule } from '../rule';
+import { ruleMeta } from '../../catalog';
 import { isInLoop, taskSites, targetFunction } from '../tasks';
 import { classifyWorkload } from '../workload';
 import { childByField, rangeOf } from '../syntax';
@@ -7,13 +8,7 @@ import { benchSubject, siteNode } from './shared';
 import type { Fix } from '../../core/types';
 
 export const rule: PythonRule = {
-  meta: pyMeta({
-    code: 'CL103',
-    name: 'tiny-tasks-in-processes',
-    defaultSeverity: 'warning',
-    summary: 'Trivial tasks sent one by one to a process pool, where pickling and dispatch cost more than the work',
-    fixable: true,
-  }),
+  meta: ruleMeta('CL103'),
   check(context) {
     const { model } = context;
     for (const site of taskSites(model)) {

@@ -1,6 +1,7 @@
 import type { Fix } from '../../core/types';
+import { ruleMeta } from '../../catalog';
 import type { CallInfo, PythonModel, Scope } from '../model';
-import { type PythonRule, pyMeta } from '../rule';
+import type { PythonRule } from '../rule';
 import { type Family, innermostLoop, literalRangeCount, poolConstructions, rangeCall, workerConstructionFamily } from '../spawning';
 import { type PyNode, childByField, namedChildren, rangeOf, walk } from '../syntax';
 import { referenceTo, replaceNode } from '../edits';
@@ -16,13 +17,7 @@ const SMALL_LITERAL_COLLECTION = 8;
 const LENGTH_PRESERVING = new Set(['builtins.enumerate', 'builtins.reversed', 'builtins.sorted', 'builtins.list', 'builtins.tuple', 'builtins.zip']);
 
 export const rule: PythonRule = {
-  meta: pyMeta({
-    code: 'CL302',
-    name: 'unbounded-workers',
-    defaultSeverity: 'warning',
-    summary: 'Thread or process count grows with the input',
-    fixable: true,
-  }),
+  meta: ruleMeta('CL302'),
   check(context) {
     const { model } = context;
     for (const call of model.calls) {

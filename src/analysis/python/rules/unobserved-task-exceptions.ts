@@ -1,7 +1,8 @@
 import type { Fix } from '../../core/types';
+import { ruleMeta } from '../../catalog';
 import type { PythonModel } from '../model';
 import { FUTURES_EXECUTORS } from '../names';
-import { type PythonRule, pyMeta } from '../rule';
+import type { PythonRule } from '../rule';
 import { type TaskSite, taskSites } from '../tasks';
 import { type Destination, destinationOf, readsOf } from '../value-flow';
 import { insertAt, replaceNode } from '../edits';
@@ -16,13 +17,7 @@ const POOL_APIS = new Set(['apply_async', 'map_async', 'starmap_async', 'imap', 
 const NON_OBSERVING = new Set(['done', 'running', 'cancelled', 'ready', 'wait']);
 
 export const rule: PythonRule = {
-  meta: pyMeta({
-    code: 'CL501',
-    name: 'unobserved-task-exceptions',
-    defaultSeverity: 'warning',
-    summary: 'Futures or async results discarded, so task exceptions are never seen',
-    fixable: true,
-  }),
+  meta: ruleMeta('CL501'),
   check(context) {
     const { model } = context;
     for (const site of taskSites(model)) {

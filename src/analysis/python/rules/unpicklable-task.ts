@@ -1,17 +1,12 @@
-import { type PythonRule, pyMeta } from '../rule';
+import type { PythonRule } from '../rule';
+import { ruleMeta } from '../../catalog';
 import { type TaskTarget, taskSites } from '../tasks';
 import { siteNode } from './shared';
 import type { FunctionInfo } from '../model';
 import { rangeOf } from '../syntax';
 
 export const rule: PythonRule = {
-  meta: pyMeta({
-    code: 'CL202',
-    name: 'unpicklable-task',
-    defaultSeverity: 'error',
-    summary: 'A lambda, closure or function pickle cannot find by name, handed to a process executor',
-    fixable: false,
-  }),
+  meta: ruleMeta('CL202'),
   check(context) {
     const { model } = context;
     for (const site of taskSites(model)) {

@@ -1,5 +1,6 @@
 import type { Fix, TextEdit } from '../../core/types';
-import { type PythonRule, pyMeta } from '../rule';
+import { ruleMeta } from '../../catalog';
+import type { PythonRule } from '../rule';
 import type { FunctionInfo, PythonModel } from '../model';
 import { addImport, indentUnit, insertAt, referenceTo } from '../edits';
 import { indentRows, sourceLines, standsAlone } from '../block-edits';
@@ -9,13 +10,7 @@ import { type Reached, reachedFunctions } from '../task-reach';
 import { type PyNode, childByField, rangeOf } from '../syntax';
 
 export const rule: PythonRule = {
-  meta: pyMeta({
-    code: 'CL401',
-    name: 'unsynchronized-shared-mutation',
-    defaultSeverity: 'warning',
-    summary: 'Read-modify-write of shared state in a thread task outside any lock',
-    fixable: true,
-  }),
+  meta: ruleMeta('CL401'),
   check(context) {
     const { model } = context;
     const reported = new Set<PyNode>();

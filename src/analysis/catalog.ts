@@ -1,0 +1,292 @@
+import type { Language, RuleMeta, Severity } from './core/types';
+
+// The rule catalogue: the one source of truth for every rule's public facts (code, name,
+// languages, default severity, summary, fix, whether the benchmark can measure its subject).
+// Rule modules take their metadata from here (`ruleMeta`), the `rules` command, SARIF, hover and
+// code actions read it, and the docs page headers and the README rule table are generated from
+// it (`npm run docs:rules`; test/catalog.test.ts fails when they drift). Codes and names are
+// public (suppressions, settings, SARIF, docs links): never rename or renumber one.
+
+export interface CatalogEntry {
+  name: string;
+  languages: readonly Language[];
+  severity: Severity;
+  /** One line for `rules` listings and SARIF shortDescription. */
+  summary: string;
+  /** What the fix does, as the docs header and the README say it; null when there is none. */
+  fix: string | null;
+  /** Findings name a function the benchmark can measure ("Measure it", measurements cited). */
+  measurable: boolean;
+}
+
+export const CATALOG = {
+  CL101: {
+    name: 'cpu-bound-work-in-threads',
+    languages: ['python'],
+    severity: 'warning',
+    summary: 'CPU-bound pure-Python work handed to threads, which the GIL runs one at a time',
+    fix: 'swap to the process twin (unsafe)',
+    measurable: true,
+  },
+  CL102: {
+    name: 'io-bound-work-in-processes',
+    languages: ['python'],
+    severity: 'warning',
+    summary: 'I/O-bound work handed to processes, which pay start-up and pickling for waits threads overlap',
+    fix: 'swap to the thread twin (unsafe)',
+    measurable: true,
+  },
+  CL103: {
+    name: 'tiny-tasks-in-processes',
+    languages: ['python'],
+    severity: 'warning',
+    summary: 'Trivial tasks sent one by one to a process pool, where pickling and dispatch cost more than the work',
+    fix: 'add `chunksize=` (safe)',
+    measurable: true,
+  },
+  CL104: {
+    name: 'cpu-bound-work-on-event-loop',
+    languages: ['javascript'],
+    severity: 'warning',
+    summary: 'CPU-heavy code in a request handler or other event callback blocks the event loop',
+    fix: '`await promisify(crypto.pbkdf2)(…)` for `pbkdf2Sync`/`scryptSync` in async code (unsafe)',
+    measurable: true,
+  },
+  CL105: {
+    name: 'blocking-io-on-event-loop',
+    languages: ['javascript'],
+    severity: 'warning',
+    summary: 'Synchronous file or process I/O in an event callback or an async function blocks the event loop',
+    fix: '`await fs.promises.X(…)` / promisified `exec` in async functions (unsafe)',
+    measurable: false,
+  },
+  CL106: {
+    name: 'io-bound-work-in-workers',
+    languages: ['javascript'],
+    severity: 'info',
+    summary: 'A worker whose task only awaits async I/O, which the main thread already does concurrently',
+    fix: null,
+    measurable: false,
+  },
+  CL107: {
+    name: 'blocking-call-in-async',
+    languages: ['python'],
+    severity: 'warning',
+    summary: 'Blocking call (sleep, requests, file or subprocess I/O) directly inside an async def',
+    fix: '`await asyncio.sleep(...)` / `await asyncio.to_thread(...)` (unsafe)',
+    measurable: false,
+  },
+  CL201: {
+    name: 'missing-main-guard',
+    languages: ['python'],
+    severity: 'error',
+    summary: 'Module-level code creates processes without an if __name__ == "__main__": guard',
+    fix: 'wrap the module-level code in a main guard (unsafe)',
+    measurable: false,
+  },
+  CL202: {
+    name: 'unpicklable-task',
+    languages: ['python'],
+    severity: 'error',
+    summary: 'A lambda, closure or function pickle cannot find by name, handed to a process executor',
+    fix: null,
+    measurable: false,
+  },
+  CL203: {
+    name: 'self-spawning-worker-without-guard',
+    languages: ['javascript'],
+    severity: 'error',
+    summary: 'A file that starts a copy of itself at load time without an isMainThread / cluster.isPrimary guard',
+    fix: 'wrap in `if (isMainThread) { … }` / `cluster.isPrimary` / `!process.send` (unsafe)',
+    measurable: false,
+  },
+  CL204: {
+    name: 'fork-with-threads',
+    languages: ['python'],
+    severity: 'warning',
+    summary: 'The fork start method chosen in a module that also starts threads',
+    fix: 'use "spawn" (unsafe)',
+    measurable: false,
+  },
+  CL205: {
+    name: 'uncloneable-message',
+    languages: ['javascript'],
+    severity: 'error',
+    summary: 'A function, class instance, stream or socket sent through postMessage, workerData or process.send',
+    fix: null,
+    measurable: false,
+  },
+  CL301: {
+    name: 'hardcoded-worker-count',
+    languages: ['python', 'javascript'],
+    severity: 'warning',
+    summary: 'A process pool, worker pool or spawning loop sized with an integer literal instead of the CPU count',
+    fix: 'size from the CPU count (unsafe)',
+    measurable: false,
+  },
+  CL302: {
+    name: 'unbounded-workers',
+    languages: ['python', 'javascript'],
+    severity: 'warning',
+    summary: 'The number of threads, processes or workers grows with the input: one per item, or a pool sized by its length without a cap',
+    fix: 'cap the pool size with `min(...)` (unsafe, pool sizes only)',
+    measurable: false,
+  },
+  CL303: {
+    name: 'cpu-count-may-be-none',
+    languages: ['python'],
+    severity: 'warning',
+    summary: 'os.cpu_count() used in arithmetic or comparison without a fallback for None',
+    fix: '`(os.cpu_count() or 1)` (safe)',
+    measurable: false,
+  },
+  CL401: {
+    name: 'unsynchronized-shared-mutation',
+    languages: ['python'],
+    severity: 'warning',
+    summary: 'Read-modify-write of shared state in a thread task outside any lock',
+    fix: 'wrap the statement in `with <lock>:` (unsafe)',
+    measurable: false,
+  },
+  CL402: {
+    name: 'lock-acquire-without-release',
+    languages: ['python'],
+    severity: 'warning',
+    summary: 'lock.acquire() whose release() is not in a finally block',
+    fix: 'rewrite `acquire(); …; release()` as `with lock:` (unsafe)',
+    measurable: false,
+  },
+  CL403: {
+    name: 'inconsistent-lock-order',
+    languages: ['python'],
+    severity: 'warning',
+    summary: 'Two locks acquired in opposite orders in the same module',
+    fix: null,
+    measurable: false,
+  },
+  CL404: {
+    name: 'process-mutates-parent-state',
+    languages: ['python'],
+    severity: 'warning',
+    summary: 'A process task mutates module state the parent never sees',
+    fix: null,
+    measurable: false,
+  },
+  CL405: {
+    name: 'join-before-queue-drained',
+    languages: ['python'],
+    severity: 'warning',
+    summary: 'join() on a process before draining the queue it puts to',
+    fix: null,
+    measurable: false,
+  },
+  CL406: {
+    name: 'manager-proxy-in-loop',
+    languages: ['python'],
+    severity: 'info',
+    summary: 'A Manager proxy mutated inside a loop, one round trip per item',
+    fix: null,
+    measurable: false,
+  },
+  CL407: {
+    name: 'unguarded-shared-buffer',
+    languages: ['javascript'],
+    severity: 'warning',
+    summary: 'A plain write or read-modify-write on a SharedArrayBuffer view that another thread can access',
+    fix: '`Atomics.store` / `Atomics.add` / `Atomics.sub`… (safe)',
+    measurable: false,
+  },
+  CL408: {
+    name: 'lock-created-in-with',
+    languages: ['python'],
+    severity: 'error',
+    summary: 'with threading.Lock(): creates a fresh lock that guards nothing',
+    fix: null,
+    measurable: false,
+  },
+  CL501: {
+    name: 'unobserved-task-exceptions',
+    languages: ['python'],
+    severity: 'warning',
+    summary: 'Futures or async results discarded, so task exceptions are never seen',
+    fix: 'consume the results (unsafe), for lazy `map`/`imap` and `map_async`',
+    measurable: false,
+  },
+  CL502: {
+    name: 'pool-not-closed',
+    languages: ['python'],
+    severity: 'warning',
+    summary: 'Pool or executor created in a function and never shut down',
+    fix: 'convert to `with` (unsafe)',
+    measurable: false,
+  },
+  CL503: {
+    name: 'worker-errors-unhandled',
+    languages: ['javascript'],
+    severity: 'warning',
+    summary: 'A worker or child process with no \'error\' listener: its failure crashes the parent',
+    fix: 'add `w.on(\'error\', …)` (unsafe)',
+    measurable: false,
+  },
+  CL504: {
+    name: 'bad-thread-instantiation',
+    languages: ['python'],
+    severity: 'warning',
+    summary: 'threading.Thread created with neither target= nor a subclass',
+    fix: 'pass a positional function as `target=` (unsafe)',
+    measurable: false,
+  },
+  CL505: {
+    name: 'preexec-fn-with-threads',
+    languages: ['python'],
+    severity: 'warning',
+    summary: 'subprocess with preexec_fn, unsafe in a process that has threads',
+    fix: '`start_new_session=True` (safe) / `process_group=0` (unsafe)',
+    measurable: false,
+  },
+} as const satisfies Record<string, CatalogEntry>;
+
+export type RuleCode = keyof typeof CATALOG;
+
+export const RULE_CODES = Object.keys(CATALOG).sort() as RuleCode[];
+
+export const DOCS_BASE_URL = 'https://github.com/concurrency-lens/concurrency-lens/blob/main/docs/rules/';
+
+export function docsUrl(code: string): string {
+  return `${DOCS_BASE_URL}${code}.md`;
+}
+
+/** The repository-relative path of a rule's page. */
+export function docsPath(code: string): string {
+  return `docs/rules/${code}.md`;
+}
+
+export function isRuleCode(code: string): code is RuleCode {
+  return Object.prototype.hasOwnProperty.call(CATALOG, code);
+}
+
+/** A rule's metadata, for its module (`meta: ruleMeta('CL101')`) and every listing. */
+export function ruleMeta(code: RuleCode): RuleMeta {
+  const entry: CatalogEntry = CATALOG[code];
+  return {
+    code,
+    name: entry.name,
+    languages: [...entry.languages],
+    defaultSeverity: entry.severity,
+    summary: entry.summary,
+    fixable: entry.fix !== null,
+  };
+}
+
+export function allRules(): RuleMeta[] {
+  return RULE_CODES.map(ruleMeta);
+}
+
+export function findRule(codeOrName: string): RuleMeta | undefined {
+  const key = codeOrName.trim();
+  return allRules().find((r) => r.code === key.toUpperCase() || r.name === key.toLowerCase());
+}
+
+export function isMeasurable(code: string): boolean {
+  return isRuleCode(code) && CATALOG[code].measurable;
+}
