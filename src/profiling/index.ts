@@ -1,7 +1,8 @@
-// The benchmark engine's public surface (DESIGN.md: `runBenchmark(plan, onProgress, signal)`),
+// The benchmark engine's public surface (`runBenchmark(plan, onProgress, signal)`),
 // for the CLI, the extension's benchmark command and the tests. No `vscode` import here or below.
 
-export { runBenchmark, harnessDirectory } from './run';
+export { runBenchmark } from './run';
+export { harnessDirectory } from './launch';
 export { formatBenchText, formatChart, type Styler } from './report/text';
 export { formatBenchHtml, speedupSvg } from './report/html';
 export { languageOfFile, defaultWorkers, PYTHON_MODES, NODE_MODES } from './plan';

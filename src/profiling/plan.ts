@@ -9,7 +9,7 @@ import { seededRandom } from './statistics';
 
 export const DEFAULT_MAX_SECONDS = 20;
 export const DEFAULT_TIMEOUT_SECONDS = 60;
-/** pyperf's and DESIGN.md's floor: shorter samples are dominated by timer and scheduler noise. */
+/** pyperf's floor: shorter samples are dominated by timer and scheduler noise. */
 export const DEFAULT_MIN_SAMPLE_MS = 100;
 export const DEFAULT_SEED = 0x5eed;
 /** Warm-up runs per cell, discarded: pool workers start, imports and caches settle. */
@@ -71,6 +71,9 @@ export interface Cell {
 }
 
 export const cellKey = (cell: Cell): string => `${cell.mode}×${cell.workers}`;
+
+/** A cell as the engine's messages name it (the raw mode, unlike the reports' cellLabel). */
+export const describeCell = (cell: Cell): string => (singleCellMode(cell.mode) ? cell.mode : `${cell.mode} × ${cell.workers}`);
 
 /**
  * The cells to measure: sequential once (the baseline, always), then each requested mode the

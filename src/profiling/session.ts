@@ -1,0 +1,519 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { HarnessFailure, HarnessProcess } from './harness-process';
+import { type Launcher, resolveLauncher } from './launch';
+import type { ErrorReply, HarnessReply, InterpreterFacts, Mode, SampleReply } from './protocol';
+import {
+  type Cell,
+  DEFAULT_MAX_SECONDS,
+  DEFAULT_MIN_SAMPLE_MS,
+  DEFAULT_SEED,
+  DEFAULT_TIMEOUT_SECONDS,
+  MIN_ROUNDS,
+  WARMUP_RUNS,
+  calibrateRepeat,
+  cellKey,
+  crossesBoundary,
+  describeCell,
+  languageOfFile,
+  planCells,
+  roundOrder,
+  shouldStartRound,
+  singleCellMode,
+  validateRequest,
+  warmupOrder,
+} from './plan';
+import { DEFAULT_CONFIDENCE, DEFAULT_RESAMPLES } from './statistics';
+import { type CellState, pendingCell, summarize } from './summary';
+import type { BenchError, BenchLanguage, BenchPhase, BenchRequest, BenchResult, MachineFacts, ProgressListener, WorkloadClassification } from './types';
+
+// One benchmark run, phase by phase (the method in docs/bench.md), the same for every language:
+//
+//   start the harness → init (import the module, evaluate the inputs, report the interpreter)
+//   → profile one task (CPU ÷ wall) → serialization cost
+//   → per cell: warm-up run (creates the pool: start-up time), calibration (repeat so a sample
+//     lasts ≥ 100 ms), then the pool's per-task dispatch cost with an empty task
+//   → interleaved rounds (every cell once per round, seeded shuffle) until the budget is spent
+//   → medians, bootstrap CIs, speedups, Amdahl / Karp–Flatt, classification, recommendation
+//     (summary.ts).
+//
+// A mode that fails (raises only in workers, cannot be pickled, hangs) is marked failed and the
+// others go on; a hang or a crash costs the harness, which is restarted (at most MAX_RESTARTS
+// times). Only a failure of the sequential baseline ends the benchmark early: then `stopped` is
+// set, and every phase and loop returns at its next check, straight to the summary.
+
+const MAX_RESTARTS = 2;
+/** Default per-run timeout: at least this many times the estimated sequential batch. */
+const ADAPTIVE_TIMEOUT_FACTOR = 5;
+/** Calibration re-measures at most this many times when a sample still falls short. */
+const CALIBRATION_PASSES = 2;
+/** Per-sample protocol overhead added to round estimates (a JSON round trip, timers). */
+const SAMPLE_OVERHEAD_MS = 2;
+
+export class BenchmarkSession {
+  private readonly t0 = performance.now();
+  private readonly file: string;
+  private readonly cwd: string;
+  private readonly budgetMs: number;
+  private readonly result: BenchResult;
+  /** Without an explicit --timeout, this grows once one task is timed (see profileTask). */
+  private timeoutMs: number;
+  /** Progress only moves forward, whatever a phase estimates. */
+  private lastFraction = 0;
+  private launcher: Launcher | null = null;
+  /** The harness in use; null while one is being started. */
+  private harness: HarnessProcess | null = null;
+  /** Every harness started, restarts included: none may outlive the session. */
+  private readonly harnesses: HarnessProcess[] = [];
+  /** Counts harness starts: a cell's pool is warm only in the generation that warmed it. */
+  private generation = -1;
+  private readonly states = new Map<string, CellState>();
+  /** The cell whose request is in flight, named when a harness failure escapes every phase. */
+  private current: Cell | null = null;
+  /** The benchmark cannot go on (the reason is in result.errors): every phase returns early. */
+  private stopped = false;
+
+  constructor(
+    private readonly request: BenchRequest,
+    private readonly onProgress: ProgressListener,
+    private readonly signal: AbortSignal | undefined,
+  ) {
+    this.cwd = request.cwd ?? process.cwd();
+    this.file = path.resolve(this.cwd, request.file);
+    // A batch of long tasks must not be mistaken for a hang, hence the adaptive default.
+    this.timeoutMs = (request.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
+    this.result = emptyResult(request, this.file, this.timeoutMs);
+    this.budgetMs = this.result.settings.maxSeconds * 1000;
+  }
+
+  async run(): Promise<BenchResult> {
+    const problem = this.requestProblem();
+    if (problem) return this.fail({ kind: 'usage', mode: null, workers: null, message: problem, detail: null });
+    const language = this.result.language as BenchLanguage;
+    const staticClass = this.staticClass(language);
+    const launch = resolveLauncher(language, this.request);
+    if ('error' in launch) return this.fail({ kind: launch.kind, mode: null, workers: null, message: launch.error, detail: null });
+    this.launcher = launch;
+    this.progress('starting', 0, `starting ${path.basename(launch.command)}`);
+    try {
+      await this.measure();
+    } catch (error) {
+      this.recordEscaped(error);
+    } finally {
+      await this.closeHarnesses();
+    }
+    summarize(this.result, this.states, await staticClass);
+    return this.done();
+  }
+
+  /** The phases in order; each may fail modes, and a stop ends the sequence. */
+  private async measure(): Promise<void> {
+    const facts = await this.startHarness();
+    if (!facts) return;
+    this.plan(facts);
+    await this.profileTask();
+    if (this.stopped) return;
+    await this.measureSerialization();
+    if (this.stopped) return;
+    await this.warmUp();
+    if (this.stopped) return;
+    await this.measureDispatch();
+    if (this.stopped) return;
+    await this.sampleRounds();
+    if (this.stopped) return;
+    this.checkBudget();
+    this.progress('finishing', 0.99, 'computing statistics');
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Before the harness
+
+  private requestProblem(): string | null {
+    const problems = validateRequest({ ...this.request, file: this.file });
+    if (problems.length > 0) return problems.join('; ');
+    if (!fs.existsSync(this.file) || !fs.statSync(this.file).isFile()) return `no such file: ${this.request.file}`;
+    return null;
+  }
+
+  /**
+   * The static analyzer's class of the function, shown beside the measured one; computed while
+   * the benchmark runs. Nice to have: any failure there leaves it null.
+   */
+  private staticClass(language: BenchLanguage): Promise<WorkloadClassification['static']> {
+    if (this.request.staticAnalysis === false || language !== 'python') return Promise.resolve(null);
+    return import('./static-class').then((m) => m.staticWorkloadOf(this.file, this.request.functionName)).catch(() => null);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // The harness
+
+  /**
+   * Starts (or restarts, after a timeout or a crash that only one mode caused) the harness and
+   * initialises it. Null when it cannot start: the benchmark stops.
+   */
+  private async startHarness(): Promise<InterpreterFacts | null> {
+    this.harness = null;
+    const launch = this.launcher;
+    if (!launch) throw new HarnessFailure('internal', 'the harness has no command');
+    let started: HarnessProcess;
+    try {
+      started = await HarnessProcess.start({
+        command: launch.command,
+        args: launch.args,
+        cwd: this.cwd,
+        onOutput: (stream, text) => this.onProgress({ type: 'output', stream, text }),
+      });
+    } catch (error) {
+      const failure = error instanceof HarnessFailure ? error : new HarnessFailure('spawn', String(error));
+      return this.stop({ kind: failure.kind, mode: null, workers: null, message: failure.message, detail: failure.detail });
+    }
+    this.harnesses.push(started);
+    this.generation++;
+    this.onProgress({ type: 'harness', pid: started.pid, command: [launch.command, ...launch.args] });
+    const ready = await started.request({ cmd: 'init', file: this.file, functionName: this.request.functionName, inputs: this.request.inputs }, this.timeoutMs, this.signal);
+    if (ready.type === 'error') return this.stop(errorFromReply(ready, null));
+    if (ready.type !== 'ready') throw new HarnessFailure('internal', `unexpected reply to init: ${ready.type}`);
+    this.result.taskCount = ready.taskCount;
+    this.result.inputPreview = ready.inputPreview;
+    this.harness = started;
+    return ready.facts;
+  }
+
+  private harnessNow(): HarnessProcess {
+    if (!this.harness) throw new HarnessFailure('internal', 'the harness is not running');
+    return this.harness;
+  }
+
+  /** One batch `repeat` times in a row for `cell`. */
+  private async sample(cell: Cell, repeat: number): Promise<SampleReply | ErrorReply> {
+    this.current = cell;
+    const reply = await this.harnessNow().request({ cmd: 'run', mode: cell.mode, workers: cell.workers, repeat }, this.timeoutMs, this.signal, cell.mode);
+    return expect(reply, 'sample');
+  }
+
+  /** Runs one step of `cell`; a harness failure (timeout, death) fails that mode and restarts the harness. */
+  private async guarded<T>(cell: Cell, step: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await step();
+    } catch (error) {
+      if (!(error instanceof HarnessFailure)) throw error;
+      await this.recover(error, cell);
+      return undefined;
+    }
+  }
+
+  private async recover(failure: HarnessFailure, cell: Cell): Promise<void> {
+    if (failure.kind === 'aborted' || this.signal?.aborted) {
+      this.stop({ kind: 'aborted', mode: cell.mode, workers: cell.workers, message: 'the benchmark was cancelled', detail: null });
+      return;
+    }
+    const which = singleCellMode(cell.mode) ? `mode ${cell.mode}` : `mode ${cell.mode} with ${cell.workers} worker${cell.workers === 1 ? '' : 's'}`;
+    this.failMode(cell.mode, { kind: failure.kind, mode: cell.mode, workers: cell.workers, message: `${which}: ${failure.message}`, detail: failure.detail });
+    if (this.stopped) return;
+    if (this.harnesses.length > MAX_RESTARTS) {
+      this.stop({ kind: 'internal', mode: null, workers: null, message: `the harness had to be restarted ${MAX_RESTARTS} times; stopping`, detail: null });
+      return;
+    }
+    this.harness?.kill();
+    await this.startHarness();
+  }
+
+  private async closeHarnesses(): Promise<void> {
+    const active = this.harness;
+    for (const h of this.harnesses) if (h !== active) h.kill();
+    if (active) await (this.signal?.aborted ? Promise.resolve(active.kill()) : active.close());
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // The phases
+
+  /** The cells the interpreter offers, from the harness's facts. */
+  private plan(facts: InterpreterFacts): void {
+    this.result.interpreter = facts;
+    this.result.machine.usableCpus = facts.usableCpus;
+    const planned = planCells(facts, this.request);
+    this.result.settings.modes = planned.modes;
+    this.result.settings.workers = planned.workers;
+    this.result.warnings.push(...planned.warnings);
+    for (const cell of planned.cells) this.states.set(cellKey(cell), pendingCell(cell));
+  }
+
+  /** One task alone: CPU ÷ wall tells computing from waiting. */
+  private async profileTask(): Promise<void> {
+    const sequential: Cell = { mode: 'sequential', workers: 1 };
+    this.progress('profiling', 0.01, 'profiling one task');
+    this.current = sequential;
+    const profile = expect(await this.harnessNow().request({ cmd: 'profile-task' }, this.timeoutMs, this.signal, 'sequential'), 'task-profile');
+    if (profile.type === 'error') {
+      this.failMode('sequential', errorFromReply(profile, sequential));
+      return;
+    }
+    this.result.taskProfile = { wallMs: profile.wallMs, cpuMs: profile.cpuMs, cpuWallRatio: profile.wallMs > 0 ? profile.cpuMs / profile.wallMs : 0 };
+    if (this.request.timeoutSeconds === undefined) {
+      this.timeoutMs = Math.max(this.timeoutMs, Math.ceil(ADAPTIVE_TIMEOUT_FACTOR * profile.wallMs * (this.result.taskCount ?? 1)));
+      this.result.settings.timeoutSeconds = Math.round(this.timeoutMs / 100) / 10;
+    }
+  }
+
+  /**
+   * A function that cannot be pickled fails every boundary-crossing mode now, with one clear
+   * error per mode, instead of deep inside a pool.
+   */
+  private async measureSerialization(): Promise<void> {
+    this.current = null;
+    const reply = expect(await this.harnessNow().request({ cmd: 'serialization' }, this.timeoutMs, this.signal), 'serialization');
+    if (reply.type !== 'error') {
+      this.result.serialization = { bytesPerTask: reply.bytesPerTask, msPerTask: reply.msPerTask };
+    } else if (reply.kind === 'unpicklable') {
+      for (const mode of this.result.settings.modes.filter(crossesBoundary)) {
+        this.failMode(mode, { ...errorFromReply(reply, null), mode, message: `mode ${mode}: ${reply.message}` });
+      }
+    } else this.result.warnings.push(`the serialization cost could not be measured: ${reply.message}`);
+  }
+
+  /** Warm-up and calibration, cell by cell. */
+  private async warmUp(): Promise<void> {
+    const order = warmupOrder([...this.states.values()].map((s) => s.cell));
+    for (const [index, cell] of order.entries()) {
+      if (this.stopped) return;
+      const state = this.states.get(cellKey(cell)) as CellState;
+      if (state.status === 'failed') continue;
+      this.progress('warmup', (0.15 * index) / order.length, `warming up ${describeCell(cell)}`, cell);
+      await this.guarded(cell, () => this.warm(state));
+    }
+  }
+
+  /** Warm-up runs (discarded; they create the pool) and, the first time, calibration. False if the mode failed. */
+  private async warm(state: CellState): Promise<boolean> {
+    const { cell } = state;
+    let batchMs = Infinity;
+    for (let i = 0; i < WARMUP_RUNS; i++) {
+      const reply = await this.sample(cell, 1);
+      if (reply.type === 'error') {
+        this.failMode(cell.mode, errorFromReply(reply, cell));
+        return false;
+      }
+      if (reply.startupMs !== null) state.startupMs = reply.startupMs;
+      batchMs = Math.min(batchMs, reply.wallMs);
+    }
+    state.warmGeneration = this.generation;
+    if (state.status === 'ok') return true;
+    return this.calibrate(state, batchMs);
+  }
+
+  /** Batches per sample so that one sample lasts ≥ minSampleMs. False if the mode failed. */
+  private async calibrate(state: CellState, batchMs: number): Promise<boolean> {
+    const { cell } = state;
+    const { minSampleMs } = this.result.settings;
+    let repeat = calibrateRepeat(batchMs, minSampleMs);
+    for (let pass = 0; pass < CALIBRATION_PASSES && repeat > 1; pass++) {
+      const reply = await this.sample(cell, repeat);
+      if (reply.type === 'error') {
+        this.failMode(cell.mode, errorFromReply(reply, cell));
+        return false;
+      }
+      if (reply.wallMs >= minSampleMs) break;
+      repeat = Math.max(repeat + 1, calibrateRepeat(reply.wallMs / repeat, minSampleMs));
+    }
+    state.repeat = repeat;
+    state.lastSampleMs = batchMs * repeat;
+    state.status = 'ok';
+    return true;
+  }
+
+  /** Per-task dispatch cost of each pool (an empty task), measured once the pools are warm. */
+  private async measureDispatch(): Promise<void> {
+    for (const state of this.states.values()) {
+      if (this.stopped) return;
+      if (state.status !== 'ok') continue;
+      const { cell } = state;
+      this.progress('warmup', 0.16, `measuring the dispatch cost of ${describeCell(cell)}`, cell);
+      await this.guarded(cell, async () => {
+        if (state.warmGeneration !== this.generation && !(await this.warm(state))) return;
+        this.current = cell;
+        const reply = expect(await this.harnessNow().request({ cmd: 'dispatch', mode: cell.mode, workers: cell.workers }, this.timeoutMs, this.signal, cell.mode), 'dispatch');
+        if (reply.type === 'error') this.result.warnings.push(`the dispatch cost of ${describeCell(cell)} could not be measured: ${reply.message}`);
+        else state.dispatchMsPerTask = reply.perTaskMs;
+      });
+    }
+  }
+
+  /** Interleaved rounds within the budget. */
+  private async sampleRounds(): Promise<void> {
+    let estimatedRoundMs = this.sampling().reduce((sum, s) => sum + s.lastSampleMs + SAMPLE_OVERHEAD_MS, 0);
+    while (this.sampling().length > 0 && shouldStartRound(this.result.rounds, this.elapsed(), estimatedRoundMs, this.budgetMs)) {
+      const roundMs = await this.sampleRound(estimatedRoundMs);
+      // A round cut short by a stop does not count.
+      if (this.stopped) return;
+      this.result.rounds++;
+      estimatedRoundMs = roundMs;
+    }
+  }
+
+  /** Every sampling cell once, in this round's seeded order; returns how long the round took. */
+  private async sampleRound(estimatedRoundMs: number): Promise<number> {
+    const round = this.result.rounds;
+    let roundMs = 0;
+    for (const state of roundOrder(this.sampling(), round, this.result.settings.seed)) {
+      if (this.stopped) break;
+      if (state.status !== 'ok') continue;
+      const { cell } = state;
+      const expectedEnd = round < MIN_ROUNDS ? Math.max(this.budgetMs, this.elapsed() + (MIN_ROUNDS - round) * estimatedRoundMs) : this.budgetMs;
+      this.progress('sampling', 0.17 + 0.82 * (this.elapsed() / expectedEnd), `round ${round + 1}: ${describeCell(cell)}`, cell);
+      roundMs += (await this.guarded(cell, () => this.sampleCell(state))) ?? 0;
+    }
+    return roundMs;
+  }
+
+  /** One sample of a cell (re-warming a pool the harness lost); its share of the round, 0 if it failed. */
+  private async sampleCell(state: CellState): Promise<number> {
+    const { cell } = state;
+    if (state.warmGeneration !== this.generation && !(await this.warm(state))) return 0;
+    const reply = await this.sample(cell, state.repeat);
+    if (reply.type === 'error') {
+      this.failMode(cell.mode, errorFromReply(reply, cell));
+      return 0;
+    }
+    state.samplesMs.push(reply.wallMs / reply.repeat);
+    state.wallMs += reply.wallMs;
+    if (reply.cpuMs === null) state.cpuKnown = false;
+    else {
+      state.cpuMs += reply.cpuMs;
+      if (reply.wallMs > 0) state.peakCpuWallRatio = Math.max(state.peakCpuWallRatio ?? 0, reply.cpuMs / reply.wallMs);
+    }
+    state.lastSampleMs = reply.wallMs;
+    return reply.wallMs + SAMPLE_OVERHEAD_MS;
+  }
+
+  private sampling(): CellState[] {
+    return [...this.states.values()].filter((s) => s.status === 'ok');
+  }
+
+  private checkBudget(): void {
+    if (this.result.rounds >= MIN_ROUNDS && this.elapsed() > this.budgetMs * 1.25) {
+      this.result.warnings.push(
+        `the benchmark took ${(this.elapsed() / 1000).toFixed(1)} s, over its ${this.result.settings.maxSeconds} s budget: ${MIN_ROUNDS} samples per cell is the minimum. ` +
+          'Use fewer or smaller inputs, or raise --max-seconds.',
+      );
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Failures, progress, the end
+
+  /** Marks every cell of a mode failed, recording the error once; the baseline's failure stops the benchmark. */
+  private failMode(mode: Mode, error: BenchError): void {
+    for (const state of this.states.values()) {
+      if (state.cell.mode === mode && state.status !== 'failed') {
+        state.status = 'failed';
+        state.error = error;
+      }
+    }
+    this.result.errors.push(error);
+    if (mode === 'sequential') this.stopped = true;
+  }
+
+  private stop(error: BenchError): null {
+    this.result.errors.push(error);
+    this.stopped = true;
+    return null;
+  }
+
+  /** A harness failure outside any cell's step (init, the task profile, serialization), or a bug. */
+  private recordEscaped(error: unknown): void {
+    if (error instanceof HarnessFailure) {
+      const cell = this.current;
+      if (error.kind === 'aborted' || this.signal?.aborted) {
+        this.result.errors.push({ kind: 'aborted', mode: cell?.mode ?? null, workers: cell?.workers ?? null, message: 'the benchmark was cancelled', detail: null });
+      } else {
+        const message = cell ? `${describeCell(cell)}: ${error.message}` : error.message;
+        this.result.errors.push({ kind: error.kind, mode: cell?.mode ?? null, workers: cell?.workers ?? null, message, detail: error.detail });
+      }
+    } else {
+      this.result.errors.push({ kind: 'internal', mode: null, workers: null, message: `internal error: ${(error as Error).message}`, detail: (error as Error).stack ?? null });
+    }
+  }
+
+  private progress(phase: BenchPhase, fraction: number, message: string, cell?: Cell): void {
+    this.lastFraction = Math.max(this.lastFraction, Math.min(fraction, 1));
+    this.onProgress({ type: 'progress', phase, fraction: this.lastFraction, message, mode: cell?.mode, workers: cell?.workers });
+  }
+
+  private elapsed(): number {
+    return performance.now() - this.t0;
+  }
+
+  private fail(error: BenchError): BenchResult {
+    this.result.errors.push(error);
+    return this.done();
+  }
+
+  private done(): BenchResult {
+    this.result.durationMs = this.elapsed();
+    return this.result;
+  }
+}
+
+/** The result document before anything ran: status failed until the summary says otherwise. */
+function emptyResult(request: BenchRequest, file: string, timeoutMs: number): BenchResult {
+  return {
+    version: 1,
+    status: 'failed',
+    file,
+    functionName: request.functionName,
+    inputs: request.inputs,
+    inputPreview: null,
+    taskCount: null,
+    language: languageOfFile(file),
+    machine: machineFacts(),
+    interpreter: null,
+    settings: {
+      maxSeconds: request.maxSeconds ?? DEFAULT_MAX_SECONDS,
+      timeoutSeconds: timeoutMs / 1000,
+      minSampleMs: request.minSampleMs ?? DEFAULT_MIN_SAMPLE_MS,
+      warmupRuns: WARMUP_RUNS,
+      confidence: DEFAULT_CONFIDENCE,
+      bootstrapResamples: DEFAULT_RESAMPLES,
+      seed: request.seed ?? DEFAULT_SEED,
+      modes: [],
+      workers: [],
+    },
+    taskProfile: null,
+    serialization: null,
+    workload: null,
+    cells: [],
+    scaling: [],
+    recommendation: null,
+    errors: [],
+    warnings: [],
+    rounds: 0,
+    startedAt: new Date().toISOString(),
+    durationMs: 0,
+  };
+}
+
+function machineFacts(): MachineFacts {
+  const cpus = os.cpus();
+  const load = os.loadavg()[0];
+  return {
+    platform: process.platform,
+    arch: process.arch,
+    cpuModel: cpus[0]?.model?.trim() || null,
+    cpuCount: cpus.length || 1,
+    usableCpus: typeof os.availableParallelism === 'function' ? os.availableParallelism() : cpus.length || 1,
+    totalMemoryMb: Math.round(os.totalmem() / 1024 / 1024),
+    loadAverage: process.platform === 'win32' ? null : Number(load.toFixed(2)),
+  };
+}
+
+/** Narrows a reply to the expected type (or an error reply). */
+function expect<T extends HarnessReply['type']>(reply: HarnessReply, type: T): Extract<HarnessReply, { type: T }> | ErrorReply {
+  if (reply.type === type || reply.type === 'error') return reply as Extract<HarnessReply, { type: T }> | ErrorReply;
+  throw new HarnessFailure('internal', `expected a ${type} reply, got ${reply.type}`);
+}
+
+function errorFromReply(reply: ErrorReply, cell: Cell | null): BenchError {
+  return { kind: reply.kind, mode: reply.mode ?? cell?.mode ?? null, workers: cell?.workers ?? null, message: reply.message, detail: reply.detail };
+}
