@@ -1,6 +1,6 @@
 import type { AmdahlFit, Interval } from './types';
 
-// The statistics of the benchmark (DESIGN.md "Statistics for the benchmark"; pyperf, hyperfine
+// The statistics of the benchmark (docs/bench.md "The method"; pyperf, hyperfine
 // and tinybench are the anchors): medians, because timing noise is one-sided (a sample is only
 // ever slowed down); bootstrap confidence intervals, because samples are few and not normal; a
 // seeded PRNG so that the same samples always give the same intervals (reports can be diffed).

@@ -2,7 +2,7 @@ import type { ErrorKind, InterpreterFacts, Mode } from './protocol';
 
 // The benchmark's input (BenchRequest) and its result document (BenchResult): what
 // `runBenchmark` returns, what `concurrency-lens bench --json` prints and what the editor's
-// webview renders. DESIGN.md "Interfaces other code depends on" fixes the `bench` JSON contract;
+// webview renders. It is the `bench --json` contract (docs/bench.md "The JSON document"):
 // fields are only ever added to it.
 
 export type BenchLanguage = 'python' | 'node';
