@@ -1,4 +1,5 @@
 import type { TextEdit } from '../core/types';
+import { fact } from '../core/facts';
 import type { PythonModel } from './model';
 import { insertAt } from './edits';
 import type { PyNode } from './syntax';
@@ -7,23 +8,14 @@ import type { PyNode } from './syntax';
 // Lines inside a multi-line string are left alone: indenting them would change the string.
 
 /** Rows (0-based) that lie inside a multi-line string after its first line. */
-function stringInteriorRows(model: PythonModel): Set<number> {
-  const key = 'blockEdits.stringRows';
-  const cached = model.memo.get(key) as Set<number> | undefined;
-  if (cached) return cached;
+const stringInteriorRows = fact((model: PythonModel) => {
   const rows = new Set<number>();
   for (const s of model.nodesOfType('string')) for (let r = s.startRow + 1; r <= s.endRow; r++) rows.add(r);
-  model.memo.set(key, rows);
   return rows;
-}
+});
 
 /** The source split into lines, once per model. */
-export function sourceLines(model: PythonModel): string[] {
-  const key = 'blockEdits.lines';
-  let lines = model.memo.get(key) as string[] | undefined;
-  if (!lines) model.memo.set(key, (lines = model.source.split('\n')));
-  return lines;
-}
+export const sourceLines = fact((model: PythonModel) => model.source.split('\n'));
 
 /** Insert `unit` at the start of every non-blank row in [fromRow, toRow]. */
 export function indentRows(model: PythonModel, fromRow: number, toRow: number, unit: string): TextEdit[] {

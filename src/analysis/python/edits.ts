@@ -1,4 +1,5 @@
 import type { Range, TextEdit } from '../core/types';
+import { fact } from '../core/facts';
 import type { Binding, PythonModel } from './model';
 import { type PyNode, childByField, namedChildren, rangeOf } from './syntax';
 
@@ -15,18 +16,14 @@ export function insertAt(line: number, column: number, text: string): TextEdit {
 }
 
 /** Module-level names whose binding is an import, in file order; built once per model, not per fix. */
-function moduleImports(model: PythonModel): [string, Binding][] {
-  let list = model.memo.get('moduleImports') as [string, Binding][] | undefined;
-  if (!list) {
-    list = [];
-    for (const [name, bindings] of model.moduleScope.bindings) {
-      const last = bindings[bindings.length - 1];
-      if (last.kind === 'import') list.push([name, last]);
-    }
-    model.memo.set('moduleImports', list);
+const moduleImports = fact((model: PythonModel) => {
+  const list: [string, Binding][] = [];
+  for (const [name, bindings] of model.moduleScope.bindings) {
+    const last = bindings[bindings.length - 1];
+    if (last.kind === 'import') list.push([name, last]);
   }
   return list;
-}
+});
 
 /** The local name under which `module` is imported as a module (`import multiprocessing as mp` → `mp`). */
 export function moduleAlias(model: PythonModel, module: string): string | null {

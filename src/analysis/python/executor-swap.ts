@@ -1,4 +1,5 @@
 import type { Fix } from '../core/types';
+import { fact } from '../core/facts';
 import type { PythonModel } from './model';
 import { PROCESS_TO_THREAD, THREAD_TO_PROCESS } from './names';
 import { type PyNode, childByField, childrenByField } from './syntax';
@@ -71,22 +72,17 @@ function soleFromImportName(model: PythonModel, callee: PyNode, module: string):
 }
 
 /** Identifier nodes by name, outside import statements; built once per model (one pass, not one per fix). */
-function identifierUses(model: PythonModel): Map<string, PyNode[]> {
-  const key = 'identifierUses';
-  let uses = model.memo.get(key) as Map<string, PyNode[]> | undefined;
-  if (!uses) {
-    uses = new Map();
-    for (const id of model.nodesOfType('identifier')) {
-      if (insideImport(id)) continue;
-      const name = model.text(id);
-      const list = uses.get(name);
-      if (list) list.push(id);
-      else uses.set(name, [id]);
-    }
-    model.memo.set(key, uses);
+const identifierUses = fact((model: PythonModel) => {
+  const uses = new Map<string, PyNode[]>();
+  for (const id of model.nodesOfType('identifier')) {
+    if (insideImport(id)) continue;
+    const name = model.text(id);
+    const list = uses.get(name);
+    if (list) list.push(id);
+    else uses.set(name, [id]);
   }
   return uses;
-}
+});
 
 function insideImport(node: PyNode): boolean {
   for (let p = node.parent; p; p = p.parent) {

@@ -1,4 +1,5 @@
 import type { CallInfo, FunctionInfo, PythonModel, Scope } from './model';
+import { fact } from '../core/facts';
 import { LOCK_CLASSES } from './names';
 import { type PyNode, childByField, namedChildren } from './syntax';
 
@@ -45,8 +46,6 @@ export interface LockFacts {
   releases: LockCall[];
 }
 
-const MEMO_KEY = 'locks';
-
 // Parts of a name that say "this is a lock" (`state_lock`, `_mutex`, `not_empty_cond`, `cv`).
 const LOCKISH_PARTS = new Set(['lock', 'rlock', 'mutex', 'mtx', 'sem', 'sema', 'semaphore', 'cond', 'condition', 'cv']);
 
@@ -57,13 +56,7 @@ export function isLockClass(qualified: string): boolean {
   return /(Lock|Semaphore|Condition)$/.test(last);
 }
 
-export function lockFacts(model: PythonModel): LockFacts {
-  const cached = model.memo.get(MEMO_KEY) as LockFacts | undefined;
-  if (cached) return cached;
-  const facts = buildFacts(model);
-  model.memo.set(MEMO_KEY, facts);
-  return facts;
-}
+export const lockFacts = fact(buildFacts);
 
 /** The locks held where `node` runs: regions of the same function whose span contains it. */
 export function heldLocks(model: PythonModel, node: PyNode): LockRegion[] {
@@ -71,20 +64,15 @@ export function heldLocks(model: PythonModel, node: PyNode): LockRegion[] {
   return regionsByFunction(model).get(fn)?.filter((r) => r.start <= node.startIndex && node.endIndex <= r.end) ?? [];
 }
 
-function regionsByFunction(model: PythonModel): Map<FunctionInfo | null, LockRegion[]> {
-  const key = 'locks.byFunction';
-  let map = model.memo.get(key) as Map<FunctionInfo | null, LockRegion[]> | undefined;
-  if (!map) {
-    map = new Map();
-    for (const region of lockFacts(model).regions) {
-      let list = map.get(region.fn);
-      if (!list) map.set(region.fn, (list = []));
-      list.push(region);
-    }
-    model.memo.set(key, map);
+const regionsByFunction = fact((model: PythonModel) => {
+  const map = new Map<FunctionInfo | null, LockRegion[]>();
+  for (const region of lockFacts(model).regions) {
+    let list = map.get(region.fn);
+    if (!list) map.set(region.fn, (list = []));
+    list.push(region);
   }
   return map;
-}
+});
 
 /**
  * A key naming the object an expression denotes, comparable across the module: globals by name,
@@ -171,10 +159,7 @@ function looksLikeLock(model: PythonModel, expr: PyNode): boolean {
 }
 
 /** Keys used both with `.acquire()` and an argument-less `.release()`: the lock protocol. */
-function usedAsLock(model: PythonModel): Set<string> {
-  const key = 'locks.usedAsLock';
-  const cached = model.memo.get(key) as Set<string> | undefined;
-  if (cached) return cached;
+const usedAsLock = fact((model: PythonModel) => {
   const acquired = new Set<string>();
   const released = new Set<string>();
   for (const call of model.calls) {
@@ -187,10 +172,8 @@ function usedAsLock(model: PythonModel): Set<string> {
       if (ref) released.add(ref.key);
     }
   }
-  const both = new Set([...acquired].filter((k) => released.has(k)));
-  model.memo.set(key, both);
-  return both;
-}
+  return new Set([...acquired].filter((k) => released.has(k)));
+});
 
 function buildFacts(model: PythonModel): LockFacts {
   const usedKeys = usedAsLock(model);
@@ -267,11 +250,11 @@ function subscriptText(model: PythonModel, expr: PyNode): string {
  * one region per lock, showing where it is taken. Lets lock-order checks see `with a: helper()` where helper takes `b`.
  */
 export function locksTakenBy(model: PythonModel, fn: FunctionInfo): LockRegion[] {
-  const key = 'locks.takenBy';
-  let memo = model.memo.get(key) as Map<FunctionInfo, LockRegion[]> | undefined;
-  if (!memo) model.memo.set(key, (memo = new Map()));
-  return takenBy(model, fn, memo, new Set());
+  return takenBy(model, fn, takenByFunction(model), new Set());
 }
+
+// Filled by `takenBy` as its walk settles each function.
+const takenByFunction = fact((_: PythonModel) => new Map<FunctionInfo, LockRegion[]>());
 
 function takenBy(model: PythonModel, fn: FunctionInfo, memo: Map<FunctionInfo, LockRegion[]>, visiting: Set<FunctionInfo>): LockRegion[] {
   const cached = memo.get(fn);

@@ -1,3 +1,4 @@
+import { fact } from '../core/facts';
 import {
   type PyNode,
   childByField,
@@ -136,8 +137,6 @@ export class PythonModel {
   private readonly classByNode = new Map<PyNode, ClassInfo>();
   private readonly callByNode = new Map<PyNode, CallInfo>();
   private readonly contextCache = new Map<PyNode, NodeContext>();
-  /** Memo space for derived facts (workload classes, task sites), keyed by their module. */
-  readonly memo = new Map<string, unknown>();
 
   constructor(
     readonly path: string,
@@ -175,19 +174,7 @@ export class PythonModel {
 
   /** Calls made directly in a function's body (not in functions nested in it). */
   callsIn(fn: FunctionInfo | null): CallInfo[] {
-    const key = `callsIn`;
-    let map = this.memo.get(key) as Map<FunctionInfo | null, CallInfo[]> | undefined;
-    if (!map) {
-      map = new Map();
-      for (const call of this.calls) {
-        const owner = this.contextOf(call.node).fn;
-        let list = map.get(owner);
-        if (!list) map.set(owner, (list = []));
-        list.push(call);
-      }
-      this.memo.set(key, map);
-    }
-    return map.get(fn) ?? [];
+    return callsByFunction(this).get(fn) ?? [];
   }
 
   /** Module-level function definitions by name (outside the main guard too). */
@@ -689,6 +676,18 @@ function firstIdentifier(node: PyNode): PyNode | null {
 function contextReceiver(fnNode: PyNode): PyNode | null {
   return fnNode.type === 'attribute' ? childByField(fnNode, 'object') : null;
 }
+
+/** The calls of each function's own body (null: module level), for `callsIn`. */
+const callsByFunction = fact((model: PythonModel) => {
+  const map = new Map<FunctionInfo | null, CallInfo[]>();
+  for (const call of model.calls) {
+    const owner = model.contextOf(call.node).fn;
+    let list = map.get(owner);
+    if (!list) map.set(owner, (list = []));
+    list.push(call);
+  }
+  return map;
+});
 
 export function stringLiteralValue(text: string): string | null {
   const match = /^[rRbBuUfF]*("""|'''|"|')([\s\S]*)\1$/.exec(text);

@@ -1,4 +1,5 @@
 import type { FunctionInfo, PythonModel, Scope } from './model';
+import { fact } from '../core/facts';
 import { type PyNode, childByField, namedChildren, walk } from './syntax';
 
 // State changes made by each function body: assignments, augmented assignments, deletions and
@@ -39,21 +40,19 @@ export const MUTATING_METHODS = new Set([
   'intersection_update', 'symmetric_difference_update',
 ]);
 
-const MEMO_KEY = 'mutations';
-
 export function mutationsIn(model: PythonModel, fn: FunctionInfo | null): Mutation[] {
-  let byFn = model.memo.get(MEMO_KEY) as Map<FunctionInfo | null, Mutation[]> | undefined;
-  if (!byFn) {
-    byFn = new Map();
-    for (const m of collect(model)) {
-      let list = byFn.get(m.fn);
-      if (!list) byFn.set(m.fn, (list = []));
-      list.push(m);
-    }
-    model.memo.set(MEMO_KEY, byFn);
-  }
-  return byFn.get(fn) ?? [];
+  return mutationsByFunction(model).get(fn) ?? [];
 }
+
+const mutationsByFunction = fact((model: PythonModel) => {
+  const byFn = new Map<FunctionInfo | null, Mutation[]>();
+  for (const m of collect(model)) {
+    let list = byFn.get(m.fn);
+    if (!list) byFn.set(m.fn, (list = []));
+    list.push(m);
+  }
+  return byFn;
+});
 
 function collect(model: PythonModel): Mutation[] {
   const out: Mutation[] = [];

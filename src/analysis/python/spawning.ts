@@ -1,4 +1,5 @@
 import type { CallInfo, ClassInfo, PythonModel } from './model';
+import { fact } from '../core/facts';
 import { PROCESS_CLASS, PROCESS_POOLS, THREAD_CLASS, THREAD_POOLS } from './names';
 import { type PyNode, childByField, namedChildren } from './syntax';
 
@@ -29,18 +30,14 @@ export function poolConstruction(call: CallInfo): PoolConstruction | null {
   return { call, family, executor, sizeNode: call.kwargs.get(keyword) ?? call.args[0] ?? null };
 }
 
-export function poolConstructions(model: PythonModel): PoolConstruction[] {
-  const key = 'spawning.pools';
-  const cached = model.memo.get(key) as PoolConstruction[] | undefined;
-  if (cached) return cached;
+export const poolConstructions = fact((model: PythonModel) => {
   const pools: PoolConstruction[] = [];
   for (const call of model.calls) {
     const pool = poolConstruction(call);
     if (pool) pools.push(pool);
   }
-  model.memo.set(key, pools);
   return pools;
-}
+});
 
 /** The family of a `Thread(...)` / `Process(...)` construction, including same-file subclasses. */
 export function workerConstructionFamily(model: PythonModel, call: CallInfo): Family | null {

@@ -1,4 +1,5 @@
 import type { FunctionInfo, PythonModel } from './model';
+import { factBy } from '../core/facts';
 import { heldLocks, referenceKey } from './locks';
 import { type PyNode, childByField, namedChildren } from './syntax';
 import { type ExecutorFamily, type TaskSite, taskSites, targetFunction } from './tasks';
@@ -22,9 +23,15 @@ export interface ReachOptions {
 }
 
 export function reachedFunctions(model: PythonModel, family: ExecutorFamily, options: ReachOptions): Map<FunctionInfo, Reached> {
-  const memoKey = `taskReach:${family}:${options.skipLockedCalls}`;
-  const cached = model.memo.get(memoKey) as Map<FunctionInfo, Reached> | undefined;
-  if (cached) return cached;
+  return reachedFor(model, { family, options });
+}
+
+const reachedFor = factBy(
+  (model: PythonModel, { family, options }: { family: ExecutorFamily; options: ReachOptions }) => reach(model, family, options),
+  ({ family, options }) => `${family}:${options.skipLockedCalls}`,
+);
+
+function reach(model: PythonModel, family: ExecutorFamily, options: ReachOptions): Map<FunctionInfo, Reached> {
   const reached = new Map<FunctionInfo, Reached>();
   const queue: Reached[] = [];
   const visit = (entry: Reached): void => {
@@ -50,7 +57,6 @@ export function reachedFunctions(model: PythonModel, family: ExecutorFamily, opt
       visit({ fn: call.target.fn, site: entry.site, via: entry.via ?? entry.fn, selfShared: entry.selfShared && viaSelf });
     }
   }
-  model.memo.set(memoKey, reached);
   return reached;
 }
 

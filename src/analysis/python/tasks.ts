@@ -10,6 +10,7 @@ import {
   THREAD_CLASS,
   THREAD_POOLS,
 } from './names';
+import { fact } from '../core/facts';
 
 // Task sites (RULES.md): every place a callable is handed to an executor, with what runs it.
 
@@ -40,19 +41,14 @@ export interface TaskSite {
   isMapLike: boolean;
 }
 
-const MEMO_KEY = 'taskSites';
-
-export function taskSites(model: PythonModel): TaskSite[] {
-  const cached = model.memo.get(MEMO_KEY) as TaskSite[] | undefined;
-  if (cached) return cached;
+export const taskSites = fact((model: PythonModel): TaskSite[] => {
   const sites: TaskSite[] = [];
   for (const call of model.calls) {
     const site = siteOf(model, call);
     if (site) sites.push(site);
   }
-  model.memo.set(MEMO_KEY, sites);
   return sites;
-}
+});
 
 /** The function a task site runs, through `functools.partial`; null for lambdas and unresolved names. */
 export function targetFunction(target: TaskTarget): FunctionInfo | null {

@@ -1,5 +1,6 @@
 import type { Binding, PythonModel, Scope } from './model';
 import { type PyNode, childByField } from './syntax';
+import { fact } from '../core/facts';
 
 // Where the value of an expression goes, one step at a time: discarded, bound to a local name,
 // appended to a local container, used as a receiver, iterated, handed to `with`, or escaping
@@ -147,20 +148,19 @@ export function readsOf(model: PythonModel, dest: Extract<Destination, { kind: '
 }
 
 function identifiersNamed(model: PythonModel, name: string): PyNode[] {
-  const key = 'value-flow:identifiers';
-  let index = model.memo.get(key) as Map<string, PyNode[]> | undefined;
-  if (!index) {
-    index = new Map();
-    for (const id of model.nodesOfType('identifier')) {
-      const text = model.text(id);
-      let list = index.get(text);
-      if (!list) index.set(text, (list = []));
-      list.push(id);
-    }
-    model.memo.set(key, index);
-  }
-  return index.get(name) ?? [];
+  return identifiersByName(model).get(name) ?? [];
 }
+
+const identifiersByName = fact((model: PythonModel) => {
+  const index = new Map<string, PyNode[]>();
+  for (const id of model.nodesOfType('identifier')) {
+    const text = model.text(id);
+    let list = index.get(text);
+    if (!list) index.set(text, (list = []));
+    list.push(id);
+  }
+  return index;
+});
 
 function isStore(id: PyNode): boolean {
   const parent = id.parent;

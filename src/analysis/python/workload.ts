@@ -1,5 +1,6 @@
 import { type PyNode, childByField, namedChildren, walk } from './syntax';
 import { type CallInfo, type FunctionInfo, type PythonModel, isLoopNode } from './model';
+import { fact } from '../core/facts';
 
 // Workload classification (RULES.md): what kind of work a task callable does, with the evidence.
 // Precision beats recall: anything the classifier cannot account for makes the answer `unknown`,
@@ -70,8 +71,6 @@ const AUG_ARITHMETIC_OPS = new Set(['+=', '-=', '*=', '/=', '//=', '%=', '**=', 
 // A `range(k)` with a literal k below this does too little to matter on its own.
 const SMALL_LITERAL_RANGE = 1000;
 
-const MEMO_KEY = 'workload';
-
 // Call chains deeper than this are not followed: the answer is `unknown` (and no stack overflow).
 const MAX_CALL_DEPTH = 48;
 
@@ -79,14 +78,11 @@ export function classifyWorkload(fn: FunctionInfo): Workload {
   return classify(fn, new Set());
 }
 
-function memoOf(model: PythonModel): Map<FunctionInfo, Workload> {
-  let memo = model.memo.get(MEMO_KEY) as Map<FunctionInfo, Workload> | undefined;
-  if (!memo) model.memo.set(MEMO_KEY, (memo = new Map()));
-  return memo;
-}
+// Filled by `classify` itself: what it may not cache (a cut-off chain) it leaves out.
+const classified = fact((_: PythonModel) => new Map<FunctionInfo, Workload>());
 
 function classify(fn: FunctionInfo, visiting: Set<FunctionInfo>): Workload {
-  const memo = memoOf(fn.model);
+  const memo = classified(fn.model);
   const cached = memo.get(fn);
   if (cached) return cached;
   if (visiting.size >= MAX_CALL_DEPTH) {

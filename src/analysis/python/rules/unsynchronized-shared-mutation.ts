@@ -1,4 +1,5 @@
 import type { Fix, TextEdit } from '../../core/types';
+import { fact, factBy } from '../../core/facts';
 import { ruleMeta } from '../../catalog';
 import type { PythonRule } from '../rule';
 import type { FunctionInfo, PythonModel } from '../model';
@@ -147,10 +148,7 @@ function existingLock(model: PythonModel, m: Mutation): string | null {
 }
 
 /** Names bound once at module level to `threading.Lock()` / `RLock()`. */
-function moduleThreadLocks(model: PythonModel): string[] {
-  const key = 'CL401.moduleLocks';
-  const cached = model.memo.get(key) as string[] | undefined;
-  if (cached) return cached;
+const moduleThreadLocks = fact((model: PythonModel) => {
   const names: string[] = [];
   for (const [name, bindings] of model.moduleScope.bindings) {
     const last = bindings[bindings.length - 1];
@@ -160,15 +158,11 @@ function moduleThreadLocks(model: PythonModel): string[] {
     const value = model.resolve(last.value, model.moduleScope);
     if (value.kind === 'instance' && THREAD_LOCKS.has(value.of)) names.push(name);
   }
-  model.memo.set(key, names);
   return names;
-}
+});
 
 /** Functions some call chain enters while holding the lock with this key. */
-function calledWhileHeld(model: PythonModel, key: string): Set<FunctionInfo> {
-  const memoKey = `CL401.calledWhileHeld:${key}`;
-  const cached = model.memo.get(memoKey) as Set<FunctionInfo> | undefined;
-  if (cached) return cached;
+const calledWhileHeld = factBy((model: PythonModel, key: string) => {
   const reached = new Set<FunctionInfo>();
   const queue: FunctionInfo[] = [];
   const enter = (fn: FunctionInfo): void => {
@@ -182,9 +176,8 @@ function calledWhileHeld(model: PythonModel, key: string): Set<FunctionInfo> {
   while (queue.length > 0) {
     for (const call of model.callsIn(queue.shift()!)) if (call.target.kind === 'function') enter(call.target.fn);
   }
-  model.memo.set(memoKey, reached);
   return reached;
-}
+});
 
 /** The row after the module-level definition of the shared global, when that follows the imports. */
 function definitionAnchor(model: PythonModel, m: Mutation): number | null {
@@ -200,10 +193,10 @@ function definitionAnchor(model: PythonModel, m: Mutation): number | null {
   return statement.startRow > lastImport ? statement.endRow + 1 : null;
 }
 
+const identifierNames = fact((model: PythonModel) => new Set(model.nodesOfType('identifier').map((n) => model.text(n))));
+
 function freshName(model: PythonModel, base: string): string {
-  const memoKey = 'CL401.identifiers';
-  let taken = model.memo.get(memoKey) as Set<string> | undefined;
-  if (!taken) model.memo.set(memoKey, (taken = new Set(model.nodesOfType('identifier').map((n) => model.text(n)))));
+  const taken = identifierNames(model);
   if (!taken.has(base)) return base;
   for (let i = 2; ; i++) if (!taken.has(`${base}_${i}`)) return `${base}_${i}`;
 }
