@@ -1,7 +1,18 @@
 import type { Node, TSESTree } from './parse';
 import type { JsModel } from './model';
-import { type FunctionNode, WITHOUT_TYPES, isFunction, isLoop, memberName, numericLiteral, pushChildren, unwrap } from './syntax';
-import { isArrayFrom, isIterationCall, loopAwaits } from './workers';
+import {
+  type FunctionNode,
+  WITHOUT_TYPES,
+  isArrayFrom,
+  isFunction,
+  isIterationCall,
+  isLoop,
+  loopAwaits,
+  memberName,
+  numericLiteral,
+  pushChildren,
+  unwrap,
+} from './syntax';
 
 // The CPU-heavy code detector (RULES.md CL104): nested loops, loops over large constant ranges doing
 // arithmetic, synchronous key derivation and key generation, synchronous compression of data. Each

@@ -1,7 +1,6 @@
 import type { Node, TSESTree } from './parse';
 import type { Binding, JsModel } from './model';
-import { type CallLike, type FunctionNode, TYPED_ARRAYS, isFunction, memberName, staticString, unwrap } from './syntax';
-import { isIterationCall } from './workers';
+import { type CallLike, type FunctionNode, TYPED_ARRAYS, isFunction, isIterationCall, memberName, staticString, unwrap } from './syntax';
 
 // Shared memory (RULES.md): `new SharedArrayBuffer(n)`, typed arrays over it, and buffers received
 // from `workerData` and 'message' events, followed through aliases, destructuring and (with the

@@ -164,6 +164,41 @@ export const ARRAY_ITERATION_METHODS = new Set([
   'findLastIndex',
 ]);
 
+export function isIterationCall(call: TSESTree.CallExpression): boolean {
+  const callee = unwrap(call.callee);
+  return callee.type === 'MemberExpression' && ARRAY_ITERATION_METHODS.has(memberName(callee) ?? '');
+}
+
+// The model is built on this module, so the two helpers below name only what they read of it.
+
+/** `Array.from({ length: n }, fn)` calls `fn` n times. */
+export function isArrayFrom(model: { qname(expr: Node): string | null }, call: TSESTree.CallExpression): boolean {
+  return model.qname(call.callee) === 'Array.from';
+}
+
+/** Whether the body of a loop statement waits for each iteration (`await` directly inside it). */
+export function loopAwaits(
+  model: { readonly awaits: readonly Node[]; enclosingFunction(node: Node): FunctionNode | null },
+  loop: Node,
+): boolean {
+  if (loop.type === 'ForOfStatement' && loop.await) return true;
+  if (!isLoop(loop)) return false;
+  const awaits = model.awaits;
+  // Awaits are in source order: start at the first one after the loop begins.
+  let lo = 0;
+  let hi = awaits.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (awaits[mid].range[0] <= loop.range[0]) lo = mid + 1;
+    else hi = mid;
+  }
+  const fn = model.enclosingFunction(loop);
+  for (let i = lo; i < awaits.length && awaits[i].range[0] < loop.range[1]; i++) {
+    if (model.enclosingFunction(awaits[i]) === fn) return true;
+  }
+  return false;
+}
+
 const NOT_CHILDREN: ReadonlySet<string> = new Set(['parent', 'loc', 'range']);
 /** Also skips type annotations, for walks that only care about values. */
 export const WITHOUT_TYPES: ReadonlySet<string> = new Set([...NOT_CHILDREN, 'typeAnnotation']);

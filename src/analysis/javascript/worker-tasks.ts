@@ -1,8 +1,7 @@
 import type { Node, TSESTree } from './parse';
 import type { JsModel } from './model';
-import { type CallLike, type FunctionNode, isFunction, memberName, staticString, unwrap } from './syntax';
+import { type CallLike, type FunctionNode, isFunction, loopAwaits, memberName, staticString, unwrap } from './syntax';
 import { allLoops, cpuHotspots, loopBound } from './cpu';
-import { loopAwaits } from './workers';
 import type { Evidence } from './cpu';
 
 // What a worker script does for each task (CL106): the listener of `parentPort` messages, the

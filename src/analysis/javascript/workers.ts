@@ -2,10 +2,11 @@ import * as path from 'node:path';
 import type { Node, TSESTree } from './parse';
 import type { Binding, JsModel } from './model';
 import {
-  ARRAY_ITERATION_METHODS,
   type CallLike,
   type FunctionNode,
+  isArrayFrom,
   isFunction,
+  isIterationCall,
   isLoop,
   memberName,
   objectProperty,
@@ -412,36 +413,3 @@ function isLoopBody(loop: Node, child: Node): boolean {
   }
 }
 
-export function isIterationCall(call: TSESTree.CallExpression): boolean {
-  const callee = unwrap(call.callee);
-  return callee.type === 'MemberExpression' && ARRAY_ITERATION_METHODS.has(memberName(callee) ?? '');
-}
-
-/** `Array.from({ length: n }, fn)` calls `fn` n times. */
-export function isArrayFrom(model: JsModel, call: TSESTree.CallExpression): boolean {
-  return model.qname(call.callee) === 'Array.from';
-}
-
-/** Whether the body of a loop statement waits for each iteration (`await` directly inside it). */
-export function loopAwaits(model: JsModel, loop: Node): boolean {
-  if (loop.type === 'ForOfStatement' && loop.await) return true;
-  if (!isLoop(loop)) return false;
-  const awaits = model.awaits;
-  // Awaits are in source order: start at the first one after the loop begins.
-  let lo = 0;
-  let hi = awaits.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (awaits[mid].range[0] <= loop.range[0]) lo = mid + 1;
-    else hi = mid;
-  }
-  const fn = innermostFunction(model, loop);
-  for (let i = lo; i < awaits.length && awaits[i].range[0] < loop.range[1]; i++) {
-    if (innermostFunction(model, awaits[i]) === fn) return true;
-  }
-  return false;
-}
-
-function innermostFunction(model: JsModel, node: Node): FunctionNode | null {
-  return model.enclosingFunction(node);
-}

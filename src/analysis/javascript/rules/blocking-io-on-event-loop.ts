@@ -4,8 +4,7 @@ import type { JsRule } from '../rule';
 import type { JsModel } from '../model';
 import { ImportPlan, awaitText } from '../edits';
 import { type Node, type TSESTree, rangeOf } from '../parse';
-import { type FunctionNode, memberName, objectProperty, staticString, unwrap } from '../syntax';
-import { isIterationCall } from '../workers';
+import { type FunctionNode, isIterationCall, memberName, objectProperty, staticString, unwrap } from '../syntax';
 import { head, related } from './shared';
 
 const SYNC_FS = /^(fs|fs-extra|graceful-fs)\.(\w+)Sync$/;

@@ -4,9 +4,9 @@ import type { JsRule } from '../rule';
 import type { JsModel } from '../model';
 import { ImportPlan } from '../edits';
 import { type Node, rangeOf } from '../parse';
-import { isLoop, memberName, unwrap } from '../syntax';
+import { isLoop, loopAwaits, memberName, unwrap } from '../syntax';
 import { loopBound } from '../cpu';
-import { loopAwaits, spawnLoops } from '../workers';
+import { spawnLoops } from '../workers';
 import { head, related } from './shared';
 
 const SPAWNS = new Set(['worker', 'fork', 'spawn', 'exec', 'execFile', 'cluster']);
