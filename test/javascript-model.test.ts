@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { parseJs } from '../src/analysis/javascript/parse';
-import { JsModel } from '../src/analysis/javascript/model';
+import { LegacyJsModel as JsModel } from '../src/analysis/javascript/legacy-model';
 import type { TSESTree } from '../src/analysis/javascript/parse';
 
 // The JS/TS semantic model on small snippets: name resolution, guards, roles, workers, shared memory.

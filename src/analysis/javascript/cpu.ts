@@ -1,3 +1,4 @@
+import { fact } from '../core/facts';
 import type { Node, TSESTree } from './parse';
 import type { JsModel } from './model';
 import {
@@ -14,7 +15,7 @@ import {
   unwrap,
 } from './syntax';
 
-// The CPU-heavy code detector (RULES.md CL104): nested loops, loops over large constant ranges doing
+// The CPU-heavy code detector (CL104): nested loops, loops over large constant ranges doing
 // arithmetic, synchronous key derivation and key generation, synchronous compression of data. Each
 // hotspot keeps its evidence (the lines and why). Loops with small constant bounds never count.
 
@@ -225,18 +226,15 @@ function loopBody(model: JsModel, loop: Node): Node | null {
 }
 
 /** Loop statements and inline iteration calls (`xs.map(x => …)`) of the file, in source order. */
-export function allLoops(model: JsModel): Node[] {
-  const cached = model.memo.get('allLoops') as Node[] | undefined;
-  if (cached) return cached;
+export const allLoops = fact((model: JsModel) => {
   const out: Node[] = [...model.loops];
   for (const call of model.calls) {
     if (call.type !== 'CallExpression') continue;
     if ((isIterationCall(call) || (isArrayFrom(model, call) && call.arguments.length > 1)) && loopBody(model, call)) out.push(call);
   }
   out.sort((a, b) => a.range[0] - b.range[0]);
-  model.memo.set('allLoops', out);
   return out;
-}
+});
 
 /** The function whose flow a node belongs to, counting inline iteration callbacks as part of their caller. */
 function flowFunction(model: JsModel, node: Node): FunctionNode | null {
@@ -313,9 +311,7 @@ function line(node: Node): number {
 }
 
 /** Every CPU-heavy spot of the file, outermost loops only. */
-export function cpuHotspots(model: JsModel): Hotspot[] {
-  const cached = model.memo.get('cpuHotspots') as Hotspot[] | undefined;
-  if (cached) return cached;
+export const cpuHotspots = fact((model: JsModel) => {
   const hotspots: Hotspot[] = [];
   const loops = allLoops(model);
   const bounds = new Map<Node, Bound>();
@@ -390,9 +386,8 @@ export function cpuHotspots(model: JsModel): Hotspot[] {
     }
   }
   hotspots.sort((a, b) => a.node.range[0] - b.node.range[0]);
-  model.memo.set('cpuHotspots', hotspots);
   return hotspots;
-}
+});
 
 function isConstantData(model: JsModel, expr: Node): boolean {
   const v = model.valueOf(expr);

@@ -1,8 +1,9 @@
+import { fact } from '../core/facts';
 import type { Node, TSESTree } from './parse';
-import type { JsModel } from './model';
+import { type JsModel, isMainModuleTest } from './model';
 import { type CallLike, type FunctionNode, isFunction, memberName, objectProperty, staticString, unwrap } from './syntax';
 
-// Main-thread event context (RULES.md): callbacks of `http(s).createServer`, `server.on(…)`,
+// Main-thread event context: callbacks of `http(s).createServer`, `server.on(…)`,
 // express/fastify/koa/hono route handlers, `emitter.on/once`, timers, `process.on('message')`, and
 // the same-file functions they call. Code in worker contexts and CLI scripts is not event context.
 
@@ -55,13 +56,14 @@ const APP_NAMES = /^(app|router|api|routes|server|fastify|instance|apiRouter|[a-
 // Functions handed to these run somewhere else (workerpool serialises them into a worker).
 const OFFLOADED_METHODS = new Set(['exec']);
 
-export function findEventHandlers(model: JsModel): EventHandler[] {
+/** The callbacks the file registers with servers, routers, emitters and timers, in source order. */
+export const eventHandlers = fact((model: JsModel) => {
   const handlers: EventHandler[] = [];
   for (const call of model.calls) {
     for (const h of registrations(model, call)) handlers.push(h);
   }
   return handlers;
-}
+});
 
 function functionsIn(model: JsModel, arg: Node | undefined): FunctionNode[] {
   if (!arg || arg.type === 'SpreadElement') return [];
@@ -150,14 +152,27 @@ function isAppLike(model: JsModel, expr: Node, depth: number): boolean {
   return false;
 }
 
+/** A CLI script: run from a terminal (shebang, `require.main === module`), serving nothing. */
+const isCliScript = fact((model: JsModel) => {
+  let cli = model.source.startsWith('#!');
+  if (!cli) {
+    for (const c of model.conditionals) {
+      if (isMainModuleTest(model, c.test)) {
+        cli = true;
+        break;
+      }
+    }
+  }
+  if (cli && eventHandlers(model).some((h) => h.kind === 'http' || h.kind === 'route')) cli = false;
+  return cli;
+});
+
 /** Event handlers plus the same-file functions they call, each with the handler that reaches it. */
-function eventFunctions(model: JsModel): Map<FunctionNode, EventContext> {
-  const cached = model.memo.get('eventFunctions') as Map<FunctionNode, EventContext> | undefined;
-  if (cached) return cached;
+const eventFunctions = fact((model: JsModel) => {
   const map = new Map<FunctionNode, EventContext>();
-  if (!model.isCliScript) {
+  if (!isCliScript(model)) {
     const queue: FunctionNode[] = [];
-    for (const handler of model.eventHandlers) {
+    for (const handler of eventHandlers(model)) {
       if (map.has(handler.fn)) continue;
       if (model.threadContext(handler.registration) === 'worker') continue;
       map.set(handler.fn, { handler, via: [] });
@@ -184,9 +199,8 @@ function eventFunctions(model: JsModel): Map<FunctionNode, EventContext> {
       }
     }
   }
-  model.memo.set('eventFunctions', map);
   return map;
-}
+});
 
 /** The function itself and the functions nested in it (their calls run when it runs, or later). */
 function functionsWithin(model: JsModel, fn: FunctionNode): FunctionNode[] {
@@ -216,6 +230,7 @@ function isOffloaded(model: JsModel, fn: FunctionNode): boolean {
   return pool.type === 'CallExpression' && model.qname(pool.callee) === 'workerpool.pool';
 }
 
+/** The main-thread event context a node runs in (a request handler, a timer…), or null. */
 export function eventContextOf(model: JsModel, node: Node): EventContext | null {
   const functions = eventFunctions(model);
   if (functions.size === 0) return null;

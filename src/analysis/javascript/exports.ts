@@ -1,3 +1,4 @@
+import { fact } from '../core/facts';
 import type { FindingSubject } from '../core/types';
 import type { JsModel } from './model';
 import type { Node, TSESTree } from './parse';
@@ -17,9 +18,7 @@ export interface ExportedFunction {
   line: number;
 }
 
-export function exportedFunctions(model: JsModel): ExportedFunction[] {
-  const cached = model.memo.get('exportedFunctions') as ExportedFunction[] | undefined;
-  if (cached) return cached;
+export const exportedFunctions = fact((model: JsModel) => {
   const out: ExportedFunction[] = [];
   const add = (name: string | null, expr: Node | null | undefined): void => {
     const fn = expr ? (isFunction(expr) ? expr : model.functionOf(expr)) : null;
@@ -60,9 +59,8 @@ export function exportedFunctions(model: JsModel): ExportedFunction[] {
       }
     }
   }
-  model.memo.set('exportedFunctions', out);
   return out;
-}
+});
 
 /**
  * Exported functions a worker runs: in a worker script (or a file that branches on `isMainThread`),

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { fact } from '../core/facts';
 import type { CommentText } from '../core/suppression';
 import type { Node, TSESTree } from './parse';
 import {
@@ -11,15 +12,13 @@ import {
   staticString,
   unwrap,
 } from './syntax';
-import { type SpawnSite, findSpawnSites } from './workers';
-import { type EventContext, type EventHandler, eventContextOf, findEventHandlers } from './events';
-import { type SharedMemory, findSharedMemory } from './shared-memory';
+import type { SpawnSite } from './spawn-site';
 
-// The JS/TS semantic model every rule shares (RULES.md): bindings and scopes, import/require
-// resolution to qualified names (`worker_threads.Worker`), the call graph within the file, guards
-// (`isMainThread`, `cluster.isPrimary`, `process.send`), the file's role (main / worker script),
-// and lazily the spawn sites, event contexts and shared memory. One walk of the tree builds it;
-// rules only query it.
+// The JS/TS semantic model every rule shares: bindings and scopes, import/require resolution to
+// qualified names (`worker_threads.Worker`), the call graph within the file, guards
+// (`isMainThread`, `cluster.isPrimary`, `process.send`) and the file's role (main / worker
+// script). One walk of the tree builds it; rules only query it. What detectors find (spawn
+// sites, event handlers, shared memory) are facts over it, in their own modules.
 
 export type BindingKind = 'var' | 'let' | 'const' | 'param' | 'function' | 'class' | 'import' | 'catch';
 
@@ -154,8 +153,6 @@ export class JsModel {
   readonly updates: TSESTree.UpdateExpression[] = [];
   readonly awaits: (TSESTree.AwaitExpression | TSESTree.ForOfStatement)[] = [];
   readonly conditionals: (TSESTree.IfStatement | TSESTree.ConditionalExpression)[] = [];
-  /** Rule-independent facts computed on first use (detectors keep their results here). */
-  readonly memo = new Map<string, unknown>();
 
   private readonly parents = new Map<Node, Node>();
   private readonly scopes = new Map<Node, Map<string, Binding>>();
@@ -949,13 +946,14 @@ export class JsModel {
     return false;
   }
 
+  // Facts rather than fields: the role depends on other files (their spawn sites), so the
+  // project clears it when one changes.
+  private static readonly roleOf = fact((model: JsModel) => model.computeRole());
+  private static readonly workerSignalsOf = fact((model: JsModel) => model.computeWorkerSignals());
+
   /** The file's role: a worker script, a main-thread file, or one that branches on `isMainThread`. */
   get role(): FileRole {
-    const cached = this.memo.get('role') as FileRole | undefined;
-    if (cached) return cached;
-    const role = this.computeRole();
-    this.memo.set('role', role);
-    return role;
+    return JsModel.roleOf(this);
   }
 
   private computeRole(): FileRole {
@@ -973,8 +971,10 @@ export class JsModel {
 
   /** Why the file looks like a worker script by itself: `parentPort`/`workerData`, `process.on('message')` + `process.send`. */
   workerSignals(): string[] {
-    const cached = this.memo.get('workerSignals') as string[] | undefined;
-    if (cached) return cached;
+    return JsModel.workerSignalsOf(this);
+  }
+
+  private computeWorkerSignals(): string[] {
     const signals: string[] = [];
     this.ensureReferences();
     for (const binding of this.allBindings()) {
@@ -993,7 +993,6 @@ export class JsModel {
       if (q === 'workerpool.worker') signals.push('registers `workerpool.worker` functions');
     }
     if (onMessage && send) signals.push("uses `process.on('message')` and `process.send`");
-    this.memo.set('workerSignals', signals);
     return signals;
   }
 
@@ -1044,61 +1043,9 @@ export class JsModel {
     return q === 'worker_threads.parentPort';
   }
 
-  /** A CLI script: run from a terminal (shebang, `require.main === module`), serving nothing. */
-  get isCliScript(): boolean {
-    const cached = this.memo.get('cli') as boolean | undefined;
-    if (cached !== undefined) return cached;
-    let cli = this.source.startsWith('#!');
-    if (!cli) {
-      for (const c of this.conditionals) {
-        if (isMainModuleTest(this, c.test)) {
-          cli = true;
-          break;
-        }
-      }
-    }
-    if (cli && this.eventHandlers.some((h) => h.kind === 'http' || h.kind === 'route')) cli = false;
-    this.memo.set('cli', cli);
-    return cli;
-  }
-
   /** The directory the file is in (worker script paths resolve against it). */
   get directory(): string {
     return path.dirname(path.resolve(this.path));
-  }
-
-  // ---- facts computed on demand -------------------------------------------------------------
-
-  get spawns(): SpawnSite[] {
-    let v = this.memo.get('spawns') as SpawnSite[] | undefined;
-    if (!v) {
-      v = findSpawnSites(this);
-      this.memo.set('spawns', v);
-    }
-    return v;
-  }
-
-  get eventHandlers(): EventHandler[] {
-    let v = this.memo.get('eventHandlers') as EventHandler[] | undefined;
-    if (!v) {
-      v = findEventHandlers(this);
-      this.memo.set('eventHandlers', v);
-    }
-    return v;
-  }
-
-  /** The main-thread event context a node runs in (a request handler, a timer…), or null. */
-  eventContext(node: Node): EventContext | null {
-    return eventContextOf(this, node);
-  }
-
-  get sharedMemory(): SharedMemory {
-    let v = this.memo.get('sharedMemory') as SharedMemory | undefined;
-    if (!v) {
-      v = findSharedMemory(this);
-      this.memo.set('sharedMemory', v);
-    }
-    return v;
   }
 }
 

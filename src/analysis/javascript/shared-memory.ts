@@ -1,8 +1,10 @@
+import { fact } from '../core/facts';
 import type { Node, TSESTree } from './parse';
 import type { Binding, JsModel } from './model';
 import { type CallLike, type FunctionNode, TYPED_ARRAYS, isFunction, isIterationCall, memberName, staticString, unwrap } from './syntax';
+import { spawnSites } from './workers';
 
-// Shared memory (RULES.md): `new SharedArrayBuffer(n)`, typed arrays over it, and buffers received
+// Shared memory: `new SharedArrayBuffer(n)`, typed arrays over it, and buffers received
 // from `workerData` and 'message' events, followed through aliases, destructuring and (with the
 // project) the `workerData` another file passes to this worker script. Plus the places a buffer is
 // handed to another thread, and the plain writes to its views.
@@ -229,7 +231,7 @@ function workerDataShapes(model: JsModel): Map<string, Shape> {
   if (!model.project) return shapes;
   for (const { model: spawner, site } of model.project.spawnersOf(model.path)) {
     if (!site.workerData || spawner === model) continue;
-    const memory = spawner.sharedMemory;
+    const memory = sharedMemory(spawner);
     const describe = (expr: Node, key: string, depth: number): void => {
       const node = unwrap(expr);
       const view = memory.views.find((v) => v.node === node || (v.binding && spawner.bindingOf(node) === v.binding));
@@ -256,7 +258,8 @@ function workerDataShapes(model: JsModel): Map<string, Shape> {
   return shapes;
 }
 
-export function findSharedMemory(model: JsModel): SharedMemory {
+/** The file's shared buffers, the views over them, and the plain writes to those views. */
+export const sharedMemory = fact((model: JsModel): SharedMemory => {
   const tracker = new Tracker(model);
   for (const call of model.calls) {
     if (call.type === 'NewExpression' && model.qname(call.callee) === 'SharedArrayBuffer') tracker.bufferOf(call);
@@ -268,10 +271,10 @@ export function findSharedMemory(model: JsModel): SharedMemory {
   const share = (buffers: Set<SharedBuffer>, site: Node): void => {
     for (const b of buffers) if (!b.shareSites.includes(site)) b.shareSites.push(site);
   };
-  for (const site of model.spawns) {
+  for (const site of spawnSites(model)) {
     if (site.workerData) share(tracker.contained(site.workerData), site.node);
   }
-  const pools = new Set(model.spawns.filter((s) => s.kind === 'piscina' || s.kind === 'tinypool').map((s) => s.node as Node));
+  const pools = new Set(spawnSites(model).filter((s) => s.kind === 'piscina' || s.kind === 'tinypool').map((s) => s.node as Node));
   for (const call of model.calls) {
     if (call.type !== 'CallExpression') continue;
     const callee = unwrap(call.callee);
@@ -294,7 +297,7 @@ export function findSharedMemory(model: JsModel): SharedMemory {
   for (const a of model.assignments) consider(a, a.left);
   for (const u of model.updates) consider(u, u.argument);
   return { buffers: tracker.buffers, views: tracker.views, writes };
-}
+});
 
 function readsSameElement(model: JsModel, expr: Node, target: TSESTree.MemberExpression): boolean {
   const want = model.text(target).replace(/\s+/g, '');

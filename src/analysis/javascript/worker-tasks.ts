@@ -1,3 +1,4 @@
+import { fact } from '../core/facts';
 import type { Node, TSESTree } from './parse';
 import type { JsModel } from './model';
 import { type CallLike, type FunctionNode, isFunction, loopAwaits, memberName, staticString, unwrap } from './syntax';
@@ -160,13 +161,7 @@ export function taskRoots(model: JsModel): FunctionNode[] {
 }
 
 /** Classifies what the worker script's tasks do. */
-export function classifyWorkerScript(model: JsModel): TaskWorkload {
-  const cached = model.memo.get('workerTask') as TaskWorkload | undefined;
-  if (cached) return cached;
-  const result = classify(model);
-  model.memo.set('workerTask', result);
-  return result;
-}
+export const classifyWorkerScript = fact(classify);
 
 function classify(model: JsModel): TaskWorkload {
   const roots = taskRoots(model);

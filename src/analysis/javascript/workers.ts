@@ -1,6 +1,8 @@
 import * as path from 'node:path';
+import { fact } from '../core/facts';
 import type { Node, TSESTree } from './parse';
 import type { Binding, JsModel } from './model';
+import type { SpawnSite } from './spawn-site';
 import {
   type CallLike,
   type FunctionNode,
@@ -14,30 +16,9 @@ import {
   unwrap,
 } from './syntax';
 
-// Workers (RULES.md): `new Worker(file | URL, {workerData})`, `child_process.fork/spawn/exec/execFile`,
+// Workers: `new Worker(file | URL, {workerData})`, `child_process.fork/spawn/exec/execFile`,
 // `cluster.fork()`, and the pools `new Piscina({filename, maxThreads})`, `new Tinypool(…)`,
 // `workerpool.pool(…)`, with the script each one runs resolved to candidate files.
-
-export type SpawnKind = 'worker' | 'fork' | 'spawn' | 'exec' | 'execFile' | 'cluster' | 'piscina' | 'tinypool' | 'workerpool';
-
-export interface SpawnSite {
-  node: CallLike;
-  kind: SpawnKind;
-  family: 'thread' | 'process';
-  isPool: boolean;
-  /** The script argument (`'./worker.js'`, `new URL(…)`, the pool's `filename`). */
-  script: Node | null;
-  /** Absolute paths the script may be, most likely first (TS sources for `.js` specifiers too). */
-  scriptCandidates: string[];
-  /** The file spawns itself: `__filename`, `import.meta.url`, `cluster.fork()`. */
-  selfSpawn: boolean;
-  options: TSESTree.ObjectExpression | null;
-  workerData: Node | null;
-  /** Pools: the `maxThreads` / `maxWorkers` property. */
-  size: TSESTree.Property | null;
-  /** How messages name it: `new Worker(…)`, `fork(…)`. */
-  label: string;
-}
 
 const JS_EXTENSIONS = ['.js', '.mjs', '.cjs', '.jsx', '.ts', '.tsx', '.mts', '.cts'];
 const SOURCE_TWINS: Record<string, string[]> = {
@@ -46,7 +27,8 @@ const SOURCE_TWINS: Record<string, string[]> = {
   '.cjs': ['.cts'],
 };
 
-export function findSpawnSites(model: JsModel): SpawnSite[] {
+/** The file's spawn sites, in source order. */
+export const spawnSites = fact((model: JsModel) => {
   const sites: SpawnSite[] = [];
   const customClusterExec = model.calls.some((c) => {
     const q = model.qname(c.callee);
@@ -57,7 +39,7 @@ export function findSpawnSites(model: JsModel): SpawnSite[] {
     if (site) sites.push(site);
   }
   return sites;
-}
+});
 
 function spawnSiteOf(model: JsModel, call: CallLike, customClusterExec: boolean): SpawnSite | null {
   const q = model.qname(call.callee);
@@ -348,11 +330,9 @@ export interface SpawnLoop {
 }
 
 /** Spawn sites repeated by a loop: directly inside it, or in a helper the loop calls (one level). */
-export function spawnLoops(model: JsModel): SpawnLoop[] {
-  const cached = model.memo.get('spawnLoops') as SpawnLoop[] | undefined;
-  if (cached) return cached;
+export const spawnLoops = fact((model: JsModel) => {
   const out: SpawnLoop[] = [];
-  for (const site of model.spawns) {
+  for (const site of spawnSites(model)) {
     const direct = enclosingLoop(model, site.node);
     if (direct) {
       out.push({ site, loop: direct, via: null });
@@ -374,9 +354,8 @@ export function spawnLoops(model: JsModel): SpawnLoop[] {
       }
     }
   }
-  model.memo.set('spawnLoops', out);
   return out;
-}
+});
 
 function isPromiseExecutor(model: JsModel, fn: FunctionNode): boolean {
   const cb = model.callbackOf(fn);

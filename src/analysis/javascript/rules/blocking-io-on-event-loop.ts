@@ -5,6 +5,7 @@ import type { JsModel } from '../model';
 import { ImportPlan, awaitText } from '../edits';
 import { type Node, type TSESTree, rangeOf } from '../parse';
 import { type FunctionNode, isIterationCall, memberName, objectProperty, staticString, unwrap } from '../syntax';
+import { eventContextOf } from '../events';
 import { head, related } from './shared';
 
 const SYNC_FS = /^(fs|fs-extra|graceful-fs)\.(\w+)Sync$/;
@@ -28,7 +29,7 @@ export const rule: JsRule = {
       if (model.threadContext(call) === 'worker') continue;
       const flow = flowFunction(model, call);
       if (!flow) continue; // module top level: start-up work
-      const event = model.eventContext(call);
+      const event = eventContextOf(model, call);
       const inAsync = flow.async;
       if (!event && !inAsync) continue;
       const where = event ? event.handler.description : `the async function ${model.functionLabel(flow)}`;
@@ -59,7 +60,7 @@ function flowFunction(model: JsModel, node: Node): FunctionNode | null {
       continue;
     }
     // Functions run right away at module level (`(async () => { … })()`) are start-up code too.
-    if (model.isImmediatelyInvoked(fn) && !model.enclosingFunction(fn) && !model.eventContext(fn)) return null;
+    if (model.isImmediatelyInvoked(fn) && !model.enclosingFunction(fn) && !eventContextOf(model, fn)) return null;
     return fn;
   }
   return null;

@@ -6,6 +6,7 @@ import type { JsModel } from '../model';
 import { ImportPlan, awaitText } from '../edits';
 import { rangeOf } from '../parse';
 import { unwrap } from '../syntax';
+import { eventContextOf } from '../events';
 import { evidenceRelated, head, related } from './shared';
 import { exportedSubjectOf } from '../exports';
 
@@ -17,7 +18,7 @@ export const rule: JsRule = {
   check(context) {
     const { model } = context;
     for (const hotspot of cpuHotspots(model)) {
-      const event = model.eventContext(hotspot.node);
+      const event = eventContextOf(model, hotspot.node);
       if (!event || model.threadContext(hotspot.node) === 'worker') continue;
       const via = event.via.length > 0 ? ` (reached through ${event.via.map((f) => model.functionLabel(f)).join(' → ')})` : '';
       context.report({

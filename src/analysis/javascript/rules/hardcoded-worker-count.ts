@@ -5,7 +5,7 @@ import type { JsModel } from '../model';
 import { ImportPlan } from '../edits';
 import { type Node, type TSESTree, rangeOf } from '../parse';
 import { memberName, numericLiteral, unwrap } from '../syntax';
-import { spawnLoops } from '../workers';
+import { spawnLoops, spawnSites } from '../workers';
 import { related } from './shared';
 
 const LOOP_SPAWNS = new Set(['worker', 'fork', 'spawn', 'cluster']);
@@ -21,7 +21,7 @@ export const rule: JsRule = {
   meta: ruleMeta('CL301'),
   check(context) {
     const { model } = context;
-    for (const site of model.spawns) {
+    for (const site of spawnSites(model)) {
       if (!site.size) continue;
       const count = literalCount(site.size.value);
       if (!count || count.n < 2) continue;

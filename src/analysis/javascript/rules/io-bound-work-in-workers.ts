@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { ruleMeta } from '../../catalog';
 import type { JsRule } from '../rule';
 import { classifyWorkerScript } from '../worker-tasks';
+import { spawnSites } from '../workers';
 import { evidenceRelated, head } from './shared';
 
 export const rule: JsRule = {
@@ -9,7 +10,7 @@ export const rule: JsRule = {
   check(context) {
     const { model } = context;
     if (!model.project) return;
-    for (const site of model.spawns) {
+    for (const site of spawnSites(model)) {
       if (site.family !== 'thread' || site.selfSpawn || site.scriptCandidates.length === 0) continue;
       const script = site.scriptCandidates.map((c) => model.project!.modelAt(c)).find((m) => m !== null);
       if (!script || script === model) continue;

@@ -5,7 +5,8 @@ import { type JsModel, isMainModuleTest } from '../model';
 import { ImportPlan, wrapLines } from '../edits';
 import type { Node, TSESTree } from '../parse';
 import { isFunction, memberName, unwrap } from '../syntax';
-import type { SpawnSite } from '../workers';
+import type { SpawnSite } from '../spawn-site';
+import { spawnSites } from '../workers';
 import { head, related } from './shared';
 
 // Callbacks these run unconditionally soon after module load: the spawn still happens in every copy.
@@ -15,7 +16,7 @@ export const rule: JsRule = {
   meta: ruleMeta('CL203'),
   check(context) {
     const { model } = context;
-    for (const site of model.spawns) {
+    for (const site of spawnSites(model)) {
       if (!site.selfSpawn || (site.kind !== 'worker' && site.kind !== 'fork' && site.kind !== 'cluster')) continue;
       const trigger = runsAtLoad(model, site.node, new Set());
       if (!trigger) continue;

@@ -6,7 +6,7 @@ import { ImportPlan } from '../edits';
 import { type Node, rangeOf } from '../parse';
 import { isLoop, loopAwaits, memberName, unwrap } from '../syntax';
 import { loopBound } from '../cpu';
-import { spawnLoops } from '../workers';
+import { spawnLoops, spawnSites } from '../workers';
 import { head, related } from './shared';
 
 const SPAWNS = new Set(['worker', 'fork', 'spawn', 'exec', 'execFile', 'cluster']);
@@ -28,7 +28,7 @@ export const rule: JsRule = {
         related: [related(model, loop, 'the loop over the input'), ...(via ? [related(model, site.node, 'the spawn')] : [])],
       });
     }
-    for (const site of model.spawns) {
+    for (const site of spawnSites(model)) {
       if (!site.size) continue;
       const value = model.valueOf(site.size.value);
       if (value.type !== 'MemberExpression' || !['length', 'size'].includes(memberName(value) ?? '')) continue;

@@ -3,6 +3,8 @@ import { ruleMeta } from '../../catalog';
 import type { JsModel } from '../model';
 import type { Node, TSESTree } from '../parse';
 import { type CallLike, isFunction, memberName, propertyName, unwrap } from '../syntax';
+import { eventHandlers } from '../events';
+import { spawnSites } from '../workers';
 import { head, related } from './shared';
 
 // Values structured clone (postMessage, workerData) rejects with a DataCloneError, or silently strips.
@@ -79,8 +81,8 @@ interface MessageSite {
 
 function messageSites(model: JsModel): MessageSite[] {
   const out: MessageSite[] = [];
-  const spawnNodes = new Map(model.spawns.map((s) => [s.node as Node, s]));
-  for (const site of model.spawns) {
+  const spawnNodes = new Map(spawnSites(model).map((s) => [s.node as Node, s]));
+  for (const site of spawnSites(model)) {
     if (site.workerData) out.push({ call: site.node, value: site.workerData, label: 'workerData', transfer: transferListOf(site.options) });
   }
   for (const call of model.calls) {
@@ -135,7 +137,7 @@ function offending(model: JsModel, expr: Node, label: string, depth: number, see
       if (binding.kind === 'function') return { label, what: `the function \`${binding.name}\``, node: binding.id, throws: true };
       if (binding.kind === 'class') return { label, what: `the class \`${binding.name}\``, node: binding.id, throws: true };
       if (binding.kind === 'param' && binding.paramOf && binding.path?.length === 0) {
-        const handler = model.eventHandlers.find((h) => h.fn === binding.paramOf);
+        const handler = eventHandlers(model).find((h) => h.fn === binding.paramOf);
         if (handler && (handler.kind === 'http' || handler.kind === 'route') && (binding.paramIndex ?? 9) <= 1) {
           const what = handler.description.includes("'connection'") || model.qname(handler.registration.callee) === 'net.createServer' ? 'a socket' : 'a request/response object (a stream)';
           return { label, what, node: binding.id, throws: true };

@@ -4,7 +4,7 @@ import type { JsRule } from '../rule';
 import type { JsModel } from '../model';
 import { rangeOf } from '../parse';
 import { ATOMIC_TYPED_ARRAYS, isSideEffectFree, unwrap } from '../syntax';
-import { type SharedWrite, atomicsProtocol, shareBefore } from '../shared-memory';
+import { type SharedWrite, atomicsProtocol, shareBefore, sharedMemory } from '../shared-memory';
 import { related } from './shared';
 
 const ATOMIC_OPS: Record<string, string> = { '+=': 'add', '-=': 'sub', '&=': 'and', '|=': 'or', '^=': 'xor' };
@@ -13,7 +13,7 @@ export const rule: JsRule = {
   meta: ruleMeta('CL407'),
   check(context) {
     const { model } = context;
-    for (const write of model.sharedMemory.writes) {
+    for (const write of sharedMemory(model).writes) {
       if (atomicsProtocol(model, write)) continue;
       const inWorker = model.threadContext(write.node) === 'worker';
       const share = inWorker || write.view.buffer.received ? null : shareBefore(model, write);

@@ -4,7 +4,8 @@ import type { JsRule } from '../rule';
 import type { Binding, JsModel } from '../model';
 import type { Node } from '../parse';
 import { memberName, staticString, unwrap } from '../syntax';
-import { type SpawnSite, spawnResult } from '../workers';
+import type { SpawnSite } from '../spawn-site';
+import { spawnResult, spawnSites } from '../workers';
 import { afterStatement, indentUnit } from '../edits';
 import { head } from './shared';
 
@@ -14,7 +15,7 @@ export const rule: JsRule = {
   meta: ruleMeta('CL503'),
   check(context) {
     const { model } = context;
-    for (const site of model.spawns) {
+    for (const site of spawnSites(model)) {
       if (site.kind !== 'worker' && site.kind !== 'fork' && site.kind !== 'spawn') continue;
       const result = spawnResult(model, site);
       if (result.escapes) continue;
