@@ -1,0 +1,100 @@
+import * as path from 'node:path';
+import type { CommentText } from '../../core/suppression';
+import type { Node, TSESTree } from '../parse';
+import { type CallLike, type FunctionNode, type LoopNode, isFunction } from '../syntax';
+
+// The tree index: each node's parent, the nodes rules ask about by kind (in source order), and
+// positions in the source. The walk (scope.ts) fills it; every layer above reads it.
+
+export class TreeIndex {
+  readonly calls: CallLike[] = [];
+  readonly functions: FunctionNode[] = [];
+  readonly loops: LoopNode[] = [];
+  readonly assignments: TSESTree.AssignmentExpression[] = [];
+  readonly updates: TSESTree.UpdateExpression[] = [];
+  readonly awaits: (TSESTree.AwaitExpression | TSESTree.ForOfStatement)[] = [];
+  readonly conditionals: (TSESTree.IfStatement | TSESTree.ConditionalExpression)[] = [];
+
+  protected readonly parents = new Map<Node, Node>();
+  /** The walk records the enclosing function of the node kinds rules ask about; the rest on demand. */
+  protected readonly enclosing = new Map<Node, FunctionNode | null>();
+  private readonly lineStarts: number[];
+
+  constructor(
+    readonly path: string,
+    readonly source: string,
+    readonly program: TSESTree.Program,
+    readonly comments: CommentText[],
+  ) {
+    this.lineStarts = [0];
+    for (let i = 0; i < source.length; i++) if (source.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
+  }
+
+  parent(node: Node): Node | null {
+    return this.parents.get(node) ?? null;
+  }
+
+  *ancestors(node: Node): Generator<Node> {
+    for (let p = this.parents.get(node); p; p = this.parents.get(p)) yield p;
+  }
+
+  text(node: Node | { range: [number, number] }): string {
+    return this.source.slice(node.range[0], node.range[1]);
+  }
+
+  /** 0-based line and UTF-16 column of a source offset. */
+  positionAt(offset: number): { line: number; column: number } {
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.lineStarts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, column: offset - this.lineStarts[lo] };
+  }
+
+  lineText(line: number): string {
+    const start = this.lineStarts[line] ?? this.source.length;
+    const end = line + 1 < this.lineStarts.length ? this.lineStarts[line + 1] - 1 : this.source.length;
+    return this.source.slice(start, end).replace(/\r$/, '');
+  }
+
+  get lineCount(): number {
+    return this.lineStarts.length;
+  }
+
+  contains(outer: Node, inner: Node): boolean {
+    return outer.range[0] <= inner.range[0] && inner.range[1] <= outer.range[1];
+  }
+
+  /** The nearest function around a node (not the node itself), or null at module level. */
+  enclosingFunction(node: Node): FunctionNode | null {
+    const cached = this.enclosing.get(node);
+    if (cached !== undefined) return cached;
+    let result: FunctionNode | null = null;
+    for (const a of this.ancestors(node)) {
+      if (isFunction(a)) {
+        result = a;
+        break;
+      }
+    }
+    this.enclosing.set(node, result);
+    return result;
+  }
+
+  /** The statement directly in the program body that contains the node. */
+  topLevelStatement(node: Node): TSESTree.ProgramStatement | null {
+    let current: Node = node;
+    for (const a of this.ancestors(node)) {
+      if (a.type === 'Program') return current as TSESTree.ProgramStatement;
+      current = a;
+    }
+    return node.type === 'Program' ? null : (current as TSESTree.ProgramStatement);
+  }
+
+  /** The directory the file is in (worker script paths resolve against it). */
+  get directory(): string {
+    return path.dirname(path.resolve(this.path));
+  }
+}
