@@ -5,21 +5,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Mode } from '../src/profiling/protocol';
 import type { BenchResult, CellResult, WorkloadKind } from '../src/profiling/types';
-import {
-  chartSummary,
-  costRows,
-  esc,
-  panelActions,
-  resultHtml,
-  resultTableHtml,
-  shortX,
-  speedupChartSvg,
-  ticks,
-  verdictSentence,
-  warningsHtml,
-} from '../src/profiling/report/panel-html';
+import { chartSummary, costRows, esc, resultHtml, resultTableHtml, speedupChartSvg, ticks, warningsHtml } from '../src/profiling/report/html';
+import { shortX, verdictSentence } from '../src/profiling/report/format';
 import { CSV_COLUMNS, benchmarkCsv, benchmarkJson, benchmarkMarkdown } from '../src/profiling/report/export';
-import { benchmarkPageHtml, contentSecurityPolicy, makeNonce } from '../src/extension/benchmark-page';
+import { benchmarkPageHtml, contentSecurityPolicy, makeNonce, panelActions } from '../src/extension/benchmark-page';
 import { parseFromWebview, parsePanelState } from '../src/protocol/panel';
 
 // The benchmark panel's pure parts on synthetic results (and one real `bench --json` document):

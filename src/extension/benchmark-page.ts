@@ -1,7 +1,10 @@
+import { singleCellMode } from '../profiling/plan';
+import { modeLabel } from '../profiling/recommend';
+import { esc } from '../profiling/report/html';
+import type { BenchResult } from '../profiling/types';
 import type { PanelActions } from '../protocol/panel';
-import { esc } from '../profiling/report/panel-html';
 
-// The benchmark panel's HTML document: a strict Content Security Policy (DESIGN.md "Webview UI"):
+// The benchmark panel's HTML document, under a strict Content Security Policy:
 // nothing loads unless listed; the one script runs by nonce; styles come only from the extension's
 // own CSS file (webview.cspSource), so even an injected `style` attribute or `<script>` would be
 // inert. No remote URL appears anywhere: the page works offline and leaks nothing.
@@ -46,6 +49,17 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
 export function makeNonce(randomBytes: Uint8Array): string {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
   return Array.from(randomBytes.subarray(0, 32), (b) => alphabet[b % alphabet.length]).join('');
+}
+
+/**
+ * What the apply button offers, and whether export/copy have something to work on. Here, not in
+ * the engine: the buttons are the panel's, the engine only reports a result.
+ */
+export function panelActions(result: BenchResult | null): PanelActions {
+  const r = result?.recommendation ?? null;
+  if (!result || !r) return { hasResult: !!result, canApply: false, applyLabel: 'Apply recommendation' };
+  const what = r.mode === 'sequential' ? 'run inline' : singleCellMode(r.mode) ? modeLabel(r.mode) : `${modeLabel(r.mode)} × ${r.workers}`;
+  return { hasResult: true, canApply: true, applyLabel: `Apply recommendation: ${what}` };
 }
 
 /** Attribute text in double quotes: the CSP's single quotes stay readable in the page source. */

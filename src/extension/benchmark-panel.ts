@@ -3,8 +3,9 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { BenchResult } from '../profiling/types';
 import { parseFromWebview, parsePanelState, type FromWebview, type ToWebview } from '../protocol/panel';
-import { benchmarkPageHtml, makeNonce } from './benchmark-page';
-import { panelActions, resultHtml, verdictSentence } from '../profiling/report/panel-html';
+import { benchmarkPageHtml, makeNonce, panelActions } from './benchmark-page';
+import { verdictSentence } from '../profiling/report/format';
+import { resultHtml } from '../profiling/report/html';
 import { benchmarkCsv, benchmarkJson, benchmarkMarkdown } from '../profiling/report/export';
 
 // The benchmark results panel: one webview per benchmarked function (file + function name).

@@ -4,7 +4,7 @@
 export { runBenchmark } from './run';
 export { harnessDirectory } from './launch';
 export { formatBenchText, formatChart, type Styler } from './report/text';
-export { formatBenchHtml, speedupSvg } from './report/html';
+export { formatBenchHtml, resultHtml, speedupChartSvg } from './report/html';
 export { languageOfFile, defaultWorkers, PYTHON_MODES, NODE_MODES } from './plan';
 export type * from './types';
 export type { Mode, PythonMode, NodeMode, InterpreterFacts } from './protocol';

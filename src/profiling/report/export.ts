@@ -1,7 +1,6 @@
-import { cellLabel, formatMs, formatX, modeLabel } from '../recommend';
 import { singleCellMode } from '../plan';
 import type { BenchResult, CellResult } from '../types';
-import { factsList, verdictSentence } from './panel-html';
+import { cellLabel, cellTexts, factsList, modeLabel, unstableCells, verdictSentence } from './format';
 
 // The panel's exports: JSON (the result document itself, as `bench --json` prints it), CSV (one
 // row per cell, raw numbers for a spreadsheet or pandas) and Markdown (for a pull request or an
@@ -110,24 +109,14 @@ export function benchmarkMarkdown(result: BenchResult, interpreterLabel: string)
       out.push(`| ${md(modeLabel(c.mode))} | ${workers} | ${md(what)} | | | | | | | |`);
       continue;
     }
-    const cols = [
-      modeLabel(c.mode),
-      workers,
-      `${c.medianMs !== null ? formatMs(c.medianMs) : ''}${c.unstable ? ' ⚠' : ''}`,
-      c.ci95Ms ? `${formatMs(c.ci95Ms.low)} – ${formatMs(c.ci95Ms.high)}` : '',
-      c.speedup !== null ? formatX(c.speedup) : '',
-      c.speedupCi95 && c.mode !== 'sequential' ? `${c.speedupCi95.low.toFixed(2)} – ${c.speedupCi95.high.toFixed(2)}×` : '',
-      c.efficiency !== null ? `${Math.round(c.efficiency * 100)}%` : '',
-      c.startupMs !== null ? formatMs(c.startupMs) : '',
-      c.dispatchMsPerTask !== null && c.mode !== 'sequential' ? formatMs(c.dispatchMsPerTask) : '',
-      c.cpuWallRatio !== null ? c.cpuWallRatio.toFixed(2) : '',
-    ];
+    const t = cellTexts(c);
+    const dispatch = c.mode !== 'sequential' ? t.dispatch : '';
+    const cols = [modeLabel(c.mode), workers, `${t.median}${c.unstable ? ' ⚠' : ''}`, t.medianCi, t.speedup, t.speedupCi, t.efficiency, t.startup, dispatch, t.cpuWall];
     out.push(`| ${cols.map(md).join(' | ')} |`);
   }
   out.push('');
-  const unstable = result.cells.filter((c) => c.status === 'ok' && c.unstable);
   const notes = [
-    ...unstable.map((c) => `⚠ ${cellLabel(c)} is unstable: ${c.unstableReason ?? 'its samples vary widely'}.`),
+    ...unstableCells(result).map((c) => `⚠ ${cellLabel(c)} is unstable: ${c.unstableReason ?? 'its samples vary widely'}.`),
     ...result.warnings.map((w) => `⚠ ${w}`),
     ...result.errors.map((e) => `✖ ${e.kind}${e.mode ? ` (${modeLabel(e.mode)})` : ''}: ${e.message}`),
   ];

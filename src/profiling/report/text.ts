@@ -1,7 +1,7 @@
 import * as path from 'node:path';
-import { cellLabel, formatMs, formatX, modeLabel } from '../recommend';
 import { singleCellMode } from '../plan';
 import type { BenchResult, CellResult } from '../types';
+import { amdahlCeiling, batchSource, cellLabel, cellTexts, formatX, modeLabel, plural, serializationText, taskProfileText } from './format';
 
 // The terminal report of `concurrency-lens bench`: facts, the table (mode × workers: median, CI,
 // speedup, efficiency, costs), an ASCII speedup chart and the verdict. Plain text that reads the
@@ -20,12 +20,32 @@ const plain: Styler = { bold: (t) => t, dim: (t) => t, green: (t) => t, red: (t)
 const CHART_WIDTH = 44;
 
 export function formatBenchText(result: BenchResult, style: Styler = plain, cwd: string = process.cwd()): string {
+  const out = [...setupLines(result, style, cwd), ''];
+  const measured = result.cells.filter((c) => c.status !== 'not-run' || c.error);
+  if (measured.length > 0) out.push(formatTable(measured, style), '');
+  const chart = formatChart(result.cells);
+  if (chart) out.push(style.bold('Speedup vs sequential'), chart, '');
+  const scaling = scalingLines(result);
+  if (scaling.length > 0) out.push(style.bold('Scaling'), ...scaling, '');
+  if (result.recommendation) {
+    const r = result.recommendation;
+    const verdict = r.mode === 'sequential' ? 'run it inline (sequential)' : `${modeLabel(r.mode)} with ${plural(r.workers, 'worker')}`;
+    out.push(`${style.bold('Verdict:')} ${style.green(verdict)}`, wrap(r.reason, 100, '  '), '');
+  }
+  for (const error of result.errors) {
+    out.push(style.red(`error${error.mode ? ` (${error.mode})` : ''}: ${error.message}`));
+    if (error.detail) out.push(style.dim(indent(error.detail.trim(), '    ')));
+  }
+  for (const warning of result.warnings) out.push(style.yellow(`warning: ${warning}`));
+  return `${out.join('\n').replace(/\n+$/, '')}\n`;
+}
+
+/** What was measured, with what, on what, and how. */
+function setupLines(result: BenchResult, style: Styler, cwd: string): string[] {
   const out: string[] = [];
   const file = path.relative(cwd, result.file) || result.file;
   out.push(style.bold(`Benchmark of ${result.functionName}() in ${file}`));
-  if (result.taskCount !== null) {
-    out.push(`  ${result.taskCount} task${result.taskCount === 1 ? '' : 's'} per batch from ${result.inputs}${result.inputPreview ? ` (first: ${result.inputPreview})` : ''}`);
-  }
+  if (result.taskCount !== null) out.push(`  ${plural(result.taskCount, 'task')} per batch from ${batchSource(result)}`);
   const i = result.interpreter;
   if (i) {
     const parts = [`${i.implementation} ${i.version}`];
@@ -38,64 +58,38 @@ export function formatBenchText(result: BenchResult, style: Styler = plain, cwd:
   }
   const m = result.machine;
   out.push(
-    `  ${m.cpuCount} CPU${m.cpuCount === 1 ? '' : 's'} (${m.usableCpus} usable)${m.cpuModel ? `, ${m.cpuModel}` : ''}, ${m.platform}/${m.arch}` +
+    `  ${plural(m.cpuCount, 'CPU')} (${m.usableCpus} usable)${m.cpuModel ? `, ${m.cpuModel}` : ''}, ${m.platform}/${m.arch}` +
       (m.loadAverage !== null ? `, load ${m.loadAverage.toFixed(2)} at start` : ''),
   );
-  if (result.taskProfile) {
-    const p = result.taskProfile;
-    out.push(`  One task: ${formatMs(p.wallMs)} wall, ${formatMs(p.cpuMs)} CPU`);
-  }
+  if (result.taskProfile) out.push(`  One task: ${taskProfileText(result.taskProfile)}`);
   if (result.workload) out.push(`  Workload: ${result.workload.summary}`);
   if (result.serialization) {
     const how = result.language === 'node' ? 'to structured-clone and back' : 'to pickle and unpickle';
-    out.push(`  Serialization per task: ${result.serialization.bytesPerTask} bytes, ${formatMs(result.serialization.msPerTask)} ${how}`);
+    out.push(`  Serialization per task: ${serializationText(result.serialization)} ${how}`);
   }
   out.push(
     style.dim(
-      `  ${result.rounds} interleaved round${result.rounds === 1 ? '' : 's'} in ${(result.durationMs / 1000).toFixed(1)} s (budget ${result.settings.maxSeconds} s); ` +
+      `  ${plural(result.rounds, 'interleaved round')} in ${(result.durationMs / 1000).toFixed(1)} s (budget ${result.settings.maxSeconds} s); ` +
         `medians with bootstrap ${Math.round(result.settings.confidence * 100)}% CIs`,
     ),
   );
-  out.push('');
+  return out;
+}
 
-  const measured = result.cells.filter((c) => c.status !== 'not-run' || c.error);
-  if (measured.length > 0) {
-    out.push(formatTable(measured, style));
-    out.push('');
-  }
-  const chart = formatChart(result.cells);
-  if (chart) {
-    out.push(style.bold('Speedup vs sequential'));
-    out.push(chart);
-    out.push('');
-  }
-  const scaling = result.scaling.filter((s) => s.amdahl);
-  if (scaling.length > 0) {
-    out.push(style.bold('Scaling'));
-    for (const s of scaling) {
+/** Per mode: Amdahl's serial fraction (and the ceiling it implies) and Karp–Flatt per worker count. */
+function scalingLines(result: BenchResult): string[] {
+  return result.scaling
+    .filter((s) => s.amdahl)
+    .map((s) => {
       const a = s.amdahl!;
+      const ceiling = amdahlCeiling(a);
       const kf = s.karpFlatt.map((k) => `e(${k.workers}) = ${k.value.toFixed(3)}`).join(', ');
-      out.push(
+      return (
         `  ${modeLabel(s.mode).padEnd(18)} Amdahl serial fraction ${a.serialFraction.toFixed(3)}` +
-          (a.maxSpeedup !== null && a.serialFraction > 0 && a.serialFraction < 1 ? ` (at most ${formatX(a.maxSpeedup)} with any number of workers)` : '') +
-          (kf ? `; Karp–Flatt ${kf}` : ''),
+        (ceiling !== null ? ` (at most ${formatX(ceiling)} with any number of workers)` : '') +
+        (kf ? `; Karp–Flatt ${kf}` : '')
       );
-    }
-    out.push('');
-  }
-  if (result.recommendation) {
-    const r = result.recommendation;
-    const verdict = r.mode === 'sequential' ? 'run it inline (sequential)' : `${modeLabel(r.mode)} with ${r.workers} worker${r.workers === 1 ? '' : 's'}`;
-    out.push(`${style.bold('Verdict:')} ${style.green(verdict)}`);
-    out.push(wrap(r.reason, 100, '  '));
-    out.push('');
-  }
-  for (const error of result.errors) {
-    out.push(style.red(`error${error.mode ? ` (${error.mode})` : ''}: ${error.message}`));
-    if (error.detail) out.push(style.dim(indent(error.detail.trim(), '    ')));
-  }
-  for (const warning of result.warnings) out.push(style.yellow(`warning: ${warning}`));
-  return `${out.join('\n').replace(/\n+$/, '')}\n`;
+    });
 }
 
 function formatTable(cells: readonly CellResult[], style: Styler): string {
@@ -103,25 +97,14 @@ function formatTable(cells: readonly CellResult[], style: Styler): string {
   const rows: string[][] = [];
   const notes: string[] = [];
   for (const c of cells) {
+    const workers = singleCellMode(c.mode) ? '' : String(c.workers);
     if (c.status !== 'ok') {
-      rows.push([modeLabel(c.mode), singleCellMode(c.mode) ? '' : String(c.workers), c.status === 'failed' ? `failed: ${c.error?.kind ?? '?'}` : 'not run', '', '', '', '', '', '', '', '']);
+      rows.push([modeLabel(c.mode), workers, c.status === 'failed' ? `failed: ${c.error?.kind ?? '?'}` : 'not run', '', '', '', '', '', '', '', '']);
       continue;
     }
-    const flag = c.unstable ? ' !' : '';
     if (c.unstable) notes.push(`  ! ${cellLabel(c)}: unstable (${c.unstableReason})`);
-    rows.push([
-      modeLabel(c.mode),
-      singleCellMode(c.mode) ? '' : String(c.workers),
-      formatMs(c.medianMs as number) + flag,
-      c.ci95Ms ? `${formatMs(c.ci95Ms.low)}–${formatMs(c.ci95Ms.high)}` : '',
-      c.speedup !== null ? formatX(c.speedup) : '',
-      c.speedupCi95 && c.mode !== 'sequential' ? `${c.speedupCi95.low.toFixed(2)}–${c.speedupCi95.high.toFixed(2)}×` : '',
-      c.efficiency !== null ? `${Math.round(c.efficiency * 100)}%` : '',
-      c.startupMs !== null ? formatMs(c.startupMs) : '',
-      c.dispatchMsPerTask !== null ? formatMs(c.dispatchMsPerTask) : '',
-      c.cpuWallRatio !== null ? c.cpuWallRatio.toFixed(2) : '',
-      `${c.samplesMs.length}×${c.repeat ?? 1}`,
-    ]);
+    const t = cellTexts(c, 'tight');
+    rows.push([modeLabel(c.mode), workers, t.median + (c.unstable ? ' !' : ''), t.medianCi, t.speedup, t.speedupCi, t.efficiency, t.startup, t.dispatch, t.cpuWall, t.samples]);
   }
   const widths = header.map((h, col) => Math.max(h.length, ...rows.map((r) => r[col].length)));
   const right = new Set([1, 2, 4, 6, 7, 8, 9, 10]);
