@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { JsProject, analyzeLoaded, initEngine } from '../src/analysis';
+import { analyzeLoaded, createProjects, initEngine } from '../src/analysis';
 
 // The JS/TS half of `npm run bench:lint`: our analyzer against ESLint running a few core rules on
 // the same real files, in the same process, both from text already in memory. The tree is the
@@ -135,8 +135,8 @@ async function timeBoth(root: string, docs: { path: string; text: string; module
 
   await initEngine();
   const runOurs = async (batch: typeof docs): Promise<void> => {
-    const project = new JsProject(undefined, batch.map((d) => d.path));
-    for (const d of batch) analyzeLoaded({ path: d.path, text: d.text }, {}, { jsProject: project });
+    const project = createProjects(undefined, batch.map((d) => d.path));
+    for (const d of batch) analyzeLoaded({ path: d.path, text: d.text }, {}, project);
   };
   const runEslint = async (batch: typeof docs): Promise<void> => {
     for (const d of batch) await (d.module ? eslintModule : eslintCommonJs).lintText(d.text, { filePath: d.path });

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { PythonProject, analyzeLoaded, initEngine } from '../src/analysis/index';
+import { analyzeLoaded, createProjects, initEngine } from '../src/analysis/index';
 import { benchJs, printJs } from './bench-lint-js';
 
 export interface BenchOptions {
@@ -135,14 +135,14 @@ function runOurs(files: SourceFile[]): OursPass {
   // A fresh project per pass: the project caches models by path and text, so a shared one would
   // turn later passes into cache hits. Each model is dropped after its file (no cross-file
   // sources are given, so nothing would read it again) to keep memory flat over the stdlib.
-  const project = new PythonProject(undefined);
+  const project = createProjects(undefined);
   const pass: OursPass = { seconds: 0, findings: 0, filesWithParseErrors: 0, skipped: 0, crashed: [], perFileMs: new Float64Array(files.length) };
   const start = performance.now();
   for (let i = 0; i < files.length; i++) {
     const file = files[i];
     const t0 = performance.now();
     try {
-      const result = analyzeLoaded({ path: file.path, text: file.text }, {}, { pythonProject: project });
+      const result = analyzeLoaded({ path: file.path, text: file.text }, {}, project);
       pass.findings += result.findings.length;
       if (result.parseErrors.length > 0) pass.filesWithParseErrors++;
       if (result.skipped) pass.skipped++;

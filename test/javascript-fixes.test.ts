@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { JsProject, analyze } from '../src/analysis';
+import { analyze, createProjects } from '../src/analysis';
 import { FIXTURES, diskSources, listFiles } from './support/fixtures';
 import { defineFixTests } from './support/fix-tests';
 
@@ -14,7 +14,7 @@ const isGolden = (f: string): boolean => /\.fixed\.[cm]?[jt]sx?$/.test(f);
 defineFixTests({
   fixtures: all.filter((f) => !isGolden(f) && !f.includes(`${path.sep}parse-errors${path.sep}`)),
   goldens: listFiles(path.join(root, 'fixes'), JS_EXTENSIONS).filter((f) => !isGolden(f)),
-  run: (file, text) => analyze({ path: file, text }, { sources: diskSources }, { jsProject: new JsProject(diskSources, all) }),
+  run: (file, text) => analyze({ path: file, text }, { sources: diskSources }, createProjects(diskSources, all)),
   mayIntroduce: {},
   marker: /^\/\/\s*fix:\s*([A-Z0-9, ]+)/,
   goldenOf: (file) => {

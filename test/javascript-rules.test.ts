@@ -2,24 +2,23 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { JsProject, PythonProject, analyze, type AnalysisResult } from '../src/analysis';
+import { type AnalysisResult, JS_EXTENSIONS, type Projects, analyze, createProjects } from '../src/analysis';
 import { FIXTURES, diskSources, expectedFindings, key, listFiles } from './support/fixtures';
 
 // Every JS/TS fixture: the findings must be exactly the ones its `// expect:` comments mark. Files
 // without markers are negative fixtures and must stay silent. Each file is analyzed with a project
 // that knows the whole fixture tree, so files other fixtures start as workers count as worker scripts.
 
-const JS_EXTENSIONS = ['.js', '.mjs', '.cjs', '.jsx', '.ts', '.tsx', '.mts', '.cts'];
 const root = path.join(FIXTURES, 'javascript');
 const all = listFiles(root, JS_EXTENSIONS);
 const special = (f: string): boolean => [`${path.sep}fixes${path.sep}`, `${path.sep}parse-errors${path.sep}`].some((d) => f.includes(d));
 
-function project(): JsProject {
-  return new JsProject(diskSources, all);
+function project(): Projects {
+  return createProjects(diskSources, all);
 }
 
-async function run(file: string, text: string, jsProject = project()): Promise<AnalysisResult> {
-  return analyze({ path: file, text }, { sources: diskSources }, { jsProject });
+async function run(file: string, text: string, projects = project()): Promise<AnalysisResult> {
+  return analyze({ path: file, text }, { sources: diskSources }, projects);
 }
 
 for (const file of all.filter((f) => !special(f))) {
@@ -53,24 +52,23 @@ for (const file of listFiles(path.join(root, 'parse-errors'), JS_EXTENSIONS)) {
 }
 
 test('a file that does not parse does not stop the others in the same run', async () => {
-  const jsProject = project();
+  const projects = project();
   const broken = listFiles(path.join(root, 'parse-errors'), JS_EXTENSIONS);
   const good = path.join(root, 'CL104', 'express-hash.js');
   const results: AnalysisResult[] = [];
-  for (const file of [good, ...broken, good]) results.push(await run(file, fs.readFileSync(file, 'utf8'), jsProject));
+  for (const file of [good, ...broken, good]) results.push(await run(file, fs.readFileSync(file, 'utf8'), projects));
   assert.ok(results[0].findings.length > 0);
   assert.deepEqual(results[results.length - 1].findings, results[0].findings);
   for (const r of results.slice(1, -1)) assert.equal(r.parseErrors.length, 1);
 });
 
 test('Python and JS/TS files analyze side by side in one run', async () => {
-  const jsProject = project();
-  const pythonProject = new PythonProject(diskSources);
+  const projects = project();
   const mixed = listFiles(path.join(FIXTURES), ['.py', '.js']).filter((f) => !special(f) && f.includes(`${path.sep}mixed${path.sep}`));
   assert.ok(mixed.some((f) => f.endsWith('.py')) && mixed.some((f) => f.endsWith('.js')), 'mixed fixtures hold both languages');
   for (const file of mixed) {
     const text = fs.readFileSync(file, 'utf8');
-    const result = await analyze({ path: file, text }, { sources: diskSources }, { jsProject, pythonProject });
+    const result = await analyze({ path: file, text }, { sources: diskSources }, projects);
     assert.equal(result.skipped, null);
     assert.equal(result.language, file.endsWith('.py') ? 'python' : 'javascript');
   }
@@ -80,7 +78,7 @@ test('worker scripts are recognised whichever file is analyzed first', async () 
   const worker = path.join(root, 'CL407', 'counter-worker.js');
   const text = fs.readFileSync(worker, 'utf8');
   // No file list: only what the project has seen. Seeing the spawner first makes the worker known.
-  const blind = new JsProject(diskSources);
+  const blind = createProjects(diskSources);
   const spawner = path.join(root, 'CL407', 'counter-main.js');
   await run(spawner, fs.readFileSync(spawner, 'utf8'), blind);
   const first = await run(worker, text, blind);

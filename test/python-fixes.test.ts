@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { PythonProject, analyze } from '../src/analysis';
+import { analyze, createProjects } from '../src/analysis';
 import { FIXTURES, diskSources, listFiles } from './support/fixtures';
 import { defineFixTests } from './support/fix-tests';
 
@@ -12,7 +12,7 @@ const isGolden = (f: string): boolean => f.endsWith('.fixed.py');
 defineFixTests({
   fixtures: listFiles(python, ['.py']).filter((f) => !isGolden(f)),
   goldens: listFiles(path.join(python, 'fixes'), ['.py']).filter((f) => !isGolden(f)),
-  run: (file, text) => analyze({ path: file, text }, { sources: diskSources }, { pythonProject: new PythonProject(diskSources) }),
+  run: (file, text) => analyze({ path: file, text }, { sources: diskSources }, createProjects(diskSources)),
   mayIntroduce: {
     // The fix's description warns about the guard; the pool keeps its literal size.
     CL101: ['CL201', 'CL301', 'CL404', 'CL405'],

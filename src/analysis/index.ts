@@ -1,61 +1,132 @@
-import * as path from 'node:path';
 import type { AnalysisResult, AnalyzeOptions, Language, SourceDocument, SourceProvider } from './core/types';
-import { ensurePythonParser } from './python/syntax';
-import { PythonProject, analyzePythonModel, pythonParseProblems } from './python/analyze';
-import { JsProject, analyzeJsModel } from './javascript/analyze';
-import { pythonTaskHover } from './python/services/hover';
+import type { FrontEnd, LanguageProject } from './core/front-end';
+import type { BenchLens, BenchmarkTarget, BenchmarkTargetRequest, Hover, StaticWorkload, SwapOutcome } from './core/services';
+import type { PythonProject } from './python/analyze';
+import type { JsProject } from './javascript/analyze';
+import { languageOf } from './languages';
 
 export * from './core/types';
-export { PythonProject } from './python/analyze';
-export { JsProject } from './javascript/analyze';
+export type { BenchLens, BenchmarkParameter, BenchmarkTarget, BenchmarkTargetRequest, Hover, StaticWorkload, SwapOutcome } from './core/services';
+export type { PythonProject } from './python/analyze';
+export type { JsProject } from './javascript/analyze';
+export { isAnalyzablePath, languageOf, LANGUAGES, LANGUAGE_IDS, JS_EXTENSIONS, PYTHON_EXTENSIONS } from './languages';
+export { CATALOG, RULE_CODES, type CatalogEntry, type RuleCode, allRules, docsUrl, findRule, isMeasurable, isRuleCode, ruleMeta } from './catalog';
+export { applyEdits } from './core/apply-edits';
+export { compatibleFixes } from './core/fix-all';
+export { ignoreInFileEdit, ignoreOnLineEdit } from './core/suppression-edits';
 
-// The engine's entry point (DESIGN.md): text in, findings and fixes out. The CLI, the language
-// server and the tests all call `analyze`.
+// The engine's entry point (docs/architecture.md): text in, findings and fixes out. The CLI, the
+// language server and the tests all call these functions. Each language is a front end
+// (core/front-end.ts) loaded on first use, so a Python-only run never loads `typescript`.
 
 export const DEFAULT_MAX_FILE_SIZE = 8 * 1024 * 1024;
 
-const PYTHON_EXTENSIONS = new Set(['.py', '.pyw', '.pyi']);
-const JS_EXTENSIONS = new Set(['.js', '.mjs', '.cjs', '.jsx', '.ts', '.tsx', '.mts', '.cts']);
+type FrontEnds = { python: FrontEnd<PythonProject>; javascript: FrontEnd<JsProject> };
 
-export function languageOf(document: Pick<SourceDocument, 'path' | 'languageId'>): Language | null {
-  switch (document.languageId) {
-    case 'python':
-      return 'python';
-    case 'javascript':
-    case 'typescript':
-    case 'javascriptreact':
-    case 'typescriptreact':
-      return 'javascript';
-  }
-  const ext = path.extname(document.path).toLowerCase();
-  if (PYTHON_EXTENSIONS.has(ext)) return 'python';
-  if (JS_EXTENSIONS.has(ext)) return 'javascript';
-  return null;
+// `require` inside the function, not a static import: the module (and its parser) is evaluated
+// only when a file of that language comes. esbuild keeps such requires lazy in the bundles.
+const loaders: { [L in Language]: () => FrontEnds[L] } = {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  python: () => (require('./python') as typeof import('./python')).pythonFrontEnd,
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  javascript: () => (require('./javascript') as typeof import('./javascript')).javascriptFrontEnd,
+};
+const loaded: Partial<FrontEnds> = {};
+const initialised = new Set<Language>();
+
+function frontEnd<L extends Language>(language: L): FrontEnds[L] {
+  return (loaded[language] ??= loaders[language]()) as FrontEnds[L];
 }
 
-export function isAnalyzablePath(filePath: string): boolean {
-  return languageOf({ path: filePath }) !== null;
+/** The languages whose front end this process has loaded (tests check a Python run loads no JS). */
+export function loadedLanguages(): Language[] {
+  return (Object.keys(loaded) as Language[]).sort();
 }
 
-/** Loads the parsers (wasm); `analyze` calls it, long-lived hosts may call it early. */
+/** Loads a language's parser (wasm) ahead of use; `analyze` does it on demand. */
+export async function initLanguage(language: Language): Promise<void> {
+  if (initialised.has(language)) return;
+  await frontEnd(language).init?.();
+  initialised.add(language);
+}
+
+/**
+ * Loads the Python parser (wasm), which needs an await; JS/TS needs none and is loaded by the
+ * first JS/TS file. `analyze` calls it; long-lived hosts (server, worker threads) call it early.
+ */
 export async function initEngine(): Promise<void> {
-  await ensurePythonParser();
+  await initLanguage('python');
 }
 
 export interface AnalyzeContext {
   /** Reused across calls for cross-file facts; one is made per call when absent. */
   pythonProject?: PythonProject;
-  /** The same for JS/TS; give it the tree's files (`setFiles`) so worker scripts are known in any order. */
+  /** The same for JS/TS; give it the tree's files so worker scripts are known in any order. */
   jsProject?: JsProject;
 }
 
 /**
- * Fresh cross-file caches for one run (CLI) or one workspace (server). `files` are the tree's
- * files, so that a JS file started with `new Worker(path)` by another file counts as a worker
- * script whichever is analyzed first.
+ * The cross-file caches of one run (CLI) or one workspace (server), one per language, each made
+ * when a file of its language is first analyzed. `files` are the tree's files, so that a JS file
+ * started with `new Worker(path)` by another file counts as a worker script whichever comes first.
  */
-export function createProjects(sources: SourceProvider | undefined, files: Iterable<string> = []): Required<AnalyzeContext> {
-  return { pythonProject: new PythonProject(sources), jsProject: new JsProject(sources, files) };
+export class Projects implements Required<AnalyzeContext> {
+  private python?: PythonProject;
+  private javascript?: JsProject;
+  private files: string[];
+
+  constructor(
+    private readonly sources: SourceProvider | undefined,
+    files: Iterable<string> = [],
+  ) {
+    this.files = [...files];
+  }
+
+  get pythonProject(): PythonProject {
+    return (this.python ??= frontEnd('python').createProject(this.sources, this.files));
+  }
+
+  get jsProject(): JsProject {
+    return (this.javascript ??= frontEnd('javascript').createProject(this.sources, this.files));
+  }
+
+  /** The projects made so far: a change need not create (and load) any other language. */
+  private existing(): LanguageProject[] {
+    const made: LanguageProject[] = [];
+    if (this.python) made.push(this.python);
+    if (this.javascript) made.push(this.javascript);
+    return made;
+  }
+
+  invalidate(filePath: string): void {
+    for (const project of this.existing()) project.invalidate(filePath);
+  }
+
+  setFiles(files: Iterable<string>): void {
+    this.files = [...files];
+    for (const project of this.existing()) project.setFiles?.(this.files);
+  }
+
+  /** A document the editor opened: keep its incremental parse state (see SourceDocument.edits). */
+  open(document: Pick<SourceDocument, 'path' | 'languageId'>): void {
+    const language = languageOf(document);
+    const project: LanguageProject | null = language === 'python' ? this.pythonProject : language === 'javascript' ? this.jsProject : null;
+    project?.open?.(document.path);
+  }
+
+  close(filePath: string): void {
+    for (const project of this.existing()) project.close?.(filePath);
+  }
+}
+
+export function createProjects(sources: SourceProvider | undefined, files: Iterable<string> = []): Projects {
+  return new Projects(sources, files);
+}
+
+function projectFor<L extends Language>(language: L, context: AnalyzeContext, sources: SourceProvider | undefined): FrontEnds[L] extends FrontEnd<infer P> ? P : never;
+function projectFor(language: Language, context: AnalyzeContext, sources: SourceProvider | undefined): LanguageProject {
+  if (language === 'python') return context.pythonProject ?? frontEnd('python').createProject(sources, []);
+  return context.jsProject ?? frontEnd('javascript').createProject(sources, []);
 }
 
 export async function analyze(
@@ -63,7 +134,8 @@ export async function analyze(
   options: AnalyzeOptions = {},
   context: AnalyzeContext = {},
 ): Promise<AnalysisResult> {
-  await initEngine();
+  const language = languageOf(document);
+  if (language) await initLanguage(language);
   return analyzeLoaded(document, options, context);
 }
 
@@ -89,15 +161,9 @@ export function analyzeLoaded(
     return { ...base, skipped: `file is too large to analyze (${formatSize(text.length)}, limit ${formatSize(limit)})` };
   }
   if (looksBinary(text)) return { ...base, skipped: 'binary file' };
-  if (language === 'python') {
-    const project = context.pythonProject ?? new PythonProject(options.sources);
-    const model = project.model(document.path, text);
-    return { ...base, findings: analyzePythonModel(model, options), parseErrors: pythonParseProblems(model) };
-  }
-  const project = context.jsProject ?? new JsProject(options.sources);
-  const entry = project.load(document.path, text, document.languageId);
-  if (!entry.model) return { ...base, parseErrors: entry.parseError ? [entry.parseError] : [] };
-  return { ...base, findings: analyzeJsModel(entry.model, options) };
+  const front = frontEnd(language) as FrontEnd;
+  const { findings, parseErrors } = front.analyze(projectFor(language, context, options.sources), document, options);
+  return { ...base, findings, parseErrors };
 }
 
 function countLines(text: string): number {
@@ -115,14 +181,56 @@ function formatSize(chars: number): string {
   return chars >= 1024 * 1024 ? `${(chars / 1024 / 1024).toFixed(1)} MB` : `${Math.round(chars / 1024)} KB`;
 }
 
+// ---- editor services, dispatched to the document's front end -------------------------------
+
+function service<K extends 'hover' | 'benchLenses' | 'benchmarkTarget' | 'executorSwaps' | 'staticWorkload'>(document: Pick<SourceDocument, 'path' | 'languageId'>, name: K) {
+  const language = languageOf(document);
+  if (!language) return null;
+  const front = frontEnd(language) as FrontEnd;
+  const fn = front[name];
+  return fn ? { language, fn: fn as NonNullable<FrontEnd[K]> } : null;
+}
+
 /** Markdown hover for a task function's name (its workload class and evidence), or null. */
-export function hoverAt(
-  document: SourceDocument,
-  position: { line: number; column: number },
+export function hoverAt(document: SourceDocument, position: { line: number; column: number }, context: AnalyzeContext = {}): Hover | null {
+  const found = service(document, 'hover');
+  return found ? found.fn(projectFor(found.language, context, undefined), document, position) : null;
+}
+
+/** The functions of this file a "Benchmark" CodeLens sits on. */
+export function benchLenses(document: SourceDocument, context: AnalyzeContext = {}): BenchLens[] {
+  const found = service(document, 'benchLenses');
+  return found ? found.fn(projectFor(found.language, context, undefined), document) : [];
+}
+
+/** The function to benchmark at a position or by name, with its parameters and default inputs. */
+export function benchmarkTarget(document: SourceDocument, request: BenchmarkTargetRequest, context: AnalyzeContext = {}): BenchmarkTarget {
+  const found = service(document, 'benchmarkTarget');
+  if (!found) return { ok: false, message: 'Benchmarks run Python, JavaScript and TypeScript functions.' };
+  return found.fn(projectFor(found.language, context, undefined), document, request);
+}
+
+/** The analyzer's workload class of a module-level function (null: not found, or no such service). */
+export async function staticWorkload(document: SourceDocument, functionName: string, context: AnalyzeContext = {}): Promise<StaticWorkload | null> {
+  const found = service(document, 'staticWorkload');
+  if (!found) return null;
+  await initLanguage(found.language);
+  return found.fn(projectFor(found.language, context, undefined), document, functionName);
+}
+
+/**
+ * The edits that move `functionName` (defined in `definingPath`) to the `to` executor family at
+ * every task site in `documents` (the defining file and the open ones of its language).
+ */
+export function executorSwaps(
+  documents: readonly SourceDocument[],
+  definingPath: string,
+  functionName: string,
+  to: 'thread' | 'process',
   context: AnalyzeContext = {},
-): { range: import('./core/types').Range; markdown: string } | null {
-  if (languageOf(document) !== 'python') return null;
-  const project = context.pythonProject ?? new PythonProject(undefined);
-  const model = project.model(document.path, document.text);
-  return pythonTaskHover(model, position.line, position.column);
+): SwapOutcome | null {
+  const found = service({ path: definingPath }, 'executorSwaps');
+  if (!found) return null;
+  const same = documents.filter((d) => languageOf(d) === found.language);
+  return found.fn(projectFor(found.language, context, undefined), same, definingPath, functionName, to);
 }

@@ -1,7 +1,14 @@
 import * as fs from 'node:fs';
-import { createProjects, type AnalysisResult, type AnalyzeContext, type AnalyzeOptions, type Finding, type Fix } from '../analysis';
-import { compatibleFixes } from '../analysis/core/fix-all';
-import { applyEdits } from '../analysis/core/apply-edits';
+import {
+  type AnalysisResult,
+  type AnalyzeContext,
+  type AnalyzeOptions,
+  applyEdits,
+  compatibleFixes,
+  createProjects,
+  type Finding,
+  type Fix,
+} from '../analysis';
 import { diskSources, lintText, readSource } from '../workspace/lint-file';
 
 // `--fix`: applies the fixes the analyzer offers (only safe ones unless unsafe fixes are asked

@@ -1,8 +1,7 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
-import type { Finding, Range, RuleMeta, Severity } from '../analysis';
-import { allRules, docsUrl } from '../analysis/catalog';
+import { allRules, docsUrl, type Finding, type Range, type RuleMeta, type Severity } from '../analysis';
 import { type CheckReport, isInternalError, sortedFindings } from './report';
 import { INFORMATION_URI, TOOL_VERSION, readRuleDoc } from './rule-docs';
 

@@ -1,5 +1,4 @@
-import type { RuleMeta } from '../analysis';
-import { allRules, docsUrl, findRule } from '../analysis/catalog';
+import { allRules, docsUrl, findRule, type RuleMeta } from '../analysis';
 import { UsageError } from './errors';
 import type { Colors } from './format-text';
 import { readRuleDoc } from './rule-docs';

@@ -16,6 +16,7 @@ import {
   type MeasurementsMap,
 } from '../protocol/lsp';
 import { isProcessMode, isThreadMode, summarizeMeasurement } from './measurements';
+import { LANGUAGE_IDS, isAnalyzablePath } from '../analysis/languages';
 import { BenchmarkPanel, type PanelHandlers, registerBenchmarkPanelSerializer } from './benchmark-panel';
 import { type Interpreter, findNode, findPython, interpreterLabel } from './interpreters';
 import { jsSyntaxProblem, pythonSyntaxProblem, quickInputsProblem } from './inputs';
@@ -49,8 +50,6 @@ interface Running {
 
 const RESULT_PREFIX = 'concurrencyLens.bench.result:';
 const INPUTS_PREFIX = 'concurrencyLens.bench.inputs:';
-const BENCH_LANGUAGES = new Set(['python', 'javascript', 'typescript', 'javascriptreact', 'typescriptreact']);
-const JS_FILE = /\.(?:[cm]?[jt]s|[jt]sx)$/i;
 
 const keyString = (key: BenchmarkKey): string => `${key.file}#${key.functionName}`;
 
@@ -138,7 +137,7 @@ export class BenchmarkController implements vscode.Disposable {
       return undefined;
     }
     const document = await vscode.workspace.openTextDocument(uri);
-    if (!BENCH_LANGUAGES.has(document.languageId) && !/\.py$/i.test(uri.path) && !JS_FILE.test(uri.path)) {
+    if (!LANGUAGE_IDS.includes(document.languageId) && !isAnalyzablePath(uri.path)) {
       void vscode.window.showErrorMessage('Concurrency Lens: benchmarks run Python, JavaScript and TypeScript functions.');
       return undefined;
     }

@@ -18,12 +18,12 @@ import {
   type TimingResult,
 } from '../protocol/lsp';
 import { BenchmarkController, type BenchmarkKey } from './benchmark';
+import { JS_EXTENSIONS, LANGUAGE_IDS, PYTHON_EXTENSIONS } from '../analysis/languages';
 
 // The VS Code client: starts the language server (dist/server.js), shows its state and the
 // findings count in the status bar, and offers restart and workspace-analysis commands.
 
 
-const LANGUAGES = ['python', 'javascript', 'typescript', 'javascriptreact', 'typescriptreact'];
 
 let client: LanguageClient | undefined;
 let statusItem: vscode.StatusBarItem;
@@ -92,11 +92,11 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
   };
   const clientOptions: LanguageClientOptions = {
     // No scheme filter: untitled and virtual documents are analyzed too (nothing is executed).
-    documentSelector: LANGUAGES.map((language) => ({ language })),
+    documentSelector: LANGUAGE_IDS.map((language) => ({ language })),
     synchronize: {
       configurationSection: 'concurrencyLens',
       fileEvents: [
-        vscode.workspace.createFileSystemWatcher('**/*.{py,pyi,js,mjs,cjs,jsx,ts,tsx,mts,cts}'),
+        vscode.workspace.createFileSystemWatcher(`**/*.{${[...PYTHON_EXTENSIONS, ...JS_EXTENSIONS].map((e) => e.slice(1)).join(',')}}`),
         vscode.workspace.createFileSystemWatcher('**/{pyproject.toml,concurrency-lens.json}'),
       ],
     },

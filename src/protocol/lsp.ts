@@ -1,6 +1,7 @@
 // Every custom message between the editor client (src/extension) and the language server
 // (src/server): method names and payload types, defined once (vscode-eslint's
-// shared/customMessages.ts). No imports: any client, and both bundles, can take this file.
+// shared/customMessages.ts). Type-only imports (from the engine's entry point), so any client
+// and both bundles can take this file without pulling code in.
 // The server's standard LSP traffic (diagnostics, code actions, hovers, CodeLens) needs no entry.
 
 /** Server → client notification: the server's state and the findings count, for the status bar. */
@@ -93,26 +94,5 @@ export interface BenchmarkTargetParams {
   functionName?: string;
 }
 
-export interface BenchmarkParameter {
-  name: string;
-  /** `*args` / `...rest`, `**kwargs`, keyword-only: not filled by the default inputs. */
-  kind: 'positional' | 'keyword-only' | 'var-positional' | 'var-keyword';
-  default: string | null;
-  annotation: string | null;
-}
-
-export type BenchmarkTarget =
-  | {
-      ok: true;
-      functionName: string;
-      /** 0-based line of the definition. */
-      line: number;
-      language: 'python' | 'javascript';
-      isAsync: boolean;
-      parameters: BenchmarkParameter[];
-      /** An inputs expression derived from the signature: 8 copies of representative arguments. */
-      defaultInputs: string;
-      /** Static workload class, when the analyzer could tell (Python). */
-      staticKind: string | null;
-    }
-  | { ok: false; message: string };
+/** The engine's answer, passed through as it is (src/analysis/core/services.ts). */
+export type { BenchmarkParameter, BenchmarkTarget } from '../analysis';

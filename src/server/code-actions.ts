@@ -5,9 +5,14 @@ import {
   type TextEdit as LspTextEdit,
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Finding, Language, TextEdit } from '../analysis/core/types';
-import { ignoreInFileEdit, ignoreOnLineEdit } from '../analysis/core/suppression-edits';
-import { compatibleFixes } from '../analysis/core/fix-all';
+import {
+  compatibleFixes,
+  type Finding,
+  ignoreInFileEdit,
+  ignoreOnLineEdit,
+  type Language,
+  type TextEdit,
+} from '../analysis';
 import { SOURCE } from './diagnostics';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.concurrency-lens`;

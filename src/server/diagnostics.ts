@@ -1,9 +1,8 @@
 import { type Diagnostic, DiagnosticSeverity, DiagnosticTag } from 'vscode-languageserver/node';
 import { URI } from 'vscode-uri';
-import type { Finding, ParseProblem } from '../analysis/core/types';
+import { docsUrl, type Finding, type ParseProblem } from '../analysis';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { docsUrl } from '../analysis/catalog';
 
 // Findings → LSP diagnostics: the rule code with a link to its docs page, the severity, and the
 // evidence as related information.

@@ -15,7 +15,20 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import { type AnalysisResult, type Finding, analyzeLoaded, createProjects, hoverAt, initEngine, languageOf } from '../analysis';
+import {
+  type AnalysisResult,
+  analyzeLoaded,
+  benchLenses,
+  benchmarkTarget,
+  createProjects,
+  executorSwaps,
+  type Finding,
+  hoverAt,
+  initEngine,
+  isMeasurable,
+  languageOf,
+  type TextChange,
+} from '../analysis';
 import { ConfigError, ConfigResolver, excludeMatcher, mergeOptions } from '../workspace/config';
 import { DEFAULT_SETTINGS, type ServerSettings, readSettings, settingsOverrides } from './settings';
 import { SOURCE, parseDiagnostic, pathToUri, toDiagnostic } from './diagnostics';
@@ -23,8 +36,6 @@ import { FIX_ALL_KIND, fixAllAction, quickFixes, toLspEdit } from './code-action
 import { analyzeWorkspaceFolders } from './workspace-analysis';
 import { collectFiles } from '../workspace/walk';
 import { Debouncer } from './debounce';
-import { isMeasurable } from '../analysis/catalog';
-import { IncrementalPythonParser, type TextChange } from '../analysis/python/syntax';
 import {
   BENCHMARK_COMMAND,
   BENCHMARK_TARGET_REQUEST,
@@ -45,8 +56,6 @@ import {
   type TimingResult,
 } from '../protocol/lsp';
 import { describeMeasurement, measurementNote } from './measurements';
-import { executorSwaps, jsBenchLenses, jsBenchmarkTarget, pythonBenchLenses, pythonBenchmarkTarget } from './benchmark-features';
-import type { PythonModel } from '../analysis/python/model';
 
 // The language server (vscode-eslint's shape): analysis runs here, off the extension host's
 // thread, and any LSP client (Neovim, Helix, Zed) gets the same diagnostics and fixes.
@@ -80,7 +89,6 @@ export function startServer(connection: Connection): void {
       return current;
     },
   });
-  const parsers = new Map<string, IncrementalPythonParser>();
   const state = new Map<string, DocumentState>();
   const settingsCache = new Map<string, Promise<ServerSettings>>();
   const timings: number[] = [];
@@ -104,10 +112,7 @@ export function startServer(connection: Connection): void {
     },
   };
   const projects = createProjects(sources);
-  const invalidate = (file: string): void => {
-    projects.pythonProject.invalidate(file);
-    projects.jsProject.invalidate(file);
-  };
+  const invalidate = (file: string): void => projects.invalidate(file);
 
   const log = (message: string): void => connection.console.log(`[${new Date().toISOString()}] ${message}`);
 
@@ -137,7 +142,7 @@ export function startServer(connection: Connection): void {
     setImmediate(() => {
       try {
         const files = collectFiles(workspaceFolders, workspaceFolders[0] ?? process.cwd(), { configs: configResolver });
-        projects.jsProject.setFiles(files.map((f) => f.absolute));
+        projects.setFiles(files.map((f) => f.absolute));
         log(`indexed ${files.length} workspace file(s)`);
       } catch (error) {
         log(`could not list the workspace files: ${(error as Error).message}`);
@@ -199,14 +204,11 @@ export function startServer(connection: Connection): void {
     let result: AnalysisResult;
     try {
       projects.pythonProject.invalidate(filePath);
-      if (isPythonDocument(filePath, document.languageId)) {
-        let parser = parsers.get(document.uri);
-        if (!parser) parsers.set(document.uri, (parser = new IncrementalPythonParser()));
-        const edits = pendingEdits.get(document.uri);
-        pendingEdits.delete(document.uri);
-        projects.pythonProject.model(filePath, document.getText(), parser.parse(document.getText(), edits ?? undefined));
-      }
-      result = analyzeLoaded({ path: filePath, text: document.getText(), languageId: document.languageId }, options, projects);
+      // Open documents keep their parse tree: the edits since the last analysis re-parse only what changed.
+      projects.open({ path: filePath, languageId: document.languageId });
+      const edits = pendingEdits.get(document.uri) ?? null;
+      pendingEdits.delete(document.uri);
+      result = analyzeLoaded({ path: filePath, text: document.getText(), languageId: document.languageId, edits }, options, projects);
     } catch (error) {
       log(`analysis failed for ${document.uri}: ${(error as Error).stack ?? error}`);
       return;
@@ -237,10 +239,6 @@ export function startServer(connection: Connection): void {
 
   function refreshCodeLenses(): void {
     if (supportsCodeLensRefresh) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => {});
-  }
-
-  function pythonModelOf(document: TextDocument): PythonModel {
-    return projects.pythonProject.model(filePathOf(document), document.getText());
   }
 
   function isExcludedBySetting(filePath: string, settings: ServerSettings): boolean {
@@ -281,8 +279,7 @@ export function startServer(connection: Connection): void {
   });
   documents.onDidClose((e) => {
     debouncer.cancel(e.document.uri);
-    parsers.get(e.document.uri)?.dispose();
-    parsers.delete(e.document.uri);
+    projects.close(filePathOf(e.document));
     pendingEdits.delete(e.document.uri);
     state.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
@@ -357,14 +354,9 @@ export function startServer(connection: Connection): void {
     const filePath = filePathOf(document);
     // Benchmarks import the module from disk: only files (not untitled or virtual documents).
     if (URI.parse(document.uri).scheme !== 'file') return [];
-    const language = languageOf({ path: filePath, languageId: document.languageId });
     let lenses;
     try {
-      if (language === 'python') lenses = pythonBenchLenses(pythonModelOf(document));
-      else if (language === 'javascript') {
-        const model = projects.jsProject.load(filePath, document.getText(), document.languageId).model;
-        lenses = model ? jsBenchLenses(model) : [];
-      } else return [];
+      lenses = benchLenses({ path: filePath, text: document.getText(), languageId: document.languageId }, projects);
     } catch (error) {
       log(`code lenses failed for ${document.uri}: ${(error as Error).stack ?? error}`);
       return [];
@@ -408,38 +400,28 @@ export function startServer(connection: Connection): void {
     const filePath = document ? filePathOf(document) : URI.parse(params.uri).fsPath;
     const text = document?.getText() ?? sources.readFile(filePath);
     if (text === undefined) return { ok: false, message: `Cannot read ${filePath}.` };
-    const language = languageOf({ path: filePath, languageId: document?.languageId });
     const request = { line: params.position?.line, character: params.position?.character, functionName: params.functionName };
     try {
-      if (language === 'python') return pythonBenchmarkTarget(projects.pythonProject.model(filePath, text), request);
-      if (language === 'javascript') {
-        const entry = projects.jsProject.load(filePath, text, document?.languageId);
-        if (!entry.model) return { ok: false, message: `The file does not parse${entry.parseError ? `: ${entry.parseError.message}` : ''}. Fix the syntax error first.` };
-        return jsBenchmarkTarget(entry.model, request);
-      }
+      return benchmarkTarget({ path: filePath, text, languageId: document?.languageId }, request, projects);
     } catch (error) {
       log(`benchmark target failed for ${params.uri}: ${(error as Error).stack ?? error}`);
       return { ok: false, message: `Internal error: ${(error as Error).message}` };
     }
-    return { ok: false, message: 'Benchmarks run Python, JavaScript and TypeScript functions.' };
   });
 
   connection.onRequest(EXECUTOR_SWAP_REQUEST, (params: ExecutorSwapParams): ExecutorSwapResult => {
     const definingPath = URI.parse(params.uri).fsPath;
     // The defining file and every open Python document (task sites may import the function).
-    const models: PythonModel[] = [];
-    const seen = new Set<string>();
+    const files: { path: string; text: string }[] = [];
     const add = (filePath: string, text: string | undefined): void => {
-      if (text === undefined || seen.has(filePath)) return;
-      seen.add(filePath);
-      models.push(projects.pythonProject.model(filePath, text));
+      if (text !== undefined && !files.some((f) => f.path === filePath)) files.push({ path: filePath, text });
     };
     const defining = documents.get(pathToUri(definingPath));
     add(definingPath, defining ? defining.getText() : sources.readFile(definingPath));
     for (const document of documents.all()) {
       if (isPythonDocument(filePathOf(document), document.languageId) && URI.parse(document.uri).scheme === 'file') add(filePathOf(document), document.getText());
     }
-    const outcome = executorSwaps(models, definingPath, params.functionName, params.to);
+    const outcome = executorSwaps(files, definingPath, params.functionName, params.to, projects) ?? { fixes: [], sites: 0, notes: [] };
     if (outcome.sites === 0) {
       const family = params.to === 'process' ? 'processes' : 'threads';
       outcome.notes.unshift(`No task site in the open files runs \`${params.functionName}\` on ${params.to === 'process' ? 'threads' : 'processes'}: nothing to move to ${family}.`);

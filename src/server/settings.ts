@@ -1,4 +1,4 @@
-import type { AnalyzeOptions, GilSetting, SeveritySetting } from '../analysis/core/types';
+import type { AnalyzeOptions, GilSetting, SeveritySetting } from '../analysis';
 
 // The `concurrencyLens.*` settings as the server receives them. Editor settings override the
 // project configuration files (RULES.md): merged in `optionsFor`.

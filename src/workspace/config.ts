@@ -2,8 +2,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import picomatch = require('picomatch');
 import { parse as parseToml, TomlError } from 'smol-toml';
-import { allRules, findRule } from '../analysis/catalog';
-import type { AnalyzeOptions, GilSetting, RuleMeta, SeveritySetting } from '../analysis/core/types';
+import {
+  allRules,
+  type AnalyzeOptions,
+  findRule,
+  type GilSetting,
+  type RuleMeta,
+  type SeveritySetting,
+} from '../analysis';
 
 // Project configuration shared by the CLI and the language server (RULES.md "Suppression and
 // configuration"): `[tool.concurrency-lens]` in pyproject.toml or a `concurrency-lens.json` file,

@@ -24,7 +24,7 @@ export function expectedFindings(text: string): Expected[] {
   return out;
 }
 
-export function listFiles(dir: string, extensions: string[]): string[] {
+export function listFiles(dir: string, extensions: readonly string[]): string[] {
   const out: string[] = [];
   const visit = (current: string): void => {
     for (const entry of fs.readdirSync(current, { withFileTypes: true })) {

@@ -93,6 +93,19 @@ export interface SourceDocument {
   text: string;
   /** VS Code language id when known; otherwise derived from the extension. */
   languageId?: string;
+  /**
+   * For a document the host keeps open (`Projects.open`): how the text the engine saw last for
+   * this path became `text`, so the parser can reuse its previous tree. Absent or null: parse
+   * afresh (a full-text replacement, or the first analysis).
+   */
+  edits?: readonly TextChange[] | null;
+}
+
+/** One edit as offsets in the text it applied to (UTF-16 code units). */
+export interface TextChange {
+  startIndex: number;
+  endIndex: number;
+  text: string;
 }
 
 /** Reads other files of the analyzed tree, for cross-file resolution of imported task functions. */

@@ -2,15 +2,13 @@ import * as path from 'node:path';
 import type { AnalyzeOptions, Finding, ParseProblem, SourceProvider } from '../core/types';
 import { runRules } from '../core/runner';
 import { parseSuppressions } from '../core/suppression';
-import { clearFacts } from '../core/facts';
-import { LegacyJsModel as JsModel } from './legacy-model';
-import type { JsProjectLike } from './model';
+import { JsModel, type JsProjectLike } from './model';
 import { parseJs, rangeOf } from './parse';
+import { isJsPath } from '../languages';
 import { jsRules } from './rules';
 import type { JsRuleContext } from './rule';
-import type { SpawnSite } from './spawn-site';
+import type { SpawnSite } from './workers';
 
-const JS_FILE = /\.(?:[cm]?[jt]s|[jt]sx)$/i;
 // Only files that mention one of these can spawn a worker; the others need no parse for the reverse index.
 const SPAWN_HINT = /\bWorker\b|\bfork\b|Piscina|Tinypool|workerpool|\bspawn\b|\bexecFile\b/;
 
@@ -45,7 +43,7 @@ export class JsProject implements JsProjectLike {
 
   /** The files of the analyzed tree (any language; only JS/TS files are read). */
   setFiles(files: Iterable<string>): void {
-    this.files = new Set([...files].filter((f) => JS_FILE.test(f)).map((f) => path.resolve(f)));
+    this.files = new Set([...files].filter(isJsPath).map((f) => path.resolve(f)));
     this.scanned = false;
   }
 
@@ -81,7 +79,7 @@ export class JsProject implements JsProjectLike {
       else this.spawnIndex.delete(target);
     }
     // Facts derived from other files (worker-script role, received buffers) may change with it.
-    for (const entry of this.entries.values()) if (entry.model) clearFacts(entry.model);
+    for (const entry of this.entries.values()) entry.model?.memo.clear();
   }
 
   modelAt(filePath: string): JsModel | null {

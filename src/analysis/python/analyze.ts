@@ -1,9 +1,10 @@
 import * as path from 'node:path';
-import type { AnalyzeOptions, Finding, ParseProblem, SourceProvider } from '../core/types';
+import type { AnalyzeOptions, Finding, ParseProblem, SourceProvider, TextChange } from '../core/types';
+import type { LanguageProject } from '../core/front-end';
 import { runRules } from '../core/runner';
 import { parseSuppressions } from '../core/suppression';
 import { type ModuleResolver, PythonModel } from './model';
-import { type ParsedPython, parsePython, rangeOf } from './syntax';
+import { IncrementalPythonParser, parsePython, rangeOf } from './syntax';
 import { pythonRules } from './rules';
 import type { PythonRuleContext } from './rule';
 
@@ -11,18 +12,35 @@ import type { PythonRuleContext } from './rule';
  * Parses and models Python files on demand for cross-file resolution (`from helpers import work`),
  * each file once per project. The CLI keeps one per run; the language server one per workspace.
  */
-export class PythonProject implements ModuleResolver {
+export class PythonProject implements ModuleResolver, LanguageProject {
   private readonly models = new Map<string, { text: string; model: PythonModel | null }>();
   private readonly building = new Set<string>();
+  /** Open documents keep their previous tree, so an edit re-parses only what changed. */
+  private readonly parsers = new Map<string, IncrementalPythonParser>();
 
   constructor(private readonly sources: SourceProvider | undefined) {}
 
-  /** The model of a file; `parsed` lets the editor pass a tree it re-parsed incrementally. */
-  model(filePath: string, text: string, parsed?: ParsedPython): PythonModel {
+  open(filePath: string): void {
+    const key = path.resolve(filePath);
+    if (!this.parsers.has(key)) this.parsers.set(key, new IncrementalPythonParser());
+  }
+
+  close(filePath: string): void {
+    const key = path.resolve(filePath);
+    this.parsers.get(key)?.dispose();
+    this.parsers.delete(key);
+  }
+
+  /**
+   * The model of a file. For an open document, `edits` (how the last parsed text became `text`)
+   * let its parser reuse the previous tree; null or absent means a fresh parse.
+   */
+  model(filePath: string, text: string, edits?: readonly TextChange[] | null): PythonModel {
     const key = path.resolve(filePath);
     const cached = this.models.get(key);
     if (cached && cached.text === text && cached.model) return cached.model;
-    parsed ??= parsePython(text);
+    const parser = this.parsers.get(key);
+    const parsed = parser ? parser.parse(text, edits ?? undefined) : parsePython(text);
     this.building.add(key);
     try {
       const model = new PythonModel(filePath, text, parsed.root, this);

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Range } from '../core/types';
+import type { Range, TextChange } from '../core/types';
 
 // web-tree-sitter's ESM build relies on import.meta.url, which a CJS bundle empties: require the
 // CJS entry explicitly (DESIGN.md).
@@ -104,6 +104,8 @@ export function parsePython(source: string): ParsedPython {
  * Incremental parsing for the editor: keeps the previous tree-sitter tree of a document and
  * re-parses only what an edit touched (DESIGN.md: 0.3–1.3 ms after a one-character edit).
  */
+export type { TextChange };
+
 export class IncrementalPythonParser {
   private tree: import('web-tree-sitter').Tree | null = null;
   private source = '';
@@ -136,11 +138,6 @@ export class IncrementalPythonParser {
 }
 
 /** A replacement of `[startIndex, endIndex)` (UTF-16 offsets in the old text) by `text`. */
-export interface TextChange {
-  startIndex: number;
-  endIndex: number;
-  text: string;
-}
 
 function pointAt(text: string, index: number): { row: number; column: number } {
   let row = 0;

@@ -1,0 +1,38 @@
+import type { AnalyzeOptions, Finding, Language, ParseProblem, SourceDocument, SourceProvider } from './types';
+import type { BenchLens, BenchmarkTarget, BenchmarkTargetRequest, Hover, StaticWorkload, SwapOutcome } from './services';
+
+// What a language contributes to the engine. src/analysis/index.ts dispatches on this interface
+// instead of an if/else per language, and loads a front end only when a file of its language
+// is analyzed: a Python-only run never loads the JS/TS parser (and the 10 MB `typescript`).
+
+/** A language's cross-file cache: one per CLI run, one per workspace in the server. */
+export interface LanguageProject {
+  /** Forget a file (changed on disk or in the editor); facts derived from it are recomputed. */
+  invalidate(filePath: string): void;
+  /** The files of the analyzed tree, for facts that need the whole tree (who spawns this file). */
+  setFiles?(files: Iterable<string>): void;
+  /** Keep incremental parse state for a document the editor has open; `close` drops it. */
+  open?(filePath: string): void;
+  close?(filePath: string): void;
+}
+
+export interface FileAnalysis {
+  findings: Finding[];
+  parseErrors: ParseProblem[];
+}
+
+export interface FrontEnd<P extends LanguageProject = LanguageProject> {
+  language: Language;
+  /** Loads what the parser needs (wasm); called once before the first analysis. */
+  init?(): Promise<void>;
+  createProject(sources: SourceProvider | undefined, files: readonly string[]): P;
+  analyze(project: P, document: SourceDocument, options: AnalyzeOptions): FileAnalysis;
+  /** Editor services; a language without one simply has none to offer. */
+  hover?(project: P, document: SourceDocument, position: { line: number; column: number }): Hover | null;
+  benchLenses?(project: P, document: SourceDocument): BenchLens[];
+  benchmarkTarget?(project: P, document: SourceDocument, request: BenchmarkTargetRequest): BenchmarkTarget;
+  /** How the analyzer classifies a module-level function's workload (the benchmark report cites it). */
+  staticWorkload?(project: P, document: SourceDocument, functionName: string): StaticWorkload | null;
+  /** The edits that move `functionName`'s task sites to `to`, over these documents. */
+  executorSwaps?(project: P, documents: readonly SourceDocument[], definingPath: string, functionName: string, to: 'thread' | 'process'): SwapOutcome;
+}

@@ -1,0 +1,28 @@
+import type { FrontEnd } from '../core/front-end';
+import { JsProject, analyzeJsModel } from './analyze';
+import { jsBenchLenses, jsBenchmarkTarget } from './services/bench-targets';
+
+// The JS/TS front end: typescript-estree parse, the semantic model, the rules, and the editor
+// services. src/analysis/index.ts loads this module (and with it `typescript`) on the first
+// JS/TS file only.
+
+export { JsProject } from './analyze';
+
+export const javascriptFrontEnd: FrontEnd<JsProject> = {
+  language: 'javascript',
+  createProject: (sources, files) => new JsProject(sources, files),
+  analyze(project, document, options) {
+    const entry = project.load(document.path, document.text, document.languageId);
+    if (!entry.model) return { findings: [], parseErrors: entry.parseError ? [entry.parseError] : [] };
+    return { findings: analyzeJsModel(entry.model, options), parseErrors: [] };
+  },
+  benchLenses(project, document) {
+    const model = project.load(document.path, document.text, document.languageId).model;
+    return model ? jsBenchLenses(model) : [];
+  },
+  benchmarkTarget(project, document, request) {
+    const entry = project.load(document.path, document.text, document.languageId);
+    if (!entry.model) return { ok: false, message: `The file does not parse${entry.parseError ? `: ${entry.parseError.message}` : ''}. Fix the syntax error first.` };
+    return jsBenchmarkTarget(entry.model, request);
+  },
+};

@@ -1,0 +1,32 @@
+import type { FrontEnd } from '../core/front-end';
+import { PythonProject, analyzePythonModel, pythonParseProblems } from './analyze';
+import { ensurePythonParser } from './syntax';
+import { classifyWorkload, describeWorkload } from './workload';
+import { pythonTaskHover } from './services/hover';
+import { executorSwaps, pythonBenchLenses, pythonBenchmarkTarget } from './services/bench-targets';
+
+// The Python front end: tree-sitter (wasm) parse, the semantic model, the rules, and the editor
+// services. src/analysis/index.ts loads this module on the first Python file.
+
+export { PythonProject } from './analyze';
+
+export const pythonFrontEnd: FrontEnd<PythonProject> = {
+  language: 'python',
+  init: ensurePythonParser,
+  createProject: (sources) => new PythonProject(sources),
+  analyze(project, document, options) {
+    const model = project.model(document.path, document.text, document.edits);
+    return { findings: analyzePythonModel(model, options), parseErrors: pythonParseProblems(model) };
+  },
+  hover: (project, document, position) => pythonTaskHover(project.model(document.path, document.text), position.line, position.column),
+  benchLenses: (project, document) => pythonBenchLenses(project.model(document.path, document.text)),
+  benchmarkTarget: (project, document, request) => pythonBenchmarkTarget(project.model(document.path, document.text), request),
+  staticWorkload(project, document, functionName) {
+    const fn = project.model(document.path, document.text).functions.find((f) => f.name === functionName && !f.parentFunction && !f.parentClass);
+    if (!fn) return null;
+    const workload = classifyWorkload(fn);
+    return { kind: workload.kind, reason: describeWorkload(workload) };
+  },
+  executorSwaps: (project, documents, definingPath, functionName, to) =>
+    executorSwaps(documents.map((d) => project.model(d.path, d.text)), definingPath, functionName, to),
+};
