@@ -2,12 +2,14 @@ import * as path from 'node:path';
 import type { AnalyzeOptions, Finding, ParseProblem, SourceProvider } from '../core/types';
 import { runRules } from '../core/runner';
 import { parseSuppressions } from '../core/suppression';
-import { JsModel, type JsProjectLike } from './model';
+import { clearFacts } from '../core/facts';
+import { LegacyJsModel as JsModel } from './legacy-model';
+import type { JsProjectLike } from './model';
 import { parseJs, rangeOf } from './parse';
 import { isJsPath } from '../languages';
 import { jsRules } from './rules';
 import type { JsRuleContext } from './rule';
-import type { SpawnSite } from './workers';
+import type { SpawnSite } from './spawn-site';
 
 // Only files that mention one of these can spawn a worker; the others need no parse for the reverse index.
 const SPAWN_HINT = /\bWorker\b|\bfork\b|Piscina|Tinypool|workerpool|\bspawn\b|\bexecFile\b/;
@@ -79,7 +81,7 @@ export class JsProject implements JsProjectLike {
       else this.spawnIndex.delete(target);
     }
     // Facts derived from other files (worker-script role, received buffers) may change with it.
-    for (const entry of this.entries.values()) entry.model?.memo.clear();
+    for (const entry of this.entries.values()) if (entry.model) clearFacts(entry.model);
   }
 
   modelAt(filePath: string): JsModel | null {
