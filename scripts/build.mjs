@@ -1,5 +1,5 @@
 // Bundles the engine's entry points with esbuild into dist/ and copies the parser wasm files
-// beside them (DESIGN.md: one universal package, no native modules).
+// beside them (docs/architecture.md: one universal package, no native modules).
 import * as esbuild from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';

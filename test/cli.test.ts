@@ -9,7 +9,7 @@ import type * as Sarif from 'sarif';
 import { expectedFindings } from './support/fixtures';
 import { ensureBuilt } from './support/build';
 
-// The CLI contract (DESIGN.md "Interfaces other code depends on") checked on the BUILT bundle,
+// The CLI contract (docs/architecture.md "Interfaces other code depends on") checked on the BUILT bundle,
 // `node dist/cli.js`, as other tools and CI run it.
 
 const ROOT = path.join(__dirname, '..');

@@ -1,5 +1,5 @@
 // Start and stop a throwaway code-server (VS Code 1.139.1, server/web build) for one test run.
-// See shared/E2E.md. Needs `bash scripts/e2e/setup.sh` first (Node 24 + code-server in a cache).
+// See docs/e2e.md. Needs `bash scripts/e2e/setup.sh` first (Node 24 + code-server in a cache).
 //
 //   import { startCodeServer, installVsix } from './code-server.mjs';
 //   const server = await startCodeServer({ smokeTestDriver: true });
@@ -16,7 +16,7 @@ export const NODE24_VERSION = '24.21.0';
 export const CODE_SERVER_VERSION = '4.139.1';
 export const CHROMIUM_PATH = process.env.E2E_CHROMIUM || '/usr/bin/chromium';
 
-/** Chromium flags for these machines (E2E.md). */
+/** Chromium flags for these machines (docs/e2e.md). */
 export const CHROMIUM_ARGS = Object.freeze(['--no-sandbox', '--disable-gpu', '--disable-quic',
   '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']);
 

@@ -1,6 +1,6 @@
 // The same in-extension-host suite (test/e2e/suite, the `run()` contract) under
 // @vscode/test-electron, for machines that can download VS Code. These machines cannot
-// (shared/E2E.md), which is why `npm run test:e2e` uses code-server; keep this working for others:
+// (docs/e2e.md), which is why `npm run test:e2e` uses code-server; keep this working for others:
 //
 //   npm install --no-save @vscode/test-electron@2.5.2 && node scripts/e2e/run-electron.mjs
 import { cpSync, mkdtempSync } from 'node:fs';

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs an in-extension-host test suite (a CommonJS module exporting `async run()`, the
 // @vscode/test-electron contract, with the full `vscode` API) inside code-server's real VS Code.
-// See shared/E2E.md "Inside the extension host".
+// See docs/e2e.md "Inside the extension host".
 //
 //   node scripts/e2e/run-host-suite.mjs --extension DIR --suite FILE.js --workspace DIR
 //        [--timeout SECONDS] [--artifacts DIR] [--verbose]

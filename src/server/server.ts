@@ -218,7 +218,7 @@ export function startServer(connection: Connection): void {
     if (timings.length > 1000) timings.shift();
     if (documents.get(document.uri)?.version !== version) return; // a newer edit is on its way
     const previous = state.get(document.uri);
-    // JS/TS mid-edit syntax errors yield no findings: keep the last good ones (DESIGN.md).
+    // JS/TS mid-edit syntax errors yield no findings: keep the last good ones (docs/architecture.md).
     const keepPrevious = result.language === 'javascript' && result.parseErrors.length > 0 && previous;
     const findings = keepPrevious ? previous.findings : result.findings;
     state.set(document.uri, { version, findings, millis });

@@ -1,7 +1,7 @@
 import type { AnalyzeOptions, GilSetting, SeveritySetting } from '../analysis';
 
 // The `concurrencyLens.*` settings as the server receives them. Editor settings override the
-// project configuration files (RULES.md): merged in `optionsFor`.
+// project configuration files (README.md, "Project configuration"): merged in `optionsFor`.
 
 export interface ServerSettings {
   enable: boolean;

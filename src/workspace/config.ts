@@ -11,7 +11,7 @@ import {
   type SeveritySetting,
 } from '../analysis';
 
-// Project configuration shared by the CLI and the language server (RULES.md "Suppression and
+// Project configuration shared by the CLI and the language server (README.md, "Project
 // configuration"): `[tool.concurrency-lens]` in pyproject.toml or a `concurrency-lens.json` file,
 // found by walking up from the analyzed file; the nearest one wins, and callers' own settings
 // (CLI flags, editor settings) are layered on top with `mergeOptions`.

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // UI end-to-end test of the benchmark and its results panel through the real VS Code workbench
-// (code-server 4.139.1 + Debian Chromium + playwright-core; see shared/E2E.md), as a user does it:
+// (code-server 4.139.1 + Debian Chromium + playwright-core; see docs/e2e.md), as a user does it:
 //   1. opens bench_cpu.py (a CPU-bound `compute(n)` handed to a ThreadPoolExecutor) and clicks its
 //      "Benchmark threads vs processes" CodeLens; answers the inputs prompt with `[300_000] * 4`
 //   2. waits for the results panel (a webview) to leave the running state; checks the verdict

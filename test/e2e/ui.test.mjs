@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // UI end-to-end test of Concurrency Lens through the real VS Code workbench (code-server 4.139.1 +
-// Debian Chromium + playwright-core; see shared/E2E.md and scripts/e2e/README.md).
+// Debian Chromium + playwright-core; see docs/e2e.md and scripts/e2e/README.md).
 //
 //   node test/e2e/ui.test.mjs [--extension DIR] [--workspace DIR] [--artifacts DIR] [--vsix FILE]
 //        [--timeout SECONDS] [--headed]

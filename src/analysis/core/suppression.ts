@@ -1,6 +1,6 @@
 import type { Finding } from './types';
 
-// Suppression comments (RULES.md): `# clens: ignore[CL101]` / `// clens: ignore[CL407]` at the end of
+// Suppression comments (README.md, "Project configuration", Suppressions): `# clens: ignore[CL101]` / `// clens: ignore[CL407]` at the end of
 // the reported line, `// clens-ignore-next-line CL407` on the line above (JS/TS), and file-wide
 // `# clens: ignore-file[CL301]` / `// clens-ignore-file CL301`. No codes means every rule.
 

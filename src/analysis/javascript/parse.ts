@@ -3,7 +3,7 @@ import { parse, type TSESTree } from '@typescript-eslint/typescript-estree';
 import type { ParseProblem, Position, Range } from '../core/types';
 import type { CommentText } from '../core/suppression';
 
-// typescript-estree parsing (DESIGN.md). It throws on the first syntax error, so a file that does not
+// typescript-estree parsing (docs/architecture.md). It throws on the first syntax error, so a file that does not
 // parse yields one parse problem and no tree: the caller reports the problem and analyzes nothing.
 
 export type Node = TSESTree.Node;

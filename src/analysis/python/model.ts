@@ -9,7 +9,7 @@ import {
 } from './syntax';
 import { CONTEXT_FACTORIES, canonicalName } from './names';
 
-// The semantic model every Python rule reads (RULES.md, "The semantic model every rule shares"):
+// The semantic model every Python rule reads (docs/architecture.md, "Models and facts"):
 // scopes and bindings, imports resolved to qualified names, functions and classes, every call
 // with its resolved callee, and the regions (main guard, loops, with-blocks) around any node.
 

@@ -12,7 +12,7 @@ import {
 } from './names';
 import { fact } from '../core/facts';
 
-// Task sites (RULES.md): every place a callable is handed to an executor, with what runs it.
+// Task sites (docs/architecture.md, "Models and facts"): every place a callable is handed to an executor, with what runs it.
 
 export type ExecutorFamily = 'thread' | 'process';
 

@@ -2,7 +2,7 @@ import { type PyNode, childByField, namedChildren, walk } from './syntax';
 import { type CallInfo, type FunctionInfo, type PythonModel, isLoopNode } from './model';
 import { fact } from '../core/facts';
 
-// Workload classification (RULES.md): what kind of work a task callable does, with the evidence.
+// Workload classification (README.md, "How the analyzer decides"): what kind of work a task callable does, with the evidence.
 // Precision beats recall: anything the classifier cannot account for makes the answer `unknown`,
 // and no rule fires on `unknown`.
 

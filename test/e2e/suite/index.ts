@@ -5,7 +5,7 @@ import type { ConcurrencyLensApi } from '../../../src/extension/extension';
 import type { BenchResult } from '../../../src/profiling/types';
 
 // In-extension-host suite (the @vscode/test-electron `run()` contract): runs inside a real VS Code
-// (code-server here, shared/E2E.md), against the fixture workspace in test/e2e/workspace.
+// (code-server here, docs/e2e.md), against the fixture workspace in test/e2e/workspace.
 
 type Test = { name: string; fn: () => Promise<void> };
 const tests: Test[] = [];
