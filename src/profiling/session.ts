@@ -113,16 +113,11 @@ export class BenchmarkSession {
     const facts = await this.startHarness();
     if (!facts) return;
     this.plan(facts);
-    await this.profileTask();
-    if (this.stopped) return;
-    await this.measureSerialization();
-    if (this.stopped) return;
-    await this.warmUp();
-    if (this.stopped) return;
-    await this.measureDispatch();
-    if (this.stopped) return;
-    await this.sampleRounds();
-    if (this.stopped) return;
+    const phases = [this.profileTask, this.measureSerialization, this.warmUp, this.measureDispatch, this.sampleRounds];
+    for (const phase of phases) {
+      await phase.call(this);
+      if (this.stopped) return;
+    }
     this.checkBudget();
     this.progress('finishing', 0.99, 'computing statistics');
   }
