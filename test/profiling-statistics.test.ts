@@ -14,7 +14,7 @@ import {
   stdev,
 } from '../src/profiling/statistics';
 import { calibrateRepeat, defaultWorkers, planCells, roundOrder, shouldStartRound, validateRequest, MIN_ROUNDS, MAX_ROUNDS } from '../src/profiling/plan';
-import { classifyWorkload, recommend } from '../src/profiling/recommend';
+import { classifyMeasured, recommend } from '../src/profiling/recommend';
 import { formatBenchText, formatChart } from '../src/profiling/report/text';
 import { formatBenchHtml } from '../src/profiling/report/html';
 import type { InterpreterFacts } from '../src/profiling/protocol';
@@ -253,7 +253,7 @@ function cell(mode: CellResult['mode'], workers: number, medianMs: number, basel
 function syntheticResult(cells: CellResult[], taskMs: number, cpuRatio: number): Pick<BenchResult, 'cells' | 'workload' | 'interpreter' | 'taskProfile'> {
   const facts = pythonFacts();
   const taskProfile = { wallMs: taskMs, cpuMs: taskMs * cpuRatio, cpuWallRatio: cpuRatio };
-  return { cells, interpreter: facts, taskProfile, workload: classifyWorkload(taskProfile, cells, facts, null) };
+  return { cells, interpreter: facts, taskProfile, workload: classifyMeasured(taskProfile, cells, facts, null) };
 }
 
 describe('classification and recommendation on synthetic measurements', () => {

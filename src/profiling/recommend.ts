@@ -52,8 +52,10 @@ function threadLike(mode: Mode): boolean {
 /**
  * The workload's class from the task profile: CPU time ÷ wall time of one task tells computing
  * from waiting; a task shorter than handing it to a process pool is "trivial" whatever it does.
+ * Measured, unlike the static analyzer's classifyWorkload, which reads the source; that guess
+ * arrives here as `staticClass` (see static-class.ts) and is shown beside this one.
  */
-export function classifyWorkload(
+export function classifyMeasured(
   profile: BenchResult['taskProfile'],
   cells: readonly CellResult[],
   facts: InterpreterFacts | null,

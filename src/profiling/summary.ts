@@ -1,6 +1,6 @@
 import * as os from 'node:os';
 import { type Cell, crossesBoundary, describeCell } from './plan';
-import { classifyWorkload, recommend } from './recommend';
+import { classifyMeasured, recommend } from './recommend';
 import { bootstrapMedianCi, bootstrapRatioCi, fitAmdahl, instability, karpFlatt, mean, median } from './statistics';
 import type { BenchError, BenchResult, CellResult, ModeScaling, WorkloadClassification } from './types';
 
@@ -119,7 +119,7 @@ function measuredWorkload(result: BenchResult, sequential: CellState | undefined
     result.taskProfile && seqPeak !== null && seqPeak !== undefined
       ? { ...result.taskProfile, cpuWallRatio: Math.max(result.taskProfile.cpuWallRatio, seqPeak) }
       : result.taskProfile;
-  return profile ? classifyWorkload(profile, result.cells, result.interpreter, staticClass) : null;
+  return profile ? classifyMeasured(profile, result.cells, result.interpreter, staticClass) : null;
 }
 
 function overallStatus(result: BenchResult, hasBaseline: boolean): BenchResult['status'] {
