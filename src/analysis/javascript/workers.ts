@@ -1,3 +1,4 @@
+import { JS_EXTENSIONS } from '../languages';
 import * as path from 'node:path';
 import { fact } from '../core/facts';
 import type { Node, TSESTree } from './parse';
@@ -20,7 +21,6 @@ import {
 // `cluster.fork()`, and the pools `new Piscina({filename, maxThreads})`, `new Tinypool(…)`,
 // `workerpool.pool(…)`, with the script each one runs resolved to candidate files.
 
-const JS_EXTENSIONS = ['.js', '.mjs', '.cjs', '.jsx', '.ts', '.tsx', '.mts', '.cts'];
 const SOURCE_TWINS: Record<string, string[]> = {
   '.js': ['.ts', '.tsx', '.jsx'],
   '.mjs': ['.mts'],
