@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { initEngine, isAnalyzablePath, type AnalysisResult, type AnalyzeOptions } from '../analysis';
+import { initLanguage, isAnalyzablePath, languageOf, type AnalysisResult, type AnalyzeOptions } from '../analysis';
 import { ConfigResolver, checkRulePattern, mergeOptions } from '../workspace/config';
 import { fixFile, fixText, newFixContext } from './fix-apply';
 import { formatJson } from './format-json';
@@ -104,7 +104,7 @@ export async function runCheck(paths: readonly string[], flags: CheckFlags, io: 
     const fixOptions = { unsafe: Boolean(flags.unsafeFixes) };
     for (const [i, file] of files.entries()) {
       if (file.result.skipped) continue;
-      const outcome = fixFile(file.absolute, file.result, requests[i].options, fixOptions, context);
+      const outcome = await fixFile(file.absolute, file.result, requests[i].options, fixOptions, context);
       file.result = outcome.result;
       file.fixed = outcome.fixed;
     }
@@ -137,7 +137,9 @@ async function checkStdin(
     return EXIT_CLEAN;
   }
   const options = optionsFor(absolute);
-  await initEngine();
+  // lintText is synchronous and needs the language's parser loaded (only Python's needs an await).
+  const language = languageOf({ path: absolute });
+  if (language) await initLanguage(language);
   const context = newFixContext([absolute]);
   let result: AnalysisResult;
   let text: string | null = null;
@@ -149,7 +151,7 @@ async function checkStdin(
   }
   const file: FileReport = { display, absolute, result, fixed: 0 };
   if (flags.fix && text !== null && !result.skipped) {
-    const outcome = fixText(absolute, text, result, options, { unsafe: Boolean(flags.unsafeFixes) }, context);
+    const outcome = await fixText(absolute, text, result, options, { unsafe: Boolean(flags.unsafeFixes) }, context);
     file.result = outcome.result;
     file.fixed = outcome.fixed;
     text = outcome.text ?? text;
