@@ -59,10 +59,10 @@ export function lineDiff(expected: string, actual: string, context = 2): string 
       ops.push(`  ${a[i]}`);
       i++;
       j++;
-    } else if (j < b.length && (i === a.length || lcs[i][j + 1] >= lcs[i + 1][j])) {
-      ops.push(`+ ${b[j++]}`);
-    } else {
+    } else if (i < a.length && (j === b.length || lcs[i + 1][j] >= lcs[i][j + 1])) {
       ops.push(`- ${a[i++]}`);
+    } else {
+      ops.push(`+ ${b[j++]}`);
     }
   }
   const near = (k: number): boolean => ops.slice(Math.max(0, k - context), k + context + 1).some((op) => !op.startsWith('  '));
