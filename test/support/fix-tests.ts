@@ -1,17 +1,19 @@
-import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AnalysisResult, Finding } from '../../src/analysis';
 import { applyEdits } from '../../src/analysis/core/apply-edits';
-import { FIXTURES } from './fixtures';
+import { FIXTURES, fixtureCodes } from './fixtures';
+import { ruleTest } from './rule-filter';
 
 // The fix tests of both languages. Every fix the analyzer offers on a fixture is applied, the
 // result re-parsed and re-analyzed: it must parse no worse, the fixed rule must report fewer
 // findings, and the other rules' findings must stay as they were (except those a fix's
 // description warns about: `mayIntroduce`). Golden files: every fix of the rules named on the
 // first line (`# fix: CL101`, `// fix: CL407`), applied one at a time as an editor user would,
-// must give the `.fixed` file exactly, parsing cleanly at every step.
+// must give the `.fixed` file exactly, parsing cleanly at every step. Test names start with the
+// rules a test exercises (folder, `expect:` and `fix:` markers), so `npm run test:rule -- CL407`
+// finds the goldens named by scenario too.
 
 export interface FixTestOptions {
   fixtures: readonly string[];
@@ -31,8 +33,9 @@ function countByRule(findings: readonly Finding[]): Map<string, number> {
 
 export function defineFixTests(options: FixTestOptions): void {
   for (const file of options.fixtures) {
-    test(`fixes in ${path.relative(FIXTURES, file)}`, async (t) => {
-      const text = fs.readFileSync(file, 'utf8');
+    const name = path.relative(FIXTURES, file);
+    const text = fs.readFileSync(file, 'utf8');
+    ruleTest(fixtureCodes(name, text), `fixes in ${name}`, async (t) => {
       const before = await options.run(file, text);
       const fixable = before.findings.filter((f) => f.fix);
       if (fixable.length === 0) return t.skip('no fixes offered');
@@ -55,8 +58,9 @@ export function defineFixTests(options: FixTestOptions): void {
   }
 
   for (const file of options.goldens) {
-    test(`golden ${path.relative(FIXTURES, file)}`, async () => {
-      const text = fs.readFileSync(file, 'utf8');
+    const name = path.relative(FIXTURES, file);
+    const text = fs.readFileSync(file, 'utf8');
+    ruleTest(fixtureCodes(name, text), `golden ${name}`, async () => {
       const rules = (options.marker.exec(text)?.[1] ?? '').split(/[\s,]+/).filter(Boolean);
       assert.ok(rules.length > 0, `the first line must name the rules (${options.marker})`);
       let current = text;
