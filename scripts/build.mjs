@@ -13,8 +13,9 @@ const entries = [
   { in: 'src/cli/lint-worker.ts', out: 'lint-worker' },
   { in: 'src/extension/extension.ts', out: 'extension', external: ['vscode'] },
   { in: 'src/server/server.ts', out: 'server' },
-  // The benchmark engine for the extension host, loaded only when a benchmark runs (it carries the analyzer).
-  { in: 'src/profiling/run.ts', out: 'profiling' },
+  // The benchmark engine for the extension host, loaded only when a benchmark runs. It carries the
+  // Python analyzer (for the static workload it reports) but not the JS/TS one and `typescript`.
+  { in: 'src/profiling/run.ts', out: 'profiling', withoutJsAnalyzer: true },
   { in: 'scripts/bench-server.ts', out: 'bench-server' },
   { in: 'scripts/bench-lint.ts', out: 'bench-lint', external: ['@astral-sh/ruff-wasm-nodejs', 'eslint'] },
   { in: 'src/profiling/harness/node-harness.ts', out: 'harness/node-harness' },
@@ -37,6 +38,19 @@ for (const file of readdirSync(join('src', 'profiling', 'harness')).filter((f) =
   copyFileSync(join('src', 'profiling', 'harness', file), join('dist', 'harness', file));
 }
 
+// The engine loads each language's front end with require('./<language>') from
+// src/analysis/index.ts; this plugin points the JS/TS one at a stand-in that offers nothing.
+const withoutJsAnalyzer = {
+  name: 'without-js-analyzer',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/javascript$/ }, (args) =>
+      args.importer.endsWith(join('src', 'analysis', 'index.ts'))
+        ? { path: join(dirname(args.importer), 'javascript', 'absent.ts') }
+        : undefined,
+    );
+  },
+};
+
 const contexts = await Promise.all(
   entries.map((entry) =>
     esbuild.context({
@@ -50,6 +64,7 @@ const contexts = await Promise.all(
       sourcemap: true,
       external: entry.external ?? [],
       banner: entry.banner ? { js: entry.banner } : undefined,
+      plugins: entry.withoutJsAnalyzer ? [withoutJsAnalyzer] : [],
       logLevel: 'warning',
     }),
   ),

@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { ensureBuilt } from './support/build';
 
 // Languages are front ends loaded on first use (src/analysis/index.ts): a Python-only run must
 // not load the JS/TS front end, and with it the 10 MB `typescript` package. Checked in a fresh
@@ -38,4 +40,15 @@ test('the first JS/TS file loads the JS/TS front end (and typescript)', () => {
   const run = probe([PY, JS]);
   assert.deepEqual(run.loaded, ['javascript', 'python']);
   assert.equal(run.typescript, true);
+});
+
+test('the benchmark bundle carries the Python analyzer but not typescript; the CLI bundle carries both', () => {
+  ensureBuilt('dist/profiling.js', 'dist/cli.js');
+  const profiling = fs.readFileSync(path.join(ROOT, 'dist', 'profiling.js'), 'utf8');
+  const cli = fs.readFileSync(path.join(ROOT, 'dist', 'cli.js'), 'utf8');
+  // `createSourceFile` is typescript's parser entry; `tree-sitter-python.wasm` is located by the Python front end.
+  assert.ok(!profiling.includes('createSourceFile'), 'dist/profiling.js bundles typescript');
+  assert.ok(profiling.includes('tree-sitter-python.wasm'), 'dist/profiling.js lacks the Python front end');
+  assert.ok(profiling.length < 2_000_000, `dist/profiling.js is ${profiling.length} bytes`);
+  assert.ok(cli.includes('createSourceFile') && cli.includes('tree-sitter-python.wasm'));
 });

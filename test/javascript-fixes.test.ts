@@ -1,12 +1,11 @@
 import * as path from 'node:path';
-import { analyze, createProjects } from '../src/analysis';
+import { JS_EXTENSIONS, analyze, createProjects } from '../src/analysis';
 import { FIXTURES, diskSources, listFiles } from './support/fixtures';
 import { defineFixTests } from './support/fix-tests';
 
 // Every fix offered on the JS/TS fixtures, applied and re-analyzed, plus the golden fixes/*
 // (see test/support/fix-tests.ts for what is checked).
 
-const JS_EXTENSIONS = ['.js', '.mjs', '.cjs', '.jsx', '.ts', '.tsx', '.mts', '.cts'];
 const root = path.join(FIXTURES, 'javascript');
 const all = listFiles(root, JS_EXTENSIONS);
 const isGolden = (f: string): boolean => /\.fixed\.[cm]?[jt]sx?$/.test(f);

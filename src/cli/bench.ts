@@ -10,8 +10,8 @@ import type { BenchResult, ProgressEvent } from '../profiling/types';
 import { colorsFor } from './format-text';
 
 // `concurrency-lens bench FILE --function NAME --inputs EXPR`: runs the engine's benchmark
-// (src/profiling) and prints the table, chart and verdict, or the JSON document (docs/bench.md
-// "Interfaces other code depends on"), or writes an HTML report. Exit 0 when the benchmark ran,
+// (src/profiling) and prints the table, chart and verdict, or the JSON document (docs/bench.md,
+// "The JSON document"), or writes an HTML report. Exit 0 when the benchmark ran,
 // 2 on a usage error or when the user's code failed in any mode (the message names the cause and
 // the mode), 130 when cancelled with Ctrl+C.
 

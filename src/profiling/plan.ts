@@ -1,3 +1,4 @@
+import { languageOf } from '../analysis';
 import * as path from 'node:path';
 import type { InterpreterFacts, Mode } from './protocol';
 import type { BenchLanguage, BenchRequest } from './types';
@@ -47,14 +48,11 @@ export const MODE_COST: Readonly<Record<Mode, number>> = {
   'processes-spawn': 4,
 };
 
-const PYTHON_EXTENSIONS = new Set(['.py', '.pyw']);
-const NODE_EXTENSIONS = new Set(['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts', '.jsx', '.tsx']);
-
 export function languageOfFile(file: string): BenchLanguage | null {
-  const ext = path.extname(file).toLowerCase();
-  if (PYTHON_EXTENSIONS.has(ext)) return 'python';
-  if (NODE_EXTENSIONS.has(ext)) return 'node';
-  return null;
+  // A stub (.pyi) has no code to run.
+  if (path.extname(file).toLowerCase() === '.pyi') return null;
+  const language = languageOf({ path: file });
+  return language === 'python' ? 'python' : language === 'javascript' ? 'node' : null;
 }
 
 /** 1, 2, 4, … up to the CPU count, and the CPU count itself (6 CPUs: 1, 2, 4, 6). */
