@@ -6,6 +6,7 @@ import { type PyNode, childByField, childrenByField } from './syntax';
 import { type TaskSite, taskSites, targetFunction } from './tasks';
 import { classifyWorkload } from './workload';
 import { referenceTo, replaceNode } from './edits';
+import { sharedStateWrite } from './parent-state';
 
 // The CL101/CL102 fix: construct the executor's twin from the other family, reusing the file's
 // imports. Unsafe by nature (processes share no memory), so `--fix` applies it only on request.
@@ -24,6 +25,8 @@ export function swapExecutorFix(model: PythonModel, site: TaskSite, to: 'process
     if (other.constructorNode !== ctor) continue;
     const fn = targetFunction(other.target);
     if (!fn || classifyWorkload(fn).kind !== wanted) return null;
+    // A process changes its own copy of shared state: the swap would change what the program computes.
+    if (to === 'process' && sharedStateWrite(fn)) return null;
   }
 
   const edits = [];

@@ -3,6 +3,7 @@ import { ruleMeta } from '../../catalog';
 import { taskSites, targetFunction } from '../tasks';
 import { classifyWorkload } from '../workload';
 import { swapExecutorFix } from '../executor-swap';
+import { sharedStateWrite } from '../parent-state';
 import { benchSubject, evidenceRelated, siteNode } from './shared';
 
 export const rule: PythonRule = {
@@ -17,12 +18,17 @@ export const rule: PythonRule = {
       const workload = classifyWorkload(fn);
       if (workload.kind !== 'cpu') continue;
       const movable = site.target.kind === 'function' && !fn.parentFunction && !fn.parentClass && !fn.inMainGuard;
+      const write = sharedStateWrite(fn);
+      const advice = write
+        ? `Processes would run it in parallel, but \`${write.fn.name}\` changes \`${write.name}\` (line ${write.node.startRow + 1}), ` +
+          'which a process would change only in its own copy: return the result (or use a multiprocessing Queue or Manager) first, then use processes.'
+        : 'Use processes for CPU-bound work.';
       context.report({
         node: siteNode(site),
         message:
           `\`${fn.name}\` is CPU-bound (${workload.evidence.find((e) => e.kind === 'cpu')?.reason}); ` +
-          'under the GIL threads run it one at a time. Use processes for CPU-bound work.',
-        fix: movable ? swapExecutorFix(model, site, 'process') : null,
+          `under the GIL threads run it one at a time. ${advice}`,
+        fix: movable && !write ? swapExecutorFix(model, site, 'process') : null,
         related: evidenceRelated(workload, 'cpu'),
         subject: benchSubject(fn),
       });

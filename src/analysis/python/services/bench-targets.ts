@@ -10,6 +10,7 @@ import { type TaskSite, taskSites, targetFunction } from '../tasks';
 import { classifyWorkload } from '../workload';
 import { swapExecutorFix } from '../executor-swap';
 import { benchSubject } from '../rules/shared';
+import { sharedStateWrite } from '../parent-state';
 
 // The benchmark's Python side, pure functions over the model: which functions get a "Benchmark"
 // CodeLens (module-level task functions the harness can import), the function under the cursor
@@ -180,6 +181,10 @@ export function executorSwaps(models: PythonModel[], definingPath: string, funct
 
 function whyNoSwap(model: PythonModel, site: TaskSite, fn: FunctionInfo, to: 'thread' | 'process'): string {
   if (!site.constructorNode) return 'the executor could not be traced to where it is created; change it by hand.';
+  const write = to === 'process' ? sharedStateWrite(fn) : null;
+  if (write) {
+    return `\`${write.fn.name}\` changes \`${write.name}\` (line ${write.node.startRow + 1}), which a process would change only in its own copy; return the result instead, then move it to processes.`;
+  }
   const wanted = to === 'process' ? 'cpu' : 'io';
   const own = classifyWorkload(fn).kind;
   if (own !== wanted) {
