@@ -1,5 +1,5 @@
 import type { AnalysisResult, AnalyzeOptions, Language, SourceDocument, SourceProvider } from './core/types';
-import type { FrontEnd, LanguageProject } from './core/front-end';
+import type { FrontEnd, LanguageProject, TaskReport } from './core/front-end';
 import type { BenchLens, BenchmarkTarget, BenchmarkTargetRequest, Hover, StaticWorkload, SwapOutcome } from './core/services';
 import type { PythonProject } from './python/analyze';
 import type { JsProject } from './javascript/analyze';
@@ -7,6 +7,7 @@ import { languageOf } from './languages';
 
 export * from './core/types';
 export type { BenchLens, BenchmarkParameter, BenchmarkTarget, BenchmarkTargetRequest, Hover, StaticWorkload, SwapOutcome } from './core/services';
+export type { TaskEvidence, TaskReport } from './core/front-end';
 export type { PythonProject } from './python/analyze';
 export type { JsProject } from './javascript/analyze';
 export { isAnalyzablePath, languageOf, LANGUAGES, LANGUAGE_IDS, JS_EXTENSIONS, PYTHON_EXTENSIONS } from './languages';
@@ -183,7 +184,7 @@ function formatSize(chars: number): string {
 
 // ---- editor services, dispatched to the document's front end -------------------------------
 
-function service<K extends 'hover' | 'benchLenses' | 'benchmarkTarget' | 'executorSwaps' | 'staticWorkload'>(document: Pick<SourceDocument, 'path' | 'languageId'>, name: K) {
+function service<K extends 'hover' | 'benchLenses' | 'benchmarkTarget' | 'executorSwaps' | 'staticWorkload' | 'tasks'>(document: Pick<SourceDocument, 'path' | 'languageId'>, name: K) {
   const language = languageOf(document);
   if (!language) return null;
   const front = frontEnd(language) as FrontEnd;
@@ -233,4 +234,14 @@ export function executorSwaps(
   if (!found) return null;
   const same = documents.filter((d) => languageOf(d) === found.language);
   return found.fn(projectFor(found.language, context, undefined), same, definingPath, functionName, to);
+}
+
+/**
+ * Every task site of a document (a callable handed to an executor) with the workload class of
+ * what it runs and the evidence; empty for a language without the service. The document's
+ * parser must be loaded (`initLanguage`), as for `analyzeLoaded`.
+ */
+export function taskReport(document: SourceDocument, context: AnalyzeContext = {}): TaskReport[] {
+  const found = service(document, 'tasks');
+  return found ? found.fn(projectFor(found.language, context, undefined), document) : [];
 }

@@ -7,6 +7,7 @@ import { colorsFor } from './format-text';
 import { explainRule, formatRules } from './rules-command';
 import { TOOL_VERSION } from './rule-docs';
 import { PathNotFoundError } from '../workspace/walk';
+import { loadWorkloadsEngine, runWorkloads, type WorkloadsFlags } from './workloads';
 
 // The `concurrency-lens` command line (docs/architecture.md "Interfaces other code depends on"): exit 0 when
 // nothing is found, 1 when findings are reported, 2 on a usage or internal error. Commander would
@@ -109,6 +110,19 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     )
     .action(async (file: string, options: BenchCommandOptions) => {
       setExitCode(await runBenchCommand(file, options, { cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr }));
+    });
+
+  program
+    .command('workloads')
+    .description('list every task site (a callable handed to a thread, process or interpreter executor) with the workload class of what it runs and the evidence')
+    .argument('[paths...]', 'files or folders (default: the current folder)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--config <file>', 'use this pyproject.toml or concurrency-lens.json (for `exclude`) instead of discovering one')
+    .option('--color', 'force coloured output')
+    .option('--no-color', 'disable coloured output')
+    .action(async (paths: string[], options: WorkloadsFlags) => {
+      await loadWorkloadsEngine();
+      setExitCode(runWorkloads(paths, options, { cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr }));
     });
 
   program

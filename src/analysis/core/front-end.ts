@@ -1,4 +1,4 @@
-import type { AnalyzeOptions, Finding, Language, ParseProblem, SourceDocument, SourceProvider } from './types';
+import type { AnalyzeOptions, Finding, Language, ParseProblem, Range, SourceDocument, SourceProvider } from './types';
 import type { BenchLens, BenchmarkTarget, BenchmarkTargetRequest, Hover, StaticWorkload, SwapOutcome } from './services';
 
 // What a language contributes to the engine. src/analysis/index.ts dispatches on this interface
@@ -21,6 +21,30 @@ export interface FileAnalysis {
   parseErrors: ParseProblem[];
 }
 
+/** Why the analyzer classed a task's work as it did: one piece of evidence, where it was seen. */
+export interface TaskEvidence {
+  path: string;
+  range: Range;
+  reason: string;
+}
+
+/**
+ * One place a callable is handed to an executor, with the analyzer's view of the work it runs:
+ * what `concurrency-lens workloads` prints, to answer "why did (or didn't) CL101/CL102 fire?".
+ */
+export interface TaskReport {
+  /** The executor call (its callee), 0-based like every engine range. */
+  range: Range;
+  /** Canonical executor: `concurrent.futures.ThreadPoolExecutor`, `threading.Thread`, ... */
+  executor: string;
+  family: 'thread' | 'process' | 'interpreter' | 'async';
+  /** The task function's name; null when the callable could not be resolved. */
+  function: string | null;
+  workload: 'io' | 'cpu' | 'native' | 'trivial' | 'mixed' | 'unknown';
+  /** The decisive evidence first. */
+  evidence: TaskEvidence[];
+}
+
 export interface FrontEnd<P extends LanguageProject = LanguageProject> {
   language: Language;
   /** Loads what the parser needs (wasm); called once before the first analysis. */
@@ -35,4 +59,6 @@ export interface FrontEnd<P extends LanguageProject = LanguageProject> {
   staticWorkload?(project: P, document: SourceDocument, functionName: string): StaticWorkload | null;
   /** The edits that move `functionName`'s task sites to `to`, over these documents. */
   executorSwaps?(project: P, documents: readonly SourceDocument[], definingPath: string, functionName: string, to: 'thread' | 'process'): SwapOutcome;
+  /** Every task site of the document with its target's workload class and evidence. */
+  tasks?(project: P, document: SourceDocument): TaskReport[];
 }

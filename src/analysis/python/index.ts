@@ -4,6 +4,7 @@ import { ensurePythonParser } from './syntax';
 import { classifyWorkload, describeWorkload } from './workload';
 import { pythonTaskHover } from './services/hover';
 import { executorSwaps, pythonBenchLenses, pythonBenchmarkTarget } from './services/bench-targets';
+import { pythonTaskReport } from './services/task-report';
 
 // The Python front end: tree-sitter (wasm) parse, the semantic model, the rules, and the editor
 // services. src/analysis/index.ts loads this module on the first Python file.
@@ -29,4 +30,5 @@ export const pythonFrontEnd: FrontEnd<PythonProject> = {
   },
   executorSwaps: (project, documents, definingPath, functionName, to) =>
     executorSwaps(documents.map((d) => project.model(d.path, d.text)), definingPath, functionName, to),
+  tasks: (project, document) => pythonTaskReport(project.model(document.path, document.text)),
 };
