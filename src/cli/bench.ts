@@ -19,6 +19,13 @@ export const EXIT_BENCH_OK = 0;
 export const EXIT_BENCH_ERROR = 2;
 export const EXIT_BENCH_CANCELLED = 130;
 
+/**
+ * Set to 1 to accept worker counts above the engine's caps (plan.ts `workerCap`). An environment
+ * variable so that going past the caps takes a deliberate step apart from the --workers list;
+ * the `allowManyWorkers` option is the same switch for a caller that registers a flag for it.
+ */
+export const ALLOW_MANY_WORKERS_ENV = 'CONCURRENCY_LENS_ALLOW_MANY_WORKERS';
+
 /** The user's prints are forwarded to stderr up to this much; a chatty function must not flood the terminal. */
 const OUTPUT_CAP = 64 * 1024;
 
@@ -29,6 +36,7 @@ export interface BenchCommandOptions {
   html?: string;
   maxSeconds?: number;
   workers?: number[];
+  allowManyWorkers?: boolean;
   modes?: string[];
   timeout?: number;
   python?: string;
@@ -80,6 +88,7 @@ export async function runBenchCommand(file: string, options: BenchCommandOptions
         inputs: options.inputs,
         modes: options.modes as Mode[] | undefined,
         workers: options.workers,
+        allowManyWorkers: options.allowManyWorkers ?? isSet(process.env[ALLOW_MANY_WORKERS_ENV]),
         maxSeconds: options.maxSeconds,
         timeoutSeconds: options.timeout,
         python: options.python,
@@ -116,6 +125,10 @@ export async function runBenchCommand(file: string, options: BenchCommandOptions
   if (options.html && !options.json) io.stderr.write(`HTML report written to ${options.html}\n`);
   if (result.status === 'aborted') return EXIT_BENCH_CANCELLED;
   return result.status === 'ok' ? EXIT_BENCH_OK : EXIT_BENCH_ERROR;
+}
+
+function isSet(value: string | undefined): boolean {
+  return value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
 }
 
 interface Bar {

@@ -1,4 +1,5 @@
 import { languageOf } from '../analysis';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { InterpreterFacts, Mode } from './protocol';
 import type { BenchLanguage, BenchRequest } from './types';
@@ -25,6 +26,26 @@ export const MAX_REPEAT = 1_000_000;
 export const PYTHON_MODES: readonly Mode[] = ['sequential', 'threads', 'processes', 'processes-spawn', 'interpreters'];
 export const NODE_MODES: readonly Mode[] = ['sequential', 'main-thread-async', 'worker_threads', 'child_process'];
 export const ALL_MODES: readonly Mode[] = [...new Set([...PYTHON_MODES, ...NODE_MODES])];
+
+/**
+ * Worker-count caps. A thread of Python's ThreadPoolExecutor costs a stack and a scheduler slot,
+ * so hundreds are plausible (I/O-bound work); every other pool starts a process (processes,
+ * processes-spawn, child_process) or a whole runtime with its own heap (interpreters,
+ * worker_threads) per worker, and ten thousand of them exhaust memory and the PID table before
+ * they measure anything. Beyond the cap the request is a usage error unless `allowManyWorkers`.
+ */
+export const MAX_THREAD_WORKERS = 256;
+export const WORKERS_PER_CPU = 4;
+
+/** The most workers `mode` may have on a machine with `cpus` usable CPUs. */
+export function workerCap(mode: Mode, cpus: number): number {
+  return mode === 'threads' ? MAX_THREAD_WORKERS : WORKERS_PER_CPU * Math.max(1, cpus);
+}
+
+/** The CPUs this process may use: the harness, its child, sees the same. */
+export function usableCpus(): number {
+  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length || 1;
+}
 
 /** Modes whose tasks cross a process or interpreter boundary (their arguments get serialized). */
 export function crossesBoundary(mode: Mode): boolean {
@@ -158,7 +179,7 @@ export function shouldStartRound(roundsDone: number, elapsedMs: number, estimate
 }
 
 /** Checks a request before anything starts; returns the problems (empty when fine). */
-export function validateRequest(request: BenchRequest): string[] {
+export function validateRequest(request: BenchRequest, cpus: number = usableCpus()): string[] {
   const problems: string[] = [];
   if (!request.functionName) problems.push('--function is required');
   if (request.inputs === undefined || request.inputs.trim() === '') problems.push('--inputs is required');
@@ -177,6 +198,33 @@ export function validateRequest(request: BenchRequest): string[] {
     for (const mode of request.modes ?? []) {
       if (ALL_MODES.includes(mode) && !ours.includes(mode)) problems.push(`mode ${mode} does not apply to a ${language === 'python' ? 'Python' : 'Node.js'} module (modes: ${ours.join(', ')})`);
     }
+    if (!request.allowManyWorkers) {
+      const tooMany = tooManyWorkers(request.modes && request.modes.length > 0 ? request.modes.filter((m) => ours.includes(m)) : ours, request.workers ?? [], cpus);
+      if (tooMany) problems.push(tooMany);
+    }
   }
   return problems;
+}
+
+/**
+ * The worker count over the strictest cap among the pool modes that will run it, as a message;
+ * null when every count fits. The default worker counts never exceed the CPU count, so only an
+ * explicit list can trip this.
+ */
+function tooManyWorkers(modes: readonly Mode[], workers: readonly number[], cpus: number): string | null {
+  const pools = modes.filter((m) => !singleCellMode(m));
+  if (pools.length === 0 || workers.length === 0) return null;
+  const most = Math.max(...workers);
+  const strictest = pools.reduce((a, b) => (workerCap(b, cpus) < workerCap(a, cpus) ? b : a));
+  const cap = workerCap(strictest, cpus);
+  if (most <= cap) return null;
+  const why =
+    strictest === 'threads'
+      ? `at most ${MAX_THREAD_WORKERS} threads`
+      : `at most ${cap} (${WORKERS_PER_CPU} × ${cpus} usable CPU${cpus === 1 ? '' : 's'}): each worker is a process or a runtime of its own`;
+  return (
+    `--workers ${most} is too many for mode ${strictest}: ${why}. Pass fewer workers` +
+    (strictest === 'threads' ? '' : ', or only --modes threads') +
+    `, or allow it explicitly (CLI: CONCURRENCY_LENS_ALLOW_MANY_WORKERS=1; engine: allowManyWorkers)`
+  );
 }

@@ -18,6 +18,11 @@ export interface BenchRequest {
   modes?: Mode[];
   /** Worker counts; default 1, 2, 4, … up to the usable CPU count, and that count itself. */
   workers?: number[];
+  /**
+   * Accept worker counts above the caps (plan.ts `workerCap`: 256 for threads, 4 × the usable
+   * CPUs for every other pool); without it such a request is a usage error.
+   */
+  allowManyWorkers?: boolean;
   /** Time budget for the whole benchmark, in seconds (default 20). */
   maxSeconds?: number;
   /** Longest any single harness command (one sample, pool start-up, import) may take, in seconds. */

@@ -1,0 +1,77 @@
+import { before, describe, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { MAX_THREAD_WORKERS, validateRequest, workerCap } from '../src/profiling/plan';
+import type { BenchResult } from '../src/profiling/types';
+import { ensureBuilt } from './support/bench';
+
+// The benchmark's bounds: how many workers a request may ask for, how many inputs a harness
+// accepts, that no process of the user's code outlives a run (detached ones included), that the
+// time budget holds when a process of the user's keeps the harness's output open, and that user
+// code cannot forge the harness's replies. Wall-time bounds have wide margins: the machines
+// running these are shared and noisy.
+
+const ROOT = path.join(__dirname, '..');
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+const PYTHON_FIXTURES = path.join(__dirname, 'fixtures', 'bench', 'python');
+const python = ['python3', 'python'].find((cmd) => spawnSync(cmd, ['--version']).status === 0);
+const skipPython = python ? false : 'no Python interpreter on PATH';
+
+before(ensureBuilt);
+
+/** Runs the built CLI; resolves with its exit code, output and wall time. Killed after `limitMs`. */
+function cli(args: string[], env: NodeJS.ProcessEnv = {}, limitMs = 120_000): Promise<{ status: number | null; stdout: string; stderr: string; ms: number }> {
+  const started = Date.now();
+  const child = spawn(process.execPath, [CLI, 'bench', ...args, '--no-progress'], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), limitMs);
+  return new Promise((resolve) =>
+    child.on('exit', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr, ms: Date.now() - started });
+    }),
+  );
+}
+
+describe('worker counts are capped', () => {
+  const request = { file: 'a.py', functionName: 'f', inputs: '[1]' };
+
+  test('process-like pools: at most 4 × the usable CPUs; threads: at most 256', () => {
+    assert.equal(workerCap('processes', 2), 8);
+    assert.equal(workerCap('worker_threads', 3), 12);
+    assert.equal(workerCap('threads', 2), MAX_THREAD_WORKERS);
+    assert.match(validateRequest({ ...request, workers: [1, 10_000] }, 2).join(), /--workers 10000 is too many for mode processes: at most 8 \(4 × 2 usable CPUs\)/);
+    assert.match(validateRequest({ file: 'a.mjs', functionName: 'f', inputs: '[1]', workers: [9] }, 2).join(), /--workers 9 is too many for mode worker_threads/);
+    assert.deepEqual(validateRequest({ ...request, workers: [8] }, 2), []);
+    assert.deepEqual(validateRequest({ ...request, modes: ['threads'], workers: [200] }, 2), []);
+    assert.match(validateRequest({ ...request, modes: ['threads'], workers: [300] }, 2).join(), /--workers 300 is too many for mode threads: at most 256 threads/);
+    // main-thread-async has no workers: nothing to cap.
+    assert.deepEqual(validateRequest({ file: 'a.mjs', functionName: 'f', inputs: '[1]', modes: ['main-thread-async'], workers: [500] }, 2), []);
+  });
+
+  test('allowManyWorkers lifts the caps', () => {
+    assert.deepEqual(validateRequest({ ...request, workers: [10_000], allowManyWorkers: true }, 2), []);
+  });
+
+  test('the CLI refuses --workers 10000 with a usage error (exit 2) before starting anything', { skip: skipPython }, async () => {
+    const run = await cli([path.join(PYTHON_FIXTURES, 'sleep_io.py'), '--function', 'f', '--inputs', '[0]', '--workers', '1,10000']);
+    assert.equal(run.status, 2, run.stderr);
+    assert.match(run.stderr, /error: --workers 10000 is too many for mode processes: at most \d+/);
+    assert.match(run.stderr, /CONCURRENCY_LENS_ALLOW_MANY_WORKERS=1/);
+    assert.equal(run.stdout, '');
+  });
+
+  test('CONCURRENCY_LENS_ALLOW_MANY_WORKERS=1 is the CLI override', { skip: skipPython }, async () => {
+    const args = [path.join(PYTHON_FIXTURES, 'sleep_io.py'), '--function', 'f', '--inputs', '[0.001]*4', '--modes', 'threads', '--workers', String(MAX_THREAD_WORKERS + 1), '--max-seconds', '1', '--json'];
+    const refused = await cli(args);
+    assert.equal(refused.status, 2, refused.stderr);
+    const allowed = await cli(args, { CONCURRENCY_LENS_ALLOW_MANY_WORKERS: '1' });
+    assert.equal(allowed.status, 0, allowed.stderr);
+    const doc = JSON.parse(allowed.stdout) as BenchResult;
+    assert.equal(doc.cells.find((c) => c.mode === 'threads')?.workers, MAX_THREAD_WORKERS + 1);
+  });
+});
