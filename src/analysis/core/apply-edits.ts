@@ -1,26 +1,19 @@
+import { LineIndex } from './lines';
 import type { TextEdit } from './types';
 
-/** Applies non-overlapping edits (0-based line/UTF-16 column ranges) to a text, last first. */
+/**
+ * Applies non-overlapping edits (0-based line/UTF-16 column ranges) to a text, last first. Lines
+ * are counted as the editor counts them (`\n`, `\r\n`, lone `\r`: see lines.ts) and positions are
+ * clamped as LSP clients clamp them, so `--fix` writes what the editor's quick fix would.
+ */
 export function applyEdits(text: string, edits: readonly TextEdit[]): string {
-  const lineStarts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineStarts.push(i + 1);
-  const offset = (line: number, column: number): number =>
-    line >= lineStarts.length ? text.length : Math.min(lineStarts[line] + column, text.length);
+  const lines = new LineIndex(text);
   // Last first, so earlier offsets stay valid; among inserts at one point the later edit goes in
   // first, which leaves them in array order (the LSP rule).
   const sorted = edits
-    .map((edit, index) => ({ edit, index }))
-    .sort(
-      (a, b) =>
-        offset(b.edit.range.start.line, b.edit.range.start.column) - offset(a.edit.range.start.line, a.edit.range.start.column) ||
-        b.index - a.index,
-    )
-    .map((entry) => entry.edit);
+    .map((edit, index) => ({ edit, index, start: lines.offsetAt(edit.range.start), end: lines.offsetAt(edit.range.end) }))
+    .sort((a, b) => b.start - a.start || b.index - a.index);
   let out = text;
-  for (const edit of sorted) {
-    const start = offset(edit.range.start.line, edit.range.start.column);
-    const end = offset(edit.range.end.line, edit.range.end.column);
-    out = out.slice(0, start) + edit.text + out.slice(end);
-  }
+  for (const { edit, start, end } of sorted) out = out.slice(0, start) + edit.text + out.slice(Math.max(start, end));
   return out;
 }

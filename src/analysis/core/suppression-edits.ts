@@ -1,12 +1,14 @@
+import { LineIndex } from './lines';
 import type { Finding, Language, TextEdit } from './types';
 
 // Edits behind the "Ignore CLxxx on this line / in this file" code actions: they write the
 // suppression comments that suppression.ts reads, merging into an existing comment when possible.
+// Lines are counted as the findings' rows are (lines.ts), and an added line ends as the file's do.
 
 export function ignoreOnLineEdit(text: string, language: Language, finding: Pick<Finding, 'rule' | 'range'>): TextEdit {
-  const lines = text.split('\n');
+  const lines = new LineIndex(text);
   const row = finding.range.start.line;
-  const line = (lines[row] ?? '').replace(/\r$/, '');
+  const line = lines.lineText(row);
   if (language === 'python') {
     const existing = /#\s*clens:\s*ignore\[([^\]]*)\]/.exec(line);
     if (existing) {
@@ -16,23 +18,23 @@ export function ignoreOnLineEdit(text: string, language: Language, finding: Pick
     }
     return { range: { start: { line: row, column: line.length }, end: { line: row, column: line.length } }, text: `  # clens: ignore[${finding.rule}]` };
   }
-  const above = row > 0 ? (lines[row - 1] ?? '').replace(/\r$/, '') : '';
+  const above = row > 0 ? lines.lineText(row - 1) : '';
   const previous = /\/\/\s*clens-ignore-next-line((?:[ \t]+[A-Z0-9]+,?)*)\s*$/.exec(above);
   if (previous && row > 0) {
     return { range: { start: { line: row - 1, column: above.length }, end: { line: row - 1, column: above.length } }, text: ` ${finding.rule}` };
   }
   const indent = /^[ \t]*/.exec(line)?.[0] ?? '';
-  return { range: { start: { line: row, column: 0 }, end: { line: row, column: 0 } }, text: `${indent}// clens-ignore-next-line ${finding.rule}\n` };
+  return { range: { start: { line: row, column: 0 }, end: { line: row, column: 0 } }, text: `${indent}// clens-ignore-next-line ${finding.rule}${lines.eol}` };
 }
 
 export function ignoreInFileEdit(text: string, language: Language, rule: string): TextEdit {
-  const lines = text.split('\n');
+  const lines = new LineIndex(text);
   if (language === 'python') {
     // Keep a shebang and an encoding declaration first: Python only honours them on lines 1–2.
     let row = 0;
-    while (row < lines.length && row < 2 && /^#(!|.*coding[:=])/.test(lines[row])) row++;
-    return { range: { start: { line: row, column: 0 }, end: { line: row, column: 0 } }, text: `# clens: ignore-file[${rule}]\n` };
+    while (row < lines.lineCount && row < 2 && /^#(!|.*coding[:=])/.test(lines.lineText(row))) row++;
+    return { range: { start: { line: row, column: 0 }, end: { line: row, column: 0 } }, text: `# clens: ignore-file[${rule}]${lines.eol}` };
   }
-  const row = lines[0]?.startsWith('#!') ? 1 : 0;
-  return { range: { start: { line: row, column: 0 }, end: { line: row, column: 0 } }, text: `// clens-ignore-file ${rule}\n` };
+  const row = lines.lineText(0).startsWith('#!') ? 1 : 0;
+  return { range: { start: { line: row, column: 0 }, end: { line: row, column: 0 } }, text: `// clens-ignore-file ${rule}${lines.eol}` };
 }

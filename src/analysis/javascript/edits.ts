@@ -87,16 +87,18 @@ export class ImportPlan {
       const spec = BUILTINS.has(module.split('.')[0]) && prefix ? `node:${module.replace('.', '/')}` : module.replace('.', '/');
       lines.push(esm ? `import { ${names.join(', ')} } from '${spec}';` : `const { ${names.join(', ')} } = require('${spec}');`);
     }
-    const text = lines.join('\n');
+    // New lines end the way the file's lines do: a bare `\n` in a CRLF or CR file mixes endings.
+    const eol = model.eol;
+    const text = lines.join(eol);
     const after = lastPrologueStatement(model, esm);
     if (after) {
       const at = afterStatement(model, after);
-      return [...this.merged, { range: { start: at, end: at }, text: `\n${text}` }];
+      return [...this.merged, { range: { start: at, end: at }, text: `${eol}${text}` }];
     }
     const first = model.program.body[0];
     const at = first ? { line: startOf(first).line, column: 0 } : { line: model.source.startsWith('#!') ? 1 : 0, column: 0 };
     const needsNewline = !first && at.line >= model.lineCount;
-    return [...this.merged, { range: { start: at, end: at }, text: needsNewline ? `\n${text}\n` : `${text}\n` }];
+    return [...this.merged, { range: { start: at, end: at }, text: needsNewline ? `${eol}${text}${eol}` : `${text}${eol}` }];
   }
 }
 
@@ -254,6 +256,7 @@ export function wrapLines(model: JsModel, first: Node, last: Node, header: strin
     const text = model.lineText(line);
     body.push(text.trim() === '' || frozen.has(line) ? text : `${base}${unit}${text.slice(base.length)}`);
   }
-  const text = `${base}${header} {\n${body.join('\n')}\n${base}}`;
+  const eol = model.eol;
+  const text = `${base}${header} {${eol}${body.join(eol)}${eol}${base}}`;
   return { range: { start: { line: startLine, column: 0 }, end: { line: endLine, column: lastText.length } }, text };
 }

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { parse, type TSESTree } from '@typescript-eslint/typescript-estree';
 import type { ParseProblem, Position, Range } from '../core/types';
 import type { CommentText } from '../core/suppression';
+import { LineIndex } from '../core/lines';
 
 // typescript-estree parsing (docs/architecture.md). It throws on the first syntax error, so a file that does not
 // parse yields one parse problem and no tree: the caller reports the problem and analyzes nothing.
@@ -48,6 +49,7 @@ export function parseJs(filePath: string, text: string, languageId?: string): Pa
       jsDocParsingMode: 'none',
       errorOnUnknownASTType: false,
     });
+    relocate(program, text);
     const comments: CommentText[] = (program.comments ?? []).map((c) => ({
       // A block comment's directive applies from where it ends (`/* clens-ignore-next-line */`).
       line: (c.type === 'Block' ? c.loc.end.line : c.loc.start.line) - 1,
@@ -55,34 +57,72 @@ export function parseJs(filePath: string, text: string, languageId?: string): Pa
     }));
     return { program, comments, error: null };
   } catch (error) {
-    return { program: null, comments: [], error: parseProblem(error, text) };
+    return { program: null, comments: [], error: parseProblem(error, new LineIndex(text)) };
   }
+}
+
+// U+2028 and U+2029 end lines in ECMAScript, and TypeScript's line map (hence every `loc` of
+// typescript-estree) counts them, but editors and the LSP do not: one of them in a comment put
+// every later finding a line too low. LF, CR and CRLF count alike in both, so only a file holding
+// U+2028/U+2029 needs its positions recomputed, from the offsets (`range`), the editors' way
+// (test/reliability-engine.test.ts checks that agreement on CR, CRLF and U+0085).
+const ECMASCRIPT_ONLY_LINE_BREAK = /[\u2028\u2029]/;
+const NOT_CHILDREN = new Set(['parent', 'loc', 'range']);
+
+/** Rewrites `loc` of every node and comment from its `range`, lines counted as editors count them. */
+function relocate(program: TSESTree.Program, text: string): void {
+  if (!ECMASCRIPT_ONLY_LINE_BREAK.test(text)) return;
+  const lines = new LineIndex(text);
+  const locate = (node: { range: [number, number]; loc: TSESTree.SourceLocation }): void => {
+    const start = lines.positionAt(node.range[0]);
+    const end = lines.positionAt(node.range[1], start.line);
+    // A new object: typescript-estree may share one `loc` between nodes with different ranges.
+    node.loc = { start: { line: start.line + 1, column: start.column }, end: { line: end.line + 1, column: end.column } };
+  };
+  for (const comment of program.comments ?? []) locate(comment);
+  // Iterative: deeply nested files must not overflow the stack here either.
+  const stack: object[] = [program];
+  while (stack.length > 0) {
+    const node = stack.pop() as Record<string, unknown>;
+    locate(node as unknown as Node);
+    for (const key in node) {
+      if (NOT_CHILDREN.has(key)) continue;
+      const value = node[key];
+      if (Array.isArray(value)) {
+        for (const child of value) if (isNode(child)) stack.push(child);
+      } else if (isNode(value)) {
+        stack.push(value);
+      }
+    }
+  }
+}
+
+function isNode(value: unknown): value is object {
+  return typeof value === 'object' && value !== null && 'type' in value && 'range' in value;
 }
 
 interface EstreeError {
   message?: string;
-  lineNumber?: number;
-  column?: number;
-  location?: { start: { line: number; column: number }; end: { line: number; column: number } };
+  /** Offset of the error in the text (typescript-estree's TSError). */
+  index?: number;
+  location?: { start: { line: number; column: number; offset?: number }; end: { line: number; column: number; offset?: number } };
 }
 
-function parseProblem(error: unknown, text: string): ParseProblem {
+function parseProblem(error: unknown, lines: LineIndex): ParseProblem {
   const e = (error ?? {}) as EstreeError;
   const message = typeof e.message === 'string' && e.message ? e.message : String(error);
-  const startLine = e.location?.start.line ?? e.lineNumber;
-  const startColumn = e.location?.start.column ?? e.column;
-  if (typeof startLine !== 'number' || typeof startColumn !== 'number') {
+  const startOffset = e.location?.start.offset ?? e.index;
+  if (typeof startOffset !== 'number') {
     // Not a syntax error of the file (an internal failure of the parser): still one clear message.
     return { message: `Could not parse the file: ${message}`, range: zeroRange() };
   }
-  const start: Position = { line: Math.max(0, startLine - 1), column: Math.max(0, startColumn) };
-  const endLoc = e.location?.end;
-  let end: Position = endLoc ? { line: endLoc.line - 1, column: endLoc.column } : start;
+  // From the offsets, not the error's line numbers: those count U+2028/U+2029 as line breaks.
+  const start: Position = lines.positionAt(startOffset);
+  let end: Position = lines.positionAt(Math.max(startOffset, e.location?.end.offset ?? startOffset));
   if (end.line === start.line && end.column <= start.column) {
     // Widen a zero-width error to the rest of its token so editors can show it.
-    const lineText = text.split('\n')[start.line] ?? '';
-    const token = /^\S+/.exec(lineText.slice(start.column))?.[0] ?? '';
-    end = { line: start.line, column: start.column + Math.max(token.length, 0) };
+    const token = /^\S+/.exec(lines.lineText(start.line).slice(start.column))?.[0] ?? '';
+    end = { line: start.line, column: start.column + token.length };
   }
   return { message: `Syntax error: ${message}`, range: { start, end } };
 }

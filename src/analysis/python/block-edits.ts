@@ -1,7 +1,7 @@
 import type { TextEdit } from '../core/types';
 import { fact } from '../core/facts';
 import type { PythonModel } from './model';
-import { insertAt } from './edits';
+import { insertAt, sourceLineIndex } from './edits';
 import type { PyNode } from './syntax';
 
 // Re-indenting statements under a new block header (`with lock:`), shared by the lock fixes.
@@ -14,8 +14,8 @@ const stringInteriorRows = fact((model: PythonModel) => {
   return rows;
 });
 
-/** The source split into lines, once per model. */
-export const sourceLines = fact((model: PythonModel) => model.source.split('\n'));
+/** The source's lines without their endings, counted as the editor counts them, once per model. */
+export const sourceLines = fact((model: PythonModel) => sourceLineIndex(model).lines());
 
 /** Insert `unit` at the start of every non-blank row in [fromRow, toRow]. */
 export function indentRows(model: PythonModel, fromRow: number, toRow: number, unit: string): TextEdit[] {

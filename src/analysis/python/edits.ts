@@ -1,10 +1,23 @@
 import type { Range, TextEdit } from '../core/types';
 import { fact } from '../core/facts';
+import { type LineEnding, LineIndex } from '../core/lines';
 import type { Binding, PythonModel } from './model';
 import { type PyNode, childByField, namedChildren, rangeOf } from './syntax';
 
 // Building blocks of the Python fixes: replace a node, add an import only when it is missing,
 // wrap statements in a block. Fix tests apply these and re-parse the result.
+
+/**
+ * The lines of the model's source as the editor counts them (rows of PyNode are counted the same
+ * way, syntax.ts), once per model. Fixes read lines through this, never `split('\n')`: with CRLF a
+ * split keeps the `\r`, with lone-CR endings it sees one line.
+ */
+export const sourceLineIndex = fact((model: PythonModel) => new LineIndex(model.source));
+
+/** The line ending new lines of a fix use: the file's own. */
+export function eolOf(model: PythonModel): LineEnding {
+  return sourceLineIndex(model).eol;
+}
 
 export function replaceNode(node: PyNode, text: string): TextEdit {
   return { range: rangeOf(node), text };
@@ -89,24 +102,40 @@ export function addImport(model: PythonModel, statement: string): TextEdit {
       break;
     }
   }
-  if (anchor) return insertAt(anchor.endRow + 1, 0, `${statement}\n`);
+  // `statement` may span lines (`\n` inside it): each gets the file's ending.
+  const eol = eolOf(model);
+  const text = `${statement.split('\n').join(eol)}${eol}`;
+  if (anchor) return insertAt(anchor.endRow + 1, 0, text);
   // Keep a shebang or encoding comment first.
-  const lines = model.source.split('\n');
+  const lines = sourceLineIndex(model);
   let line = 0;
-  while (line < lines.length && /^#(!|.*coding[:=])/.test(lines[line])) line++;
-  return insertAt(line, 0, `${statement}\n`);
+  while (line < lines.lineCount && /^#(!|.*coding[:=])/.test(lines.lineText(line))) line++;
+  return insertAt(line, 0, text);
 }
 
 export function lineIndent(model: PythonModel, row: number): string {
-  const line = model.source.split('\n')[row] ?? '';
-  return /^[ \t]*/.exec(line)?.[0] ?? '';
+  return /^[ \t]*/.exec(sourceLineIndex(model).lineText(row))?.[0] ?? '';
 }
 
-/** The unit of indentation the file uses (default four spaces). */
-export function indentUnit(model: PythonModel): string {
-  const match = /^(?:[^\n]*:[ \t]*\n)([ \t]+)\S/m.exec(model.source);
-  return match ? match[1] : '    ';
-}
+/**
+ * The unit of indentation the file uses (default four spaces): the indentation of the first line
+ * that follows a line ending in `:`, beyond that line's own. Lines are read without their endings,
+ * so CRLF and CR files are measured like LF ones.
+ */
+export const indentUnit = fact((model: PythonModel): string => {
+  const lines = sourceLineIndex(model);
+  for (let row = 0; row + 1 < lines.lineCount; row++) {
+    const header = lines.lineText(row);
+    if (!/:[ \t]*$/.test(header)) continue;
+    const body = /^([ \t]+)\S/.exec(lines.lineText(row + 1))?.[1];
+    if (!body) continue;
+    const own = /^[ \t]*/.exec(header)?.[0] ?? '';
+    // Under an indented header (the first `:` line can be nested), only the extra indentation is
+    // the unit; a body that does not extend its header's indentation says nothing about it.
+    if (body.length > own.length && body.startsWith(own)) return body.slice(own.length);
+  }
+  return '    ';
+});
 
 export function rangeOfRows(startRow: number, endRowExclusive: number): Range {
   return { start: { line: startRow, column: 0 }, end: { line: endRowExclusive, column: 0 } };

@@ -1,6 +1,7 @@
 import type { Fix } from '../core/types';
 import type { PythonModel } from './model';
-import { indentUnit } from './edits';
+import { eolOf, indentUnit } from './edits';
+import { sourceLines } from './block-edits';
 import { type PyNode, childByField, namedChildren, walk } from './syntax';
 
 // The CL201 fix: wrap the module-level statements from the first process-creating one on in
@@ -59,9 +60,9 @@ export function wrapInMainGuardFix(model: PythonModel, first: PyNode, offending:
 
   if (!movesAreSound(model, chunks, offending)) return null;
 
-  const lines = model.source.split('\n');
-  const cr = model.source.includes('\r\n') ? '\r' : '';
-  let unit = fileIndentUnit(model);
+  // Lines without their endings; the replacement joins them with the file's own ending.
+  const lines = sourceLines(model);
+  let unit = indentUnit(model);
   const guardIndents = new Set(
     chunks.filter((c) => c.role === 'guard').map((c) => {
       const block = childByField(c.statement, 'consequence')!;
@@ -92,7 +93,7 @@ export function wrapInMainGuardFix(model: PythonModel, first: PyNode, offending:
     if (chunk.role !== 'keep' && previous === 'keep' && wrapped.length > 0) {
       // Where moved definitions leave a gap, one blank line is enough inside the block.
       trimBlankLines(wrapped);
-      wrapped.push(cr);
+      wrapped.push('');
       while (chunk.startRow < chunk.statement.startRow && lines[chunk.startRow].trim() === '') chunk.startRow++;
     }
     previous = chunk.role;
@@ -114,9 +115,9 @@ export function wrapInMainGuardFix(model: PythonModel, first: PyNode, offending:
   if (kept.length > 0) {
     out.push(...kept);
     // PEP 8: two blank lines after a top-level definition, one is enough after imports/constants.
-    for (let i = 0; i < (keptDefinition ? 2 : 1); i++) out.push(cr);
+    for (let i = 0; i < (keptDefinition ? 2 : 1); i++) out.push('');
   }
-  out.push(`if __name__ == "__main__":${cr}`, ...wrapped);
+  out.push('if __name__ == "__main__":', ...wrapped);
 
   const endRow = lastChunk.endRow;
   const moved = chunks.some((c) => c.role === 'keep');
@@ -127,17 +128,11 @@ export function wrapInMainGuardFix(model: PythonModel, first: PyNode, offending:
     edits: [
       {
         range: { start: { line: regionStart, column: 0 }, end: { line: endRow, column: lines[endRow].length } },
-        text: out.join('\n'),
+        text: out.join(eolOf(model)),
       },
     ],
     safe: false,
   };
-}
-
-/** The file's indentation unit; edits.indentUnit misses it when lines end in CRLF. */
-function fileIndentUnit(model: PythonModel): string {
-  const match = /^(?:[^\n]*:[ \t]*\r?\n)([ \t]+)\S/m.exec(model.source);
-  return match ? match[1] : indentUnit(model);
 }
 
 function roleOf(model: PythonModel, statement: PyNode): Role {

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { LineIndex, positionIn, withLoneCrAsLf } from '../core/lines';
 import type { Range, TextChange } from '../core/types';
 
 // web-tree-sitter's ESM build relies on import.meta.url, which a CJS bundle empties: require the
@@ -90,8 +91,14 @@ function requireParser(): import('web-tree-sitter').Parser {
   return readyParser;
 }
 
+// tree-sitter-python ends lines only at `\n` (a lone `\r` is whitespace to it, so a file with
+// classic Mac endings is one long line that parses as nothing useful), while Python itself and
+// editors end them at `\r` too. The parser reads a view of the text with every lone `\r` as `\n`:
+// same length, so every offset it reports is an offset of the real text, and rows and columns are
+// computed from those offsets with the editors' line rules (core/lines.ts).
+
 export function parsePython(source: string): ParsedPython {
-  const tree = requireParser().parse(source);
+  const tree = requireParser().parse(withLoneCrAsLf(source));
   if (!tree) throw new Error('tree-sitter returned no tree');
   try {
     return copyTree(tree, source);
@@ -117,13 +124,14 @@ export class IncrementalPythonParser {
     if (this.tree && edits && edits.length > 0) {
       let text = this.source;
       for (const edit of edits) {
-        this.tree.edit(toTreeSitterEdit(text, edit));
-        text = text.slice(0, edit.startIndex) + edit.text + text.slice(edit.endIndex);
+        const next = text.slice(0, edit.startIndex) + edit.text + text.slice(edit.endIndex);
+        this.tree.edit(toTreeSitterEdit(text, next, edit));
+        text = next;
       }
       // Only trust the old tree when the edits really reproduce the new text.
       if (text === source) old = this.tree;
     }
-    const tree = parser.parse(source, old ?? undefined);
+    const tree = parser.parse(withLoneCrAsLf(source), old ?? undefined);
     if (!tree) throw new Error('tree-sitter returned no tree');
     this.tree?.delete();
     this.tree = tree;
@@ -137,72 +145,42 @@ export class IncrementalPythonParser {
   }
 }
 
-/** A replacement of `[startIndex, endIndex)` (UTF-16 offsets in the old text) by `text`. */
-
-function pointAt(text: string, index: number): { row: number; column: number } {
-  let row = 0;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < index; i = text.indexOf('\n', i + 1)) {
-    row++;
-    lineStart = i + 1;
-  }
-  return { row, column: index - lineStart };
-}
-
-function toTreeSitterEdit(oldText: string, change: TextChange): import('web-tree-sitter').Edit {
-  const startPosition = pointAt(oldText, change.startIndex);
-  const oldEndPosition = pointAt(oldText, change.endIndex);
-  const inserted = change.text.split('\n');
-  const newEndPosition =
-    inserted.length === 1
-      ? { row: startPosition.row, column: startPosition.column + change.text.length }
-      : { row: startPosition.row + inserted.length - 1, column: inserted[inserted.length - 1].length };
-  return {
-    startIndex: change.startIndex,
-    oldEndIndex: change.endIndex,
-    newEndIndex: change.startIndex + change.text.length,
-    startPosition,
-    oldEndPosition,
-    newEndPosition,
+/**
+ * The edit as the parser saw it, in its view of the texts (lone `\r` as `\n`). A `\r` just before
+ * the edit may change in that view (`\r` + an inserted `\n` stops being a lone `\r`), so the edit
+ * starts one character earlier there. Rows and columns count lines as the view does, which is the
+ * editors' count (core/lines.ts).
+ */
+function toTreeSitterEdit(oldText: string, newText: string, change: TextChange): import('web-tree-sitter').Edit {
+  const startIndex = change.startIndex > 0 && oldText.charCodeAt(change.startIndex - 1) === 13 ? change.startIndex - 1 : change.startIndex;
+  const newEndIndex = change.startIndex + change.text.length;
+  const point = (text: string, index: number): { row: number; column: number } => {
+    const { line, column } = positionIn(text, index);
+    return { row: line, column };
   };
-}
-
-/** Offsets of line starts, to turn UTF-16 offsets into rows and columns without wasm calls. */
-function lineStarts(source: string): Int32Array {
-  let count = 1;
-  for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) count++;
-  const starts = new Int32Array(count);
-  let row = 1;
-  for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) starts[row++] = i + 1;
-  return starts;
-}
-
-function rowOf(starts: Int32Array, index: number, hint: number): number {
-  // Nodes arrive in document order: start the search from the previous row.
-  let row = hint < starts.length && starts[hint] <= index ? hint : 0;
-  if (row + 1 < starts.length && starts[row + 1] > index) return row;
-  let lo = row;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= index) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
+  return {
+    startIndex,
+    oldEndIndex: change.endIndex,
+    newEndIndex,
+    startPosition: point(oldText, startIndex),
+    oldEndPosition: point(oldText, change.endIndex),
+    newEndPosition: point(newText, newEndIndex),
+  };
 }
 
 function copyTree(tree: import('web-tree-sitter').Tree, source: string): ParsedPython {
   if (!symbols) throw new Error('Python parser not initialised');
   const { types, named: namedTypes, fields } = symbols;
-  const starts = lineStarts(source);
+  const lines = new LineIndex(source);
+  const starts = lines.starts;
   const cursor = tree.walk();
   const errors: PyNode[] = [];
   let rowHint = 0;
   const make = (parent: PyNode | null, typeId: number, fieldId: number, startIndex: number, endIndex: number): PyNode => {
     const type = types[typeId] ?? cursor.nodeType;
-    const startRow = rowOf(starts, startIndex, rowHint);
+    const startRow = lines.lineAt(startIndex, rowHint);
     rowHint = startRow;
-    const endRow = rowOf(starts, endIndex, startRow);
+    const endRow = lines.lineAt(endIndex, startRow);
     const node: PyNode = {
       type,
       named: namedTypes[typeId] ?? cursor.nodeIsNamed,

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { CommentText } from '../../core/suppression';
+import { type LineEnding, LineIndex } from '../../core/lines';
 import type { Node, TSESTree } from '../parse';
 import { type CallLike, type FunctionNode, type LoopNode, isFunction } from '../syntax';
 
@@ -18,7 +19,8 @@ export class TreeIndex {
   protected readonly parents = new Map<Node, Node>();
   /** The walk records the enclosing function of the node kinds rules ask about; the rest on demand. */
   protected readonly enclosing = new Map<Node, FunctionNode | null>();
-  private readonly lineStarts: number[];
+  /** Lines as the editor counts them (`\n`, `\r\n`, lone `\r`), the same count as every `loc` (parse.ts). */
+  private readonly lines: LineIndex;
 
   constructor(
     readonly path: string,
@@ -26,8 +28,7 @@ export class TreeIndex {
     readonly program: TSESTree.Program,
     readonly comments: CommentText[],
   ) {
-    this.lineStarts = [0];
-    for (let i = 0; i < source.length; i++) if (source.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
+    this.lines = new LineIndex(source);
   }
 
   parent(node: Node): Node | null {
@@ -44,24 +45,21 @@ export class TreeIndex {
 
   /** 0-based line and UTF-16 column of a source offset. */
   positionAt(offset: number): { line: number; column: number } {
-    let lo = 0;
-    let hi = this.lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.lineStarts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo, column: offset - this.lineStarts[lo] };
+    return this.lines.positionAt(offset);
   }
 
+  /** A line's text without its line ending. */
   lineText(line: number): string {
-    const start = this.lineStarts[line] ?? this.source.length;
-    const end = line + 1 < this.lineStarts.length ? this.lineStarts[line + 1] - 1 : this.source.length;
-    return this.source.slice(start, end).replace(/\r$/, '');
+    return this.lines.lineText(line);
   }
 
   get lineCount(): number {
-    return this.lineStarts.length;
+    return this.lines.lineCount;
+  }
+
+  /** The file's own line ending, for the lines a fix adds. */
+  get eol(): LineEnding {
+    return this.lines.eol;
   }
 
   contains(outer: Node, inner: Node): boolean {

@@ -3,7 +3,7 @@ import { fact, factBy } from '../../core/facts';
 import { ruleMeta } from '../../catalog';
 import type { PythonRule } from '../rule';
 import type { FunctionInfo, PythonModel } from '../model';
-import { addImport, indentUnit, insertAt, referenceTo } from '../edits';
+import { addImport, eolOf, indentUnit, insertAt, referenceTo } from '../edits';
 import { indentRows, sourceLines, standsAlone } from '../block-edits';
 import { heldLocks, lockFacts } from '../locks';
 import { type Mutation, mutationsIn, rootOwner, statementOf } from '../mutations';
@@ -92,16 +92,18 @@ function wrapInLockFix(model: PythonModel, m: Mutation, sharedName: string): Fix
   const statement = statementOf(m.node);
   if (statement.type !== 'expression_statement' || !standsAlone(model, statement)) return null;
   const edits: TextEdit[] = [];
+  // New lines end the way the file's lines do: a bare `\n` in a CRLF file mixes endings.
+  const eol = eolOf(model);
   let lockName = existingLock(model, m);
   let created = false;
   if (!lockName) {
     lockName = freshName(model, `${sharedName.replace(/^self\./, '').replace(/[^A-Za-z0-9_]/g, '_')}_lock`);
     created = true;
     const ctor = referenceTo(model, 'threading', 'Lock', 'qualified');
-    const definition = `${lockName} = ${ctor.text}()\n`;
+    const definition = `${lockName} = ${ctor.text}()`;
     const anchor = definitionAnchor(model, m);
     // Below the imports, a blank line sets the new definition apart from them.
-    const lockEdit = anchor !== null ? insertAt(anchor, 0, definition) : addImport(model, `\n${definition.trimEnd()}`);
+    const lockEdit = anchor !== null ? insertAt(anchor, 0, `${definition}${eol}`) : addImport(model, `\n${definition}`);
     // One insertion point for the import and the lock keeps their order unambiguous.
     const importEdit = ctor.edits[0];
     if (importEdit && samePosition(importEdit, lockEdit)) {
@@ -112,7 +114,7 @@ function wrapInLockFix(model: PythonModel, m: Mutation, sharedName: string): Fix
   }
   const indent = (sourceLines(model)[statement.startRow] ?? '').slice(0, statement.startCol);
   const unit = indentUnit(model);
-  edits.push(insertAt(statement.startRow, statement.startCol, `with ${lockName}:\n${indent}${unit}`));
+  edits.push(insertAt(statement.startRow, statement.startCol, `with ${lockName}:${eol}${indent}${unit}`));
   edits.push(...indentRows(model, statement.startRow + 1, statement.endRow, unit));
   return {
     description: created
