@@ -3,7 +3,8 @@ import * as assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { MAX_THREAD_WORKERS, validateRequest, workerCap } from '../src/profiling/plan';
-import type { BenchResult } from '../src/profiling/types';
+import { runBenchmark } from '../src/profiling/run';
+import type { BenchRequest, BenchResult } from '../src/profiling/types';
 import { ensureBuilt } from './support/bench';
 
 // The benchmark's bounds: how many workers a request may ask for, how many inputs a harness
@@ -15,10 +16,27 @@ import { ensureBuilt } from './support/bench';
 const ROOT = path.join(__dirname, '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
 const PYTHON_FIXTURES = path.join(__dirname, 'fixtures', 'bench', 'python');
+const NODE_FIXTURES = path.join(__dirname, 'fixtures', 'bench', 'node');
 const python = ['python3', 'python'].find((cmd) => spawnSync(cmd, ['--version']).status === 0);
 const skipPython = python ? false : 'no Python interpreter on PATH';
 
 before(ensureBuilt);
+
+interface Run {
+  result: BenchResult;
+  /** Harness pids (= their process groups). */
+  pids: number[];
+  ms: number;
+}
+
+async function bench(request: BenchRequest, signal?: AbortSignal): Promise<Run> {
+  const pids: number[] = [];
+  const started = Date.now();
+  const result = await runBenchmark({ maxSeconds: 2, python, ...request }, (event) => {
+    if (event.type === 'harness') pids.push(event.pid);
+  }, signal);
+  return { result, pids, ms: Date.now() - started };
+}
 
 /** Runs the built CLI; resolves with its exit code, output and wall time. Killed after `limitMs`. */
 function cli(args: string[], env: NodeJS.ProcessEnv = {}, limitMs = 120_000): Promise<{ status: number | null; stdout: string; stderr: string; ms: number }> {
@@ -73,5 +91,38 @@ describe('worker counts are capped', () => {
     assert.equal(allowed.status, 0, allowed.stderr);
     const doc = JSON.parse(allowed.stdout) as BenchResult;
     assert.equal(doc.cells.find((c) => c.mode === 'threads')?.workers, MAX_THREAD_WORKERS + 1);
+  });
+});
+
+describe('the inputs are bounded', () => {
+  test('Python: 2,000,000 items are refused at init, naming the count and the limit', { skip: skipPython }, async () => {
+    const { result, ms } = await bench({ file: path.join(PYTHON_FIXTURES, 'sleep_io.py'), functionName: 'f', inputs: 'range(2_000_000)', timeoutSeconds: 15 });
+    assert.equal(result.status, 'failed');
+    assert.equal(result.errors[0]?.kind, 'inputs', JSON.stringify(result.errors));
+    assert.match(result.errors[0].message, /2,000,000 items, more than the limit of 1,000,000/);
+    assert.equal(result.rounds, 0);
+    assert.ok(result.cells.every((c) => c.samplesMs.length === 0), 'no mode ran');
+    assert.ok(ms < 15_000, `${ms} ms`);
+  });
+
+  test('Python: an endless iterator is refused after the limit, not materialised', { skip: skipPython }, async () => {
+    const { result } = await bench({ file: path.join(PYTHON_FIXTURES, 'sleep_io.py'), functionName: 'f', inputs: "__import__('itertools').count()", timeoutSeconds: 15 });
+    assert.equal(result.errors[0]?.kind, 'inputs', JSON.stringify(result.errors));
+    assert.match(result.errors[0].message, /more than 1,000,000 items/);
+  });
+
+  test('Node: 2,000,000 items are refused at init, naming the count and the limit', async () => {
+    const { result, ms } = await bench({ file: path.join(NODE_FIXTURES, 'sleep.mjs'), functionName: 'wait', inputs: 'Array(2_000_000).fill(0)', timeoutSeconds: 15 });
+    assert.equal(result.status, 'failed');
+    assert.equal(result.errors[0]?.kind, 'inputs', JSON.stringify(result.errors));
+    assert.match(result.errors[0].message, /2,000,000 items, more than the limit of 1,000,000/);
+    assert.equal(result.rounds, 0);
+    assert.ok(ms < 15_000, `${ms} ms`);
+  });
+
+  test('Node: an endless generator is refused after the limit', async () => {
+    const { result } = await bench({ file: path.join(NODE_FIXTURES, 'sleep.mjs'), functionName: 'wait', inputs: '(function* () { for (let i = 0; ; i++) yield i; })()', timeoutSeconds: 15 });
+    assert.equal(result.errors[0]?.kind, 'inputs', JSON.stringify(result.errors));
+    assert.match(result.errors[0].message, /more than 1,000,000 items/);
   });
 });

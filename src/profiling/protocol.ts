@@ -18,6 +18,13 @@ export type PythonMode = 'sequential' | 'threads' | 'processes' | 'processes-spa
 export type NodeMode = 'sequential' | 'main-thread-async' | 'worker_threads' | 'child_process';
 export type Mode = PythonMode | NodeMode;
 
+/**
+ * The most task inputs a harness accepts (python_harness.py MAX_TASKS is the same number): every
+ * batch runs each item once and a pool holds a pending task per item, so ten million items took
+ * a harness to 7 GB before any mode ran. A harness refuses more at init, with an `inputs` error.
+ */
+export const MAX_TASKS = 1_000_000;
+
 export interface InitCommand {
   cmd: 'init';
   id: number;

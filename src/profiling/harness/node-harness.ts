@@ -27,6 +27,7 @@ import * as util from 'node:util';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
+import { MAX_TASKS } from '../protocol';
 import type {
   DispatchCommand,
   DispatchReply,
@@ -184,9 +185,36 @@ async function evaluateInputs(expression: string, ns: Record<string, unknown>, f
       `The inputs expression must give an iterable with one item per task (e.g. Array(8).fill(2e6)); got ${util.inspect(value, { depth: 0 }).slice(0, 80)}`,
     );
   }
-  const items = Array.from(value as Iterable<unknown>);
+  const items = boundedItems(value as Iterable<unknown>);
   if (items.length === 0) throw new HarnessError('inputs', 'The inputs expression gave no tasks');
   return items;
+}
+
+/** The items, refused beyond MAX_TASKS before they are all built (an endless generator stops here too). */
+function boundedItems(value: Iterable<unknown>): unknown[] {
+  const known = Array.isArray(value) || ArrayBuffer.isView(value) ? (value as ArrayLike<unknown>).length : value instanceof Set || value instanceof Map ? value.size : null;
+  if (known !== null && known > MAX_TASKS) throw tooMany(known);
+  const items: unknown[] = [];
+  try {
+    for (const item of value) {
+      if (items.length === MAX_TASKS) throw tooMany(null);
+      items.push(item);
+    }
+  } catch (err) {
+    if (err instanceof HarnessError) throw err;
+    throw new HarnessError('inputs', `Iterating over the inputs failed: ${errorText(err)}`, userStack(err));
+  }
+  return items;
+}
+
+/** `count` is null when the iteration was cut at the limit: the length is unknown. */
+function tooMany(count: number | null): HarnessError {
+  const n = (x: number): string => x.toLocaleString('en-US');
+  const given = count === null ? `more than ${n(MAX_TASKS)} items (the limit)` : `${n(count)} items, more than the limit of ${n(MAX_TASKS)}`;
+  return new HarnessError(
+    'inputs',
+    `The inputs expression gives ${given}: every batch runs each item once and a pool holds a pending task per item. Put several items into one task (one call per chunk) instead.`,
+  );
 }
 
 function facts(): InterpreterFacts {

@@ -13,6 +13,7 @@ workers call (_init_worker, _call_in_worker) are module-level functions that pic
 """
 
 import importlib.util
+import itertools
 import json
 import os
 import pickle
@@ -29,6 +30,11 @@ PROBE_MIN_SECONDS = 0.05
 PROBE_MAX_REPEATS = 10000
 # The task profile runs tasks until it has this much wall time (one task if a task is longer).
 PROFILE_MIN_SECONDS = 0.05
+
+# Tasks per batch at most (protocol.ts MAX_TASKS, the same number): every batch runs each item once
+# and a pool holds one pending future per item, so ten million items took a harness to 7 GB before
+# any mode ran. Checked while the items are collected, so an endless iterator stops here too.
+MAX_TASKS = 1000000
 
 HARNESS_FILE = os.path.abspath(__file__)
 FUTURES_DIR = os.path.dirname(os.path.abspath(__import__("concurrent.futures").futures.__file__))
@@ -120,6 +126,38 @@ def _is_pickling_error(error):
         return True
     text = str(error).lower()
     return isinstance(error, (AttributeError, TypeError)) and ("pickle" in text or "can't get local object" in text)
+
+
+def _too_many(count):
+    """`count` is None when the iterator was cut at the limit: its length is unknown."""
+    if count is None:
+        given = "more than {:,} items (the limit)".format(MAX_TASKS)
+    else:
+        given = "{:,} items, more than the limit of {:,}".format(count, MAX_TASKS)
+    return HarnessError("inputs", "--inputs gives %s: every batch runs each item once and a pool holds a pending "
+                        "task per item. Put several items into one task (one call per chunk) instead." % given)
+
+
+def _bounded_items(value, expression):
+    """The task inputs as a list, refused once they exceed MAX_TASKS, before they are all built."""
+    try:
+        length = len(value)
+    except Exception:  # no len() (a generator), or a user-defined __len__ that fails: count below
+        length = None
+    if isinstance(length, int) and length > MAX_TASKS:
+        raise _too_many(length)
+    try:
+        iterator = iter(value)
+    except TypeError:
+        raise HarnessError("inputs", "--inputs must give an iterable of task inputs, got %s" % type(value).__name__)
+    try:
+        items = list(itertools.islice(iterator, MAX_TASKS + 1))
+    except BaseException as error:
+        raise HarnessError("inputs", "iterating over --inputs %r failed: %s" % (expression, _describe_exception(error)),
+                           detail=_user_traceback(error))
+    if len(items) > MAX_TASKS:
+        raise _too_many(None)
+    return items
 
 
 # --------------------------------------------------------------------------- the harness
@@ -230,10 +268,7 @@ class Harness:
         except BaseException as error:
             raise HarnessError("inputs", "evaluating --inputs %r failed: %s" % (command["inputs"], _describe_exception(error)),
                                detail=_user_traceback(error))
-        try:
-            items = list(value)
-        except TypeError:
-            raise HarnessError("inputs", "--inputs must give an iterable of task inputs, got %s" % type(value).__name__)
+        items = _bounded_items(value, command["inputs"])
         if not items:
             raise HarnessError("inputs", "--inputs gave no tasks (an empty collection)")
         # Each item is one call's argument; a tuple is spread into several arguments.
