@@ -1,10 +1,11 @@
 import { after, before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ensureBuilt } from './support/build';
+import { readSource } from '../src/workspace/read-source';
 
 // Bad input on the CLI's side (the built bundle, as CI runs it): a large `--fix` run on the
 // worker pool, files that are not regular files or are too large, and file names that carry
@@ -40,6 +41,8 @@ function cli(args: string[], cwd: string, timeout = 60_000): Run {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr, millis: Date.now() - started };
 }
 
+const canMakeFifo = process.platform !== 'win32';
+
 const CPU_COUNT_TIMES_TWO = 'import os\nn = os.cpu_count() * 2\n';
 
 test('check --fix on 40 files fixes all of them on the worker pool, as with -j 1', () => {
@@ -61,4 +64,75 @@ test('check --fix on 40 files with the default pool size fixes all of them', () 
   const run = cli(['check', '--fix', '.'], dir);
   assert.match(run.stderr, /Fixed 40 problems/, run.stderr);
   assert.equal(run.code, 0, run.stderr);
+});
+
+test('a FIFO named on the command line is skipped with its reason, without blocking', { skip: !canMakeFifo }, () => {
+  const dir = folder();
+  execFileSync('mkfifo', [path.join(dir, 'pipe.py')]);
+  fs.writeFileSync(path.join(dir, 'ok.py'), CPU_COUNT_TIMES_TWO);
+  for (const jobs of ['1', '2']) {
+    const run = cli(['check', '-j', jobs, 'pipe.py', 'ok.py'], dir, 20_000);
+    assert.notEqual(run.code, null, `-j ${jobs}: the run ended (${run.millis} ms)`);
+    assert.match(run.stderr, /skipped pipe\.py: not a regular file \(a FIFO\)/, run.stderr);
+    assert.match(run.stdout, /ok\.py:2:5: CL303/);
+    assert.equal(run.code, 1, run.stderr);
+  }
+  // Configuration files are read the same bounded way.
+  execFileSync('mkfifo', [path.join(dir, 'config.toml')]);
+  const config = cli(['check', '--config', 'config.toml', 'ok.py'], dir, 20_000);
+  assert.notEqual(config.code, null, `the run ended (${config.millis} ms)`);
+  assert.match(config.stderr, /config\.toml: cannot read configuration: not a regular file \(a FIFO\)/, config.stderr);
+  assert.equal(config.code, 2);
+});
+
+test('an import of a link to /dev/zero or to a folder is not read; the link named is skipped with its reason', { skip: !canMakeFifo }, () => {
+  const dir = folder();
+  fs.symlinkSync('/dev/zero', path.join(dir, 'zero.py'));
+  fs.symlinkSync(dir, path.join(dir, 'folder.py'));
+  execFileSync('mkfifo', [path.join(dir, 'pipe.py')]);
+  // The imported names run as tasks, so the analysis resolves (reads) the modules they come from.
+  const main = [
+    'from concurrent.futures import ThreadPoolExecutor',
+    'from zero import x',
+    'from folder import y',
+    'from pipe import z',
+    'import os',
+    'n = os.cpu_count() * 2',
+    '',
+    '',
+    'def main():',
+    '    with ThreadPoolExecutor() as ex:',
+    '        return list(ex.map(x, [1])) + list(ex.map(y, [1])) + list(ex.map(z, [1]))',
+    '',
+  ].join('\n');
+  fs.writeFileSync(path.join(dir, 'main.py'), main);
+  // Reading /dev/zero without a bound took gigabytes within seconds and never ended.
+  const walked = cli(['check', '.'], dir, 20_000);
+  assert.notEqual(walked.code, null, `the run ended (${walked.millis} ms)`);
+  assert.equal(walked.code, 1, walked.stderr);
+  assert.match(walked.stdout, /^main\.py:6:5: CL303/m);
+  assert.doesNotMatch(walked.stderr, /error:/);
+
+  const named = cli(['check', 'zero.py', 'main.py'], dir, 20_000);
+  assert.notEqual(named.code, null, `the run ended (${named.millis} ms)`);
+  assert.match(named.stderr, /skipped zero\.py: not a regular file \(a device\)/, named.stderr);
+  assert.equal(named.code, 1, named.stderr);
+});
+
+test('a file over the size limit is skipped with its size and the limit', () => {
+  const dir = folder();
+  fs.writeFileSync(path.join(dir, 'big.py'), `x = 1\n${'#'.repeat(9 * 1024 * 1024)}\n`);
+  const run = cli(['check', 'big.py'], dir, 20_000);
+  assert.match(run.stderr, /skipped big\.py: file is too large to analyze \(9\.0 MB, limit 8\.0 MB\)/, run.stderr);
+  assert.equal(run.code, 0, run.stderr);
+});
+
+test('reading stops one byte past the limit whatever the file reports as its size', { skip: process.platform !== 'linux' }, () => {
+  // /proc files are regular files that report size 0 and still have content.
+  assert.equal(fs.statSync('/proc/self/maps').size, 0);
+  const read = readSource('/proc/self/maps', 64);
+  assert.ok('skipped' in read, 'skipped, not read whole');
+  assert.match(read.skipped, /^file is too large to analyze \(limit 64 bytes\)$/);
+  const whole = readSource('/proc/self/maps', 1024 * 1024);
+  assert.ok('text' in whole && whole.text.length > 64, 'within the limit it is read to its end');
 });

@@ -11,7 +11,8 @@ import {
   initLanguage,
   languageOf,
 } from '../analysis';
-import { diskSources, lintText, readSource } from '../workspace/lint-file';
+import { lintText } from '../workspace/lint-file';
+import { diskSources, readSource } from '../workspace/read-source';
 import { isInternalError } from './report';
 
 // `--fix`: applies the fixes the analyzer offers (only safe ones unless unsafe fixes are asked

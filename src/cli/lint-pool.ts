@@ -3,7 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { createProjects, initEngine, type AnalysisResult, type AnalyzeOptions } from '../analysis';
-import { diskSources, lintFile } from '../workspace/lint-file';
+import { lintFile } from '../workspace/lint-file';
+import { diskSources } from '../workspace/read-source';
 import type { FromWorker, LintJob, ToWorker } from './lint-protocol';
 
 // Analyzes many files: in this thread for small runs, on a worker_threads pool for large ones.

@@ -1,6 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { createProjects, initEngine } from '../analysis';
-import { diskSources, lintFile } from '../workspace/lint-file';
+import { lintFile } from '../workspace/lint-file';
+import { diskSources } from '../workspace/read-source';
 import type { FromWorker, ToWorker } from './lint-protocol';
 
 // A lint worker thread (dist/lint-worker.js): loads the parsers once, then analyzes the batches

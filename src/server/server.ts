@@ -1,4 +1,3 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   CodeActionKind,
@@ -17,6 +16,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import {
   type AnalysisResult,
+  DEFAULT_MAX_FILE_SIZE,
   analyzeLoaded,
   benchLenses,
   benchmarkTarget,
@@ -35,6 +35,7 @@ import { SOURCE, parseDiagnostic, pathToUri, toDiagnostic } from './diagnostics'
 import { FIX_ALL_KIND, fixAllAction, quickFixes, toLspEdit } from './code-actions';
 import { analyzeWorkspaceFolders } from './workspace-analysis';
 import { collectFiles } from '../workspace/walk';
+import { readSource, tooLargeReason } from '../workspace/read-source';
 import { Debouncer } from './debounce';
 import {
   BENCHMARK_COMMAND,
@@ -99,16 +100,33 @@ export function startServer(connection: Connection): void {
   let measurements = new Map<string, Map<string, MeasurementSummary>>();
   let workspaceFolders: string[] = [];
 
-  // Open documents win over the disk for cross-file facts: unsaved edits count.
+  /**
+   * An open document too large to analyze: none of its text is parsed (not for diagnostics, not as
+   * another file's import, not for lenses or hovers), and the log says so once until it shrinks.
+   */
+  const tooLargeLogged = new Set<string>();
+  function isTooLarge(document: TextDocument): boolean {
+    const length = document.getText().length;
+    if (length <= DEFAULT_MAX_FILE_SIZE) {
+      tooLargeLogged.delete(document.uri);
+      return false;
+    }
+    if (!tooLargeLogged.has(document.uri)) {
+      tooLargeLogged.add(document.uri);
+      log(`${filePathOf(document)}: skipped (${tooLargeReason(length, DEFAULT_MAX_FILE_SIZE)})`);
+    }
+    return true;
+  }
+
+  // Open documents win over the disk for cross-file facts: unsaved edits count. Files that are not
+  // open are read as the CLI reads them (workspace/read-source.ts): regular files only, bounded, so
+  // an import of a FIFO or of a link to /dev/zero cannot block or exhaust the server.
   const sources = {
     readFile(file: string): string | undefined {
       const open = documents.get(pathToUri(file));
-      if (open) return open.getText();
-      try {
-        return fs.readFileSync(file, 'utf8');
-      } catch {
-        return undefined;
-      }
+      if (open) return isTooLarge(open) ? undefined : open.getText();
+      const read = readSource(file);
+      return 'text' in read ? read.text : undefined;
     },
   };
   const projects = createProjects(sources);
@@ -200,6 +218,15 @@ export function startServer(connection: Connection): void {
     }
     const options = { ...mergeOptions(resolved?.options ?? {}, settingsOverrides(settings)), sources };
     const version = document.version;
+    if (isTooLarge(document)) {
+      // Checked before anything parses it; the edits since the last parse no longer describe a
+      // tree the parser holds, so the next analysis (once it fits) parses afresh.
+      pendingEdits.set(document.uri, null);
+      state.set(document.uri, { version, findings: [], millis: 0 });
+      void connection.sendDiagnostics({ uri: document.uri, version, diagnostics: [] });
+      sendStatus();
+      return;
+    }
     const started = performance.now();
     let result: AnalysisResult;
     try {
@@ -281,6 +308,7 @@ export function startServer(connection: Connection): void {
     debouncer.cancel(e.document.uri);
     projects.close(filePathOf(e.document));
     pendingEdits.delete(e.document.uri);
+    tooLargeLogged.delete(e.document.uri);
     state.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
     sendStatus();
@@ -353,7 +381,7 @@ export function startServer(connection: Connection): void {
     if (!settings.enable || !settings.codeLens.enable) return [];
     const filePath = filePathOf(document);
     // Benchmarks import the module from disk: only files (not untitled or virtual documents).
-    if (URI.parse(document.uri).scheme !== 'file') return [];
+    if (URI.parse(document.uri).scheme !== 'file' || isTooLarge(document)) return [];
     let lenses;
     try {
       lenses = benchLenses({ path: filePath, text: document.getText(), languageId: document.languageId }, projects);
@@ -398,8 +426,8 @@ export function startServer(connection: Connection): void {
   connection.onRequest(BENCHMARK_TARGET_REQUEST, (params: BenchmarkTargetParams): BenchmarkTarget => {
     const document = documents.get(params.uri);
     const filePath = document ? filePathOf(document) : URI.parse(params.uri).fsPath;
-    const text = document?.getText() ?? sources.readFile(filePath);
-    if (text === undefined) return { ok: false, message: `Cannot read ${filePath}.` };
+    const text = document && !isTooLarge(document) ? document.getText() : sources.readFile(filePath);
+    if (text === undefined) return { ok: false, message: `Cannot read ${filePath}, or it is too large to analyze.` };
     const request = { line: params.position?.line, character: params.position?.character, functionName: params.functionName };
     try {
       return benchmarkTarget({ path: filePath, text, languageId: document?.languageId }, request, projects);
@@ -416,9 +444,10 @@ export function startServer(connection: Connection): void {
     const add = (filePath: string, text: string | undefined): void => {
       if (text !== undefined && !files.some((f) => f.path === filePath)) files.push({ path: filePath, text });
     };
-    const defining = documents.get(pathToUri(definingPath));
-    add(definingPath, defining ? defining.getText() : sources.readFile(definingPath));
+    // sources.readFile prefers the open document, and neither it nor the loop parses one too large.
+    add(definingPath, sources.readFile(definingPath));
     for (const document of documents.all()) {
+      if (isTooLarge(document)) continue;
       if (isPythonDocument(filePathOf(document), document.languageId) && URI.parse(document.uri).scheme === 'file') add(filePathOf(document), document.getText());
     }
     const outcome = executorSwaps(files, definingPath, params.functionName, params.to, projects) ?? { fixes: [], sites: 0, notes: [] };
@@ -436,7 +465,7 @@ export function startServer(connection: Connection): void {
 
   connection.onHover((params) => {
     const document = documents.get(params.textDocument.uri);
-    if (!document) return null;
+    if (!document || isTooLarge(document)) return null;
     const hover = hoverAt(
       { path: filePathOf(document), text: document.getText(), languageId: document.languageId },
       { line: params.position.line, column: params.position.character },

@@ -10,6 +10,7 @@ import {
   type RuleMeta,
   type SeveritySetting,
 } from '../analysis';
+import { formatBytes, readBounded } from './read-source';
 
 // Project configuration shared by the CLI and the language server (README.md, "Project
 // configuration"): `[tool.concurrency-lens]` in pyproject.toml or a `concurrency-lens.json` file,
@@ -197,12 +198,16 @@ export function validateConfig(raw: unknown, file: string, where: string): Proje
   return config;
 }
 
+/** Far beyond any real configuration file; a bound so a FIFO or `/dev/zero` under its name cannot hang the run. */
+const MAX_CONFIG_SIZE = 4 * 1024 * 1024;
+
 function readText(file: string): string {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new ConfigError(`cannot read configuration: ${(error as Error).message}`, file);
+  const read = readBounded(file, MAX_CONFIG_SIZE);
+  if ('skipped' in read) {
+    const reason = read.skipped.startsWith('file is too large') ? `larger than ${formatBytes(MAX_CONFIG_SIZE)}` : read.skipped;
+    throw new ConfigError(`cannot read configuration: ${reason}`, file);
   }
+  return read.bytes.toString('utf8');
 }
 
 function parseTomlFile(file: string, text: string): Table {

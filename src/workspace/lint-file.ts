@@ -1,52 +1,11 @@
-import * as fs from 'node:fs';
-import {
-  DEFAULT_MAX_FILE_SIZE,
-  analyzeLoaded,
-  type AnalysisResult,
-  type AnalyzeContext,
-  type AnalyzeOptions,
-  type SourceProvider,
-} from '../analysis';
+import { analyzeLoaded, type AnalysisResult, type AnalyzeContext, type AnalyzeOptions } from '../analysis';
+import { diskSources, readSource } from './read-source';
 
-// Reading and analyzing one file, shared by the in-process path and the worker threads so both
-// give the same results.
+// Analyzing one file, shared by the in-process path and the worker threads so both give the same
+// results. Reading it (bounded, regular files only) is read-source.ts's job.
 
-export type SourceRead = { text: string; bom: boolean; lossless: boolean } | { skipped: string };
-
-const BINARY_SNIFF_BYTES = 8192;
-
-/**
- * Reads a source file without crashing on anything a tree may hold: huge files are refused before
- * reading them, binary files (a NUL byte early on) are skipped, and text that is not valid UTF-8
- * is decoded with replacement characters but marked `lossless: false` so `--fix` leaves it alone.
- */
-export function readSource(file: string, maxFileSize = DEFAULT_MAX_FILE_SIZE): SourceRead {
-  let bytes: Buffer;
-  try {
-    const size = fs.statSync(file).size;
-    if (size > maxFileSize) return { skipped: `file is too large to analyze (${formatBytes(size)}, limit ${formatBytes(maxFileSize)})` };
-    bytes = fs.readFileSync(file);
-  } catch (error) {
-    return { skipped: `cannot read file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` };
-  }
-  if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) return { skipped: 'binary file' };
-  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
-  const body = bom ? bytes.subarray(3) : bytes;
-  const text = body.toString('utf8');
-  return { text, bom, lossless: Buffer.from(text, 'utf8').equals(body) };
-}
-
-function formatBytes(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.round(bytes / 1024)} KB`;
-}
-
-/** Other files of the tree, read from disk, for cross-file resolution of imported task functions. */
-export const diskSources: SourceProvider = {
-  readFile(file) {
-    const read = readSource(file);
-    return 'text' in read ? read.text : undefined;
-  },
-};
+// Kept importable from here for callers that predate read-source.ts (the server's workspace run).
+export { diskSources, readSource, type SourceRead } from './read-source';
 
 export function skippedResult(file: string, reason: string): AnalysisResult {
   return { path: file, language: null, findings: [], parseErrors: [], lines: 0, skipped: reason };

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import ignore = require('ignore');
 import { isAnalyzablePath } from '../analysis';
 import type { ConfigResolver } from './config';
+import { readBounded } from './read-source';
 
 // Turns the paths on the command line into the list of files to analyze: folders are walked
 // (honouring nested .gitignore files and the configuration's `exclude`, skipping dependency and
@@ -137,14 +138,12 @@ function isVirtualEnv(dir: string): boolean {
   return fs.existsSync(path.join(dir, 'pyvenv.cfg'));
 }
 
+/** Bounded like sources: a .gitignore that is a FIFO or a device must not stall the walk. */
+const MAX_IGNORE_FILE_SIZE = 4 * 1024 * 1024;
+
 function readIgnoreFile(file: string): ignore.Ignore | null {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    return null;
-  }
-  return ignore().add(text);
+  const read = readBounded(file, MAX_IGNORE_FILE_SIZE);
+  return 'bytes' in read ? ignore().add(read.bytes.toString('utf8')) : null;
 }
 
 /**

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { type MessageConnection, StreamMessageReader, StreamMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
-import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import type { Diagnostic, LogMessageParams, PublishDiagnosticsParams, ShowMessageParams } from 'vscode-languageserver-protocol';
 
 // A minimal LSP client for the server tests: the built dist/server.js over stdio, a temporary
 // workspace folder, the published diagnostics kept per document, and the client-side requests
@@ -19,6 +19,10 @@ export class LspSession {
   settings: Record<string, unknown> = {};
   codeLensRefreshes = 0;
   readonly published = new Map<string, PublishDiagnosticsParams[]>();
+  /** `window/showMessage` notifications (the pop-ups a user would see), in order. */
+  readonly shown: ShowMessageParams[] = [];
+  /** `window/logMessage` lines (the server's output channel), in order. */
+  readonly logs: string[] = [];
 
   private constructor(
     readonly connection: MessageConnection,
@@ -37,6 +41,8 @@ export class LspSession {
       list.push(params);
       session.published.set(params.uri, list);
     });
+    connection.onNotification('window/showMessage', (params: ShowMessageParams) => session.shown.push(params));
+    connection.onNotification('window/logMessage', (params: LogMessageParams) => session.logs.push(params.message));
     connection.onRequest('window/workDoneProgress/create', () => null);
     connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => session.settings));
     connection.onRequest('client/registerCapability', () => null);
@@ -67,6 +73,17 @@ export class LspSession {
     }
     this.child.kill();
     fs.rmSync(this.workspace, { recursive: true, force: true });
+  }
+
+  /** The server process's peak resident memory in bytes (Linux /proc), or null where unknown. */
+  peakRssBytes(): number | null {
+    try {
+      const status = fs.readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
+      const match = /^VmHWM:\s+(\d+)\s+kB/m.exec(status);
+      return match ? Number(match[1]) * 1024 : null;
+    } catch {
+      return null;
+    }
   }
 
   /** Opens a document (version 1) with this text; it need not exist on disk. */
