@@ -16,7 +16,7 @@ import { ensureBuilt } from './support/build';
 
 // "Silently wrong" results of the engine, from the reproductions of fuzzing (the inputs are
 // copied into test/fixtures/reliability/): line endings the parsers, the fixes and the editor
-// counted differently.
+// counted differently; code too deeply nested to parse, passed as "All checks passed".
 
 const ROOT = path.join(__dirname, '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -36,6 +36,16 @@ async function run(file: string, text: string): Promise<AnalysisResult> {
 const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'clens-reliability-'));
 after(() => fs.rmSync(temp, { recursive: true, force: true }));
 let counter = 0;
+
+/** `check` with `args` on a temporary file holding `text`. */
+function cliCheck(name: string, text: string, args: string[] = []): { code: number | null; stdout: string; stderr: string } {
+  const dir = path.join(temp, `run${counter++}`);
+  fs.mkdirSync(dir);
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, text);
+  const result = spawnSync(process.execPath, [CLI, 'check', ...args, file], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
 
 /** `check --fix` (plus `args`) on a temporary copy holding `text`; the file's text afterwards. */
 function cliFix(name: string, text: string, args: string[] = []): { text: string; stderr: string } {
@@ -251,6 +261,84 @@ describe('JavaScript', () => {
       assert.ok(!fixed.includes('\n'));
       assert.equal(fixed, withEndings(cliFix('lf.py', withEndings(text, '\n'), ['--unsafe-fixes']).text, '\r'));
       assert.equal(cliFix('cr.py', fixed, ['--unsafe-fixes']).text, fixed);
+    });
+  });
+});
+
+// Valid code nested deeper than typescript-estree's recursive conversion can go. How deep that is
+// depends on the stack left to the parser, so these go far past it.
+const DEEP: Record<string, string> = {
+  'a 20,000-term string concatenation': `const s =\n${Array.from({ length: 20_000 }, () => '  "line"').join(' +\n')};\n`,
+  '10,000 nested arrays': `const a = ${'['.repeat(10_000)}${']'.repeat(10_000)};\n`,
+  '10,000 nested blocks': `${'{'.repeat(10_000)}${'}'.repeat(10_000)}\n`,
+};
+
+describe('code too deeply nested for the JS/TS parser is reported as not analyzed, never silently passed', () => {
+  test('js_concat_900_terms.js: analyzed (CL105 on line 2), or one fatal "too deeply nested" problem', async () => {
+    const result = await run(path.join(DIR, 'js_concat_900_terms.js'), read('js_concat_900_terms.js'));
+    if (result.parseErrors.length === 0) {
+      assert.deepEqual(result.findings.map((f) => `${f.range.start.line + 1}:${f.rule}`), ['2:CL105']);
+    } else {
+      assert.deepEqual(result.findings, []);
+      assert.equal(result.parseErrors.length, 1);
+      assert.match(result.parseErrors[0].message, /too deeply nested/i);
+      assert.equal(result.parseErrors[0].fatal, true);
+    }
+  });
+
+  for (const [name, text] of Object.entries(DEEP)) {
+    test(`${name}: one fatal problem that says why`, async () => {
+      const result = await run('deep.js', text);
+      assert.deepEqual(result.findings, []);
+      assert.equal(result.skipped, null);
+      assert.deepEqual(
+        result.parseErrors.map((p) => [p.message, p.fatal]),
+        [['Too deeply nested to analyze: the JavaScript/TypeScript parser ran out of stack on this file', true]],
+      );
+    });
+  }
+
+  test('the next file of the same run is analyzed as usual', async () => {
+    const projects = createProjects(undefined);
+    const ok = 'const fs = require("fs");\nsetInterval(() => { fs.readFileSync("x"); }, 10);\n';
+    const before = await analyze({ path: 'ok.js', text: ok }, {}, projects);
+    await analyze({ path: 'deep.js', text: DEEP['10,000 nested arrays'] }, {}, projects);
+    assert.deepEqual(summary(await analyze({ path: 'ok2.js', text: ok }, {}, projects)), summary(before));
+  });
+
+  test('every JS/TS syntax error is fatal (nothing of the file is analyzed); a Python one is not', async () => {
+    const js = await run('broken.js', 'const x = ;\n');
+    assert.equal(js.parseErrors[0]?.fatal, true);
+    await ensurePythonParser();
+    const py = await run('broken.py', 'def f(:\n    pass\n');
+    assert.ok(py.parseErrors.length > 0);
+    assert.equal(py.parseErrors[0].fatal, undefined);
+  });
+
+  describe('the CLI says so', () => {
+    before(() => ensureBuilt('dist/cli.js', 'dist/lint-worker.js'));
+
+    test('text: the reason, "not analyzed", and no "All checks passed"', () => {
+      const { code, stdout, stderr } = cliCheck('deep.js', DEEP['a 20,000-term string concatenation']);
+      assert.equal(code, 0, stderr);
+      assert.equal(stdout, '');
+      assert.match(stderr, /deep\.js:1:1: Too deeply nested to analyze: the JavaScript\/TypeScript parser ran out of stack on this file; the file was not analyzed/);
+      assert.doesNotMatch(stderr, /All checks passed|still checked/);
+      assert.match(stderr, /No problems found \(1 file, 20,?001 lines\), but 1 file could not be fully analyzed\./);
+    });
+
+    test('JSON counts it as a parse error', () => {
+      const { stdout } = cliCheck('deep.js', DEEP['10,000 nested arrays'], ['--format', 'json']);
+      const report = JSON.parse(stdout) as { findings: unknown[]; summary: { parseErrors: number } };
+      assert.deepEqual(report.findings, []);
+      assert.equal(report.summary.parseErrors, 1);
+    });
+
+    test('a JS syntax error: "the file was not analyzed"; a Python one: "the rest of the file was still checked"', () => {
+      assert.match(cliCheck('broken.js', 'const x = ;\n').stderr, /Syntax error: .*; the file was not analyzed\n/);
+      const py = cliCheck('broken.py', 'def f(:\n    pass\n').stderr;
+      assert.match(py, /; the rest of the file was still checked\n/);
+      assert.doesNotMatch(py, /All checks passed/);
     });
   });
 });

@@ -72,8 +72,10 @@ export function formatNotes(report: CheckReport, c: Colors): string {
     } else if (r.parseErrors.length > 0) {
       const first = r.parseErrors[0];
       const more = r.parseErrors.length > 1 ? ` (and ${r.parseErrors.length - 1} more)` : '';
+      // A fatal problem (no tree) means none of the file was checked: saying otherwise hid it.
+      const consequence = first.fatal ? 'the file was not analyzed' : 'the rest of the file was still checked';
       lines.push(
-        `${c.yellow('warning')}: ${file.display}:${first.range.start.line + 1}:${first.range.start.column + 1}: ${first.message}${more}; the rest of the file was still checked`,
+        `${c.yellow('warning')}: ${file.display}:${first.range.start.line + 1}:${first.range.start.column + 1}: ${first.message}${more}; ${consequence}`,
       );
     }
   }
@@ -95,7 +97,10 @@ export function formatSummary(summary: Summary, c: Colors, fixMode: boolean): st
   const parts: string[] = [];
   if (summary.fixed > 0) parts.push(c.green(`Fixed ${plural(summary.fixed, 'problem')}.`));
   const checked = `${plural(summary.files, 'file')}, ${plural(summary.lines, 'line')}`;
-  if (summary.findings === 0) {
+  if (summary.findings === 0 && summary.parseErrors > 0) {
+    // Not "all checks passed": part or all of those files was never checked (notes above).
+    parts.push(c.yellow(`No problems found (${checked}), but ${plural(summary.parseErrors, 'file')} could not be fully analyzed.`));
+  } else if (summary.findings === 0) {
     parts.push(c.green(`All checks passed (${checked}).`));
   } else {
     const bySeverity = (['error', 'warning', 'info'] as const)

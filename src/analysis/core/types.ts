@@ -63,6 +63,12 @@ export interface Finding {
 export interface ParseProblem {
   message: string;
   range: Range;
+  /**
+   * Optional (additive): true when the parser gave no tree, so nothing in the file was analyzed
+   * (every JS/TS parse problem: typescript-estree stops at the first error, and a file too deeply
+   * nested for it). Absent: the parser recovered and the rest of the file was still checked.
+   */
+  fatal?: boolean;
 }
 
 export interface AnalysisResult {

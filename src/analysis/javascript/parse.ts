@@ -57,7 +57,7 @@ export function parseJs(filePath: string, text: string, languageId?: string): Pa
     }));
     return { program, comments, error: null };
   } catch (error) {
-    return { program: null, comments: [], error: parseProblem(error, new LineIndex(text)) };
+    return { program: null, comments: [], error: { ...parseProblem(error, new LineIndex(text)), fatal: true } };
   }
 }
 
@@ -108,7 +108,23 @@ interface EstreeError {
   location?: { start: { line: number; column: number; offset?: number }; end: { line: number; column: number; offset?: number } };
 }
 
+/**
+ * typescript-estree converts the TypeScript tree recursively, a few stack frames per level, so
+ * valid code nested about a thousand levels deep (a 900-term `+` chain, 10,000 nested arrays)
+ * exhausts the stack. The engine cannot grow its stack, so the file is reported as not
+ * analyzed, with the reason, rather than as an opaque parser failure the summary passes over.
+ */
+function isStackOverflow(error: unknown): boolean {
+  return error instanceof RangeError && /call stack/i.test(error.message);
+}
+
 function parseProblem(error: unknown, lines: LineIndex): ParseProblem {
+  if (isStackOverflow(error)) {
+    return {
+      message: 'Too deeply nested to analyze: the JavaScript/TypeScript parser ran out of stack on this file',
+      range: zeroRange(),
+    };
+  }
   const e = (error ?? {}) as EstreeError;
   const message = typeof e.message === 'string' && e.message ? e.message : String(error);
   const startOffset = e.location?.start.offset ?? e.index;
