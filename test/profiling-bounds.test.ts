@@ -1,6 +1,7 @@
 import { before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MAX_THREAD_WORKERS, validateRequest, workerCap } from '../src/profiling/plan';
 import { runBenchmark } from '../src/profiling/run';
@@ -21,6 +22,54 @@ const python = ['python3', 'python'].find((cmd) => spawnSync(cmd, ['--version'])
 const skipPython = python ? false : 'no Python interpreter on PATH';
 
 before(ensureBuilt);
+
+let markers = 0;
+/** A `sleep` argument no other process on the machine has: 60.<pid><n> seconds. */
+const uniqueMarker = (): string => `60.${process.pid}${++markers}`;
+
+/** PIDs of live `sleep MARKER` processes (their command line, from /proc). */
+function sleepers(marker: string): number[] {
+  const wanted = `sleep\0${marker}\0`;
+  const found: number[] = [];
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const cmdline = fs.readFileSync(`/proc/${name}/cmdline`, 'latin1');
+      if (cmdline.endsWith(wanted) && fs.readFileSync(`/proc/${name}/stat`, 'latin1').split(') ')[1]?.[0] !== 'Z') found.push(Number(name));
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return found;
+}
+
+/**
+ * Asserts that no `sleep MARKER` survives the run (allowing a moment for the kill to land), and
+ * kills any that did, so that a failing test leaves nothing behind.
+ */
+async function noSleepers(marker: string): Promise<void> {
+  let left = sleepers(marker);
+  for (let i = 0; i < 30 && left.length > 0; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    left = sleepers(marker);
+  }
+  for (const pid of left) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  assert.deepEqual(left, [], `sleep ${marker} outlived the benchmark`);
+}
+
+/** Waits until `sleep MARKER` runs (the user code got that far). */
+async function sleeperStarted(marker: string): Promise<void> {
+  for (let i = 0; i < 300 && sleepers(marker).length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.ok(sleepers(marker).length > 0, `sleep ${marker} never started`);
+}
+
+const linux = process.platform === 'linux' ? false : 'reads /proc';
 
 interface Run {
   result: BenchResult;
@@ -124,5 +173,50 @@ describe('the inputs are bounded', () => {
     const { result } = await bench({ file: path.join(NODE_FIXTURES, 'sleep.mjs'), functionName: 'wait', inputs: '(function* () { for (let i = 0; ; i++) yield i; })()', timeoutSeconds: 15 });
     assert.equal(result.errors[0]?.kind, 'inputs', JSON.stringify(result.errors));
     assert.match(result.errors[0].message, /more than 1,000,000 items/);
+  });
+});
+
+describe('the whole process tree ends with the run, detached descendants included', { skip: linux }, () => {
+  test('Python, normal end: a setsid child of the harness and of a process worker is killed', { skip: skipPython }, async () => {
+    const marker = uniqueMarker();
+    const { result } = await bench({ file: path.join(PYTHON_FIXTURES, 'detached_child.py'), functionName: 'f', inputs: `[${JSON.stringify(marker)}]`, modes: ['processes'], workers: [1], maxSeconds: 1 });
+    assert.equal(result.status, 'ok', JSON.stringify(result.errors));
+    await noSleepers(marker);
+  });
+
+  test('Python, timeout: the hung function and its setsid child are killed', { skip: skipPython }, async () => {
+    const marker = uniqueMarker();
+    const { result, ms } = await bench({ file: path.join(PYTHON_FIXTURES, 'detached_child.py'), functionName: 'hang', inputs: `[${JSON.stringify(marker)}]`, timeoutSeconds: 3 });
+    assert.equal(result.errors[0]?.kind, 'timeout', JSON.stringify(result.errors));
+    assert.ok(ms < 30_000, `${ms} ms`);
+    await noSleepers(marker);
+  });
+
+  test('Python: a setsid child with an emptied environment (no tag) is found by ancestry', { skip: skipPython }, async () => {
+    const marker = uniqueMarker();
+    const { result } = await bench({ file: path.join(PYTHON_FIXTURES, 'detached_child.py'), functionName: 'untagged', inputs: `[${JSON.stringify(marker)}]`, modes: ['threads'], workers: [1], maxSeconds: 1 });
+    assert.equal(result.status, 'ok', JSON.stringify(result.errors));
+    await noSleepers(marker);
+  });
+
+  test('Node, normal end: detached children of worker threads and child processes are killed', async () => {
+    const marker = uniqueMarker();
+    const { result } = await bench({ file: path.join(NODE_FIXTURES, 'detached.mjs'), functionName: 'detach', inputs: `[${JSON.stringify(marker)}]`, modes: ['worker_threads', 'child_process'], workers: [1], maxSeconds: 1 });
+    assert.equal(result.status, 'ok', JSON.stringify(result.errors));
+    await noSleepers(marker);
+  });
+
+  test('Node, cancel: a detached child is killed with the harness', async () => {
+    const marker = uniqueMarker();
+    const controller = new AbortController();
+    const run = bench({ file: path.join(NODE_FIXTURES, 'detached.mjs'), functionName: 'detachAndWait', inputs: `[${JSON.stringify(marker)}]`, timeoutSeconds: 60 }, controller.signal);
+    try {
+      await sleeperStarted(marker);
+    } finally {
+      controller.abort();
+    }
+    const { result } = await run;
+    assert.equal(result.status, 'aborted', JSON.stringify(result.errors));
+    await noSleepers(marker);
   });
 });
