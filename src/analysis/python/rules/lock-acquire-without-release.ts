@@ -4,27 +4,43 @@ import type { PythonRule } from '../rule';
 import type { FunctionInfo, PythonModel } from '../model';
 import { indentUnit, replaceNode } from '../edits';
 import { indentRows, standsAlone } from '../block-edits';
-import { type LockCall, type LockFacts, lockFacts } from '../locks';
-import { type PyNode, namedChildren, rangeOf } from '../syntax';
+import {
+  type LockOperations,
+  type TypedLockCall,
+  acquireMode,
+  implementsLockProtocol,
+  lockOperations,
+  lockTypeOf,
+  resultUsed,
+} from '../lock-types';
+import { type PyNode, childByField, namedChildren, rangeOf } from '../syntax';
+
+// CL402: a blocking acquire() of a lock whose constructor the model can see (lock-types.ts), not
+// released on every exception path of the same function. What it deliberately leaves alone:
+// non-blocking and tested timed attempts, asyncio locks (no threads wait on them), semaphores
+// used as signals, and locks held across functions on purpose (a lock-like class, an
+// `__enter__`/`acquire`/`lock` method, or a release in another function that only releases).
 
 export const rule: PythonRule = {
   meta: ruleMeta('CL402'),
   check(context) {
     const { model } = context;
-    const facts = lockFacts(model);
-    for (const acquire of facts.acquires) {
-      if (testsNonBlockingResult(model, acquire)) continue;
-      if (implementsLockProtocol(acquire.fn)) continue;
-      const releases = facts.releases.filter((r) => r.fn === acquire.fn && r.lock.key === acquire.lock.key);
+    const ops = lockOperations(model);
+    for (const acquire of ops.acquires) {
+      if (!reportable(model, acquire)) continue;
+      if (implementsLockProtocol(acquire.fn?.parentClass)) continue;
+      if (holdsByName(acquire.fn)) continue;
+      const { key } = acquire.lock;
+      if ([...ops.releaseHandedOut].some((k) => mayBeSame(k, key)) || releasedOnlyElsewhere(ops, acquire)) continue;
+      const releases = ops.releases.filter((r) => r.fn === acquire.fn && r.lock.key === key);
       if (releases.length === 0) {
-        // Released by another function (`__enter__`/`__exit__`, a wrapper's release method), or a
-        // lock handed in by the caller: only a module-wide lock released nowhere is a sure leak.
-        if (!acquire.lock.moduleWide || facts.releases.some((r) => r.lock.key === acquire.lock.key)) continue;
+        // Released by another function, a semaphore signalled elsewhere, or a local lock handed
+        // to the caller: only a shared mutex that nothing releases is a sure leak.
+        if (acquire.lock.type.kind === 'semaphore' || !acquire.lock.moduleWide) continue;
+        if (ops.releases.some((r) => mayBeSame(r.lock.key, key))) continue;
       }
-      if (releases.some((r) => releasedInFinally(acquire, r))) continue;
-      // `lock.acquire(); lock.release()` back to back (waiting for another holder): nothing
-      // between them can raise, so nothing can leave the lock held.
-      if (releases.some((r) => releasedNext(acquire, r))) continue;
+      if (releases.some((r) => releasedInFinally(acquire, r) || releasedInCatchAll(model, acquire, r))) continue;
+      if (releases.some((r) => nothingRaisesBetween(model, acquire, r))) continue;
       const lock = acquire.lock.display;
       const firstRelease = releases.find((r) => r.call.node.startIndex > acquire.call.node.endIndex) ?? releases[0];
       context.report({
@@ -33,55 +49,144 @@ export const rule: PythonRule = {
           releases.length === 0
             ? `\`${lock}.acquire()\` is never released: every other thread that acquires it then waits forever. Use \`with ${lock}:\`.`
             : `\`${lock}.acquire()\` without \`release()\` in a \`finally\`: an exception before line ${firstRelease.call.node.startRow + 1} leaves the lock held and every other thread that acquires it waits forever. Use \`with ${lock}:\`.`,
-        fix: withFix(model, facts, acquire),
+        fix: withFix(model, ops, acquire),
         related: releases.map((r) => ({ path: model.path, range: rangeOf(r.call.node), message: 'released here, outside any `finally`' })),
       });
     }
   },
 };
 
-/** `if lock.acquire(blocking=False):` / `ok = lock.acquire(timeout=1)`: the caller checks whether it got the lock. */
-function testsNonBlockingResult(model: PythonModel, acquire: LockCall): boolean {
-  const { call } = acquire;
-  if (call.node.parent?.type === 'expression_statement') return false;
-  const blocking = call.kwargs.get('blocking') ?? call.args[0];
-  const nonBlocking = !!blocking && ['False', '0'].includes(model.text(blocking));
-  return nonBlocking || call.kwargs.has('timeout') || call.args.length >= 2;
+/** A thread or process lock taken by a call that waits for it, or that takes it without looking. */
+function reportable(model: PythonModel, acquire: TypedLockCall): boolean {
+  const { type } = acquire.lock;
+  if (type.family === 'asyncio') return false;
+  if (type.kind !== 'mutex' && type.kind !== 'rlock' && type.kind !== 'semaphore' && type.kind !== 'condition') return false;
+  // Semaphore(0) starts empty: acquire() waits for a signal, it guards nothing.
+  if (type.kind === 'semaphore' && type.count === 0) return false;
+  const mode = acquireMode(model, acquire.call);
+  if (mode === 'non-blocking' || mode === 'unknown') return false;
+  // `if lock.acquire(timeout=1):` only holds the lock on one branch, which the caller chose.
+  return !(mode === 'timed' && resultUsed(acquire.call));
 }
 
 /**
- * Inside a class that defines both `acquire` and `release` (it is a lock itself, like
- * threading.Condition), its methods hold the underlying lock across calls by design.
+ * `__enter__`, `acquire_connection()`, `lock()`, `_lock_file()`, `try_lock()`: a function whose
+ * name starts with taking a lock returns holding it. Only the leading word counts, so
+ * `update_under_lock()` is still checked.
  */
-function implementsLockProtocol(fn: FunctionInfo | null): boolean {
-  const cls = fn?.parentClass;
-  // Defined as methods, or bound in __init__ (`self.acquire = lock.acquire`, as asyncio does).
-  const has = (name: string): boolean => !!cls && (cls.methods.has(name) || cls.attributes.has(name));
-  return has('acquire') && has('release');
+function holdsByName(fn: FunctionInfo | null): boolean {
+  if (!fn || fn.isLambda) return false;
+  const [first = '', second = ''] = fn.name
+    .split(/_+|(?=[A-Z][a-z])/)
+    .filter(Boolean)
+    .map((p) => p.toLowerCase());
+  if (first === 'enter' || first === 'aenter' || first.startsWith('acquire')) return true;
+  return first === 'lock' || (first === 'try' && (second === 'lock' || second.startsWith('acquire')));
 }
 
-/** The release is the statement right after the acquire's, in the same block. */
-function releasedNext(acquire: LockCall, release: LockCall): boolean {
-  const acquireStatement = acquire.call.node.parent;
-  const releaseStatement = release.call.node.parent;
-  if (acquireStatement?.type !== 'expression_statement' || releaseStatement?.type !== 'expression_statement') return false;
-  const block = acquireStatement.parent;
-  if (!block || releaseStatement.parent !== block) return false;
-  const statements = block.children.filter((c) => c.named && c.type !== 'comment');
-  return statements.indexOf(releaseStatement) === statements.indexOf(acquireStatement) + 1;
+/**
+ * Another function releases the lock without taking it (`__exit__`, `unlock()`, `stop()`,
+ * `release_connection()`): the lock is held between the two calls on purpose.
+ */
+function releasedOnlyElsewhere(ops: LockOperations, acquire: TypedLockCall): boolean {
+  const { key } = acquire.lock;
+  return ops.releases.some(
+    (r) => mayBeSame(r.lock.key, key) && r.fn !== acquire.fn && !ops.acquires.some((a) => a.fn === r.fn && mayBeSame(a.lock.key, key)),
+  );
+}
+
+/**
+ * Keys that may name one lock when deciding that a release elsewhere accounts for an acquire:
+ * `self.x` keys are per class (locks.ts), but a subclass's `self.done.release()` releases the lock
+ * its base class's `setUp` took. Used only to stay silent, never to report.
+ */
+function mayBeSame(a: string, b: string): boolean {
+  if (a === b) return true;
+  const attr = (k: string): string | null => /^c\d+\.([A-Za-z_]\w*)$/.exec(k)?.[1] ?? null;
+  const name = attr(a);
+  return name !== null && name === attr(b);
+}
+
+/** The try whose handler or finally holds the release protects the acquire: it starts after it, or encloses it. */
+function tryCovers(tryStatement: PyNode, clause: PyNode, acquire: TypedLockCall): boolean {
+  const acquireAt = acquire.call.node.startIndex;
+  return tryStatement.startIndex >= acquireAt || (tryStatement.startIndex <= acquireAt && acquireAt < clause.startIndex);
 }
 
 /** The release sits in the `finally` of a try that starts after the acquire or encloses it. */
-function releasedInFinally(acquire: LockCall, release: LockCall): boolean {
+function releasedInFinally(acquire: TypedLockCall, release: TypedLockCall): boolean {
   for (let p: PyNode | null = release.call.node.parent; p; p = p.parent) {
     if (p.type === 'function_definition' || p.type === 'lambda') return false;
     if (p.type !== 'finally_clause') continue;
     const tryStatement = p.parent;
     if (!tryStatement) return false;
-    const acquireAt = acquire.call.node.startIndex;
-    if (tryStatement.startIndex >= acquireAt || (tryStatement.startIndex <= acquireAt && acquireAt < p.startIndex)) return true;
+    if (tryCovers(tryStatement, p, acquire)) return true;
   }
   return false;
+}
+
+/**
+ * The release sits in an `except:` / `except BaseException:` handler (which then re-raises or
+ * returns) of a try that starts after the acquire or encloses it: every exception passes there.
+ * `except Exception:` does not count: KeyboardInterrupt and SystemExit pass it by.
+ */
+function releasedInCatchAll(model: PythonModel, acquire: TypedLockCall, release: TypedLockCall): boolean {
+  for (let p: PyNode | null = release.call.node.parent; p; p = p.parent) {
+    if (p.type === 'function_definition' || p.type === 'lambda') return false;
+    if (p.type !== 'except_clause') continue;
+    const tryStatement = p.parent;
+    if (!tryStatement) return false;
+    if (catchesEverything(model, p) && tryCovers(tryStatement, p, acquire)) return true;
+  }
+  return false;
+}
+
+function catchesEverything(model: PythonModel, clause: PyNode): boolean {
+  let caught = childByField(clause, 'value');
+  if (!caught) return !clause.children.some((c) => c.type === 'except*');
+  if (caught.type === 'as_pattern') caught = namedChildren(caught)[0] ?? null;
+  if (!caught) return false;
+  const names = caught.type === 'tuple' || caught.type === 'parenthesized_expression' ? namedChildren(caught) : [caught];
+  return names.some((n) => model.text(n) === 'BaseException' || model.text(n) === 'builtins.BaseException');
+}
+
+/**
+ * Nothing that can raise runs between the acquire and the release: they are consecutive
+ * statements (only a Condition's `notify()`, which cannot fail while the lock is held, may sit
+ * between), or the acquire ends a try body whose `else:` starts with the release (the try only
+ * guards the acquire itself, as importlib's `_lock_unlock_module` does).
+ */
+function nothingRaisesBetween(model: PythonModel, acquire: TypedLockCall, release: TypedLockCall): boolean {
+  const acquireStatement = acquire.call.node.parent;
+  const releaseStatement = release.call.node.parent;
+  if (acquireStatement?.type !== 'expression_statement' || releaseStatement?.type !== 'expression_statement') return false;
+  const block = acquireStatement.parent;
+  if (block && releaseStatement.parent === block) {
+    const statements = statementsOf(block);
+    const from = statements.indexOf(acquireStatement);
+    const to = statements.indexOf(releaseStatement);
+    return from >= 0 && to > from && statements.slice(from + 1, to).every((s) => isNotify(model, s));
+  }
+  const tryStatement = block?.parent;
+  if (!block || tryStatement?.type !== 'try_statement' || block.field !== 'body') return false;
+  const body = statementsOf(block);
+  if (body[body.length - 1] !== acquireStatement) return false;
+  const elseBlock = tryStatement.children.find((c) => c.type === 'else_clause');
+  const elseBody = elseBlock ? childByField(elseBlock, 'body') : null;
+  return !!elseBody && releaseStatement.parent === elseBody && statementsOf(elseBody)[0] === releaseStatement;
+}
+
+function statementsOf(block: PyNode): PyNode[] {
+  return block.children.filter((c) => c.named && c.type !== 'comment');
+}
+
+/** `cond.notify()` / `notify_all()` on a Condition, as a statement. */
+function isNotify(model: PythonModel, statement: PyNode): boolean {
+  if (statement.type !== 'expression_statement') return false;
+  const expr = namedChildren(statement)[0];
+  const call = expr?.type === 'call' ? model.callAt(expr) : undefined;
+  if (!call?.receiverNode || !['notify', 'notify_all', 'notifyAll'].includes(call.method ?? '')) return false;
+  return lockTypeOf(model, call.receiverNode, call.scope)?.kind === 'condition';
 }
 
 /**
@@ -89,13 +194,13 @@ function releasedInFinally(acquire: LockCall, release: LockCall): boolean {
  * acquire of that lock: the span becomes a `with lock:` block. Behaviour changes on purpose (an
  * exception now releases the lock), so the fix is not marked safe.
  */
-function withFix(model: PythonModel, facts: LockFacts, acquire: LockCall): Fix | null {
+function withFix(model: PythonModel, ops: LockOperations, acquire: TypedLockCall): Fix | null {
   const { call, lock } = acquire;
   if (call.args.length > 0 || call.kwargs.size > 0) return null;
   const acquireStatement = call.node.parent;
   if (!acquireStatement || acquireStatement.type !== 'expression_statement' || !standsAlone(model, acquireStatement)) return null;
   const block = acquireStatement.parent;
-  const release = facts.releases.find(
+  const release = ops.releases.find(
     (r) => r.fn === acquire.fn && r.lock.key === lock.key && r.call.node.startIndex > call.node.endIndex,
   );
   const releaseStatement = release?.call.node.parent;
@@ -104,7 +209,7 @@ function withFix(model: PythonModel, facts: LockFacts, acquire: LockCall): Fix |
   const siblings = block ? namedChildren(block) : [];
   const between = siblings.slice(siblings.indexOf(acquireStatement) + 1, siblings.indexOf(releaseStatement));
   if (between.filter((n) => n.type !== 'comment').length === 0) return null;
-  const reacquired = facts.acquires.some(
+  const reacquired = ops.acquires.some(
     (a) => a !== acquire && a.lock.key === lock.key && a.call.node.startIndex > call.node.endIndex && a.call.node.endIndex <= release.call.node.startIndex,
   );
   if (reacquired) return null;
