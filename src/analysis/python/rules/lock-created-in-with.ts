@@ -1,12 +1,14 @@
 import type { PythonRule } from '../rule';
 import { ruleMeta } from '../../catalog';
-import { LOCK_CLASSES } from '../names';
 import { withItemExpression } from '../locks';
-import { type PyNode, namedChildren } from '../syntax';
+import { type LockType, constructedLock } from '../lock-types';
+import { type PyNode, childByField, namedChildren } from '../syntax';
 
-// Only in-memory locks: `with FileLock(path):` builds a new object but locks a shared file.
-function isFreshLock(qualified: string): boolean {
-  return LOCK_CLASSES.has(qualified) || /^multiprocessing\.Manager\.(Lock|RLock|Semaphore|BoundedSemaphore|Condition)$/.test(qualified);
+// Only the standard library's in-memory locks (lock-types.ts): `with FileLock(path):` builds a new
+// object but locks a shared file, and `with threading.Condition(shared_lock):` takes that shared lock.
+function isFreshLock(type: LockType | null): boolean {
+  if (!type) return false;
+  return type.kind === 'mutex' || type.kind === 'rlock' || type.kind === 'semaphore' || (type.kind === 'condition' && !type.wraps);
 }
 
 export const rule: PythonRule = {
@@ -19,9 +21,10 @@ export const rule: PythonRule = {
       let expr = withItemExpression(item);
       while (expr?.type === 'parenthesized_expression') expr = namedChildren(expr)[0] ?? null;
       if (!expr || expr.type !== 'call') continue;
-      const value = model.resolve(expr, model.scopeOfNode(expr));
-      if (value.kind !== 'instance' || value.cls || !isFreshLock(value.of)) continue;
-      const name = model.text(expr).replace(/\(.*$/s, '');
+      if (!isFreshLock(constructedLock(model, expr, model.scopeOfNode(expr)))) continue;
+      // The callee as written, arguments dropped: `multiprocessing.get_context("spawn").Lock`.
+      const callee = childByField(expr, 'function');
+      const name = callee ? model.text(callee) : model.text(expr).replace(/\(.*$/s, '');
       // Highlight the constructor; fall back to the `with` keyword when the item sits on a later line.
       const keyword: PyNode | undefined = withStatement.children.find((c) => c.type === 'with');
       const node = expr.startRow === withStatement.startRow || !keyword ? expr : keyword;
