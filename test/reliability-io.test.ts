@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ensureBuilt } from './support/build';
 import { readSource } from '../src/workspace/read-source';
+import { escapeControls } from '../src/cli/escape';
 
 // Bad input on the CLI's side (the built bundle, as CI runs it): a large `--fix` run on the
 // worker pool, files that are not regular files or are too large, and file names that carry
@@ -135,4 +136,49 @@ test('reading stops one byte past the limit whatever the file reports as its siz
   assert.match(read.skipped, /^file is too large to analyze \(limit 64 bytes\)$/);
   const whole = readSource('/proc/self/maps', 1024 * 1024);
   assert.ok('text' in whole && whole.text.length > 64, 'within the limit it is read to its end');
+});
+
+test('text output escapes newlines, CRs and ANSI escapes in file names; JSON keeps the names as they are', { skip: process.platform === 'win32' }, () => {
+  const dir = folder();
+  const names = {
+    newline: 'a\nfake.py:1:1: CL999 [injected] not a finding\nb.py',
+    cr: 'c\rd.py',
+    ansi: 'e\u001b[2K\u001b[31mf.py',
+  };
+  for (const name of Object.values(names)) fs.writeFileSync(path.join(dir, name), CPU_COUNT_TIMES_TWO);
+  fs.writeFileSync(path.join(dir, 'bin\nary.py'), Buffer.from([0x61, 0x00, 0x62]));
+  fs.writeFileSync(path.join(dir, 'syn\rtax.py'), 'def f(:\n    pass\n');
+  const run = cli(['check', '.'], dir);
+  assert.equal(run.code, 1, run.stderr);
+  const raw = /[\r\u001b]/;
+  assert.doesNotMatch(run.stdout, raw, 'no raw CR or ESC on stdout');
+  assert.doesNotMatch(run.stderr, raw, 'no raw CR or ESC on stderr');
+  const lines = run.stdout.trimEnd().split('\n');
+  assert.equal(lines.length, 3, run.stdout);
+  for (const line of lines) assert.match(line, /:2:5: CL303 \[cpu-count-may-be-none\] /);
+  assert.ok(lines.some((l) => l.startsWith('a\\nfake.py:1:1: CL999 [injected] not a finding\\nb.py:2:5: CL303')), run.stdout);
+  assert.ok(lines.some((l) => l.startsWith('c\\rd.py:2:5: CL303')), run.stdout);
+  assert.ok(lines.some((l) => l.startsWith('e\\x1b[2K\\x1b[31mf.py:2:5: CL303')), run.stdout);
+  assert.match(run.stderr, /^skipped bin\\nary\.py: binary file$/m);
+  assert.match(run.stderr, /^warning: syn\\rtax\.py:1:\d+: Syntax error/m);
+
+  const json = JSON.parse(cli(['check', '--format', 'json', '.'], dir).stdout) as { findings: { path: string }[] };
+  assert.deepEqual(json.findings.map((f) => f.path).sort(), Object.values(names).sort());
+});
+
+test('paths in warnings and errors of the text output are escaped too', { skip: process.platform === 'win32' }, () => {
+  const dir = folder();
+  fs.mkdirSync(path.join(dir, 'empty\nfolder'));
+  const empty = cli(['check', 'empty\nfolder'], dir);
+  assert.match(empty.stderr, /^warning: no Python, JavaScript or TypeScript files found in empty\\nfolder$/m, empty.stderr);
+  const missing = cli(['check', 'gone\u001b[31m.py'], dir);
+  assert.equal(missing.code, 2);
+  assert.doesNotMatch(missing.stderr, /\u001b/);
+  assert.match(missing.stderr, /gone\\x1b\[31m\.py/, missing.stderr);
+});
+
+test('escapeControls shows each control character, and bidirectional overrides, as a visible escape', () => {
+  assert.equal(escapeControls('a\nb\rc\td\u001be\u0000f\u007fg\u009bh'), 'a\\nb\\rc\\td\\x1be\\x00f\\x7fg\\x9bh');
+  assert.equal(escapeControls('left\u202eright\u2028'), 'left\\u202eright\\u2028');
+  assert.equal(escapeControls('plain/päth ü.py'), 'plain/päth ü.py');
 });

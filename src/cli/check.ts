@@ -11,6 +11,7 @@ import { lintText } from '../workspace/lint-file';
 import { startProgress } from './progress';
 import { type CheckReport, type FileReport, isInternalError, summarize } from './report';
 import { UsageError } from './errors';
+import { escapeControls, escapePathIn } from './escape';
 import { collectFiles, type FileEntry } from '../workspace/walk';
 
 // `concurrency-lens check`: find the files, analyze them (in parallel when there are many),
@@ -77,7 +78,8 @@ export async function runCheck(paths: readonly string[], flags: CheckFlags, io: 
     onWarning: (message) => warnings.push(message),
   });
   const colors = colorsFor(io.stderr, flags.color);
-  for (const message of warnings) io.stderr.write(`${colors.yellow('warning')}: ${message}\n`);
+  // Walk warnings name folders and ignore files: escaped like every path of the text output.
+  for (const message of warnings) io.stderr.write(`${colors.yellow('warning')}: ${escapeControls(message)}\n`);
 
   const requests = entries.map((entry) => ({ path: entry.absolute, options: optionsFor(entry.absolute) }));
   const progress = flags.quiet ? startProgress(0, io.stderr) : startProgress(requests.length, io.stderr);
@@ -111,7 +113,7 @@ export async function runCheck(paths: readonly string[], flags: CheckFlags, io: 
   }
   const report: CheckReport = { files, cwd: io.cwd, durationMs: performance.now() - started };
   if (entries.length === 0 && !flags.quiet) {
-    io.stderr.write(`${colors.yellow('warning')}: no Python, JavaScript or TypeScript files found in ${paths.join(', ') || '.'}\n`);
+    io.stderr.write(`${colors.yellow('warning')}: no Python, JavaScript or TypeScript files found in ${escapeControls(paths.join(', ')) || '.'}\n`);
   }
   return emit(report, flags, io, io.stdout);
 }
@@ -193,7 +195,9 @@ function emit(report: CheckReport, flags: CheckFlags, io: CheckIO, out: NodeJS.W
   } else {
     // Internal errors change the exit code, so they are explained even when quiet.
     for (const file of report.files) {
-      if (isInternalError(file.result)) io.stderr.write(`error: ${file.display}: ${file.result.skipped}\n`);
+      if (isInternalError(file.result)) {
+        io.stderr.write(`error: ${escapeControls(file.display)}: ${escapePathIn(file.result.skipped ?? '', file.absolute)}\n`);
+      }
     }
   }
   if (summary.internalErrors > 0) return EXIT_ERROR;

@@ -1,10 +1,13 @@
 import { createColors } from 'picocolors';
 import type { Finding, Severity } from '../analysis';
 import { type CheckReport, type Summary, displayPathFor, isInternalError, sortedFindings } from './report';
+import { escapeControls, escapePathIn } from './escape';
 
 // The text format: one `path:line:col: CODE [name] message` line per finding on stdout (the shape
 // compilers use, so editors' problem matchers and grep work on it), and everything else —
-// skipped files, syntax errors, the summary — on stderr, so stdout holds findings only.
+// skipped files, syntax errors, the summary — on stderr, so stdout holds findings only. Paths and
+// messages are printed with control characters escaped (escape.ts): a file name must not be able
+// to start a line of its own.
 
 export type Colors = ReturnType<typeof createColors>;
 
@@ -27,9 +30,9 @@ function severityColor(c: Colors, severity: Severity): (text: string) => string 
 
 /** One finding line; newlines in messages are flattened so each finding stays one line. */
 export function findingLine(c: Colors, display: string, finding: Finding): string {
-  const where = `${c.bold(display)}${c.dim(`:${finding.range.start.line + 1}:${finding.range.start.column + 1}:`)}`;
+  const where = `${c.bold(escapeControls(display))}${c.dim(`:${finding.range.start.line + 1}:${finding.range.start.column + 1}:`)}`;
   const code = c.bold(severityColor(c, finding.severity)(finding.rule));
-  return `${where} ${code} ${c.dim(`[${finding.name}]`)} ${finding.message.replace(/\s*\n\s*/g, ' ')}`;
+  return `${where} ${code} ${c.dim(`[${finding.name}]`)} ${escapeControls(finding.message.replace(/\s*\n\s*/g, ' '))}`;
 }
 
 export interface TextOptions {
@@ -46,8 +49,8 @@ export function formatText(report: CheckReport, options: TextOptions): string {
       lines.push(findingLine(c, file.display, finding));
       if (!options.showRelated) continue;
       for (const related of finding.related) {
-        const where = `${displayPathFor(report, related.path)}:${related.range.start.line + 1}:${related.range.start.column + 1}`;
-        lines.push(`    ${c.dim(`${where}: ${related.message}`)}`);
+        const where = `${escapeControls(displayPathFor(report, related.path))}:${related.range.start.line + 1}:${related.range.start.column + 1}`;
+        lines.push(`    ${c.dim(`${where}: ${escapeControls(related.message)}`)}`);
       }
     }
   }
@@ -63,19 +66,22 @@ export function formatNotes(report: CheckReport, c: Colors): string {
   const skippedByReason = new Map<string, string[]>();
   for (const file of report.files) {
     const r = file.result;
+    const display = escapeControls(file.display);
     if (r.skipped && isInternalError(r)) {
-      lines.push(`${c.red('error')}: ${file.display}: ${r.skipped}`);
+      // The stack trace keeps its lines; the file's path inside it is escaped like the others.
+      lines.push(`${c.red('error')}: ${display}: ${escapePathIn(r.skipped, file.absolute)}`);
     } else if (r.skipped) {
-      const list = skippedByReason.get(r.skipped) ?? [];
-      list.push(file.display);
-      skippedByReason.set(r.skipped, list);
+      const reason = escapeControls(r.skipped);
+      const list = skippedByReason.get(reason) ?? [];
+      list.push(display);
+      skippedByReason.set(reason, list);
     } else if (r.parseErrors.length > 0) {
       const first = r.parseErrors[0];
       const more = r.parseErrors.length > 1 ? ` (and ${r.parseErrors.length - 1} more)` : '';
       // A fatal problem (no tree) means none of the file was checked: saying otherwise hid it.
       const consequence = first.fatal ? 'the file was not analyzed' : 'the rest of the file was still checked';
       lines.push(
-        `${c.yellow('warning')}: ${file.display}:${first.range.start.line + 1}:${first.range.start.column + 1}: ${first.message}${more}; ${consequence}`,
+        `${c.yellow('warning')}: ${display}:${first.range.start.line + 1}:${first.range.start.column + 1}: ${escapeControls(first.message)}${more}; ${consequence}`,
       );
     }
   }

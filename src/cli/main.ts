@@ -4,6 +4,7 @@ import { type BenchCommandOptions, parseModeList, parsePositiveNumber, parseWork
 import { EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, runCheck, type CheckFlags, type OutputFormat } from './check';
 import { UsageError } from './errors';
 import { colorsFor } from './format-text';
+import { escapeControls } from './escape';
 import { explainRule, formatRules } from './rules-command';
 import { TOOL_VERSION } from './rule-docs';
 import { PathNotFoundError } from '../workspace/walk';
@@ -148,7 +149,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_CLEAN : EXIT_ERROR;
     if (error instanceof UsageError || error instanceof ConfigError || error instanceof PathNotFoundError) {
-      process.stderr.write(`error: ${error.message}\n`);
+      // These messages name the paths given or found (a configuration file): escaped as in the report.
+      process.stderr.write(`error: ${escapeControls(error.message)}\n`);
       return EXIT_ERROR;
     }
     process.stderr.write(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -4,6 +4,7 @@ import { ConfigResolver } from '../workspace/config';
 import { diskSources, readSource } from '../workspace/read-source';
 import { collectFiles } from '../workspace/walk';
 import { colorsFor, type Colors } from './format-text';
+import { escapeControls } from './escape';
 
 // `concurrency-lens workloads PATH...`: every task site (a callable handed to a thread, process,
 // interpreter or async executor), what it runs and how the analyzer classes that work, with the
@@ -46,7 +47,7 @@ export function runWorkloads(paths: readonly string[], flags: WorkloadsFlags, io
   const errColors = colorsFor(io.stderr, flags.color);
   const entries = collectFiles(paths.length > 0 ? paths : ['.'], io.cwd, {
     configs,
-    onWarning: (message) => io.stderr.write(`${errColors.yellow('warning')}: ${message}\n`),
+    onWarning: (message) => io.stderr.write(`${errColors.yellow('warning')}: ${escapeControls(message)}\n`),
   });
   const files = entries.filter((entry) => languageOf({ path: entry.absolute }) === 'python');
   // One project for the run, so a task function imported from another file of the tree resolves
@@ -57,7 +58,7 @@ export function runWorkloads(paths: readonly string[], flags: WorkloadsFlags, io
   for (const file of files) {
     const read = readSource(file.absolute);
     if ('skipped' in read) {
-      io.stderr.write(`${errColors.dim('note')}: ${file.display}: skipped (${read.skipped})\n`);
+      io.stderr.write(`${errColors.dim('note')}: ${escapeControls(file.display)}: skipped (${read.skipped})\n`);
       continue;
     }
     for (const task of taskReport({ path: file.absolute, text: read.text }, projects)) {
@@ -91,11 +92,12 @@ export function loadWorkloadsEngine(): Promise<void> {
 
 /** `app.py:12:5: fetch [thread, ThreadPoolExecutor] io: `requests.get` blocks on I/O (line 7); +1 more` */
 function textLine(c: Colors, task: WorkloadsTaskJson): string {
-  const where = `${c.bold(task.path)}${c.dim(`:${task.line}:${task.column}:`)}`;
+  // Paths (and evidence, which may quote them) with control characters escaped, as `check` prints them.
+  const where = `${c.bold(escapeControls(task.path))}${c.dim(`:${task.line}:${task.column}:`)}`;
   const executor = task.executor.split('.').pop() ?? task.executor;
   const fn = task.function ?? '(unresolved)';
   const first = task.evidence[0];
-  const evidence = first ? `${first.reason}${first.path !== task.path ? ` (${first.path})` : ''}` : 'no loops and no calls that do work';
+  const evidence = first ? escapeControls(`${first.reason}${first.path !== task.path ? ` (${first.path})` : ''}`) : 'no loops and no calls that do work';
   const more = task.evidence.length > 1 ? c.dim(`; +${task.evidence.length - 1} more`) : '';
   return `${where} ${fn} [${task.family}, ${executor}] ${c.bold(task.workload)}: ${evidence}${more}`;
 }
