@@ -80,8 +80,8 @@ export function lockConstructor(qualified: string): Constructor | null {
 /** The lock a call builds (`threading.Semaphore(3)`), or null when it is not a known lock constructor. */
 export function constructedLock(model: PythonModel, call: PyNode, scope: Scope): LockType | null {
   const value = model.resolve(call, scope);
-  if (value.kind !== 'instance' || value.cls) return null;
-  const ctor = CONSTRUCTORS.get(value.of);
+  if (value.kind !== 'instance') return null;
+  const ctor = value.cls ? inheritedLock(model, value.cls) : CONSTRUCTORS.get(value.of);
   if (!ctor) return null;
   const info = model.callAt(call);
   let count: number | null = null;
@@ -95,6 +95,20 @@ export function constructedLock(model: PythonModel, call: PyNode, scope: Scope):
     if (arg && model.text(arg) !== 'None') wraps = { expr: arg, scope };
   }
   return { kind: ctor.kind, family: ctor.family, bounded: !!ctor.bounded, count, wraps, origin: call };
+}
+
+/** `class XLock(threading.RLock):` in this file: instances are that kind of lock. */
+function inheritedLock(model: PythonModel, cls: ClassInfo): Constructor | undefined {
+  const visited = new Set<ClassInfo>();
+  for (let current: ClassInfo | null = cls; current && !visited.has(current); ) {
+    visited.add(current);
+    const base: PyNode | undefined = current.bases[0];
+    if (!base) return undefined;
+    const value: Value = model.resolve(base, current.scope.parent ?? model.moduleScope);
+    if (value.kind === 'ref') return CONSTRUCTORS.get(value.name);
+    current = value.kind === 'class' ? value.cls : null;
+  }
+  return undefined;
 }
 
 function integerLiteral(model: PythonModel, node: PyNode): number | null {

@@ -29,8 +29,8 @@ export const rule: PythonRule = {
     for (const acquire of ops.acquires) {
       if (!reportable(model, acquire)) continue;
       if (implementsLockProtocol(acquire.fn?.parentClass)) continue;
-      if (holdsByName(acquire.fn)) continue;
       const { key } = acquire.lock;
+      if (holdsByName(acquire.fn) && releasesOnlyToFail(ops, acquire)) continue;
       if ([...ops.releaseHandedOut].some((k) => mayBeSame(k, key)) || releasedOnlyElsewhere(ops, acquire)) continue;
       const releases = ops.releases.filter((r) => r.fn === acquire.fn && r.lock.key === key);
       if (releases.length === 0) {
@@ -82,6 +82,23 @@ function holdsByName(fn: FunctionInfo | null): boolean {
     .map((p) => p.toLowerCase());
   if (first === 'enter' || first === 'aenter' || first.startsWith('acquire')) return true;
   return first === 'lock' || (first === 'try' && (second === 'lock' || second.startsWith('acquire')));
+}
+
+/**
+ * The function returns holding the lock: it releases it, if at all, only right before raising
+ * (`if closed: lock.release(); raise Closed()`). A release on the way to a normal return means the
+ * lock was only needed inside, and the function is checked like any other.
+ */
+function releasesOnlyToFail(ops: LockOperations, acquire: TypedLockCall): boolean {
+  return ops.releases
+    .filter((r) => r.fn === acquire.fn && r.lock.key === acquire.lock.key)
+    .every((r) => {
+      const statement = r.call.node.parent;
+      const block = statement?.parent;
+      if (statement?.type !== 'expression_statement' || !block) return false;
+      const statements = statementsOf(block);
+      return statements[statements.indexOf(statement) + 1]?.type === 'raise_statement';
+    });
 }
 
 /**
