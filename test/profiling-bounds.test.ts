@@ -220,3 +220,28 @@ describe('the whole process tree ends with the run, detached descendants include
     await noSleepers(marker);
   });
 });
+
+describe('the time budget holds when a process keeps the harness output open', { skip: linux }, () => {
+  // Before, the CLI waited for the end of the harness's stdout: 122 s for --max-seconds 5.
+  const budgetRun = async (file: string, functionName: string, marker: string, mode: string): Promise<void> => {
+    try {
+      const run = await cli([file, '--function', functionName, '--inputs', `[${JSON.stringify(marker)}]`, '--max-seconds', '5', '--modes', mode, '--workers', '1', '--json']);
+      assert.equal(run.status, 0, run.stderr);
+      assert.ok(run.ms < 30_000, `--max-seconds 5 took ${run.ms} ms`);
+    } finally {
+      for (const pid of sleepers(marker)) process.kill(pid, 'SIGKILL');
+    }
+  };
+
+  test('Python: a tagged holder is killed, the CLI ends in time', { skip: skipPython }, async () => {
+    await budgetRun(path.join(PYTHON_FIXTURES, 'holds_stdout.py'), 'held', uniqueMarker(), 'threads');
+  });
+
+  test('Python: a holder that escaped every net does not keep the CLI waiting', { skip: skipPython }, async () => {
+    await budgetRun(path.join(PYTHON_FIXTURES, 'holds_stdout.py'), 'escaped', uniqueMarker(), 'threads');
+  });
+
+  test('Node: a holder that escaped every net does not keep the CLI waiting', async () => {
+    await budgetRun(path.join(NODE_FIXTURES, 'holds-stdout.mjs'), 'escaped', uniqueMarker(), 'worker_threads');
+  });
+});

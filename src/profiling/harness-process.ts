@@ -132,6 +132,7 @@ export class HarnessProcess {
         setTimeout(() => {
           live.delete(this);
           this.failAll(this.deathFailure());
+          this.closePipes();
           resolve();
         }, EXIT_GRACE_MS);
       });
@@ -249,6 +250,16 @@ export class HarnessProcess {
   kill(): void {
     this.killed = true;
     this.killTree();
+  }
+
+  /**
+   * Stops reading the harness's pipes once it is gone. A process of the user's that escaped the
+   * kill (no tag, orphaned before it was seen) may still hold the write ends, and open pipes keep
+   * this process's event loop alive: the CLI waited 122 s past a 5 s budget for one. What such a
+   * process prints after the harness's end is not the benchmark's.
+   */
+  private closePipes(): void {
+    for (const stream of this.child.stdio) stream?.destroy();
   }
 
   /** Remembers the harness's current descendants, to kill them even once they are orphaned. */
