@@ -91,15 +91,16 @@ function nestings(model: PythonModel): Nesting[] {
 }
 
 /**
- * A nesting that cannot overlap with another thread's: import-time code (module level and class
- * bodies run once, under the import lock), an `__init__` taking its own object's locks (no other
+ * A nesting that cannot overlap with another thread's: import-time code (module level outside the
+ * main guard, and class bodies, run once under the import lock), an `__init__` taking its own object's locks (no other
  * thread can reach the object yet), and the internals of a class that is itself a lock (a
  * Condition hands its lock and its waiters' locks over by design). A lock the function uses as a
  * signal (signalMutexes) is not held in the sense an order needs.
  */
 function canRunConcurrently(model: PythonModel, n: Nesting): boolean {
   const fn = n.fn;
-  if (!fn) return false;
+  // The main guard runs after import and is where threads get started: it stays checked.
+  if (!fn) return model.contextOf(n.innerNode).inMainGuard;
   const signals = signalMutexes(model);
   if (signals.has(signalId(fn, n.outer.key)) || signals.has(signalId(fn, n.inner.key))) return false;
   if (implementsLockProtocol(fn.parentClass)) return false;
