@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   CodeActionKind,
@@ -7,7 +8,9 @@ import {
   type Connection,
   DidChangeConfigurationNotification,
   type InitializeResult,
+  MessageType,
   ProposedFeatures,
+  ShowMessageNotification,
   TextDocumentSyncKind,
   TextDocuments,
   createConnection,
@@ -207,8 +210,7 @@ export function startServer(connection: Connection): void {
     try {
       resolved = configResolver.configFor(filePath);
     } catch (error) {
-      const message = error instanceof ConfigError ? error.message : String(error);
-      void connection.window.showErrorMessage(`Concurrency Lens: ${message}`);
+      reportConfigError(error);
       resolved = null;
     }
     if (resolved?.isExcluded(filePath) || isExcludedBySetting(filePath, settings)) {
@@ -254,6 +256,31 @@ export function startServer(connection: Connection): void {
     for (const problem of result.parseErrors.slice(0, 1)) diagnostics.push(parseDiagnostic(problem));
     void connection.sendDiagnostics({ uri: document.uri, version, diagnostics });
     sendStatus();
+  }
+
+  /**
+   * Configuration errors, per file: the file's stamp when they were shown and the messages shown
+   * since. A broken file fails every analysis (every keystroke in any document it governs), and a
+   * pop-up each time buried the editor; the log still gets every occurrence.
+   */
+  const shownConfigErrors = new Map<string, { stamp: string; messages: Set<string> }>();
+
+  function reportConfigError(error: unknown): void {
+    const message = error instanceof ConfigError ? error.message : String(error);
+    log(`configuration error: ${message}`);
+    const file = error instanceof ConfigError ? (error.file ?? '') : '';
+    // The stamp catches an edit on disk even when the client sends no watched-file events.
+    const stamp = file ? fileStamp(file) : '';
+    let shown = shownConfigErrors.get(file);
+    if (!shown || shown.stamp !== stamp) {
+      shown = { stamp, messages: new Set() };
+      shownConfigErrors.set(file, shown);
+    }
+    if (shown.messages.has(message)) return;
+    shown.messages.add(message);
+    // A notification, not window.showErrorMessage: that sends a request, and a client without
+    // window/showMessageRequest rejected it, unhandled, which ended the server.
+    void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Error, message: `Concurrency Lens: ${message}` });
   }
 
   /** The finding with its subject's measurement cited (and any contradiction said), when measured. */
@@ -328,7 +355,10 @@ export function startServer(connection: Connection): void {
       if (base === 'pyproject.toml' || base === 'concurrency-lens.json') configChanged = true;
       invalidate(file);
     }
-    if (configChanged) configResolver = new ConfigResolver();
+    if (configChanged) {
+      configResolver = new ConfigResolver();
+      shownConfigErrors.clear();
+    }
     for (const document of documents.all()) schedule(document, true);
   });
 
@@ -512,6 +542,16 @@ export function startServer(connection: Connection): void {
 
   documents.listen(connection);
   connection.listen();
+}
+
+/** Changes when the file's content does (size, modification time, or a new file in its place). */
+function fileStamp(file: string): string {
+  try {
+    const stat = fs.statSync(file);
+    return `${stat.ino}:${stat.size}:${stat.mtimeMs}`;
+  } catch {
+    return 'missing';
+  }
 }
 
 function isPythonDocument(filePath: string, languageId: string): boolean {

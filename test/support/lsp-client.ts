@@ -19,7 +19,7 @@ export class LspSession {
   settings: Record<string, unknown> = {};
   codeLensRefreshes = 0;
   readonly published = new Map<string, PublishDiagnosticsParams[]>();
-  /** `window/showMessage` notifications (the pop-ups a user would see), in order. */
+  /** `window/showMessage` notifications and `window/showMessageRequest`s (the pop-ups a user would see), in order. */
   readonly shown: ShowMessageParams[] = [];
   /** `window/logMessage` lines (the server's output channel), in order. */
   readonly logs: string[] = [];
@@ -42,6 +42,10 @@ export class LspSession {
       session.published.set(params.uri, list);
     });
     connection.onNotification('window/showMessage', (params: ShowMessageParams) => session.shown.push(params));
+    connection.onRequest('window/showMessageRequest', (params: ShowMessageParams) => {
+      session.shown.push(params);
+      return null; // dismissed
+    });
     connection.onNotification('window/logMessage', (params: LogMessageParams) => session.logs.push(params.message));
     connection.onRequest('window/workDoneProgress/create', () => null);
     connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => session.settings));
