@@ -16,7 +16,8 @@ import { ensureBuilt } from './support/build';
 
 // "Silently wrong" results of the engine, from the reproductions of fuzzing (the inputs are
 // copied into test/fixtures/reliability/): line endings the parsers, the fixes and the editor
-// counted differently; code too deeply nested to parse, passed as "All checks passed".
+// counted differently; code too deeply nested to parse, passed as "All checks passed"; valid
+// sloppy-mode JavaScript (`0644`) reported as a syntax error.
 
 const ROOT = path.join(__dirname, '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -340,6 +341,87 @@ describe('code too deeply nested for the JS/TS parser is reported as not analyze
       assert.match(py, /; the rest of the file was still checked\n/);
       assert.doesNotMatch(py, /All checks passed/);
     });
+  });
+});
+
+describe('sloppy-mode scripts parse as JavaScript does', () => {
+  // A CommonJS script with legacy literals (valid outside strict code) and a finding to report.
+  const SCRIPT = [
+    "const fs = require('node:fs');",
+    "const http = require('node:http');",
+    'fs.chmodSync(__filename, 0644);',
+    "const banner = '\\101\\8' + 08.5;",
+    'with (Math) { void cos(0); }',
+    'http.createServer((req, res) => {',
+    "  res.end(fs.readFileSync('index.html')); // expect: CL105",
+    '}).listen(8080);',
+    '',
+  ].join('\n');
+
+  for (const file of ['server.js', 'server.cjs']) {
+    test(`${file}: \`0644\`, \`08.5\`, octal escapes and \`with\` parse, and the file is analyzed`, async () => {
+      const result = await run(file, SCRIPT);
+      assert.deepEqual(result.parseErrors, []);
+      assert.deepEqual(result.findings.map((f) => `${f.range.start.line + 1}:${f.rule}`), expectedFindings(SCRIPT).map((e) => `${e.line}:${e.rule}`));
+    });
+  }
+
+  test('the legacy literals keep their text, value and place in the tree', () => {
+    const parsed = parseJs('s.js', SCRIPT);
+    assert.ok(parsed.program);
+    assert.equal(parsed.program.sourceType, 'script');
+    const literals = new Map<string, { value: unknown; start: number; end: number; line: number }>();
+    const stack: object[] = [parsed.program];
+    while (stack.length > 0) {
+      const node = stack.pop() as Record<string, unknown>;
+      if (node.type === 'Literal') {
+        const literal = node as unknown as TSESTree.Literal;
+        literals.set(literal.raw, { value: literal.value, start: literal.range[0], end: literal.range[1], line: literal.loc.start.line });
+      }
+      for (const key in node) {
+        if (key === 'parent' || key === 'loc' || key === 'range') continue;
+        const value = node[key];
+        for (const child of Array.isArray(value) ? value : [value]) if (child && typeof child === 'object' && 'type' in child) stack.push(child as object);
+      }
+    }
+    const at = (raw: string) => ({ start: SCRIPT.indexOf(raw), end: SCRIPT.indexOf(raw) + raw.length });
+    assert.deepEqual(literals.get('0644'), { value: 0o644, ...at('0644'), line: 3 });
+    assert.deepEqual(literals.get("'\\101\\8'"), { value: 'A8', ...at("'\\101\\8'"), line: 4 });
+    assert.deepEqual(literals.get('08.5'), { value: 8.5, ...at('08.5'), line: 4 });
+  });
+
+  test('modules and strict code still reject them (they are syntax errors there)', () => {
+    for (const [file, text] of [
+      ['esm.js', "import fs from 'node:fs';\nfs.chmodSync('x', 0644);\n"],
+      ['plain.mjs', 'var mode = 0644;\n'],
+      ['strict.js', "'use strict';\nvar mode = 0644;\n"],
+      ['strict-fn.js', "function f() { 'use strict'; return 0644; }\n"],
+      ['class.js', 'class A { m() { return 0644; } }\n'],
+      ['typed.ts', 'const mode = 0644;\n'],
+      ['template.js', 'const s = `\\101`;\n'],
+    ] as const) {
+      const parsed = parseJs(file, text);
+      assert.equal(parsed.program, null, file);
+      assert.match(parsed.error?.message ?? '', /^Syntax error: Octal/, file);
+    }
+  });
+
+  test('a real syntax error after a legacy literal is the one reported', () => {
+    const parsed = parseJs('both.js', 'var mode = 0644;\nvar x = ;\n');
+    assert.equal(parsed.program, null);
+    assert.equal(parsed.error?.message, 'Syntax error: Expression expected.');
+    assert.equal(parsed.error?.range.start.line, 1);
+  });
+
+  test('ES modules parse as modules: `.mjs`, and `.js` with import/export', () => {
+    for (const [file, text] of [
+      ['m.mjs', 'const x = await Promise.resolve(1);\nconsole.log(x);\n'],
+      ['m.js', "import { readFile } from 'node:fs/promises';\nexport const read = () => readFile('x');\n"],
+    ] as const) {
+      const parsed = parseJs(file, text);
+      assert.equal(parsed.error, null, file);
+      assert.equal(parsed.program?.sourceType, 'module', file);
+    }
   });
 });
 

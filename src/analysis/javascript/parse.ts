@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { parse, type TSESTree } from '@typescript-eslint/typescript-estree';
+import * as ts from 'typescript';
 import type { ParseProblem, Position, Range } from '../core/types';
 import type { CommentText } from '../core/suppression';
 import { LineIndex } from '../core/lines';
@@ -37,28 +38,140 @@ export function parserPath(filePath: string, languageId?: string): string {
 export function parseJs(filePath: string, text: string, languageId?: string): ParsedJs {
   const file = parserPath(filePath, languageId);
   const ext = path.extname(file).toLowerCase();
+  let program: TSESTree.Program;
+  let legacy: ReadonlyMap<number, LegacyLiteral> = NO_LEGACY_LITERALS;
   try {
-    const program = parse(text, {
-      filePath: file,
-      loc: true,
-      range: true,
-      // Comments matter only for suppressions; collecting them costs a second scan of the file.
-      comment: text.includes('clens'),
-      tokens: false,
-      jsx: ext === '.jsx' || ext === '.tsx',
-      jsDocParsingMode: 'none',
-      errorOnUnknownASTType: false,
-    });
-    relocate(program, text);
-    const comments: CommentText[] = (program.comments ?? []).map((c) => ({
-      // A block comment's directive applies from where it ends (`/* clens-ignore-next-line */`).
-      line: (c.type === 'Block' ? c.loc.end.line : c.loc.start.line) - 1,
-      text: c.type === 'Block' ? `/*${c.value}*/` : `//${c.value}`,
-    }));
-    return { program, comments, error: null };
+    try {
+      program = parseText(text, file, ext);
+    } catch (error) {
+      const sloppy = isStackOverflow(error) ? null : sloppyScript(file, text, ext);
+      if (!sloppy) throw error;
+      // Same offsets: an error now is a real one, and where it says.
+      program = parseText(sloppy.text, file, ext);
+      legacy = sloppy.literals;
+    }
   } catch (error) {
     return { program: null, comments: [], error: { ...parseProblem(error, new LineIndex(text)), fatal: true } };
   }
+  relocate(program, text, legacy);
+  const comments: CommentText[] = (program.comments ?? []).map((c) => ({
+    // A block comment's directive applies from where it ends (`/* clens-ignore-next-line */`).
+    line: (c.type === 'Block' ? c.loc.end.line : c.loc.start.line) - 1,
+    text: c.type === 'Block' ? `/*${c.value}*/` : `//${c.value}`,
+  }));
+  return { program, comments, error: null };
+}
+
+// typescript-estree parses a file as a module when its extension says so (`.mjs`, `.mts`) or when
+// it has `import`/`export`, and as a script otherwise, which is what Node does with `.js`/`.cjs`
+// outside `"type": "module"` packages; its `sourceType` option cannot change more than that.
+function parseText(text: string, file: string, ext: string): TSESTree.Program {
+  return parse(text, {
+    filePath: file,
+    loc: true,
+    range: true,
+    // Comments matter only for suppressions; collecting them costs a second scan of the file.
+    comment: text.includes('clens'),
+    tokens: false,
+    jsx: ext === '.jsx' || ext === '.tsx',
+    jsDocParsingMode: 'none',
+    errorOnUnknownASTType: false,
+  });
+}
+
+// ---- sloppy-mode scripts ---------------------------------------------------------------------
+//
+// TypeScript's scanner rejects the legacy literals of ECMAScript Annex B everywhere, and
+// typescript-estree throws on any scanner error, whatever `sourceType` says. In sloppy-mode
+// scripts they are valid JavaScript (`fs.chmodSync(f, 0644)`), so a file that fails only for them
+// is parsed again with each such literal replaced by a modern one of the same length (every
+// offset stays), and the literals get their real `raw` and `value` back in the tree.
+
+/** TypeScript's diagnostic codes for legacy literals that sloppy-mode code allows, and the literal kind. */
+const SLOPPY_LEGAL = new Map<number, 'number' | 'string'>([
+  [1121, 'number'], // "Octal literals are not allowed": 0644
+  [1489, 'number'], // "Decimals with leading zeros are not allowed": 08, 09.5
+  [1487, 'string'], // "Octal escape sequences are not allowed": '\101'
+  [1488, 'string'], // "Escape sequence '\8' is not allowed"
+]);
+const SCRIPT_EXTENSIONS = new Set(['.js', '.cjs', '.jsx']);
+/** Cheap test before a second parse: a digit after `0`, or a digit escape. */
+const MAY_HAVE_LEGACY_LITERAL = /0\d|\\\d/;
+
+interface LegacyLiteral {
+  start: number;
+  end: number;
+  raw: string;
+  value: number | string;
+}
+
+const NO_LEGACY_LITERALS: ReadonlyMap<number, LegacyLiteral> = new Map();
+
+function sloppyScript(file: string, text: string, ext: string): { text: string; literals: Map<number, LegacyLiteral> } | null {
+  // Modules (and so `.mjs`) are strict code, and TypeScript has no legacy literals at all.
+  if (!SCRIPT_EXTENSIONS.has(ext) || !MAY_HAVE_LEGACY_LITERAL.test(text)) return null;
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ext === '.jsx' ? ts.ScriptKind.JSX : ts.ScriptKind.JS);
+  if (ts.isExternalModule(source)) return null;
+  // The scanner's diagnostics, which typescript-estree reads from the same field to decide to throw.
+  const diagnostics = (source as ts.SourceFile & { parseDiagnostics?: readonly ts.Diagnostic[] }).parseDiagnostics ?? [];
+  const literals = new Map<number, LegacyLiteral>();
+  for (const diagnostic of diagnostics) {
+    const kind = SLOPPY_LEGAL.get(diagnostic.code);
+    if (!kind || diagnostic.start === undefined) continue;
+    // The last character the diagnostic covers is in the literal (a leading `-` may be included).
+    const node = tokenAt(source, diagnostic.start + Math.max(1, diagnostic.length ?? 1) - 1);
+    const literal = kind === 'number' ? node && ts.isNumericLiteral(node) : node && ts.isStringLiteral(node);
+    // In strict code these literals are syntax errors: the first parse's error stands.
+    if (!node || !literal || inStrictCode(node, source)) continue;
+    const start = node.getStart(source);
+    const raw = text.slice(start, node.end);
+    literals.set(start, { start, end: node.end, raw, value: kind === 'number' ? Number((node as ts.NumericLiteral).text) : (node as ts.StringLiteral).text });
+  }
+  if (literals.size === 0) return null;
+  const pieces: string[] = [];
+  let at = 0;
+  for (const literal of [...literals.values()].sort((a, b) => a.start - b.start)) {
+    const length = literal.end - literal.start;
+    pieces.push(text.slice(at, literal.start));
+    // `.000` and `'   '` are complete tokens: whatever followed the literal still parses the same.
+    pieces.push(typeof literal.value === 'number' ? `.${'0'.repeat(length - 1)}` : `${literal.raw[0]}${' '.repeat(length - 2)}${literal.raw[0]}`);
+    at = literal.end;
+  }
+  pieces.push(text.slice(at));
+  return { text: pieces.join(''), literals };
+}
+
+/** The innermost node of the TypeScript tree around an offset (an iterative descent). */
+function tokenAt(source: ts.SourceFile, offset: number): ts.Node | null {
+  let node: ts.Node = source;
+  for (;;) {
+    let next: ts.Node | undefined;
+    ts.forEachChild(node, (child) => {
+      if (child.pos <= offset && offset < child.end) next = child;
+      return next;
+    });
+    if (!next) return node === source ? null : node;
+    node = next;
+  }
+}
+
+/** Class bodies, and a script or function whose directive prologue has `'use strict'`. */
+function inStrictCode(node: ts.Node, source: ts.SourceFile): boolean {
+  for (let n: ts.Node | undefined = node.parent; n; n = n.parent) {
+    if (ts.isClassLike(n)) return true;
+    const body = ts.isSourceFile(n) ? n : ts.isFunctionLike(n) ? (n as ts.SignatureDeclaration & { body?: ts.Node }).body : undefined;
+    if (body && (ts.isSourceFile(body) || ts.isBlock(body)) && hasUseStrict(body.statements, source)) return true;
+  }
+  return false;
+}
+
+function hasUseStrict(statements: ts.NodeArray<ts.Statement>, source: ts.SourceFile): boolean {
+  for (const statement of statements) {
+    if (!ts.isExpressionStatement(statement) || !ts.isStringLiteral(statement.expression)) return false;
+    // The directive is the raw text: `'use\x20strict'` is a string, not a directive.
+    if (statement.expression.getText(source).slice(1, -1) === 'use strict') return true;
+  }
+  return false;
 }
 
 // U+2028 and U+2029 end lines in ECMAScript, and TypeScript's line map (hence every `loc` of
@@ -69,9 +182,13 @@ export function parseJs(filePath: string, text: string, languageId?: string): Pa
 const ECMASCRIPT_ONLY_LINE_BREAK = /[\u2028\u2029]/;
 const NOT_CHILDREN = new Set(['parent', 'loc', 'range']);
 
-/** Rewrites `loc` of every node and comment from its `range`, lines counted as editors count them. */
-function relocate(program: TSESTree.Program, text: string): void {
-  if (!ECMASCRIPT_ONLY_LINE_BREAK.test(text)) return;
+/**
+ * Rewrites `loc` of every node and comment from its `range`, lines counted as editors count them,
+ * and gives legacy literals (sloppyScript) back their text and value.
+ */
+function relocate(program: TSESTree.Program, text: string, legacy: ReadonlyMap<number, LegacyLiteral>): void {
+  // The stand-ins for legacy literals may drop a line continuation: all lines are recounted then.
+  if (legacy.size === 0 && !ECMASCRIPT_ONLY_LINE_BREAK.test(text)) return;
   const lines = new LineIndex(text);
   const locate = (node: { range: [number, number]; loc: TSESTree.SourceLocation }): void => {
     const start = lines.positionAt(node.range[0]);
@@ -84,6 +201,7 @@ function relocate(program: TSESTree.Program, text: string): void {
   const stack: object[] = [program];
   while (stack.length > 0) {
     const node = stack.pop() as Record<string, unknown>;
+    if (legacy.size > 0) restoreLegacy(node as unknown as Node, legacy);
     locate(node as unknown as Node);
     for (const key in node) {
       if (NOT_CHILDREN.has(key)) continue;
@@ -94,6 +212,21 @@ function relocate(program: TSESTree.Program, text: string): void {
         stack.push(value);
       }
     }
+  }
+}
+
+function restoreLegacy(node: Node, legacy: ReadonlyMap<number, LegacyLiteral>): void {
+  if (node.type === 'Literal') {
+    const literal = legacy.get(node.range[0]);
+    if (!literal) return;
+    const restored = node as { raw: string; value: unknown; range: [number, number] };
+    restored.raw = literal.raw;
+    restored.value = literal.value;
+    restored.range = [literal.start, literal.end];
+  } else if (node.type === 'ExpressionStatement' && node.directive !== undefined) {
+    // A directive's text is its literal's raw text without the quotes (`'\101';`).
+    const literal = legacy.get(node.expression.range[0]);
+    if (literal) (node as { directive: string }).directive = literal.raw.slice(1, -1);
   }
 }
 
