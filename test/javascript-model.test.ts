@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { parseJs } from '../src/analysis/javascript/parse';
-import { LegacyJsModel as JsModel } from '../src/analysis/javascript/legacy-model';
+import { JsModel } from '../src/analysis/javascript/model';
+import { spawnSites } from '../src/analysis/javascript/workers';
+import { sharedMemory } from '../src/analysis/javascript/shared-memory';
 import type { TSESTree } from '../src/analysis/javascript/parse';
 
 // The JS/TS semantic model on small snippets: name resolution, guards, roles, workers, shared memory.
@@ -96,7 +98,7 @@ test('spawn sites resolve their scripts', () => {
     new Worker(__filename);
     new Worker('console.log(1)', { eval: true });
   `, '/proj/src/main.cjs');
-  const [a, b, c, d] = m.spawns;
+  const [a, b, c, d] = spawnSites(m);
   assert.equal(a.scriptCandidates[0], '/proj/src/w.js');
   assert.ok(a.scriptCandidates.includes('/proj/src/w.ts'));
   assert.equal(b.scriptCandidates[0], '/proj/src/u.js');
@@ -114,7 +116,7 @@ test('shared memory: views over SharedArrayBuffers, aliases and subarrays', () =
     alias[0] = 1; part[1]++; copy[2] = 3;
     const plain = new Int32Array(16); plain[0] = 1;
   `);
-  const memory = m.sharedMemory;
+  const memory = sharedMemory(m);
   assert.equal(memory.buffers.length, 1);
   assert.deepEqual(memory.writes.map((w) => m.text(w.target)), ['alias[0]', 'part[1]']);
   assert.deepEqual(memory.writes.map((w) => w.readModifyWrite), [false, true]);

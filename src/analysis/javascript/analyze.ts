@@ -3,8 +3,8 @@ import type { AnalyzeOptions, Finding, ParseProblem, SourceProvider } from '../c
 import { runRules } from '../core/runner';
 import { parseSuppressions } from '../core/suppression';
 import { clearFacts } from '../core/facts';
-import { LegacyJsModel as JsModel } from './legacy-model';
-import type { JsProjectLike } from './model';
+import { JsModel, type JsProjectLike } from './model';
+import { spawnSites } from './workers';
 import { parseJs, rangeOf } from './parse';
 import { isJsPath } from '../languages';
 import { jsRules } from './rules';
@@ -103,7 +103,7 @@ export class JsProject implements JsProjectLike {
     const key = path.resolve(model.path);
     if (this.indexed.has(key)) return;
     this.indexed.add(key);
-    for (const site of model.spawns) {
+    for (const site of spawnSites(model)) {
       // The first candidate that exists is the script; without sources, the most likely one.
       const target = site.scriptCandidates.find((c) => this.exists(c)) ?? site.scriptCandidates[0];
       if (!target) continue;
