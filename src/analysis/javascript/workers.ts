@@ -235,6 +235,12 @@ function joinParts(model: JsModel, parts: readonly Node[], depth: number, resolv
   return { kind: 'path', base, rel: joined };
 }
 
+/** The files an import specifier of the file may name (`./lib` → `lib.js`, `lib.ts`, `lib/index.js`…); none for packages. */
+export function moduleCandidates(model: JsModel, specifier: string): string[] {
+  if (!specifier.startsWith('.') && !path.isAbsolute(specifier)) return [];
+  return candidates(model, { kind: 'path', base: 'dir', rel: specifier });
+}
+
 function candidates(model: JsModel, where: PathValue): string[] {
   if (where.kind !== 'path') return [];
   const roots: string[] = [];
@@ -271,20 +277,46 @@ export interface SpawnResult {
   binding: Binding | null;
   /** Calls chained right on the result: `new Worker(f).on('error', …)`. */
   chained: TSESTree.CallExpression[];
-  /** The result leaves our sight: returned, passed to a call, stored in a property or a container. */
+  /** The result leaves our sight: returned, passed to a call, stored in a property. */
   escapes: boolean;
+  /** The collection or field the result is put in (`workers[pid] = child`, `list.push(w)`, `map.set(id, w)`, `this.child = …`). */
+  stored: Node | null;
+}
+
+/** Methods that put their argument in a collection (the last argument for `map.set(key, value)`). */
+const STORE_METHODS = new Set(['push', 'unshift', 'set', 'add']);
+
+/** The collection (or `this` field) `value` is stored in by its parent expression, or null. */
+export function storedIn(model: JsModel, value: Node, parent: Node): Node | null {
+  if (parent.type === 'AssignmentExpression' && parent.right === value && parent.operator === '=') {
+    const left = unwrap(parent.left);
+    if (left.type === 'MemberExpression' && left.computed) return left.object;
+    // `this.child = fork(…)`: a field of the object, which the class's own code would listen on.
+    if (left.type === 'MemberExpression' && unwrap(left.object).type === 'ThisExpression') return left;
+    return null;
+  }
+  if (parent.type === 'CallExpression' && parent.arguments.includes(value as TSESTree.CallExpressionArgument)) {
+    const callee = unwrap(parent.callee);
+    if (callee.type !== 'MemberExpression') return null;
+    const method = memberName(callee) ?? '';
+    if (!STORE_METHODS.has(method)) return null;
+    if (method === 'set' && parent.arguments[parent.arguments.length - 1] !== value) return null;
+    return callee.object;
+  }
+  return null;
 }
 
 export function spawnResult(model: JsModel, site: SpawnSite): SpawnResult {
   const chained: TSESTree.CallExpression[] = [];
   let current: Node = site.node;
+  const none = { binding: null, chained, stored: null };
   for (;;) {
     let parent = model.parent(current);
     while (parent && (parent.type === 'TSAsExpression' || parent.type === 'TSNonNullExpression' || parent.type === 'TSSatisfiesExpression' || parent.type === 'ChainExpression')) {
       current = parent;
       parent = model.parent(current);
     }
-    if (!parent) return { binding: null, chained, escapes: false };
+    if (!parent) return { ...none, escapes: false };
     if (parent.type === 'MemberExpression' && parent.object === current) {
       const call = model.parent(parent);
       if (call?.type === 'CallExpression' && call.callee === parent) {
@@ -294,22 +326,23 @@ export function spawnResult(model: JsModel, site: SpawnSite): SpawnResult {
           current = call;
           continue;
         }
-        return { binding: null, chained, escapes: false };
+        return { ...none, escapes: false };
       }
-      return { binding: null, chained, escapes: true };
+      return { ...none, escapes: true };
     }
     if (parent.type === 'VariableDeclarator' && parent.init === current) {
       const binding = parent.id.type === 'Identifier' ? model.resolve(parent.id) ?? model.bindingOf(parent.id) : null;
-      return { binding: binding ?? declaredBinding(model, parent.id), chained, escapes: parent.id.type !== 'Identifier' };
+      return { binding: binding ?? declaredBinding(model, parent.id), chained, escapes: parent.id.type !== 'Identifier', stored: null };
     }
+    const stored = storedIn(model, current, parent);
+    if (stored) return { binding: null, chained, escapes: false, stored };
     if (parent.type === 'AssignmentExpression' && parent.right === current) {
       const left = unwrap(parent.left);
-      if (left.type === 'Identifier') return { binding: model.resolve(left), chained, escapes: false };
-      return { binding: null, chained, escapes: true };
+      if (left.type === 'Identifier') return { binding: model.resolve(left), chained, escapes: false, stored: null };
+      return { ...none, escapes: true };
     }
-    if (parent.type === 'ExpressionStatement') return { binding: null, chained, escapes: false };
-    if (parent.type === 'AwaitExpression') return { binding: null, chained, escapes: true };
-    return { binding: null, chained, escapes: true };
+    if (parent.type === 'ExpressionStatement') return { ...none, escapes: false };
+    return { ...none, escapes: true };
   }
 }
 

@@ -5,7 +5,7 @@ import type { Binding, JsModel } from '../model';
 import type { Node } from '../parse';
 import { memberName, staticString, unwrap } from '../syntax';
 import type { SpawnSite } from '../spawn-site';
-import { spawnResult, spawnSites } from '../workers';
+import { spawnResult, spawnSites, storedIn } from '../workers';
 import { afterStatement, indentUnit } from '../edits';
 import { head } from './shared';
 
@@ -20,13 +20,21 @@ export const rule: JsRule = {
       const result = spawnResult(model, site);
       if (result.escapes) continue;
       if (result.chained.some((c) => isErrorListener(c))) continue;
-      if (result.binding && bindingHandled(model, result.binding)) continue;
+      let stored = result.stored;
+      if (result.binding) {
+        const use = bindingUse(model, result.binding);
+        if (use === 'handled') continue;
+        stored ??= use;
+      }
+      // Kept in a collection: handled only if the file listens for 'error' on something taken from it.
+      if (stored && collectionListened(model, stored)) continue;
       const what = site.kind === 'worker' ? 'an uncaught exception in the worker' : 'a failure to start or signal the process';
+      const kept = stored ? ` It is kept in \`${model.text(stored)}\`, but nothing taken from there listens for 'error' either.` : '';
       context.report({
         node: head(site.node),
         message:
           `\`${site.label}\` has no 'error' listener: ${what} is emitted as 'error' on it, and an unhandled 'error' ` +
-          "crashes this process. Add `.on('error', …)`.",
+          `crashes this process.${kept} Add \`.on('error', …)\`.`,
         fix: result.binding ? listenerFix(model, site, result.binding) : null,
       });
     }
@@ -40,24 +48,87 @@ function isErrorListener(call: Node): boolean {
 }
 
 /**
- * An 'error' listener on the variable, or the variable handed somewhere we cannot follow (a pool
- * library, `events.once(w, 'exit')`, a container): then it is not ours to judge.
+ * What the code does with the variable: an 'error' listener on it, or handing it somewhere we
+ * cannot follow (a pool library, `events.once(w, 'exit')`, a property), is 'handled': not ours to
+ * judge. Putting it in a collection gives the collection; otherwise null.
  */
-function bindingHandled(model: JsModel, binding: Binding): boolean {
+function bindingUse(model: JsModel, binding: Binding): 'handled' | Node | null {
+  let stored: Node | null = null;
   for (const ref of model.references(binding)) {
+    let value: Node = ref;
     let parent = model.parent(ref);
-    while (parent && (parent.type === 'TSNonNullExpression' || parent.type === 'TSAsExpression' || parent.type === 'ChainExpression')) parent = model.parent(parent);
+    while (parent && (parent.type === 'TSNonNullExpression' || parent.type === 'TSAsExpression' || parent.type === 'ChainExpression')) {
+      value = parent;
+      parent = model.parent(parent);
+    }
     if (!parent) continue;
     if (parent.type === 'MemberExpression' && unwrap(parent.object) === ref) {
       const name = memberName(parent);
-      if (name === 'onerror') return true;
+      if (name === 'onerror') return 'handled';
       const call = model.parent(parent);
-      if (call && isErrorListener(call)) return true;
+      if (call && isErrorListener(call)) return 'handled';
       continue;
     }
     if (parent.type === 'AssignmentExpression' && parent.left === ref) continue;
+    const container = storedIn(model, value, parent);
+    if (container) {
+      stored ??= container;
+      continue;
+    }
     if (parent.type === 'CallExpression' || parent.type === 'NewExpression' || parent.type === 'ReturnStatement' || parent.type === 'ArrayExpression' || parent.type === 'Property' || parent.type === 'AssignmentExpression' || parent.type === 'VariableDeclarator' || parent.type === 'ArrowFunctionExpression' || parent.type === 'ExportSpecifier' || parent.type === 'SpreadElement' || parent.type === 'AwaitExpression' || parent.type === 'YieldExpression') {
-      return true;
+      return 'handled';
+    }
+  }
+  return stored;
+}
+
+/** A key for "the same collection": `this.workers`, `workers` (by binding). */
+function collectionKey(model: JsModel, expr: Node): string {
+  const node = unwrap(expr);
+  if (node.type === 'Identifier') {
+    const b = model.resolve(node);
+    return b ? `binding@${b.id.range[0]}` : node.name;
+  }
+  if (node.type === 'MemberExpression' && !node.computed) return `${collectionKey(model, node.object)}.${memberName(node)}`;
+  if (node.type === 'ThisExpression') return 'this';
+  return model.text(node).replace(/\s+/g, '');
+}
+
+const TAKE_METHODS = new Set(['get', 'at', 'find', 'pop', 'shift', 'values', 'forEach', 'map', 'filter', 'some', 'every']);
+
+/**
+ * Whether an 'error' listener anywhere in the file is on an element of the collection:
+ * `workers[id].on('error')`, `map.get(id).on('error')`, `for (const w of list) w.on('error')`,
+ * `Object.values(workers).forEach((w) => w.on('error'))`.
+ */
+function collectionListened(model: JsModel, container: Node): boolean {
+  const key = collectionKey(model, container);
+  for (const call of model.calls) {
+    if (!isErrorListener(call) || call.type !== 'CallExpression') continue;
+    const callee = unwrap(call.callee);
+    if (callee.type !== 'MemberExpression') continue;
+    const stack: Node[] = [callee.object];
+    for (let steps = 0; stack.length > 0 && steps < 12; steps++) {
+      const node = unwrap(stack.pop()!);
+      if (collectionKey(model, node) === key) return true;
+      if (node.type === 'MemberExpression' && node.computed) stack.push(node.object);
+      else if (node.type === 'CallExpression') {
+        const c = unwrap(node.callee);
+        const q = model.qname(c);
+        if ((q === 'Object.values' || q === 'Object.entries' || q === 'Array.from') && node.arguments[0]) stack.push(node.arguments[0]);
+        else if (c.type === 'MemberExpression' && TAKE_METHODS.has(memberName(c) ?? '')) stack.push(c.object);
+      } else if (node.type === 'Identifier') {
+        const b = model.resolve(node);
+        if (!b) continue;
+        if (b.loop && (b.loop.type === 'ForOfStatement' || b.loop.type === 'ForInStatement')) stack.push(b.loop.right);
+        else if (b.init) stack.push(b.init);
+        else if (b.kind === 'param' && b.paramOf) {
+          // `list.forEach((w) => w.on('error', …))`: the callback's receiver.
+          const cb = model.callbackOf(b.paramOf);
+          const receiver = cb ? unwrap(cb.call.callee) : null;
+          if (receiver?.type === 'MemberExpression' && TAKE_METHODS.has(memberName(receiver) ?? '')) stack.push(receiver.object);
+        }
+      }
     }
   }
   return false;
