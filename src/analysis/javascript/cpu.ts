@@ -1,6 +1,6 @@
 import { fact } from '../core/facts';
 import type { Node, TSESTree } from './parse';
-import type { JsModel } from './model';
+import type { Binding, JsModel } from './model';
 import {
   type FunctionNode,
   WITHOUT_TYPES,
@@ -15,11 +15,13 @@ import {
   unwrap,
 } from './syntax';
 
-// The CPU-heavy code detector (CL104): nested loops, loops over large constant ranges doing
-// arithmetic, synchronous key derivation and key generation, synchronous compression of data. Each
-// hotspot keeps its evidence (the lines and why). Loops with small constant bounds never count.
+// The CPU-heavy code detector (CL104): work that is super-linear or large whatever the input.
+// Nested loops that both grow with the same input, loops over large constant ranges doing
+// arithmetic, busy-wait loops on the clock, recursion that branches, synchronous key derivation
+// and key generation, synchronous compression of data. Each hotspot keeps its evidence (the lines
+// and why). Loops over small or fixed collections never count.
 
-export type HotspotKind = 'nested-loops' | 'large-loop' | 'sync-crypto' | 'sync-zlib';
+export type HotspotKind = 'nested-loops' | 'large-loop' | 'busy-wait' | 'recursion' | 'sync-crypto' | 'sync-zlib';
 
 export interface Evidence {
   node: Node;
@@ -72,7 +74,7 @@ export function loopBound(model: JsModel, loop: Node): Bound {
     case 'ForOfStatement':
       return collectionBound(model, loop.right);
     case 'ForInStatement':
-      return { kind: 'data' };
+      return collectionBound(model, loop.right);
     case 'CallExpression': {
       if (isArrayFrom(model, loop)) return collectionBound(model, loop);
       const callee = unwrap(loop.callee);
@@ -136,20 +138,33 @@ function sizeBound(model: JsModel, expr: Node): Bound | null {
   if (node.type === 'MemberExpression') {
     const name = memberName(node);
     if (name === 'length' || name === 'size' || name === 'byteLength') {
-      const object = unwrap(node.object);
+      // `os.cpus().length`, and `cpus.length` with `const cpus = os.cpus()`.
+      const object = model.valueOf(node.object);
       if (object.type === 'CallExpression' && model.qname(object.callee) === 'os.cpus') return { kind: 'cpus' };
+      if (object.type === 'ArrayExpression' && name === 'length') return { kind: 'const', n: object.elements.length };
       return { kind: 'data' };
     }
   }
+  if (node.type === 'Identifier' && model.valueOf(node) !== node) return sizeBound(model, model.valueOf(node));
   return null;
+}
+
+/** How a pool size or loop bound grows: with the CPUs (`os.cpus().length`, `availableParallelism()`), a constant, or the data. */
+export function sizeKind(model: JsModel, expr: Node): Bound {
+  const n = constantValue(model, expr);
+  if (n !== null) return { kind: 'const', n };
+  return sizeBound(model, expr) ?? { kind: 'unknown' };
 }
 
 function collectionBound(model: JsModel, expr: Node): Bound {
   const value = model.valueOf(expr);
   if (value.type === 'ArrayExpression') return { kind: 'const', n: value.elements.length };
+  if (value.type === 'ObjectExpression' && value.properties.every((p) => p.type === 'Property')) return { kind: 'const', n: value.properties.length };
   if (value.type === 'CallExpression' || value.type === 'NewExpression') {
     const q = model.qname(value.callee);
     if (q === 'os.cpus') return { kind: 'cpus' };
+    // `Object.keys(x)` has as many items as `x`; the method is not called on a collection named `Object`.
+    if ((q === 'Object.keys' || q === 'Object.values' || q === 'Object.entries') && value.arguments[0]) return collectionBound(model, value.arguments[0]);
     if (q === 'Array' && value.arguments.length === 1) {
       const n = constantValue(model, value.arguments[0]);
       return n !== null ? { kind: 'const', n } : sizeBound(model, value.arguments[0]) ?? { kind: 'unknown' };
@@ -292,12 +307,14 @@ function loopDriver(model: JsModel, loop: Node): Node[] {
  */
 function walksOuterItem(model: JsModel, outer: Node, inner: Node): boolean {
   if (inner.type === 'ForStatement' && loopBound(model, inner).kind !== 'data') return false;
-  const stack = [...loopDriver(model, inner)];
+  // A counting loop walks what its test compares with (`j < row.length`), whatever it starts from (`j = i + 1`).
+  const stack = inner.type === 'ForStatement' ? (inner.test ? [inner.test] : []) : [...loopDriver(model, inner)];
   while (stack.length > 0) {
     const n = stack.pop()!;
     if (n.type === 'Identifier') {
       const binding = model.resolve(n);
-      if (binding && model.contains(outer, binding.id)) return true;
+      // Declared by the outer loop's iteration (its item, or something read from it), not by the inner loop itself.
+      if (binding && model.contains(outer, binding.id) && !model.contains(inner, binding.id)) return true;
       continue;
     }
     if (isFunction(n)) continue;
@@ -308,6 +325,224 @@ function walksOuterItem(model: JsModel, outer: Node, inner: Node): boolean {
 
 function line(node: Node): number {
   return node.loc.start.line;
+}
+
+/**
+ * What a loop walks or counts up to, as a key two loops share when they grow with the same input:
+ * `for (const a of xs)`, `xs.forEach(…)` and `i < xs.length` all give `xs`; `i < n` gives `n`.
+ */
+function driverKey(model: JsModel, loop: Node): string | null {
+  switch (loop.type) {
+    case 'ForOfStatement':
+    case 'ForInStatement':
+      return exprKey(model, loop.right, 0);
+    case 'ForStatement': {
+      const test = loop.test ? unwrap(loop.test) : null;
+      if (test?.type !== 'BinaryExpression' || test.left.type === 'PrivateIdentifier') return null;
+      const counter = loopCounter(loop);
+      const left = unwrap(test.left);
+      const other = left.type === 'Identifier' && left.name === counter ? test.right : test.left;
+      return constantValue(model, other) === null ? exprKey(model, other, 0) : null;
+    }
+    case 'CallExpression': {
+      if (isArrayFrom(model, loop)) {
+        const arg = loop.arguments[0] ? model.valueOf(loop.arguments[0]) : null;
+        const length = arg?.type === 'ObjectExpression' ? arg.properties.find((p): p is TSESTree.Property => p.type === 'Property' && !p.computed && p.key.type === 'Identifier' && p.key.name === 'length') : undefined;
+        if (length) return exprKey(model, length.value, 0);
+        return loop.arguments[0] ? exprKey(model, loop.arguments[0], 0) : null;
+      }
+      const callee = unwrap(loop.callee);
+      return callee.type === 'MemberExpression' ? exprKey(model, callee.object, 0) : null;
+    }
+    default:
+      return null;
+  }
+}
+
+function exprKey(model: JsModel, expr: Node, depth: number): string {
+  const node = unwrap(expr);
+  if (depth < 6) {
+    if (node.type === 'Identifier') {
+      const binding = model.resolve(node);
+      if (!binding) return node.name;
+      const init = binding.init && binding.path?.length === 0 && !binding.loop && model.isConstant(binding) ? unwrap(binding.init) : null;
+      // Aliases of the same data share a key: `const items = req.body.items`.
+      if (init && (init.type === 'Identifier' || init.type === 'MemberExpression')) return exprKey(model, init, depth + 1);
+      return `binding@${binding.id.range[0]}`;
+    }
+    if (node.type === 'MemberExpression' && ['length', 'size'].includes(memberName(node) ?? '')) return exprKey(model, node.object, depth + 1);
+    if (node.type === 'CallExpression') {
+      const q = model.qname(node.callee);
+      if ((q === 'Object.keys' || q === 'Object.values' || q === 'Object.entries') && node.arguments[0]) return exprKey(model, node.arguments[0], depth + 1);
+      const callee = unwrap(node.callee);
+      if (callee.type === 'MemberExpression' && ['keys', 'values', 'entries', 'slice'].includes(memberName(callee) ?? '')) return exprKey(model, callee.object, depth + 1);
+    }
+    if (node.type === 'MemberExpression') {
+      const name = memberName(node);
+      if (name !== null) return `${exprKey(model, node.object, depth + 1)}.${name}`;
+    }
+  }
+  return model.text(node).replace(/\s+/g, '');
+}
+
+/** The loop's own counters: `i` of `for (let i = …)`, the index parameter of `xs.forEach((x, i) => …)`. */
+function counterBindings(model: JsModel, loop: Node): Set<Binding> {
+  const out = new Set<Binding>();
+  const ids: Node[] = [];
+  if (loop.type === 'ForStatement' && loop.init?.type === 'VariableDeclaration') for (const d of loop.init.declarations) ids.push(d.id);
+  if (loop.type === 'CallExpression') {
+    const cb = loop.arguments[isArrayFrom(model, loop) ? 1 : 0];
+    const fn = cb ? model.functionOf(cb) : null;
+    const index = fn?.params[1];
+    if (index) ids.push(index);
+  }
+  for (const id of ids) {
+    if (id.type !== 'Identifier') continue;
+    const binding = model.resolve(id) ?? [...model.allBindings()].find((b) => b.id === id);
+    if (binding) out.add(binding);
+  }
+  return out;
+}
+
+/** Whether a counting loop's test reads the outer loop's counter as a number: `j < i`, `d * d <= n`. */
+function boundedByOuterCounter(model: JsModel, outer: Node, inner: Node): boolean {
+  if (inner.type !== 'ForStatement' && inner.type !== 'WhileStatement' && inner.type !== 'DoWhileStatement') return false;
+  if (!inner.test) return false;
+  const counters = counterBindings(model, outer);
+  if (counters.size === 0) return false;
+  const stack: Node[] = [inner.test];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (n.type === 'Identifier') {
+      const binding = model.resolve(n);
+      const parent = model.parent(n);
+      // `row.length` walks the item; the counter itself is a number the inner loop counts to.
+      if (binding && counters.has(binding) && !(parent?.type === 'MemberExpression' && parent.object === n)) return true;
+      continue;
+    }
+    if (isFunction(n)) continue;
+    pushChildren(n, stack, WITHOUT_TYPES);
+  }
+  return false;
+}
+
+/** Per outer iteration, at least this many inner iterations is large work whatever the input size. */
+const LARGE_PER_ITEM = 10_000;
+
+/**
+ * Why a pair of nested loops is more than linear work, or null when it is not: both walk the same
+ * input (`xs` × `xs`, `i < n` × `j < n`), the inner one counts to the outer counter (`j < i`), or
+ * the iterations multiply to a large constant. Loops over two different collections (rows ×
+ * columns, messages × ports) visit each pair once: linear in the cells, not flagged.
+ */
+function superLinear(model: JsModel, outer: Node, inner: Node, outerBound: Bound, innerBound: Bound): string | null {
+  if (outerBound.kind === 'const' && innerBound.kind === 'const') {
+    const product = outerBound.n * innerBound.n;
+    return product >= LARGE_BOUND ? `${product.toLocaleString('en-US')} iterations` : null;
+  }
+  if (innerBound.kind === 'const' && innerBound.n >= LARGE_PER_ITEM) return `${innerBound.n.toLocaleString('en-US')} iterations per item`;
+  if (outerBound.kind === 'const' && outerBound.n >= LARGE_PER_ITEM) return `${outerBound.n.toLocaleString('en-US')} passes over the data`;
+  if (boundedByOuterCounter(model, outer, inner)) return 'the inner bound grows with the outer counter';
+  const a = driverKey(model, outer);
+  if (a !== null && a === driverKey(model, inner)) return 'both over the same input';
+  return null;
+}
+
+const CLOCKS = new Set(['Date.now', 'performance.now', 'process.hrtime', 'process.hrtime.bigint', 'perf_hooks.performance.now']);
+
+/** Whether an expression reads the clock: `Date.now()`, `new Date()`, `performance.now()`, `process.hrtime.bigint()`. */
+function readsClock(model: JsModel, expr: Node): boolean {
+  const stack: Node[] = [expr];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (n.type === 'CallExpression' && CLOCKS.has(model.qname(n.callee) ?? '')) return true;
+    if (n.type === 'NewExpression' && model.qname(n.callee) === 'Date' && n.arguments.length === 0) return true;
+    if (isFunction(n)) continue;
+    pushChildren(n, stack, WITHOUT_TYPES);
+  }
+  return false;
+}
+
+/**
+ * `while (Date.now() < end) {}`: a loop that waits by spinning on the clock (directly in its test,
+ * or through a variable the body sets from the clock), without awaiting anything.
+ */
+function busyWait(model: JsModel, loop: Node): Evidence | null {
+  if (loop.type !== 'WhileStatement' && loop.type !== 'DoWhileStatement' && loop.type !== 'ForStatement') return null;
+  if (!loop.test || loopAwaits(model, loop)) return null;
+  if (readsClock(model, loop.test)) return { node: loop, reason: 'a busy-wait loop on the clock' };
+  const stack: Node[] = [loop.test];
+  const names = new Set<Binding>();
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (n.type === 'Identifier') {
+      const b = model.resolve(n);
+      if (b) names.add(b);
+      continue;
+    }
+    pushChildren(n, stack, WITHOUT_TYPES);
+  }
+  for (const a of model.assignments) {
+    if (!model.contains(loop.body, a) || a.left.type !== 'Identifier') continue;
+    const b = model.resolve(a.left);
+    if (b && names.has(b) && readsClock(model, a.right)) return { node: loop, reason: 'a busy-wait loop on the clock' };
+  }
+  return null;
+}
+
+/**
+ * A function that calls itself two or more times on a smaller number (`fib(n - 1) + fib(n - 2)`,
+ * `hanoi(n - 1, …)` twice): exponential in its argument. Tree walks (`walk(node.left)`) and
+ * memoised versions (`memo[n] = …`, `cache.get(n)`) are linear and do not count.
+ */
+function branchingRecursion(model: JsModel, fn: FunctionNode): Hotspot | null {
+  const binding = model.functionBinding(fn);
+  if (!binding) return null;
+  const params = new Set<Binding>();
+  for (const b of model.allBindings()) if (b.paramOf === fn) params.add(b);
+  const selfCalls: TSESTree.CallExpression[] = [];
+  for (const call of model.calls) {
+    if (call.type !== 'CallExpression' || !model.contains(fn, call) || model.functionOf(call.callee) !== fn) continue;
+    if (call.arguments.some((arg) => decrements(model, arg, params))) selfCalls.push(call);
+  }
+  if (selfCalls.length < 2 || memoised(model, fn)) return null;
+  const name = binding.name;
+  return {
+    node: selfCalls[0],
+    kind: 'recursion',
+    reason: `recursion that branches (\`${name}\` calls itself ${selfCalls.length === 2 ? 'twice' : `${selfCalls.length} times`} per call)`,
+    evidence: [
+      { node: selfCalls[0], reason: `\`${name}\` calls itself here` },
+      { node: selfCalls[1], reason: 'and here: the calls multiply with each level' },
+    ],
+  };
+}
+
+/** `n - 1`, `n - 2`, `n / 2` on a parameter: the argument shrinks by a step. */
+function decrements(model: JsModel, arg: Node, params: Set<Binding>): boolean {
+  const a = unwrap(arg);
+  if (a.type !== 'BinaryExpression' || (a.operator !== '-' && a.operator !== '/')) return false;
+  const left = unwrap(a.left as Node);
+  const b = left.type === 'Identifier' ? model.resolve(left) : null;
+  return !!b && params.has(b) && numericLiteral(a.right) !== null;
+}
+
+function memoised(model: JsModel, fn: FunctionNode): boolean {
+  for (const call of model.calls) {
+    if (call.type !== 'CallExpression' || !model.contains(fn, call)) continue;
+    const callee = unwrap(call.callee);
+    if (callee.type === 'MemberExpression' && ['has', 'get', 'set'].includes(memberName(callee) ?? '')) return true;
+  }
+  for (const a of model.assignments) {
+    if (model.contains(fn, a) && a.left.type === 'MemberExpression' && a.left.computed) return true;
+  }
+  const stack: Node[] = [fn.body];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (n.type === 'BinaryExpression' && n.operator === 'in') return true;
+    pushChildren(n, stack, WITHOUT_TYPES);
+  }
+  return false;
 }
 
 /** Every CPU-heavy spot of the file, outermost loops only. */
@@ -328,32 +563,42 @@ export const cpuHotspots = fact((model: JsModel) => {
     const loop = loops[index];
     // Loops are in source order, so the ones inside a reported loop follow it directly.
     if (loop.range[0] < coveredUntil) continue;
+    const spin = busyWait(model, loop);
+    if (spin) {
+      hotspots.push({ node: loop, kind: 'busy-wait', reason: spin.reason, evidence: [spin] });
+      coveredUntil = loop.range[1];
+      continue;
+    }
     const bound = boundOf(loop);
     if (!isSmall(bound) && !loopAwaits(model, loop)) {
-      let inner: Node | undefined;
+      let inner: { loop: Node; why: string } | undefined;
       for (let j = index + 1; j < loops.length && loops[j].range[0] < loop.range[1]; j++) {
         const other = loops[j];
         if (
-          model.contains(loop, other) &&
-          (isLoop(loop) || isLoop(other)) &&
-          !isSmall(boundOf(other)) &&
-          flowFunction(model, other) === flowFunction(model, loop) &&
-          !loopAwaits(model, other) &&
-          !walksOuterItem(model, loop, other)
+          !model.contains(loop, other) ||
+          !(isLoop(loop) || isLoop(other)) ||
+          isSmall(boundOf(other)) ||
+          flowFunction(model, other) !== flowFunction(model, loop) ||
+          loopAwaits(model, other) ||
+          walksOuterItem(model, loop, other)
         ) {
-          inner = other;
+          continue;
+        }
+        const why = superLinear(model, loop, other, bound, boundOf(other));
+        if (why) {
+          inner = { loop: other, why };
           break;
         }
       }
       if (inner) {
-        const reason = `nested loops (line ${line(inner)} inside line ${line(loop)})`;
+        const reason = `nested loops (line ${line(inner.loop)} inside line ${line(loop)}, ${inner.why})`;
         hotspots.push({
           node: loop,
           kind: 'nested-loops',
           reason,
           evidence: [
             { node: loop, reason: `outer loop ${describeBound(bound)}` },
-            { node: inner, reason: `inner loop ${describeBound(boundOf(inner))}` },
+            { node: inner.loop, reason: `inner loop ${describeBound(boundOf(inner.loop))}` },
           ],
         });
         coveredUntil = loop.range[1];
@@ -379,11 +624,16 @@ export const cpuHotspots = fact((model: JsModel) => {
     if (call.type !== 'CallExpression') continue;
     const q = model.qname(call.callee);
     if (!q) continue;
+    const written = model.text(unwrap(call.callee)).replace(/\s+/g, '');
     if (SYNC_CRYPTO.has(q)) {
-      hotspots.push({ node: call, kind: 'sync-crypto', reason: `\`${q}\``, callee: q, evidence: [{ node: call, reason: `\`${q}\` runs on the calling thread` }] });
+      hotspots.push({ node: call, kind: 'sync-crypto', reason: `\`${written}\``, callee: q, evidence: [{ node: call, reason: `\`${written}\` runs on the calling thread` }] });
     } else if (ZLIB_SYNC.test(q) && call.arguments[0] && !isConstantData(model, call.arguments[0])) {
-      hotspots.push({ node: call, kind: 'sync-zlib', reason: `\`${q}\` on data`, callee: q, evidence: [{ node: call, reason: `\`${q}\` compresses on the calling thread` }] });
+      hotspots.push({ node: call, kind: 'sync-zlib', reason: `\`${written}\` on data`, callee: q, evidence: [{ node: call, reason: `\`${written}\` compresses on the calling thread` }] });
     }
+  }
+  for (const fn of model.functions) {
+    const recursion = branchingRecursion(model, fn);
+    if (recursion) hotspots.push(recursion);
   }
   hotspots.sort((a, b) => a.node.range[0] - b.node.range[0]);
   return hotspots;
@@ -405,19 +655,4 @@ function describeBound(bound: Bound): string {
     default:
       return 'with an open bound';
   }
-}
-
-/** Hotspots a function runs: in its body (nested callbacks included) and in the same-file functions it calls. */
-export function hotspotsOf(model: JsModel, fn: FunctionNode | null, seen = new Set<FunctionNode | null>()): Hotspot[] {
-  if (seen.has(fn)) return [];
-  seen.add(fn);
-  const out: Hotspot[] = [];
-  const within = (n: Node): boolean => (fn ? model.contains(fn, n) : true);
-  for (const h of cpuHotspots(model)) if (within(h.node)) out.push(h);
-  for (const call of model.calls) {
-    if (call.type !== 'CallExpression' || !within(call)) continue;
-    const target = model.functionOf(call.callee);
-    if (target && target !== fn && !(fn && model.contains(fn, target))) out.push(...hotspotsOf(model, target, seen));
-  }
-  return out;
 }

@@ -5,7 +5,7 @@ import type { JsModel } from '../model';
 import { ImportPlan } from '../edits';
 import { type Node, rangeOf } from '../parse';
 import { isLoop, loopAwaits, memberName, unwrap } from '../syntax';
-import { loopBound } from '../cpu';
+import { loopBound, sizeKind } from '../cpu';
 import { spawnLoops, spawnSites } from '../workers';
 import { head, related } from './shared';
 
@@ -32,6 +32,8 @@ export const rule: JsRule = {
       if (!site.size) continue;
       const value = model.valueOf(site.size.value);
       if (value.type !== 'MemberExpression' || !['length', 'size'].includes(memberName(value) ?? '')) continue;
+      // `os.cpus().length` (or a `cpus` list taken from it) is the recommended size, not the input's.
+      if (sizeKind(model, value).kind !== 'data') continue;
       context.report({
         node: site.size.value,
         message:
