@@ -4,6 +4,7 @@ import type { BenchLens, BenchmarkTarget, BenchmarkTargetRequest, Hover, StaticW
 import type { PythonProject } from './python/analyze';
 import type { JsProject } from './javascript/analyze';
 import { languageOf } from './languages';
+import { LineIndex } from './core/lines';
 
 export * from './core/types';
 export type { BenchLens, BenchmarkParameter, BenchmarkTarget, BenchmarkTargetRequest, Hover, StaticWorkload, SwapOutcome } from './core/services';
@@ -167,11 +168,11 @@ export function analyzeLoaded(
   return { ...base, findings, parseErrors };
 }
 
+/** Lines as editors count them (core/lines.ts); a final line ending does not start another. */
 function countLines(text: string): number {
   if (text.length === 0) return 0;
-  let lines = 1;
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
-  return text.endsWith('\n') ? lines - 1 : lines;
+  const index = new LineIndex(text);
+  return index.lineStart(index.lineCount - 1) === text.length ? index.lineCount - 1 : index.lineCount;
 }
 
 function looksBinary(text: string): boolean {

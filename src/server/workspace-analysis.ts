@@ -2,7 +2,7 @@ import { type AnalysisResult, type AnalyzeContext, type AnalyzeOptions, type Sou
 import { type ConfigResolver, mergeOptions } from '../workspace/config';
 // The CLI's file discovery and reading are the same job here: one implementation for both.
 import { collectFiles } from '../workspace/walk';
-import { readSource } from '../workspace/lint-file';
+import { readSource } from '../workspace/read-source';
 
 // "Analyze workspace": every analyzable file under the workspace folders (honouring .gitignore
 // and `exclude`, as the CLI does), reported as it goes so the Problems panel fills progressively.

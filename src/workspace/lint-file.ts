@@ -4,9 +4,6 @@ import { diskSources, readSource } from './read-source';
 // Analyzing one file, shared by the in-process path and the worker threads so both give the same
 // results. Reading it (bounded, regular files only) is read-source.ts's job.
 
-// Kept importable from here for callers that predate read-source.ts (the server's workspace run).
-export { diskSources, readSource, type SourceRead } from './read-source';
-
 export function skippedResult(file: string, reason: string): AnalysisResult {
   return { path: file, language: null, findings: [], parseErrors: [], lines: 0, skipped: reason };
 }

@@ -6,6 +6,7 @@ import type { JsModel } from '../model';
 import type { Node, TSESTree } from '../parse';
 import { type ExportedFunction, exportedFunctions, workerRunFunctions } from '../exports';
 import type { FunctionNode } from '../syntax';
+import { LineIndex } from '../../core/lines';
 
 // The benchmark's JS/TS side, pure functions over the model: the exported functions a CodeLens
 // sits on, and the function under the cursor with default inputs derived from its signature.
@@ -57,13 +58,7 @@ export function jsBenchmarkTarget(model: JsModel, request: BenchmarkTargetReques
 }
 
 function offsetOf(model: JsModel, line: number, character: number): number {
-  let offset = 0;
-  for (let l = 0; l < line; l++) {
-    const next = model.source.indexOf('\n', offset);
-    if (next === -1) return model.source.length;
-    offset = next + 1;
-  }
-  return offset + character;
+  return new LineIndex(model.source).offsetAt({ line, column: character });
 }
 
 /** The innermost function around `offset`; an iterative walk, like the engine's others (deep trees). */
