@@ -1,11 +1,12 @@
-import type { Fix } from '../../core/types';
+import type { Fix, RelatedInformation } from '../../core/types';
+import { fact } from '../../core/facts';
 import { ruleMeta } from '../../catalog';
 import type { JsRule } from '../rule';
 import type { JsModel } from '../model';
 import { ImportPlan, awaitText } from '../edits';
 import { type Node, type TSESTree, rangeOf } from '../parse';
 import { type FunctionNode, isIterationCall, memberName, objectProperty, staticString, unwrap } from '../syntax';
-import { eventContextOf } from '../events';
+import { type Step, calleeText, eventContextOf, eventEntries, reachableFrom, runsIn, stepLabel } from '../events';
 import { head, related } from './shared';
 
 const SYNC_FS = /^(fs|fs-extra|graceful-fs)\.(\w+)Sync$/;
@@ -16,39 +17,80 @@ const PROMISE_TWINS = new Set([
   'copyFile', 'cp', 'rename', 'access', 'readlink', 'realpath', 'symlink', 'link', 'chmod', 'chown', 'utimes', 'truncate',
 ]);
 
+interface SyncCall {
+  call: TSESTree.CallExpression;
+  /** The qualified callee (`fs.readFileSync`) and, for fs, the name without `Sync`. */
+  q: string;
+  fsName: string | null;
+}
+
+/** The file's synchronous fs and child_process calls outside worker code and module-level start-up. */
+const syncCalls = fact((model: JsModel) => {
+  const out: SyncCall[] = [];
+  for (const call of model.calls) {
+    if (call.type !== 'CallExpression') continue;
+    const q = model.qname(call.callee);
+    if (!q) continue;
+    const fs = SYNC_FS.exec(q);
+    if (!fs && !SYNC_EXEC.has(q)) continue;
+    if (model.threadContext(call) === 'worker') continue;
+    if (!flowFunction(model, call)) continue; // module top level: start-up work
+    out.push({ call, q, fsName: fs ? fs[2] : null });
+  }
+  return out;
+});
+
 export const rule: JsRule = {
   meta: ruleMeta('CL105'),
   check(context) {
     const { model } = context;
-    for (const call of model.calls) {
-      if (call.type !== 'CallExpression') continue;
-      const q = model.qname(call.callee);
-      if (!q) continue;
-      const fs = SYNC_FS.exec(q);
-      if (!fs && !SYNC_EXEC.has(q)) continue;
-      if (model.threadContext(call) === 'worker') continue;
-      const flow = flowFunction(model, call);
-      if (!flow) continue; // module top level: start-up work
+    // In this file: on the call itself, where the fix goes.
+    for (const sync of syncCalls(model)) {
+      const { call, q, fsName } = sync;
       const event = eventContextOf(model, call);
-      const inAsync = flow.async;
-      if (!event && !inAsync) continue;
-      const where = event ? event.handler.description : `the async function ${model.functionLabel(flow)}`;
-      const alternative = !fs
-        ? 'the async `child_process` API (promisified `exec`/`execFile`, or `spawn`)'
-        : fs[2] === 'exists'
-          ? '`fs.promises.access` (or `stat`)'
-          : PROMISE_TWINS.has(fs[2])
-            ? `\`fs.promises.${fs[2]}\``
-            : 'the `fs.promises` API';
+      if (!event) continue;
+      const flow = flowFunction(model, call)!;
+      const through = event.steps.length > 0 ? ` (through ${event.steps.map((s) => stepLabel(model, s)).join(' → ')})` : '';
       context.report({
         node: head(call),
-        message: `\`${q}\` blocks the event loop in ${where}: nothing else runs until it returns. Use ${alternative} and await it.`,
-        fix: model.enclosingFunction(call) === flow && inAsync ? (fs ? fsFix(model, call, fs[2]) : execFix(model, call, q)) : null,
-        related: event ? [related(model, event.handler.registration, `registered here: ${event.handler.description}`)] : [],
+        message: `\`${calleeText(model, call)}\` blocks the event loop in ${event.handler.description}${through}: nothing else runs until it returns. Use ${alternative(q, fsName)} and await it.`,
+        fix: model.enclosingFunction(call) === flow && flow.async ? (fsName ? fsFix(model, call, fsName) : execFix(model, call, q)) : null,
+        related: [related(model, event.handler.registration, `registered here: ${event.handler.description}`)],
+      });
+    }
+    // In another file the handler calls into: on the call in the handler, with the blocking call as related information.
+    const reported = new Set<Node>();
+    for (const entry of eventEntries(model)) {
+      if (entry.target.model === model || reported.has(entry.at)) continue;
+      const found: { model: JsModel; sync: SyncCall; steps: Step[] }[] = [];
+      for (const r of reachableFrom(entry.target.model, entry.target.fn)) {
+        if (r.model === model) continue;
+        for (const sync of syncCalls(r.model)) if (runsIn(r.model, r.fn, sync.call)) found.push({ model: r.model, sync, steps: r.steps });
+      }
+      if (found.length === 0) continue;
+      reported.add(entry.at);
+      const first = found[0];
+      const last = first.steps.length > 0 ? first.steps[first.steps.length - 1] : { to: entry.target.model, target: entry.target.fn };
+      const more = found.length > 1 ? ` (and ${found.length - 1} more blocking call${found.length > 2 ? 's' : ''})` : '';
+      const evidence: RelatedInformation[] = [related(model, entry.handler.registration, `registered here: ${entry.handler.description}`)];
+      for (const s of first.steps) evidence.push(related(s.from, s.call, `calls ${stepLabel(s.from, s)}`, s.from.path));
+      for (const f of found.slice(0, 3)) evidence.push(related(f.model, f.sync.call, `\`${calleeText(f.model, f.sync.call)}\` blocks here`, f.model.path));
+      context.report({
+        node: head(entry.at),
+        message:
+          `\`${calleeText(model, entry.at)}${entry.at.type === 'CallExpression' ? '(…)' : ''}\` leads to \`${calleeText(first.model, first.sync.call)}\` in ${stepLabel(model, last)}${more}, ` +
+          `which blocks the event loop in ${entry.handler.description}: nothing else runs until it returns. Use ${alternative(first.sync.q, first.sync.fsName)} there and await it.`,
+        related: evidence,
       });
     }
   },
 };
+
+function alternative(q: string, fsName: string | null): string {
+  if (fsName === null) return 'the async `child_process` API (promisified `exec`/`execFile`, or `spawn`)';
+  if (fsName === 'exists') return '`fs.promises.access` (or `stat`)';
+  return PROMISE_TWINS.has(fsName) ? `\`fs.promises.${fsName}\`` : 'the `fs.promises` API';
+}
 
 /** The function whose turn of the event loop runs the call; inline iteration callbacks belong to their caller. Null at module level. */
 function flowFunction(model: JsModel, node: Node): FunctionNode | null {
@@ -60,7 +102,7 @@ function flowFunction(model: JsModel, node: Node): FunctionNode | null {
       continue;
     }
     // Functions run right away at module level (`(async () => { … })()`) are start-up code too.
-    if (model.isImmediatelyInvoked(fn) && !model.enclosingFunction(fn) && !eventContextOf(model, fn)) return null;
+    if (model.isImmediatelyInvoked(fn) && !model.enclosingFunction(fn)) return null;
     return fn;
   }
   return null;

@@ -138,8 +138,11 @@ function offending(model: JsModel, expr: Node, label: string, depth: number, see
       if (binding.kind === 'class') return { label, what: `the class \`${binding.name}\``, node: binding.id, throws: true };
       if (binding.kind === 'param' && binding.paramOf && binding.path?.length === 0) {
         const handler = eventHandlers(model).find((h) => h.fn === binding.paramOf);
-        if (handler && (handler.kind === 'http' || handler.kind === 'route') && (binding.paramIndex ?? 9) <= 1) {
-          const what = handler.description.includes("'connection'") || model.qname(handler.registration.callee) === 'net.createServer' ? 'a socket' : 'a request/response object (a stream)';
+        const byShape = handler?.kind === 'middleware' && /^(req|res|request|response|reply)$/.test(binding.name);
+        if (handler && (handler.kind === 'http' || handler.kind === 'route' || byShape) && (binding.paramIndex ?? 9) <= 1) {
+          const registration = handler.registration;
+          const factory = registration.type === 'CallExpression' || registration.type === 'NewExpression' ? model.qname(registration.callee) : null;
+          const what = handler.description.includes("'connection'") || factory === 'net.createServer' ? 'a socket' : 'a request/response object (a stream)';
           return { label, what, node: binding.id, throws: true };
         }
         return null;
