@@ -83,6 +83,22 @@ const CHEAP_EXACT = new Set([
   'clearTimeout',
   'require',
   'workerpool.worker',
+  'AbortController',
+  'AbortSignal.timeout',
+  'Headers',
+  'Request',
+  'Response',
+  'TextDecoder',
+  'TextEncoder',
+  'structuredClone',
+  'encodeURIComponent',
+  'decodeURIComponent',
+  'parseInt',
+  'parseFloat',
+  'Number.parseInt',
+  'Number.parseFloat',
+  'clearInterval',
+  'Object.freeze',
 ]);
 const CHEAP_METHODS = new Set([
   'push',
@@ -145,6 +161,10 @@ export function taskRoots(model: JsModel): FunctionNode[] {
       if (obj?.type === 'ObjectExpression') for (const p of obj.properties) if (p.type === 'Property') add(p.value);
     }
   }
+  // Functions the top-level code runs (`async function main() { … } main();`) are the task too.
+  for (const call of model.calls) {
+    if (call.type === 'CallExpression' && topLevelFlow(model, call)) add(call.callee);
+  }
   for (const stmt of model.program.body) {
     if (stmt.type === 'ExportDefaultDeclaration') add(stmt.declaration as Node);
     else if (stmt.type === 'ExportNamedDeclaration' && stmt.declaration?.type === 'FunctionDeclaration') add(stmt.declaration);
@@ -186,7 +206,7 @@ function classify(model: JsModel): TaskWorkload {
     if (inTask(h.node)) return { kind: 'compute', evidence: h.evidence };
   }
   for (const loop of allLoops(model)) {
-    if (!inTask(loop) || loopAwaits(model, loop)) continue;
+    if (!inTask(loop) || loopAwaits(model, loop) || startsIo(model, loop)) continue;
     const bound = loopBound(model, loop);
     if (!(bound.kind === 'const' && bound.n < 1000)) return { kind: 'compute', evidence: [{ node: loop, reason: 'a loop' }] };
   }
@@ -199,6 +219,18 @@ function classify(model: JsModel): TaskWorkload {
     if (verdict === 'io') io.push({ node: call, reason: `awaits \`${model.qname(call.callee) ?? model.text(call.callee)}\`` });
   }
   return io.length > 0 ? { kind: 'io', evidence: io } : { kind: 'empty', evidence: [] };
+}
+
+/**
+ * A loop whose body starts I/O for each item and does nothing else of note
+ * (`urls.map((u) => fetch(u))` under `Promise.all`): it waits, it does not compute. The calls in
+ * it are still classified one by one.
+ */
+function startsIo(model: JsModel, loop: Node): boolean {
+  for (const call of model.calls) {
+    if (model.contains(loop, call) && call !== loop && callKind(model, call) === 'io') return true;
+  }
+  return false;
 }
 
 /** Top-level code and the bodies of functions invoked right away (`(async () => { … })()`). */
