@@ -51,9 +51,11 @@ class Tracker {
   private readonly viewByKey = new Map<string, SharedView>();
   private readonly receivedShapes: Map<string, Shape>;
   private readonly messageParams = new Map<Binding, string>();
+  private readonly messageNames = new Map<Binding, string>();
 
   constructor(private readonly model: JsModel) {
     this.receivedShapes = workerDataShapes(model);
+    const listeners: FunctionNode[] = [...model.browserMessageHandlers()];
     for (const call of model.calls) {
       if (call.type !== 'CallExpression') continue;
       const callee = unwrap(call.callee);
@@ -62,12 +64,36 @@ class Tracker {
       if (method !== 'on' && method !== 'once' && method !== 'addEventListener') continue;
       if (staticString(call.arguments[0]) !== 'message' || model.qname(callee.object) === 'process') continue;
       const fn = model.functionOf(call.arguments[1]);
-      const param = fn?.params[0];
-      if (!fn || !param) continue;
-      for (const b of model.allBindings()) {
-        if (b.paramOf === fn && b.paramIndex === 0) this.messageParams.set(b, `message@${fn.range[0]}`);
-      }
+      if (fn) listeners.push(fn);
     }
+    // `worker.onmessage = (e) => …` on the page that started a browser worker.
+    for (const a of model.assignments) {
+      const left = unwrap(a.left);
+      const fn = left.type === 'MemberExpression' && memberName(left) === 'onmessage' ? model.functionOf(a.right) : null;
+      if (fn) listeners.push(fn);
+    }
+    const wanted = new Set(listeners.filter((fn) => fn.params.length > 0));
+    if (wanted.size === 0) return;
+    for (const b of model.allBindings()) {
+      if (!b.paramOf || b.paramIndex !== 0 || !wanted.has(b.paramOf)) continue;
+      this.messageParams.set(b, `message@${b.paramOf.range[0]}`);
+      const param = b.paramOf.params[0];
+      this.messageNames.set(b, param.type === 'Identifier' ? param.name : 'the message');
+    }
+  }
+
+  /**
+   * The one value a `let` without initialiser is given (`let counts; … counts = new Int32Array(e.data)`):
+   * a browser worker keeps the view of the buffer it received in its first message.
+   */
+  private assignedOnce(binding: Binding): Node | null {
+    const init = binding.init ? unwrap(binding.init) : null;
+    const empty = !init || (init.type === 'Literal' && init.value === null) || (init.type === 'Identifier' && init.name === 'undefined');
+    if (!empty || binding.loop || (binding.kind !== 'let' && binding.kind !== 'var')) return null;
+    const writes = this.model.references(binding).length > 0 ? binding.writes : [];
+    if (writes.length !== 1) return null;
+    const parent = this.model.parent(writes[0]);
+    return parent?.type === 'AssignmentExpression' && parent.operator === '=' && parent.left === writes[0] ? parent.right : null;
   }
 
   bufferOf(expr: Node, depth = 0): SharedBuffer | null {
@@ -125,6 +151,11 @@ class Tracker {
       if (binding?.init && binding.path?.length === 0 && !binding.loop && this.model.isConstant(binding)) {
         const fromInit = this.viewOf(binding.init, depth + 1);
         if (fromInit) return fromInit;
+      }
+      const assigned = binding ? this.assignedOnce(binding) : null;
+      if (assigned) {
+        const fromAssignment = this.viewOf(assigned, depth + 1);
+        if (fromAssignment) return fromAssignment;
       }
     }
     const root = this.receivedRoot(node, depth);
@@ -184,7 +215,8 @@ class Tracker {
     const binding = this.model.resolve(node);
     if (!binding) return null;
     const message = this.messageParams.get(binding);
-    if (message !== undefined) return { key: [message, ...(binding.path ?? [])].join('.'), label: 'the message' };
+    // Named as written (`e.data.sab`), so the message says which value came from the other thread.
+    if (message !== undefined) return { key: [message, ...(binding.path ?? [])].join('.'), label: [this.messageNames.get(binding) ?? 'message', ...(binding.path ?? [])].join('.') };
     if (binding.init && binding.path && !binding.loop && this.model.isConstant(binding)) {
       const base = this.receivedRoot(binding.init, depth + 1);
       if (base) {

@@ -52,6 +52,7 @@ const GUARD_NAMES: Record<string, GuardKind> = {
 export abstract class Guards extends CallGraph {
   abstract readonly project: SpawnerLookup | null;
   private readonly threadContexts = new Map<FunctionNode, ThreadContext | 'pending'>();
+  private browserHandlers: FunctionNode[] | null = null;
 
   /** The guard a condition establishes when it is true (`!isMainThread` → thread-worker). */
   guardOfTest(test: Node): GuardKind | null {
@@ -218,7 +219,39 @@ export abstract class Guards extends CallGraph {
       if (q === 'workerpool.worker') signals.push('registers `workerpool.worker` functions');
     }
     if (onMessage && send) signals.push("uses `process.on('message')` and `process.send`");
+    if (this.browserMessageHandlers().length > 0) signals.push("handles messages as a browser worker (`self.onmessage`, `addEventListener('message')`)");
     return signals;
+  }
+
+  /**
+   * A browser (dedicated) worker's message handlers: `self.onmessage = …`, a global `onmessage = …`,
+   * `addEventListener('message', …)` on the global scope or `self`. A worker script has no
+   * `parentPort`; this is how it receives its work.
+   */
+  browserMessageHandlers(): FunctionNode[] {
+    if (this.browserHandlers) return this.browserHandlers;
+    const out: FunctionNode[] = [];
+    this.browserHandlers = out;
+    const isGlobalScope = (n: Node): boolean => {
+      const u = unwrap(n);
+      return u.type === 'Identifier' && (u.name === 'self' || u.name === 'globalThis') && !this.resolve(u);
+    };
+    for (const a of this.assignments) {
+      const left = unwrap(a.left);
+      const global = left.type === 'Identifier' && left.name === 'onmessage' && !this.resolve(left);
+      const onSelf = left.type === 'MemberExpression' && memberName(left) === 'onmessage' && isGlobalScope(left.object);
+      const fn = global || onSelf ? this.functionOf(a.right) : null;
+      if (fn) out.push(fn);
+    }
+    for (const call of this.calls) {
+      if (call.type !== 'CallExpression' || staticString(call.arguments[0]) !== 'message') continue;
+      const callee = unwrap(call.callee);
+      const bare = callee.type === 'Identifier' && callee.name === 'addEventListener' && !this.resolve(callee);
+      const onSelf = callee.type === 'MemberExpression' && memberName(callee) === 'addEventListener' && isGlobalScope(callee.object);
+      const fn = bare || onSelf ? this.functionOf(call.arguments[1]) : null;
+      if (fn) out.push(fn);
+    }
+    return out;
   }
 
   /**
@@ -248,6 +281,7 @@ export abstract class Guards extends CallGraph {
     let result: ThreadContext | null = null;
     const callback = this.callbackOf(fn);
     if (callback && this.isWorkerMessageRegistration(callback.call)) result = 'worker';
+    else if (this.browserMessageHandlers().includes(fn)) result = 'worker';
     else {
       const sites: Node[] = [...this.callSitesOf(fn), ...this.functionUses(fn)];
       if (sites.length > 0) {

@@ -28,15 +28,28 @@ export const rule: JsRule = {
       const fix = atomicFix(model, write);
       context.report({
         node: write.node,
-        message:
-          `Unsynchronised ${kind} to \`${target}\` ${where}: other threads can read a stale value or lose updates. ` +
-          `${fix ? fix.description : 'Use `Atomics` operations'}.`,
+        message: `Unsynchronised ${kind} to \`${target}\` ${where}: other threads can read a stale value or lose updates. ${advice(write, fix)}.`,
         fix,
         related: share ? [related(model, share, 'shared with another thread here')] : [],
       });
     }
   },
 };
+
+/** What to do: the Atomics call when there is one, something else for views `Atomics` rejects. */
+function advice(write: SharedWrite, fix: Fix | null): string {
+  if (fix) return fix.description;
+  const type = write.view.arrayType;
+  if (type && !ATOMIC_TYPED_ARRAYS.has(type)) {
+    // `Atomics` throws a TypeError on float and clamped arrays: no atomic rewrite exists.
+    return (
+      `\`Atomics\` does not work on a \`${type}\`: guard the writes with a lock (an \`Int32Array\` flag over a ` +
+      'SharedArrayBuffer, taken with `Atomics.compareExchange` and waited on with `Atomics.wait`/`Atomics.notify`), ' +
+      'or send the values with `postMessage` instead of writing shared memory'
+    );
+  }
+  return type ? 'Use `Atomics` operations (`Atomics.store`, `Atomics.add`…)' : 'Use `Atomics` operations on an integer view (`Atomics` rejects float arrays: use a lock or messages for those)';
+}
 
 /** `v[i] = x` → `Atomics.store(v, i, x)`, `v[i]++`/`v[i] += x` → `Atomics.add(…)`: same effect, done atomically. */
 function atomicFix(model: JsModel, write: SharedWrite): Fix | null {
