@@ -30,9 +30,10 @@ export function readmeRuleTable(): string {
   const rows = RULE_CODES.map((code) => {
     const entry = CATALOG[code];
     const languages = entry.languages.map((l) => LANGUAGE_NAMES[l].short).join(', ');
-    return `| [${code}](${docsPath(code)}) | ${entry.name} | ${languages} | ${entry.severity} | ${entry.fix ?? '—'} |`;
+    const inTests: string | null = entry.inTests;
+    return `| [${code}](${docsPath(code)}) | ${entry.name} | ${languages} | ${entry.severity} | ${inTests ?? entry.severity} | ${entry.fix ?? '—'} |`;
   });
-  return ['| code | name | language | default | fix |', '|---|---|---|---|---|', ...rows].join('\n');
+  return ['| code | name | language | default | in tests | fix |', '|---|---|---|---|---|---|', ...rows].join('\n');
 }
 
 /** A page with its title and header line (lines 1 and 3) set from the catalogue. */

@@ -1,4 +1,4 @@
-import type { Language, RuleMeta, Severity } from './core/types';
+import type { Language, RuleMeta, Severity, SeveritySetting } from './core/types';
 
 // The rule catalogue: the one source of truth for every rule's public facts (code, name,
 // languages, default severity, summary, fix, whether the benchmark can measure its subject).
@@ -17,6 +17,13 @@ export interface CatalogEntry {
   fix: string | null;
   /** Findings name a function the benchmark can measure ("Measure it", measurements cited). */
   measurable: boolean;
+  /**
+   * The severity in test files (the test-file profile: README.md, "Test files"), or null for the
+   * same as elsewhere. Rules whose premise is production behaviour (performance advice, pool
+   * sizing, locks held on purpose to test them) are off or info there; bugs that break a test
+   * run too (unpicklable tasks, lost process state, deadlocks) keep their severity.
+   */
+  inTests: SeveritySetting | null;
 }
 
 export const CATALOG = {
@@ -27,6 +34,7 @@ export const CATALOG = {
     summary: 'CPU-bound pure-Python work handed to threads, which the GIL runs one at a time',
     fix: 'swap to the process twin (unsafe)',
     measurable: true,
+    inTests: 'off',
   },
   CL102: {
     name: 'io-bound-work-in-processes',
@@ -35,6 +43,7 @@ export const CATALOG = {
     summary: 'I/O-bound work handed to processes, which pay start-up and pickling for waits threads overlap',
     fix: 'swap to the thread twin (unsafe)',
     measurable: true,
+    inTests: 'off',
   },
   CL103: {
     name: 'tiny-tasks-in-processes',
@@ -43,6 +52,7 @@ export const CATALOG = {
     summary: 'Trivial tasks sent one by one to a process pool, where pickling and dispatch cost more than the work',
     fix: 'add `chunksize=` (safe)',
     measurable: true,
+    inTests: 'off',
   },
   CL104: {
     name: 'cpu-bound-work-on-event-loop',
@@ -51,6 +61,7 @@ export const CATALOG = {
     summary: 'CPU-heavy code in a request handler or other event callback blocks the event loop',
     fix: '`await promisify(crypto.pbkdf2)(…)` for `pbkdf2Sync`/`scryptSync` in async code (unsafe)',
     measurable: true,
+    inTests: 'off',
   },
   CL105: {
     name: 'blocking-io-on-event-loop',
@@ -59,6 +70,7 @@ export const CATALOG = {
     summary: 'Synchronous file or process I/O in an event callback or an async function blocks the event loop',
     fix: '`await fs.promises.X(…)` / promisified `exec` in async functions (unsafe)',
     measurable: false,
+    inTests: 'off',
   },
   CL106: {
     name: 'io-bound-work-in-workers',
@@ -67,6 +79,7 @@ export const CATALOG = {
     summary: 'A worker whose task only awaits async I/O, which the main thread already does concurrently',
     fix: null,
     measurable: false,
+    inTests: 'off',
   },
   CL107: {
     name: 'blocking-call-in-async',
@@ -75,6 +88,7 @@ export const CATALOG = {
     summary: 'Blocking call (sleep, requests, file or subprocess I/O) directly inside an async def',
     fix: '`await asyncio.sleep(...)` / `await asyncio.to_thread(...)` (unsafe)',
     measurable: false,
+    inTests: 'info',
   },
   CL201: {
     name: 'missing-main-guard',
@@ -83,6 +97,7 @@ export const CATALOG = {
     summary: 'Module-level code creates processes without an if __name__ == "__main__": guard',
     fix: 'wrap the module-level code in a main guard (unsafe)',
     measurable: false,
+    inTests: 'info',
   },
   CL202: {
     name: 'unpicklable-task',
@@ -91,6 +106,7 @@ export const CATALOG = {
     summary: 'A lambda, closure or function pickle cannot find by name, handed to a process executor',
     fix: null,
     measurable: false,
+    inTests: null,
   },
   CL203: {
     name: 'self-spawning-worker-without-guard',
@@ -99,6 +115,7 @@ export const CATALOG = {
     summary: 'A file that starts a copy of itself at load time without an isMainThread / cluster.isPrimary guard',
     fix: 'wrap in `if (isMainThread) { … }` / `cluster.isPrimary` / `!process.send` (unsafe)',
     measurable: false,
+    inTests: null,
   },
   CL204: {
     name: 'fork-with-threads',
@@ -107,6 +124,7 @@ export const CATALOG = {
     summary: 'The fork start method chosen in a module that also starts threads',
     fix: 'use "spawn" (unsafe)',
     measurable: false,
+    inTests: 'info',
   },
   CL205: {
     name: 'uncloneable-message',
@@ -115,6 +133,7 @@ export const CATALOG = {
     summary: 'A function, class instance, stream or socket sent through postMessage, workerData or process.send',
     fix: null,
     measurable: false,
+    inTests: null,
   },
   CL301: {
     name: 'hardcoded-worker-count',
@@ -123,6 +142,7 @@ export const CATALOG = {
     summary: 'A process pool, worker pool or spawning loop sized with an integer literal instead of the CPU count',
     fix: 'size from the CPU count (unsafe)',
     measurable: false,
+    inTests: 'off',
   },
   CL302: {
     name: 'unbounded-workers',
@@ -131,6 +151,7 @@ export const CATALOG = {
     summary: 'The number of threads, processes or workers grows with the input: one per item, or a pool sized by its length without a cap',
     fix: 'cap the pool size with `min(...)` (unsafe, pool sizes only)',
     measurable: false,
+    inTests: 'info',
   },
   CL303: {
     name: 'cpu-count-may-be-none',
@@ -139,6 +160,7 @@ export const CATALOG = {
     summary: 'os.cpu_count() used in arithmetic or comparison without a fallback for None',
     fix: '`(os.cpu_count() or 1)` (safe)',
     measurable: false,
+    inTests: null,
   },
   CL401: {
     name: 'unsynchronized-shared-mutation',
@@ -147,6 +169,7 @@ export const CATALOG = {
     summary: 'Read-modify-write of shared state in a thread task outside any lock',
     fix: 'wrap the statement in `with <lock>:` (unsafe)',
     measurable: false,
+    inTests: 'info',
   },
   CL402: {
     name: 'lock-acquire-without-release',
@@ -155,6 +178,7 @@ export const CATALOG = {
     summary: 'lock.acquire() whose release() is not in a finally block',
     fix: 'rewrite `acquire(); …; release()` as `with lock:` (unsafe)',
     measurable: false,
+    inTests: 'off',
   },
   CL403: {
     name: 'inconsistent-lock-order',
@@ -163,6 +187,7 @@ export const CATALOG = {
     summary: 'Two locks acquired in opposite orders in the same module',
     fix: null,
     measurable: false,
+    inTests: 'info',
   },
   CL404: {
     name: 'process-mutates-parent-state',
@@ -171,6 +196,7 @@ export const CATALOG = {
     summary: 'A process task mutates module state the parent never sees',
     fix: null,
     measurable: false,
+    inTests: null,
   },
   CL405: {
     name: 'join-before-queue-drained',
@@ -179,6 +205,7 @@ export const CATALOG = {
     summary: 'join() on a process before draining the queue it puts to',
     fix: null,
     measurable: false,
+    inTests: null,
   },
   CL406: {
     name: 'manager-proxy-in-loop',
@@ -187,6 +214,7 @@ export const CATALOG = {
     summary: 'A Manager proxy mutated inside a loop, one round trip per item',
     fix: null,
     measurable: false,
+    inTests: 'off',
   },
   CL407: {
     name: 'unguarded-shared-buffer',
@@ -195,6 +223,7 @@ export const CATALOG = {
     summary: 'A plain write or read-modify-write on a SharedArrayBuffer view that another thread can access',
     fix: '`Atomics.store` / `Atomics.add` / `Atomics.sub`… (safe)',
     measurable: false,
+    inTests: 'info',
   },
   CL408: {
     name: 'lock-created-in-with',
@@ -203,6 +232,7 @@ export const CATALOG = {
     summary: 'with threading.Lock(): creates a fresh lock that guards nothing',
     fix: null,
     measurable: false,
+    inTests: null,
   },
   CL501: {
     name: 'unobserved-task-exceptions',
@@ -211,6 +241,7 @@ export const CATALOG = {
     summary: 'Futures or async results discarded, so task exceptions are never seen',
     fix: 'consume the results (unsafe), for lazy `map`/`imap` and `map_async`',
     measurable: false,
+    inTests: 'info',
   },
   CL502: {
     name: 'pool-not-closed',
@@ -219,6 +250,7 @@ export const CATALOG = {
     summary: 'Pool or executor created in a function and never shut down',
     fix: 'convert to `with` (unsafe)',
     measurable: false,
+    inTests: 'off',
   },
   CL503: {
     name: 'worker-errors-unhandled',
@@ -227,6 +259,7 @@ export const CATALOG = {
     summary: 'A worker or child process with no \'error\' listener: its failure crashes the parent',
     fix: 'add `w.on(\'error\', …)` (unsafe)',
     measurable: false,
+    inTests: 'off',
   },
   CL504: {
     name: 'bad-thread-instantiation',
@@ -235,6 +268,7 @@ export const CATALOG = {
     summary: 'threading.Thread created with neither target= nor a subclass',
     fix: 'pass a positional function as `target=` (unsafe)',
     measurable: false,
+    inTests: null,
   },
   CL505: {
     name: 'preexec-fn-with-threads',
@@ -243,6 +277,7 @@ export const CATALOG = {
     summary: 'subprocess with preexec_fn, unsafe in a process that has threads',
     fix: '`start_new_session=True` (safe) / `process_group=0` (unsafe)',
     measurable: false,
+    inTests: 'info',
   },
 } as const satisfies Record<string, CatalogEntry>;
 
@@ -285,6 +320,16 @@ export function allRules(): RuleMeta[] {
 export function findRule(codeOrName: string): RuleMeta | undefined {
   const key = codeOrName.trim();
   return allRules().find((r) => r.code === key.toUpperCase() || r.name === key.toLowerCase());
+}
+
+/** Severities the test-file profile sets, by code (rules that keep theirs are absent). */
+export function testProfileSeverities(): Record<string, SeveritySetting> {
+  const out: Record<string, SeveritySetting> = {};
+  for (const code of RULE_CODES) {
+    const inTests: SeveritySetting | null = CATALOG[code].inTests;
+    if (inTests) out[code] = inTests;
+  }
+  return out;
 }
 
 export function isMeasurable(code: string): boolean {

@@ -12,7 +12,7 @@ export type { TaskEvidence, TaskReport } from './core/front-end';
 export type { PythonProject } from './python/analyze';
 export type { JsProject } from './javascript/analyze';
 export { isAnalyzablePath, languageOf, LANGUAGES, LANGUAGE_IDS, JS_EXTENSIONS, PYTHON_EXTENSIONS } from './languages';
-export { CATALOG, RULE_CODES, type CatalogEntry, type RuleCode, allRules, docsUrl, findRule, isMeasurable, isRuleCode, ruleMeta } from './catalog';
+export { CATALOG, RULE_CODES, type CatalogEntry, type RuleCode, allRules, docsUrl, findRule, isMeasurable, isRuleCode, ruleMeta, testProfileSeverities } from './catalog';
 export { applyEdits } from './core/apply-edits';
 export { compatibleFixes } from './core/fix-all';
 export { ignoreInFileEdit, ignoreOnLineEdit } from './core/suppression-edits';

@@ -66,7 +66,7 @@ export async function runCheck(paths: readonly string[], flags: CheckFlags, io: 
   if (select) overrides.select = select;
   if (ignore) overrides.ignore = ignore;
   const configs = new ConfigResolver(flags.config, io.cwd);
-  const optionsFor = (absolute: string): AnalyzeOptions => mergeOptions(configs.configFor(absolute).options, overrides);
+  const optionsFor = (absolute: string): AnalyzeOptions => configs.configFor(absolute).optionsFor(absolute, overrides);
 
   const stdinMode = flags.stdinFilename !== undefined || paths.includes('-');
   if (stdinMode) return checkStdin(paths, flags, io, configs, optionsFor, started);

@@ -218,7 +218,7 @@ export function startServer(connection: Connection): void {
       void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
       return;
     }
-    const options = { ...mergeOptions(resolved?.options ?? {}, settingsOverrides(settings)), sources };
+    const options = { ...(resolved ? resolved.optionsFor(filePath, settingsOverrides(settings)) : mergeOptions({}, settingsOverrides(settings))), sources };
     const version = document.version;
     if (isTooLarge(document)) {
       // Checked before anything parses it; the edits since the last parse no longer describe a

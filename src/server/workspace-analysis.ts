@@ -36,7 +36,7 @@ export async function analyzeWorkspaceFolders(folders: readonly string[], option
     const read = readSource(file.absolute);
     if ('text' in read) {
       const config = options.configResolver.configFor(file.absolute);
-      const analyzeOptions = { ...mergeOptions(config.options, options.overrides), sources: options.sources };
+      const analyzeOptions = { ...config.optionsFor(file.absolute, options.overrides), sources: options.sources };
       try {
         const result = analyzeLoaded({ path: file.absolute, text: read.text }, analyzeOptions, options.projects);
         summary.findings += result.findings.length;

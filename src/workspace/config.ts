@@ -9,6 +9,7 @@ import {
   type GilSetting,
   type RuleMeta,
   type SeveritySetting,
+  testProfileSeverities,
 } from '../analysis';
 import { formatBytes, readBounded } from './read-source';
 
@@ -42,16 +43,40 @@ export interface ProjectConfig {
   severity?: Record<string, SeveritySetting>;
   python?: { gil?: GilSetting };
   exclude: string[];
+  /** Globs of test files (the test-file profile); absent: DEFAULT_TEST_FILES; empty: no profile. */
+  testFiles?: string[];
+  /** Severities in test files, over the catalogue's test-file profile. */
+  testSeverity?: Record<string, SeveritySetting>;
+  /** Ruff's per-file-ignores: glob (as in `exclude`) → rules ignored in the files it matches. */
+  perFileIgnores?: { glob: string; rules: string[] }[];
 }
 
 export interface ResolvedConfig {
   config: ProjectConfig;
+  /** The options every file of this configuration shares (see `optionsFor` for one file's). */
   options: AnalyzeOptions;
   /** Whether an absolute path falls under one of the config's `exclude` globs. */
   isExcluded(absolutePath: string): boolean;
+  /** Whether an absolute path is a test file (`test-files`, DEFAULT_TEST_FILES by default). */
+  isTestFile(absolutePath: string): boolean;
+  /**
+   * One file's options: the shared ones, the test-file profile when it is a test file, then the
+   * caller's overrides (CLI flags, editor settings), then the `per-file-ignores` that match it,
+   * which apply whatever the selection (as in ruff).
+   */
+  optionsFor(absolutePath: string, overrides?: AnalyzeOptions): AnalyzeOptions;
 }
 
-const KNOWN_KEYS = ['select', 'ignore', 'severity', 'python', 'exclude'] as const;
+/**
+ * Test files by the conventions of pytest, unittest, Jest, Mocha and Vitest. Globs without a
+ * slash match a file or folder name at any depth, so `tests` covers everything below a tests/
+ * folder (the same rules as `exclude`).
+ */
+export const DEFAULT_TEST_FILES: readonly string[] = [
+  'test', 'tests', 'testing', '__tests__', 'test_*.py', '*_test.py', 'conftest.py', '*.test.*', '*.spec.*',
+];
+
+const KNOWN_KEYS = ['select', 'ignore', 'severity', 'python', 'exclude', 'test-files', 'test-severity', 'per-file-ignores'] as const;
 const PYTHON_KEYS = ['gil'] as const;
 const GIL_VALUES: readonly GilSetting[] = ['auto', 'enabled', 'disabled'];
 const SEVERITY_VALUES: readonly SeveritySetting[] = ['error', 'warning', 'info', 'off'];
@@ -135,6 +160,24 @@ function at(where: string, key: string): string {
  * Validates a raw configuration table (the `[tool.concurrency-lens]` table or the JSON object);
  * `where` is the table's dotted path in its file, empty for a top-level object.
  */
+function severityTable(value: unknown, where: string, file: string): Record<string, SeveritySetting> {
+  if (!isTable(value)) throw new ConfigError(`${where} must be a table of rule = "error|warning|info|off"`, file);
+  const table: Record<string, SeveritySetting> = {};
+  for (const [rule, level] of Object.entries(value)) {
+    const meta = findRule(rule);
+    if (!meta) {
+      const names = allRules().flatMap((r) => [r.code, r.name]);
+      throw new ConfigError(`${where}: unknown rule '${rule}'${suggestion(rule, names)}`, file);
+    }
+    if (typeof level !== 'string' || !SEVERITY_VALUES.includes(level as SeveritySetting)) {
+      throw new ConfigError(`${where}.${rule}: invalid value ${JSON.stringify(level)}; expected one of: ${SEVERITY_VALUES.join(', ')}`, file);
+    }
+    // Keyed by code so that a name and a code for the same rule cannot disagree silently.
+    table[meta.code] = level as SeveritySetting;
+  }
+  return table;
+}
+
 export function validateConfig(raw: unknown, file: string, where: string): ProjectConfig {
   if (!isTable(raw)) throw new ConfigError(where ? `[${where}] must be a table` : 'the configuration must be a JSON object', file);
   const config: ProjectConfig = { file, root: path.dirname(file), exclude: [] };
@@ -149,25 +192,19 @@ export function validateConfig(raw: unknown, file: string, where: string): Proje
       case 'exclude':
         config.exclude = stringList(value, at(where, 'exclude'), file);
         break;
-      case 'severity': {
-        if (!isTable(value)) throw new ConfigError(`${at(where, 'severity')} must be a table of rule = "error|warning|info|off"`, file);
-        const table: Record<string, SeveritySetting> = {};
-        for (const [rule, level] of Object.entries(value)) {
-          const meta = findRule(rule);
-          if (!meta) {
-            const names = allRules().flatMap((r) => [r.code, r.name]);
-            throw new ConfigError(`${at(where, 'severity')}: unknown rule '${rule}'${suggestion(rule, names)}`, file);
-          }
-          if (typeof level !== 'string' || !SEVERITY_VALUES.includes(level as SeveritySetting)) {
-            throw new ConfigError(
-              `${at(where, 'severity')}.${rule}: invalid value ${JSON.stringify(level)}; expected one of: ${SEVERITY_VALUES.join(', ')}`,
-              file,
-            );
-          }
-          // Keyed by code so that a name and a code for the same rule cannot disagree silently.
-          table[meta.code] = level as SeveritySetting;
-        }
-        config.severity = table;
+      case 'severity':
+        config.severity = severityTable(value, at(where, 'severity'), file);
+        break;
+      case 'test-severity':
+        config.testSeverity = severityTable(value, at(where, 'test-severity'), file);
+        break;
+      case 'test-files':
+        config.testFiles = stringList(value, at(where, 'test-files'), file);
+        break;
+      case 'per-file-ignores': {
+        const table = at(where, 'per-file-ignores');
+        if (!isTable(value)) throw new ConfigError(`${table} must be a table of "glob" = ["CODE", ...]`, file);
+        config.perFileIgnores = Object.entries(value).map(([glob, rules]) => ({ glob, rules: ruleList(rules, `${table}."${glob}"`, file) }));
         break;
       }
       case 'python': {
@@ -341,7 +378,21 @@ export function excludeMatcher(root: string, globs: readonly string[]): (absolut
 }
 
 function resolved(config: ProjectConfig): ResolvedConfig {
-  return { config, options: toAnalyzeOptions(config), isExcluded: excludeMatcher(config.root, config.exclude) };
+  const options = toAnalyzeOptions(config);
+  const isTestFile = excludeMatcher(config.root, config.testFiles ?? DEFAULT_TEST_FILES);
+  const perFile = (config.perFileIgnores ?? []).map(({ glob, rules }) => ({ matches: excludeMatcher(config.root, [glob]), rules }));
+  const inTests: AnalyzeOptions = { ...options, severity: { ...options.severity, ...testProfileSeverities(), ...config.testSeverity } };
+  return {
+    config,
+    options,
+    isExcluded: excludeMatcher(config.root, config.exclude),
+    isTestFile,
+    optionsFor(absolutePath, overrides = {}) {
+      const merged = mergeOptions(isTestFile(absolutePath) ? inTests : options, overrides);
+      const ignored = perFile.filter((p) => p.matches(absolutePath)).flatMap((p) => p.rules);
+      return ignored.length > 0 ? { ...merged, ignore: [...(merged.ignore ?? []), ...ignored] } : merged;
+    },
+  };
 }
 
 /**
