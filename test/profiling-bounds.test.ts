@@ -245,3 +245,23 @@ describe('the time budget holds when a process keeps the harness output open', {
     await budgetRun(path.join(NODE_FIXTURES, 'holds-stdout.mjs'), 'escaped', uniqueMarker(), 'worker_threads');
   });
 });
+
+describe('harness replies are authenticated', () => {
+  // A forged reply claims 1 µs per sample; the real batch sleeps 4 × 5 ms.
+  const check = (run: Run): void => {
+    assert.equal(run.result.status, 'ok', JSON.stringify(run.result.errors));
+    const sequential = run.result.cells.find((c) => c.mode === 'sequential');
+    assert.ok(sequential?.medianMs !== null && sequential?.medianMs !== undefined && sequential.medianMs >= 15, `sequential median ${sequential?.medianMs} ms: a forged sample was believed`);
+    assert.ok(run.result.rounds >= 3, `${run.result.rounds} rounds`);
+    assert.match(run.result.warnings.join('\n'), /wrote \d+ lines? to the harness's reply channel that did not come from the harness; ignored/);
+    assert.ok(run.ms < 30_000, `${run.ms} ms`);
+  };
+
+  test('Python: forged replies on fd 3 and on the reply descriptor are ignored and reported, without a stall', { skip: skipPython }, async () => {
+    check(await bench({ file: path.join(PYTHON_FIXTURES, 'forges_replies.py'), functionName: 'f', inputs: '[0.005]*4', modes: ['threads', 'processes'], workers: [2], timeoutSeconds: 20 }));
+  });
+
+  test('Node: forged replies on fd 3 and on the reply descriptor are ignored and reported', async () => {
+    check(await bench({ file: path.join(NODE_FIXTURES, 'forges-replies.mjs'), functionName: 'wait', inputs: 'Array(4).fill(5)', modes: ['worker_threads'], workers: [2], timeoutSeconds: 20 }));
+  });
+});

@@ -1,12 +1,16 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import type { Readable } from 'node:stream';
 import { descendantsOf, killProcess, type ProcessRef, RUN_TAG_ENV, taggedWith } from './process-tree';
-import type { HarnessCommand, HarnessReply, Mode } from './protocol';
+import { type HarnessCommand, type HarnessReply, type Mode, REPLY_FD, REPLY_FD_ENV, type SignedReply } from './protocol';
 import type { BenchErrorKind } from './types';
 
 // Runs one harness program (python_harness.py / node-harness.js) and speaks the protocol with it
-// (protocol.ts): commands as JSON lines on its stdin, replies as JSON lines on its fd 3.
+// (protocol.ts): commands as JSON lines on its stdin, replies as JSON lines on REPLY_FD (fd 3 on
+// Windows), each carrying this harness's random token; lines without it are the user's code
+// writing there, and are ignored.
 //
 // The harness runs in its OWN process group (detached), and every pool worker it forks or spawns
 // inherits that group, so killing the group (`kill(-pid)`) takes the whole tree down at once: on
@@ -34,6 +38,8 @@ export interface HarnessStartOptions {
   env?: NodeJS.ProcessEnv;
   /** Receives what the user's code prints; the pipes are always drained so it never blocks. */
   onOutput?: (stream: 'stdout' | 'stderr', text: string) => void;
+  /** Receives each line on the reply channel that did not come from the harness (no token). */
+  onStrayReply?: (line: string) => void;
 }
 
 type CommandBody = HarnessCommand extends infer C ? (C extends HarnessCommand ? Omit<C, 'id'> : never) : never;
@@ -53,6 +59,8 @@ const EXIT_GRACE_MS = 100;
  * of /proc costs ≈ 3 ms of CPU: 0.3% of a core, below the noise of any measurement.
  */
 const TRACK_INTERVAL_MS = 1000;
+/** A reply line longer than this is not one: tracebacks are trimmed far below it. */
+const MAX_REPLY_CHARS = 4 * 1024 * 1024;
 /** Tag scans after the kill, for processes a tagged one forked while the first scan ran. */
 const KILL_ROUNDS = 3;
 
@@ -88,11 +96,16 @@ export class HarnessProcess {
   private readonly tracker: NodeJS.Timeout | null = null;
   private readonly exitPromise: Promise<void>;
 
+  /** Sent in init; a reply line is the harness's only when it starts with `{"token":"<it>"`. */
+  private readonly token = randomBytes(16).toString('hex');
+  private readonly signature = `{"token":${JSON.stringify(this.token)}`;
+
   private constructor(
     child: ChildProcess,
     private readonly options: HarnessStartOptions,
     /** This harness tree's RUN_TAG_ENV value. */
     private readonly tag: string,
+    replyFd: number,
   ) {
     this.child = child;
     this.pid = child.pid ?? -1;
@@ -103,7 +116,7 @@ export class HarnessProcess {
       this.tracker.unref();
     }
 
-    const replies = child.stdio[3] as Readable | null;
+    const replies = child.stdio[replyFd] as Readable | null;
     replies?.setEncoding('utf8');
     replies?.on('data', (chunk: string) => this.onReplyData(chunk));
     replies?.on('error', () => {});
@@ -145,13 +158,25 @@ export class HarnessProcess {
       let child: ChildProcess;
       // Random, so that one run's kill never touches another run's processes.
       const tag = randomBytes(12).toString('hex');
+      // stdin: commands; stdout/stderr: the user's prints; REPLY_FD: replies. fd 3, where the
+      // replies used to be and the first descriptor code tends to get, is /dev/null: a write
+      // there vanishes instead of filling a pipe nobody reads (which blocked the writer until
+      // the timeout). Windows keeps the replies on fd 3, as before: the layout relies on POSIX
+      // descriptor inheritance, which its C runtime only emulates.
+      const posix = process.platform !== 'win32';
+      const replyFd = posix ? REPLY_FD : 3;
+      let sink: number | null = null;
       try {
+        sink = posix ? fs.openSync(os.devNull, 'r+') : null;
+        const stdio: Array<'pipe' | 'ignore' | number> = ['pipe', 'pipe', 'pipe'];
+        if (sink !== null) stdio.push(sink);
+        while (stdio.length < replyFd) stdio.push('ignore');
+        stdio.push('pipe');
         child = spawn(options.command, options.args, {
           cwd: options.cwd,
           // The tag is inherited by every descendant, detached or not.
-          env: { ...(options.env ?? process.env), [RUN_TAG_ENV]: tag },
-          // stdin: commands; stdout/stderr: the user's prints; fd 3: replies.
-          stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+          env: { ...(options.env ?? process.env), [RUN_TAG_ENV]: tag, [REPLY_FD_ENV]: String(replyFd) },
+          stdio,
           // Its own process group (POSIX), so that kill(-pid) reaches every worker. On Windows
           // `detached` would open a console window instead; the tree is killed with taskkill there.
           detached: process.platform !== 'win32',
@@ -160,6 +185,9 @@ export class HarnessProcess {
       } catch (error) {
         reject(new HarnessFailure('spawn', `cannot start ${options.command}: ${(error as Error).message}`));
         return;
+      } finally {
+        // The child has its own copy now.
+        if (sink !== null) fs.closeSync(sink);
       }
       child.once('error', (error: NodeJS.ErrnoException) => {
         reject(
@@ -169,7 +197,7 @@ export class HarnessProcess {
           ),
         );
       });
-      child.once('spawn', () => resolve(new HarnessProcess(child, options, tag)));
+      child.once('spawn', () => resolve(new HarnessProcess(child, options, tag, replyFd)));
     });
   }
 
@@ -188,7 +216,7 @@ export class HarnessProcess {
       return Promise.reject(new HarnessFailure('aborted', 'the benchmark was cancelled'));
     }
     const id = this.nextId++;
-    const command = { ...body, id } as HarnessCommand;
+    const command = (body.cmd === 'init' ? { ...body, id, token: this.token } : { ...body, id }) as HarnessCommand;
     return new Promise<HarnessReply>((resolve, reject) => {
       const cleanup = (): void => {
         clearTimeout(timer);
@@ -310,20 +338,39 @@ export class HarnessProcess {
     for (let newline = this.buffer.indexOf('\n'); newline !== -1; newline = this.buffer.indexOf('\n')) {
       const line = this.buffer.slice(0, newline).trim();
       this.buffer = this.buffer.slice(newline + 1);
-      if (line.length === 0) continue;
-      let reply: HarnessReply;
-      try {
-        reply = JSON.parse(line) as HarnessReply;
-      } catch {
-        this.failAll(new HarnessFailure('internal', `the harness sent a malformed reply: ${line.slice(0, 200)}`));
-        continue;
-      }
-      const waiter = this.pending.get(reply.id);
-      if (waiter) waiter.resolve(reply);
-      else if (reply.type === 'error' && this.pending.size === 1) {
-        // A reply to a command it could not parse (id -1) answers the one command in flight.
-        this.pending.values().next().value?.resolve(reply);
-      }
+      if (line.length > 0) this.onReplyLine(line);
+    }
+    // Megabytes without a newline are not a reply in progress: keep the channel's memory bounded.
+    if (this.buffer.length > MAX_REPLY_CHARS) {
+      const ours = this.buffer.lastIndexOf(this.signature);
+      this.options.onStrayReply?.(this.buffer.slice(0, 200));
+      this.buffer = ours > 0 ? this.buffer.slice(ours) : '';
+    }
+  }
+
+  /**
+   * One line of the reply channel. The harness's replies start with its token; anything before
+   * the token on the same line is what user code wrote there without a newline. Lines without it
+   * are ignored, so a forged reply neither answers a command nor fails it.
+   */
+  private onReplyLine(line: string): void {
+    const at = line.indexOf(this.signature);
+    if (at !== 0) this.options.onStrayReply?.(at > 0 ? line.slice(0, at) : line);
+    if (at === -1) return;
+    let reply: SignedReply;
+    try {
+      reply = JSON.parse(line.slice(at)) as SignedReply;
+    } catch {
+      // Ours, but garbled (user code wrote into the middle of it): no answer will come.
+      this.failAll(new HarnessFailure('internal', `the harness sent a malformed reply: ${line.slice(at, at + 200)}`));
+      return;
+    }
+    if (reply.token !== this.token) return;
+    const waiter = this.pending.get(reply.id);
+    if (waiter) waiter.resolve(reply);
+    else if (reply.type === 'error' && this.pending.size === 1) {
+      // A reply to a command it could not parse (id -1) answers the one command in flight.
+      this.pending.values().next().value?.resolve(reply);
     }
   }
 

@@ -7,8 +7,17 @@
 // speak exactly this protocol, so the engine treats Python and Node alike.
 //
 // Transport: the engine writes commands as JSON lines on the harness's stdin and reads replies
-// as JSON lines on file descriptor 3 (a pipe). stdout and stderr stay the user's: code that
-// prints cannot corrupt the protocol. One reply per command, in order, carrying the command's id.
+// as JSON lines on a descriptor of their own (a pipe): REPLY_FD, named to the harness in
+// REPLY_FD_ENV, or fd 3 when a harness is started by hand. stdout and stderr stay the user's:
+// code that prints cannot corrupt the protocol. One reply per command, in order, carrying the
+// command's id.
+//
+// The user's code runs in the harness's process and could still write to the reply descriptor,
+// by accident (fd 3 is a usual first free descriptor) or on purpose. So the engine sends a random
+// token in the init command, every reply carries it as its first field, and the engine ignores
+// (and reports) any line without it; and the harness keeps its descriptors out of the way: the
+// replies high, at REPLY_FD, the commands moved off stdin (Python), fd 3 pointing at /dev/null so a
+// stray write there vanishes instead of landing in a pipe nobody reads.
 
 export type PythonMode = 'sequential' | 'threads' | 'processes' | 'processes-spawn' | 'interpreters';
 // 'main-thread-async' (Node harness): every task of the batch started at once on the main thread and
@@ -17,6 +26,11 @@ export type PythonMode = 'sequential' | 'threads' | 'processes' | 'processes-spa
 // 'sequential' each task is awaited before the next starts.
 export type NodeMode = 'sequential' | 'main-thread-async' | 'worker_threads' | 'child_process';
 export type Mode = PythonMode | NodeMode;
+
+/** Where the engine puts the reply pipe in the harness (POSIX): far from the descriptors code opens. */
+export const REPLY_FD = 63;
+/** The environment variable naming the reply descriptor; the harness removes it before user code runs. */
+export const REPLY_FD_ENV = 'CONCURRENCY_LENS_REPLY_FD';
 
 /**
  * The most task inputs a harness accepts (python_harness.py MAX_TASKS is the same number): every
@@ -33,6 +47,11 @@ export interface InitCommand {
   functionName: string;
   /** Python: an expression evaluated once in the module's namespace; Node: a JS expression. Each item is one call's argument; tuples/arrays are spread. */
   inputs: string;
+  /**
+   * Random, per harness: every reply from then on carries it as `token`, its first field. Sent in
+   * the first command, not the environment, where user code (and /proc/PID/environ) would see it.
+   */
+  token?: string;
 }
 
 export interface RunCommand {
@@ -165,3 +184,6 @@ export interface ErrorReply {
 }
 
 export type HarnessReply = ReadyReply | SampleReply | TaskProfileReply | SerializationReply | DispatchReply | ByeReply | ErrorReply;
+
+/** A reply as written: the init command's token first (absent before init, or when none was sent). */
+export type SignedReply = { token?: string } & HarnessReply;

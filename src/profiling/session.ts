@@ -74,6 +74,9 @@ export class BenchmarkSession {
   private current: Cell | null = null;
   /** The benchmark cannot go on (the reason is in result.errors): every phase returns early. */
   private stopped = false;
+  /** Lines the user's code wrote to the reply channel (ignored), and the first of them. */
+  private strayReplies = 0;
+  private firstStrayReply = '';
 
   constructor(
     private readonly request: BenchRequest,
@@ -104,6 +107,7 @@ export class BenchmarkSession {
     } finally {
       await this.closeHarnesses();
     }
+    this.reportStrayReplies();
     summarize(this.result, this.states, await staticClass);
     return this.done();
   }
@@ -159,6 +163,9 @@ export class BenchmarkSession {
         args: launch.args,
         cwd: this.cwd,
         onOutput: (stream, text) => this.onProgress({ type: 'output', stream, text }),
+        onStrayReply: (line) => {
+          if (this.strayReplies++ === 0) this.firstStrayReply = line;
+        },
       });
     } catch (error) {
       const failure = error instanceof HarnessFailure ? error : new HarnessFailure('spawn', String(error));
@@ -384,6 +391,19 @@ export class BenchmarkSession {
 
   private sampling(): CellState[] {
     return [...this.states.values()].filter((s) => s.status === 'ok');
+  }
+
+  /** The measurements stand (forged lines were ignored), but writing there is a bug worth knowing about. */
+  private reportStrayReplies(): void {
+    if (this.strayReplies === 0) return;
+    // What user code wrote may hold any byte: no control or bidirectional character reaches a terminal.
+    // eslint-disable-next-line no-control-regex
+    const line = this.firstStrayReply.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '?');
+    const first = line.length > 120 ? `${line.slice(0, 117)}...` : line;
+    this.result.warnings.push(
+      `the benchmarked code wrote ${this.strayReplies} line${this.strayReplies === 1 ? '' : 's'} to the harness's reply channel that did not come from the harness; ignored ` +
+        `(they lack the run's token), the measurements are the harness's own. The first: ${first}`,
+    );
   }
 
   private checkBudget(): void {

@@ -1,6 +1,8 @@
 // The Node harness of the benchmark engine (protocol.ts): commands as JSON lines on stdin, one
-// reply per command as a JSON line on fd 3. stdout and stderr are left to the user's code, so a
-// console.log in the benchmarked function cannot corrupt the protocol.
+// reply per command as a JSON line on the reply descriptor (the one CONCURRENCY_LENS_REPLY_FD
+// names, placed high by the engine; else fd 3), each carrying the init command's token. stdout
+// and stderr are left to the user's code, so a console.log in the benchmarked function cannot
+// corrupt the protocol, and a line user code writes to the reply descriptor is not believed.
 //
 // It is a thin executor: it loads the user's module, evaluates the inputs once, keeps pools alive
 // between samples and times what it is told. Warm-up, calibration, interleaving and statistics
@@ -27,7 +29,7 @@ import * as util from 'node:util';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
-import { MAX_TASKS } from '../protocol';
+import { MAX_TASKS, REPLY_FD_ENV } from '../protocol';
 import type {
   DispatchCommand,
   DispatchReply,
@@ -42,6 +44,7 @@ import type {
   RunCommand,
   SampleReply,
   SerializationReply,
+  SignedReply,
   TaskProfileReply,
 } from '../protocol';
 import {
@@ -58,7 +61,14 @@ import {
   type ToMember,
 } from './node-common';
 
-const REPLY_FD = 3;
+/**
+ * Read, then removed from the environment, before any user code runs. Node cannot move a
+ * descriptor itself, so the engine puts the pipe there, with /dev/null on fd 3.
+ */
+const REPLY_FD = Number(process.env[REPLY_FD_ENV]) || 3;
+delete process.env[REPLY_FD_ENV];
+/** From the init command; every reply starts with it (the engine checks the first field). */
+let token: string | undefined;
 const MODES: NodeMode[] = ['sequential', 'main-thread-async', 'worker_threads', 'child_process'];
 const WORKER_SCRIPT = path.join(__dirname, 'node-worker.js');
 /** The real exit, kept before user code can call the intercepted one. */
@@ -71,7 +81,8 @@ const realExit: (code?: number) => never = process.exit.bind(process);
  * non-blocking (it is the engine's): retry EAGAIN with a short sleep.
  */
 function reply(message: HarnessReply): void {
-  const data = Buffer.from(JSON.stringify(message) + '\n');
+  const signed: SignedReply = token === undefined ? message : { token, ...message };
+  const data = Buffer.from(JSON.stringify(signed) + '\n');
   const nap = new Int32Array(new SharedArrayBuffer(4));
   let offset = 0;
   while (offset < data.length) {
@@ -693,6 +704,8 @@ async function handleLine(line: string): Promise<void> {
     return;
   }
   const id = typeof cmd.id === 'number' ? cmd.id : -1;
+  // Only the first init sets it: a later command cannot change who the replies are from.
+  if (token === undefined && cmd.cmd === 'init' && typeof cmd.token === 'string') token = cmd.token;
   const mode = 'mode' in cmd ? cmd.mode : null;
   currentMode = mode;
   // Errors user code throws outside any awaited promise (a timer callback) fail the command too.
@@ -721,7 +734,7 @@ function main(): void {
   try {
     fs.fstatSync(REPLY_FD);
   } catch {
-    process.stderr.write('node-harness: file descriptor 3 must be open (replies are written there); it is started by the benchmark engine\n');
+    process.stderr.write(`node-harness: file descriptor ${REPLY_FD} must be open (replies are written there); it is started by the benchmark engine\n`);
     realExit(2);
   }
   process.on('uncaughtException', onStrayError);

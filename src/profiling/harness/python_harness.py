@@ -1,11 +1,14 @@
 """Concurrency Lens benchmark harness for Python.
 
 A thin executor (see src/profiling/protocol.ts): the engine sends commands as JSON lines on stdin
-and reads one JSON reply per command on file descriptor 3. The engine owns the method (warm-up,
-calibration, interleaving, statistics); this script only imports the user's module, keeps pools
-alive between samples and times what it is told to run.
+and reads one JSON reply per command on the reply descriptor (the one CONCURRENCY_LENS_REPLY_FD
+names, else fd 3). The engine owns the method (warm-up, calibration, interleaving, statistics);
+this script only imports the user's module, keeps pools alive between samples and times what it
+is told to run.
 
-Why fd 3 and not stdout: the user's code may print; stdout and stderr stay the user's.
+Why a descriptor of its own and not stdout: the user's code may print; stdout and stderr stay the
+user's. Every reply carries the token of the init command, so that a line the user's code writes
+to the reply descriptor is recognised as not ours and ignored by the engine.
 
 This file is also re-imported by `spawn`/`forkserver` worker processes (as `__mp_main__`), so
 everything with side effects lives in main(), behind the `__main__` guard, and the helpers the
@@ -30,6 +33,13 @@ PROBE_MIN_SECONDS = 0.05
 PROBE_MAX_REPEATS = 10000
 # The task profile runs tasks until it has this much wall time (one task if a task is longer).
 PROFILE_MIN_SECONDS = 0.05
+
+# protocol.ts REPLY_FD_ENV: the reply descriptor's number, removed before user code runs.
+REPLY_FD_ENV = "CONCURRENCY_LENS_REPLY_FD"
+# The harness's own descriptors go at or above this (protocol.ts REPLY_FD, where the engine puts
+# the replies), away from the low numbers code opens and writes to: fd 3 above all, where the
+# replies once were.
+HIGH_FD = 63
 
 # Tasks per batch at most (protocol.ts MAX_TASKS, the same number): every batch runs each item once
 # and a pool holds one pending future per item, so ten million items took a harness to 7 GB before
@@ -176,11 +186,15 @@ class Harness:
         self.has_first_result = False
         self.pools = {}
         self.facts = None
+        # From the init command; every reply starts with it (the engine checks the first field).
+        self.token = None
 
     # -- transport
 
     def reply(self, message):
-        self.out.write(json.dumps(message, allow_nan=False) + "\n")
+        signed = {"token": self.token} if self.token is not None else {}
+        signed.update(message)
+        self.out.write(json.dumps(signed, allow_nan=False, separators=(",", ":")) + "\n")
         self.out.flush()
 
     def serve(self, commands):
@@ -195,6 +209,9 @@ class Harness:
                             "message": "malformed command: %s" % error, "detail": None})
                 continue
             cid = command.get("id", -1)
+            # Only the first init sets it: a later command cannot change who the replies are from.
+            if self.token is None and command.get("cmd") == "init" and isinstance(command.get("token"), str):
+                self.token = command["token"]
             try:
                 handler = getattr(self, "cmd_" + str(command.get("cmd", "")).replace("-", "_"), None)
                 if handler is None:
@@ -609,21 +626,55 @@ def _watch_parent(parent, harness):
                 os._exit(70)
 
 
-def main():
+def _move_high(fd):
+    """A non-inheritable copy of `fd` at HIGH_FD or above (the original stays open)."""
     try:
-        reply_fd = os.dup(3)  # os.dup gives a non-inheritable descriptor: spawned children do not get it
-    except OSError:
-        sys.stderr.write("python_harness.py speaks to the Concurrency Lens engine on file descriptor 3; "
-                         "run it through `concurrency-lens bench`.\n")
-        return 2
-    os.close(3)
-    command_fd = os.dup(0)
-    # The user's code must not read the protocol: it gets an empty stdin.
-    null = os.open(os.devnull, os.O_RDONLY)
+        import fcntl
+
+        return fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, HIGH_FD)
+    except (ImportError, AttributeError, OSError):  # Windows: no fcntl; any free number will do
+        return os.dup(fd)
+
+
+def _open_descriptors():
+    """The reply and command streams, moved out of the user's way; None without a reply descriptor.
+
+    Before the user's code runs: the reply descriptor is copied high (and its number removed from
+    the environment), the commands are taken off stdin, stdin reads /dev/null, and fd 3 points at
+    /dev/null. A closed fd 3 would be reused by the next open(), and a stray write to it would
+    land in whatever got it; the command socket there filled up and blocked a writing function
+    until the timeout.
+    """
+    try:
+        reply_fd = int(os.environ.pop(REPLY_FD_ENV, "3"))
+        os.fstat(reply_fd)
+    except (ValueError, OSError):
+        return None
+    if reply_fd >= HIGH_FD:
+        os.set_inheritable(reply_fd, False)
+    else:
+        high = _move_high(reply_fd)
+        os.close(reply_fd)
+        reply_fd = high
+    command_fd = _move_high(0)
+    # The user's code must not read the protocol: it gets an empty stdin, and a harmless fd 3.
+    null = os.open(os.devnull, os.O_RDWR)
     os.dup2(null, 0)
-    os.close(null)
+    os.dup2(null, 3)
+    if null not in (0, 3):
+        os.close(null)
     replies = os.fdopen(reply_fd, "w", encoding="utf-8", buffering=1)
     commands = os.fdopen(command_fd, "r", encoding="utf-8")
+    return replies, commands
+
+
+def main():
+    streams = _open_descriptors()
+    if streams is None:
+        sys.stderr.write("python_harness.py speaks to the Concurrency Lens engine on the descriptor %s names (else "
+                         "fd 3); run it through `concurrency-lens bench`.\n" % REPLY_FD_ENV)
+        return 2
+    replies, commands = streams
     harness = Harness(replies)
     if os.name == "posix":
         threading.Thread(target=_watch_parent, args=(os.getppid(), harness), daemon=True,
