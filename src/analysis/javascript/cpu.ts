@@ -500,12 +500,17 @@ function branchingRecursion(model: JsModel, fn: FunctionNode): Hotspot | null {
   if (!binding) return null;
   const params = new Set<Binding>();
   for (const b of model.allBindings()) if (b.paramOf === fn) params.add(b);
-  const selfCalls: TSESTree.CallExpression[] = [];
+  const candidates: TSESTree.CallExpression[] = [];
   for (const call of model.calls) {
     if (call.type !== 'CallExpression' || !model.contains(fn, call) || model.functionOf(call.callee) !== fn) continue;
-    if (call.arguments.some((arg) => decrements(model, arg, params))) selfCalls.push(call);
+    // A part of the input as an argument (`walk(node.left)`, `stringify(obj[i], depth - 1)`) descends a structure: linear.
+    if (call.arguments.some((arg) => unwrap(arg).type === 'MemberExpression')) return null;
+    if (call.arguments.some((arg) => decrements(model, arg, params))) candidates.push(call);
   }
-  if (selfCalls.length < 2 || memoised(model, fn)) return null;
+  if (candidates.length < 2 || memoised(model, fn)) return null;
+  // Calls in different branches of one `if`/`?:`/`switch` exclude each other: only one runs per call.
+  const selfCalls = candidates.filter((c) => candidates.some((other) => other !== c && !exclusive(model, c, other)));
+  if (selfCalls.length < 2) return null;
   const name = binding.name;
   return {
     node: selfCalls[0],
@@ -516,6 +521,16 @@ function branchingRecursion(model: JsModel, fn: FunctionNode): Hotspot | null {
       { node: selfCalls[1], reason: 'and here: the calls multiply with each level' },
     ],
   };
+}
+
+/** Whether two nodes sit in different branches of the same `if`, `?:` or `switch`. */
+function exclusive(model: JsModel, a: Node, b: Node): boolean {
+  const above = new Set<Node>(model.ancestors(a));
+  for (const common of model.ancestors(b)) {
+    if (!above.has(common)) continue;
+    return common.type === 'IfStatement' || common.type === 'ConditionalExpression' || common.type === 'SwitchStatement';
+  }
+  return false;
 }
 
 /** `n - 1`, `n - 2`, `n / 2` on a parameter: the argument shrinks by a step. */

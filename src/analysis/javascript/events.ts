@@ -373,11 +373,35 @@ export function servesEvents(model: JsModel): boolean {
 }
 
 /** The handlers of this file that run on a main thread's event loop. */
-export const mainHandlers = fact((model: JsModel) =>
-  servesEvents(model)
-    ? eventHandlers(model).filter((h) => model.threadContext(h.registration) !== 'worker' && (h.model === model || h.model.role !== 'worker'))
-    : [],
-);
+export const mainHandlers = fact((model: JsModel) => {
+  if (!servesEvents(model)) return [];
+  const lifecycle = lifecycleListeners(model);
+  return eventHandlers(model).filter(
+    (h) =>
+      model.threadContext(h.registration) !== 'worker' &&
+      (h.model === model || h.model.role !== 'worker') &&
+      // A timer or listener set up on the way out (a restart timer in an 'exit' listener) belongs to that path.
+      !lifecycle.some((fn) => model.contains(fn, h.registration)),
+  );
+});
+
+/** Listeners of the process's life (signals, 'exit', a server's 'close', 'listening'): start-up and shutdown paths. */
+const lifecycleListeners = fact((model: JsModel) => {
+  const out: FunctionNode[] = [];
+  for (const call of model.calls) {
+    if (call.type !== 'CallExpression') continue;
+    const callee = unwrap(call.callee);
+    if (callee.type !== 'MemberExpression' || !EMITTER_METHODS.has(memberName(callee) ?? '')) continue;
+    const event = eventName(model, call.arguments[0]);
+    if (event?.name == null) continue;
+    const receiver = unwrap(callee.object);
+    const processEvent = model.qname(receiver) === 'process' && event.name !== 'message';
+    if (!processEvent && !LIFECYCLE_EVENTS.has(event.name) && !(event.name === 'close' && isServer(model, receiver))) continue;
+    const fn = model.functionOf(call.arguments[call.arguments.length - 1]);
+    if (fn) out.push(fn);
+  }
+  return out;
+});
 
 // ---- what a call reaches --------------------------------------------------------------------
 
@@ -707,6 +731,11 @@ export function chainText(from: JsModel, items: readonly { to: JsModel; target: 
     parts.push(`${to.functionLabel(target)}${file}`);
   }
   return parts.join(' → ');
+}
+
+/** The related-information note on a handler's registration, or on its definition when it is a handler by its shape or decorator. */
+export function registrationNote(handler: EventHandler): string {
+  return `${isFunction(handler.registration) || handler.registration.type === 'MethodDefinition' ? 'defined here' : 'registered here'}: ${handler.description}`;
 }
 
 /** A call as the code writes it, for messages: `readFileSync`, `lib.render`, not the resolved module path. */

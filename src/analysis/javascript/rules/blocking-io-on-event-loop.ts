@@ -6,7 +6,7 @@ import type { JsModel } from '../model';
 import { ImportPlan, awaitText } from '../edits';
 import { type Node, type TSESTree, rangeOf } from '../parse';
 import { type FunctionNode, isIterationCall, memberName, objectProperty, staticString, unwrap } from '../syntax';
-import { type Step, calleeText, eventContextOf, eventEntries, reachableFrom, runsIn, stepLabel } from '../events';
+import { type Step, calleeText, registrationNote, eventContextOf, eventEntries, reachableFrom, runsIn, stepLabel } from '../events';
 import { head, related } from './shared';
 
 const SYNC_FS = /^(fs|fs-extra|graceful-fs)\.(\w+)Sync$/;
@@ -55,13 +55,14 @@ export const rule: JsRule = {
         node: head(call),
         message: `\`${calleeText(model, call)}\` blocks the event loop in ${event.handler.description}${through}: nothing else runs until it returns. Use ${alternative(q, fsName)} and await it.`,
         fix: model.enclosingFunction(call) === flow && flow.async ? (fsName ? fsFix(model, call, fsName) : execFix(model, call, q)) : null,
-        related: [related(model, event.handler.registration, `registered here: ${event.handler.description}`)],
+        related: [related(model, event.handler.registration, registrationNote(event.handler))],
       });
     }
-    // In another file the handler calls into: on the call in the handler, with the blocking call as related information.
+    // In another file the handler's calls lead into: on the call in the handler, with the blocking call as related information.
     const reported = new Set<Node>();
     for (const entry of eventEntries(model)) {
-      if (entry.target.model === model || reported.has(entry.at)) continue;
+      // Same-file entries too: a helper of this file may call into another one.
+      if (reported.has(entry.at)) continue;
       const found: { model: JsModel; sync: SyncCall; steps: Step[] }[] = [];
       for (const r of reachableFrom(entry.target.model, entry.target.fn)) {
         if (r.model === model) continue;
@@ -72,7 +73,7 @@ export const rule: JsRule = {
       const first = found[0];
       const last = first.steps.length > 0 ? first.steps[first.steps.length - 1] : { to: entry.target.model, target: entry.target.fn };
       const more = found.length > 1 ? ` (and ${found.length - 1} more blocking call${found.length > 2 ? 's' : ''})` : '';
-      const evidence: RelatedInformation[] = [related(model, entry.handler.registration, `registered here: ${entry.handler.description}`)];
+      const evidence: RelatedInformation[] = [related(model, entry.handler.registration, registrationNote(entry.handler))];
       for (const s of first.steps) evidence.push(related(s.from, s.call, `calls ${stepLabel(s.from, s)}`, s.from.path));
       for (const f of found.slice(0, 3)) evidence.push(related(f.model, f.sync.call, `\`${calleeText(f.model, f.sync.call)}\` blocks here`, f.model.path));
       context.report({

@@ -7,7 +7,7 @@ import { ImportPlan, awaitText } from '../edits';
 import { rangeOf } from '../parse';
 import { unwrap } from '../syntax';
 import * as path from 'node:path';
-import { type EventEntry, type Step, calleeText, chainText, eventContextOf, eventEntries, reachableFrom, runsIn, stepLabel } from '../events';
+import { type EventEntry, type Step, calleeText, registrationNote, chainText, eventContextOf, eventEntries, reachableFrom, runsIn, stepLabel } from '../events';
 import { evidenceRelated, head, related } from './shared';
 import { exportedSubjectOf } from '../exports';
 
@@ -27,7 +27,7 @@ export const rule: JsRule = {
         node: head(hotspot.node),
         message: `CPU-heavy work on the event loop: ${hotspot.reason} in ${event.handler.description}. ${ADVICE}`,
         fix: asyncTwinFix(model, hotspot),
-        related: [related(model, event.handler.registration, `registered here: ${event.handler.description}`), ...evidenceRelated(model, hotspot.evidence)],
+        related: [related(model, event.handler.registration, registrationNote(event.handler)), ...evidenceRelated(model, hotspot.evidence)],
         subject: exportedSubjectOf(model, hotspot.node),
       });
     }
@@ -42,7 +42,7 @@ export const rule: JsRule = {
       const first = found[0];
       const where = pathTo(model, entry, first.steps);
       const more = found.length > 1 ? ` (and ${found.length - 1} more hotspot${found.length > 2 ? 's' : ''})` : '';
-      const evidence: RelatedInformation[] = [related(model, entry.handler.registration, `registered here: ${entry.handler.description}`)];
+      const evidence: RelatedInformation[] = [related(model, entry.handler.registration, registrationNote(entry.handler))];
       for (const s of first.steps) evidence.push(related(s.from, s.call, `calls ${stepLabel(s.from, s)}`, s.from.path));
       evidence.push(...evidenceRelated(first.model, first.hotspot.evidence, first.model.path));
       for (const other of found.slice(1, 3)) evidence.push(...evidenceRelated(other.model, other.hotspot.evidence.slice(0, 1), other.model.path));
