@@ -2,7 +2,7 @@ import type { Fix } from '../../core/types';
 import { ruleMeta } from '../../catalog';
 import type { JsRule } from '../rule';
 import type { Binding, JsModel } from '../model';
-import type { Node } from '../parse';
+import type { Node, TSESTree } from '../parse';
 import { memberName, staticString, unwrap } from '../syntax';
 import type { SpawnSite } from '../spawn-site';
 import { spawnResult, spawnSites, storedIn } from '../workers';
@@ -52,8 +52,9 @@ function isErrorListener(call: Node): boolean {
  * cannot follow (a pool library, `events.once(w, 'exit')`, a property), is 'handled': not ours to
  * judge. Putting it in a collection gives the collection; otherwise null.
  */
-function bindingUse(model: JsModel, binding: Binding): 'handled' | Node | null {
+function bindingUse(model: JsModel, binding: Binding, seen = new Set<Binding>()): 'handled' | Node | null {
   let stored: Node | null = null;
+  seen.add(binding);
   for (const ref of model.references(binding)) {
     let value: Node = ref;
     let parent = model.parent(ref);
@@ -75,11 +76,29 @@ function bindingUse(model: JsModel, binding: Binding): 'handled' | Node | null {
       stored ??= container;
       continue;
     }
+    // Handed to a function of this file (`initChild(child)`): what that function does with its parameter decides.
+    const param = parent.type === 'CallExpression' ? parameterReceiving(model, parent, value) : null;
+    if (param && !seen.has(param) && seen.size < 4) {
+      const use = bindingUse(model, param, seen);
+      if (use === 'handled') return 'handled';
+      stored ??= use;
+      continue;
+    }
     if (parent.type === 'CallExpression' || parent.type === 'NewExpression' || parent.type === 'ReturnStatement' || parent.type === 'ArrayExpression' || parent.type === 'Property' || parent.type === 'AssignmentExpression' || parent.type === 'VariableDeclarator' || parent.type === 'ArrowFunctionExpression' || parent.type === 'ExportSpecifier' || parent.type === 'SpreadElement' || parent.type === 'AwaitExpression' || parent.type === 'YieldExpression') {
       return 'handled';
     }
   }
   return stored;
+}
+
+/** The parameter of a same-file function that receives `arg` in `call`, when it is a plain one. */
+function parameterReceiving(model: JsModel, call: TSESTree.CallExpression, arg: Node): Binding | null {
+  const fn = model.functionOf(call.callee);
+  const index = call.arguments.indexOf(arg as TSESTree.CallExpressionArgument);
+  const param = fn && index !== -1 ? fn.params[index] : undefined;
+  if (!fn || param?.type !== 'Identifier') return null;
+  for (const b of model.allBindings()) if (b.paramOf === fn && b.paramIndex === index && b.id === param) return b;
+  return null;
 }
 
 /** A key for "the same collection": `this.workers`, `workers` (by binding). */
