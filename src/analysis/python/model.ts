@@ -7,7 +7,7 @@ import {
   textOf,
   walk,
 } from './syntax';
-import { CONTEXT_FACTORIES, canonicalName } from './names';
+import { CONTEXT_FACTORIES, MODULE_IMPORTERS, canonicalName, isConcurrencyBase } from './names';
 
 // The semantic model every Python rule reads (docs/architecture.md, "Models and facts"):
 // scopes and bindings, imports resolved to qualified names, functions and classes, every call
@@ -185,6 +185,96 @@ export class PythonModel {
     return undefined;
   }
 
+  // ---- workspace subclasses of executors and workers ------------------------------------------
+
+  /** Module-level class definitions by name. */
+  moduleClass(name: string): ClassInfo | undefined {
+    const bindings = this.moduleScope.bindings.get(name);
+    if (!bindings) return undefined;
+    for (let i = bindings.length - 1; i >= 0; i--) if (bindings[i].cls) return bindings[i].cls;
+    return undefined;
+  }
+
+  private readonly absoluteNames = new Map<string, string>();
+
+  /**
+   * A relative dotted name as an absolute one, from the packages around this file: `..to_thread.run_sync`
+   * written in `anyio/_core/_fileio.py` is `anyio.to_thread.run_sync`. Unchanged when the packages
+   * cannot be seen (no project, no `__init__.py`) and for names that are absolute already.
+   */
+  absoluteName(name: string): string {
+    const level = /^\.*/.exec(name)![0].length;
+    if (level === 0 || !this.resolver) return name;
+    const cached = this.absoluteNames.get(name);
+    if (cached !== undefined) return cached;
+    const packages: string[] = [];
+    // `resolveModule(path, '', k)` is the `__init__.py` k - 1 folders above this file's own folder.
+    for (let k = level; k < level + 16; k++) {
+      const init = this.resolver.resolveModule(this.path, '', k);
+      if (!init) break;
+      const folder = init.path.replace(/[\\/][^\\/]*$/, '');
+      const packageName = /[^\\/]*$/.exec(folder)![0];
+      if (!/^[A-Za-z_]\w*$/.test(packageName)) break;
+      packages.unshift(packageName);
+    }
+    const rest = name.slice(level);
+    const absolute = packages.length === 0 ? name : [...packages, ...(rest ? [rest] : [])].join('.');
+    this.absoluteNames.set(name, absolute);
+    return absolute;
+  }
+
+  private readonly importedClasses = new Map<string, { model: PythonModel; cls: ClassInfo } | null>();
+
+  /**
+   * The workspace class a dotted name of this file stands for (`..utils.parallel.Parallel`,
+   * `mypkg.pools.Pool`), when another file of the project defines it at module level. Only
+   * CapWords names are looked up: classes are named so, and every lookup may read files.
+   */
+  importedClass(name: string): { model: PythonModel; cls: ClassInfo } | null {
+    if (!this.resolver) return null;
+    const cached = this.importedClasses.get(name);
+    if (cached !== undefined) return cached;
+    let found: { model: PythonModel; cls: ClassInfo } | null = null;
+    const level = /^\.*/.exec(name)![0].length;
+    const dotted = name.slice(level);
+    const cut = dotted.lastIndexOf('.');
+    const className = dotted.slice(cut + 1);
+    if (/^_*[A-Z]/.test(className) && (cut > 0 || level > 0)) {
+      const other = this.resolver.resolveModule(this.path, cut > 0 ? dotted.slice(0, cut) : '', level);
+      const cls = other && other !== this ? other.moduleClass(className) : undefined;
+      if (other && cls) found = { model: other, cls };
+    }
+    this.importedClasses.set(name, found);
+    return found;
+  }
+
+  /**
+   * The executor, thread or process class (a canonical name from names.ts) a class of this file
+   * derives from, following its bases through this file and other files of the project.
+   */
+  concurrencyBase(cls: ClassInfo): string | null {
+    const queue: { model: PythonModel; cls: ClassInfo }[] = [{ model: this, cls }];
+    const seen = new Set<ClassInfo>();
+    // Breadth first over the bases, so a direct base wins over one inherited through a mixin.
+    while (queue.length > 0 && seen.size < 16) {
+      const { model, cls: current } = queue.shift()!;
+      if (seen.has(current)) continue;
+      seen.add(current);
+      for (const base of current.bases) {
+        const value = model.resolve(base, current.scope.parent ?? model.moduleScope);
+        if (value.kind === 'ref') {
+          const name = canonicalName(model.absoluteName(value.name));
+          if (isConcurrencyBase(name)) return name;
+          const imported = model.importedClass(value.name);
+          if (imported) queue.push(imported);
+        } else if (value.kind === 'class') {
+          queue.push({ model, cls: value.cls });
+        }
+      }
+    }
+    return null;
+  }
+
   isMainGuard(node: PyNode): boolean {
     if (node.type !== 'if_statement') return false;
     const condition = childByField(node, 'condition');
@@ -312,6 +402,11 @@ export class PythonModel {
         if (callee.kind === 'ref') {
           if (CONTEXT_FACTORIES.has(callee.name)) {
             return { kind: 'context', startMethod: this.firstStringArg(expr), origin: expr };
+          }
+          // `mp = pytest.importorskip("multiprocessing")` binds the module itself.
+          if (MODULE_IMPORTERS.has(callee.name)) {
+            const module = this.firstStringArg(expr);
+            if (module && /^[A-Za-z_][\w.]*$/.test(module)) return { kind: 'ref', name: canonicalName(module) };
           }
           const ctxObject = contextReceiver(fnNode);
           const startMethod = ctxObject ? this.startMethodOf(ctxObject, scope, depth) : undefined;
@@ -640,10 +735,38 @@ function pickBinding(bindings: Binding[], at?: PyNode): Binding {
   if (at) {
     // The last binding before the use, when there is one: `ex = A(); ...; ex = B()` keeps order.
     for (let i = bindings.length - 1; i >= 0; i--) {
-      if (bindings[i].node.startIndex <= at.startIndex) return bindings[i];
+      if (bindings[i].node.startIndex <= at.startIndex) return tryOverFallback(bindings, bindings[i], at);
     }
   }
-  return bindings[bindings.length - 1];
+  return tryOverFallback(bindings, bindings[bindings.length - 1], at);
+}
+
+/**
+ * `try: from concurrent.futures import ProcessPoolExecutor` / `except ImportError:
+ * ProcessPoolExecutor = None`, or `try: pool = ProcessPoolExecutor()` / `except OSError: pool =
+ * ThreadPoolExecutor()`: the fallback is textually last, but the body is the path the code means
+ * (the module exists, the pool starts). Past the try statement, its body's binding is the one read.
+ */
+function tryOverFallback(bindings: Binding[], picked: Binding, at?: PyNode): Binding {
+  let handler: PyNode | null = null;
+  for (let p = picked.node.parent; p; p = p.parent) {
+    if (p.type === 'function_definition' || p.type === 'class_definition' || p.type === 'lambda') break;
+    if (p.type === 'except_clause' || p.type === 'except_group_clause') {
+      handler = p;
+      break;
+    }
+  }
+  const tryStatement = handler?.parent;
+  if (!handler || tryStatement?.type !== 'try_statement') return picked;
+  // Inside the handler itself the fallback is what the name holds.
+  if (at && at.startIndex >= handler.startIndex && at.endIndex <= handler.endIndex) return picked;
+  const body = childByField(tryStatement, 'body');
+  if (!body) return picked;
+  for (let i = bindings.length - 1; i >= 0; i--) {
+    const b = bindings[i];
+    if (b.node.startIndex >= body.startIndex && b.node.endIndex <= body.endIndex) return b;
+  }
+  return picked;
 }
 
 function isLoopBodyChild(loop: PyNode, child: PyNode): boolean {

@@ -1,75 +1,75 @@
-import type { CallInfo, ClassInfo, PythonModel } from './model';
+import type { CallInfo, PythonModel } from './model';
 import { fact } from '../core/facts';
-import { PROCESS_CLASS, PROCESS_POOLS, THREAD_CLASS, THREAD_POOLS } from './names';
+import { EXECUTORS, type Family, JOBLIB_PARALLEL, MAP_FUNCTIONS, WORKER_CLASSES } from './names';
 import { type PyNode, childByField, namedChildren } from './syntax';
+import { calleeName, concurrencyClassOf, constructedClass, enclosingBackend, inheritedMethod, joblibFamily } from './tasks';
 
 // Where threads and processes come into existence: pool constructors with their size argument,
-// Thread/Process constructions (including same-file subclasses), and the loops that repeat them.
-// The sizing rules (CL301, CL302), the main-guard rule (CL201) and fork-with-threads (CL204) share
-// these facts.
+// Thread/Process constructions (including subclasses from this file and the workspace), and the
+// loops that repeat them. The sizing rules (CL301, CL302), the main-guard rule (CL201) and
+// fork-with-threads (CL204) share these facts.
 
-export type Family = 'thread' | 'process';
+export type { Family };
 
 export interface PoolConstruction {
   call: CallInfo;
   family: Family;
-  /** Canonical class name, e.g. `multiprocessing.Pool`. */
+  /** Canonical class name, e.g. `multiprocessing.Pool`, or the function (`tqdm.contrib.concurrent.process_map`). */
   executor: string;
-  /** The argument that sets the number of workers (`processes=` / `max_workers=` or the first positional). */
+  /** The argument that sets the number of workers (`processes=` / `max_workers=` / `n_jobs=` or the first positional). */
   sizeNode: PyNode | null;
+  /** A subclass of the workspace: its own constructor may give the arguments other meanings. */
+  subclass: boolean;
 }
 
-/** A pool constructor call (`Pool(4)`, `ProcessPoolExecutor(max_workers=n)`, `ctx.Pool()`...), or null. */
-export function poolConstruction(call: CallInfo): PoolConstruction | null {
-  const executor = call.qualified;
-  if (!executor) return null;
-  const family: Family | null = PROCESS_POOLS.has(executor) ? 'process' : THREAD_POOLS.has(executor) ? 'thread' : null;
+/** A pool constructor call (`Pool(4)`, `ProcessPoolExecutor(max_workers=n)`, `ctx.Pool()`, `Parallel(n_jobs=4)`...), or null. */
+export function poolConstruction(model: PythonModel, call: CallInfo): PoolConstruction | null {
+  const constructed = constructedClass(model, call);
+  const executor = constructed?.name;
+  if (!executor) {
+    const name = calleeName(model, call);
+    const map = name ? MAP_FUNCTIONS[name] : undefined;
+    // `process_map(f, items, max_workers=8)` creates and sizes its own pool.
+    if (name && map) return { call, family: map.family, executor: name, sizeNode: call.kwargs.get(map.sizeKeyword) ?? null, subclass: false };
+    return null;
+  }
+  let family: Family | null = null;
+  let keyword = '';
+  if (executor in EXECUTORS) {
+    family = EXECUTORS[executor].family;
+    keyword = EXECUTORS[executor].sizeKeyword;
+  } else if (executor === JOBLIB_PARALLEL) {
+    const context = enclosingBackend(model, call);
+    family = joblibFamily(model, call, context === 'unknown' ? null : context?.family ?? null);
+    keyword = 'n_jobs';
+  }
   if (!family) return null;
-  // multiprocessing pools name the size `processes`, concurrent.futures executors `max_workers`.
-  const keyword = executor.startsWith('multiprocessing.') ? 'processes' : 'max_workers';
-  return { call, family, executor, sizeNode: call.kwargs.get(keyword) ?? call.args[0] ?? null };
+  // A subclass that defines its own __init__ may take its arguments in any order.
+  const ownInit = constructed.subclass && inheritedMethod(model, call, '__init__') !== null;
+  const sizeNode = ownInit ? null : call.kwargs.get(keyword) ?? call.args[0] ?? null;
+  return { call, family, executor, sizeNode, subclass: constructed.subclass };
 }
 
 export const poolConstructions = fact((model: PythonModel) => {
   const pools: PoolConstruction[] = [];
   for (const call of model.calls) {
-    const pool = poolConstruction(call);
+    const pool = poolConstruction(model, call);
     if (pool) pools.push(pool);
   }
   return pools;
 });
 
-/** The family of a `Thread(...)` / `Process(...)` construction, including same-file subclasses. */
+/** The family of a `Thread(...)` / `Process(...)` construction, including subclasses of the workspace. */
 export function workerConstructionFamily(model: PythonModel, call: CallInfo): Family | null {
-  if (call.qualified === THREAD_CLASS || call.qualified === 'threading.Timer') return 'thread';
-  if (call.qualified === PROCESS_CLASS) return 'process';
-  if (call.target.kind === 'class') return classFamily(model, call.target.cls);
-  return null;
-}
-
-/** Whether a same-file class derives (transitively) from threading.Thread or multiprocessing.Process. */
-export function classFamily(model: PythonModel, cls: ClassInfo, depth = 0): Family | null {
-  if (depth > 8) return null;
-  for (const base of cls.bases) {
-    const value = model.resolve(base, cls.scope.parent ?? model.moduleScope);
-    if (value.kind === 'ref' && (value.name === THREAD_CLASS || value.name === 'threading.Timer')) return 'thread';
-    if (value.kind === 'ref' && value.name === PROCESS_CLASS) return 'process';
-    if (value.kind === 'class' && value.cls !== cls) {
-      const inherited = classFamily(model, value.cls, depth + 1);
-      if (inherited) return inherited;
-    }
-  }
-  return null;
+  const constructed = constructedClass(model, call);
+  return constructed && constructed.name in WORKER_CLASSES ? WORKER_CLASSES[constructed.name].family : null;
 }
 
 /** `p.start()` / `Process(...).start()`: the family of the started object, when it is a thread or process. */
 export function startedFamily(model: PythonModel, call: CallInfo): Family | null {
   if (call.method !== 'start' || call.receiver?.kind !== 'instance') return null;
-  const receiver = call.receiver;
-  if (receiver.cls) return classFamily(model, receiver.cls);
-  if (receiver.of === PROCESS_CLASS) return 'process';
-  if (receiver.of === THREAD_CLASS || receiver.of === 'threading.Timer') return 'thread';
-  return null;
+  const name = concurrencyClassOf(model, call.receiver);
+  return name && name in WORKER_CLASSES ? WORKER_CLASSES[name].family : null;
 }
 
 /** Integer value of a literal like `8`, `0x10`, `1_000` (through parentheses), or null. */

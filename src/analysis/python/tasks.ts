@@ -1,14 +1,23 @@
 import type { PyNode } from './syntax';
-import { childByField } from './syntax';
+import { childByField, namedChildren } from './syntax';
 import type { CallInfo, ClassInfo, FunctionInfo, PythonModel, Value } from './model';
 import {
+  DECORATOR_EXECUTORS,
+  type ExecutorSpec,
   FUTURES_EXECUTORS,
+  JOBLIB_BACKEND_CONTEXTS,
+  JOBLIB_DELAYED,
+  JOBLIB_PARALLEL,
+  MAP_FUNCTIONS,
   MAP_LIKE_METHODS,
+  OFFLOAD_FUNCTIONS,
   POOL_METHODS,
-  PROCESS_CLASS,
-  PROCESS_POOLS,
-  THREAD_CLASS,
-  THREAD_POOLS,
+  type Pickler,
+  SELF_CHUNKING_METHODS,
+  WORKER_CLASSES,
+  canonicalName,
+  executorSpec,
+  isConcurrencyBase,
 } from './names';
 import { fact } from '../core/facts';
 
@@ -24,13 +33,17 @@ export type TaskTarget =
 
 export interface TaskSite {
   family: ExecutorFamily;
-  /** Canonical executor class: `concurrent.futures.ThreadPoolExecutor`, `threading.Thread`, ... */
+  /** Canonical executor class: `concurrent.futures.ThreadPoolExecutor`, `threading.Thread`, `joblib.Parallel`, ... */
   executor: string;
-  /** `Thread`, `Process`, `submit`, `map`, `apply_async`, `to_thread`, `run_in_executor`, `subclass`. */
+  /**
+   * `Thread`, `Process`, `submit`, `map`, `apply_async`, `to_thread`, `run_in_executor`, `subclass`,
+   * `schedule` (pebble), `Parallel` (joblib), `thread_map`/`process_map` (tqdm), `run_sync` (anyio),
+   * `deferToThread`, `deferToThreadPool`, `callInThread` (Twisted), `decorated` (pebble's decorators).
+   */
   api: string;
   /** The call reported for the site. */
   call: CallInfo;
-  /** The callable expression handed over (null for Thread subclasses). */
+  /** The callable expression handed over (null for Thread subclasses and decorated functions). */
   callableNode: PyNode | null;
   target: TaskTarget;
   /** Where the executor object was constructed (the `ThreadPoolExecutor(...)` call), when known. */
@@ -39,6 +52,10 @@ export interface TaskSite {
   iterableNode: PyNode | null;
   chunksizeNode: PyNode | null;
   isMapLike: boolean;
+  /** How the callable and its arguments reach a process (null for threads). */
+  pickler: Pickler | null;
+  /** The executor batches the items itself when no chunksize is given (`Pool.map`, joblib's `batch_size='auto'`). */
+  selfChunking: boolean;
 }
 
 export const taskSites = fact((model: PythonModel): TaskSite[] => {
@@ -57,66 +74,243 @@ export function targetFunction(target: TaskTarget): FunctionInfo | null {
   return null;
 }
 
+/**
+ * The canonical name a call's callee stands for: through relative imports (`from .. import
+ * to_thread` inside anyio) and through imports that resolve to a function of the workspace
+ * (`from twisted.internet.threads import deferToThread` inside Twisted itself).
+ */
+export function calleeName(model: PythonModel, call: CallInfo): string | null {
+  if (call.qualified) return canonicalName(model.absoluteName(call.qualified));
+  if (call.callee.type === 'identifier' && call.target.kind === 'function' && call.target.fn.model !== model) {
+    const binding = model.lookup(model.text(call.callee), call.scope, call.callee);
+    if (binding?.kind === 'import' && binding.qualified) return canonicalName(model.absoluteName(binding.qualified));
+  }
+  return null;
+}
+
+/**
+ * The executor or worker class (a key of names.ts' EXECUTORS / WORKER_CLASSES, or `joblib.Parallel`)
+ * an instance is, workspace subclasses included.
+ */
+export function concurrencyClassOf(model: PythonModel, value: Value | null): string | null {
+  if (!value || value.kind !== 'instance') return null;
+  if (value.cls) return model.concurrencyBase(value.cls);
+  const name = canonicalName(model.absoluteName(value.of));
+  if (isConcurrencyBase(name)) return name;
+  const imported = model.importedClass(value.of);
+  return imported ? imported.model.concurrencyBase(imported.cls) : null;
+}
+
+/** What a constructor call creates, as `concurrencyClassOf` names it, with whether it is a workspace subclass. */
+export function constructedClass(model: PythonModel, call: CallInfo): { name: string; subclass: boolean } | null {
+  const name = calleeName(model, call);
+  if (name && isConcurrencyBase(name)) return { name, subclass: false };
+  if (call.target.kind === 'class') {
+    const base = model.concurrencyBase(call.target.cls);
+    return base ? { name: base, subclass: true } : null;
+  }
+  if (call.qualified) {
+    const imported = model.importedClass(call.qualified);
+    const base = imported ? imported.model.concurrencyBase(imported.cls) : null;
+    return base ? { name: base, subclass: true } : null;
+  }
+  return null;
+}
+
 function siteOf(model: PythonModel, call: CallInfo): TaskSite | null {
-  const name = call.qualified;
-  // threading.Thread(target=f) / multiprocessing.Process(target=f)
-  if (name === THREAD_CLASS || name === PROCESS_CLASS) {
+  const name = calleeName(model, call);
+  const constructed = constructedClass(model, call);
+  // threading.Thread(target=f) / multiprocessing.Process(target=f), and the forks' Process.
+  if (constructed && !constructed.subclass && constructed.name in WORKER_CLASSES && constructed.name !== 'threading.Timer') {
+    const worker = WORKER_CLASSES[constructed.name];
     const callableNode = call.kwargs.get('target') ?? call.args[1] ?? null;
     if (!callableNode) return null;
-    return makeSite(model, call, name === THREAD_CLASS ? 'thread' : 'process', name, name === THREAD_CLASS ? 'Thread' : 'Process', callableNode, call.node);
+    const api = worker.family === 'thread' ? 'Thread' : 'Process';
+    return makeSite(model, call, worker.family, constructed.name, api, callableNode, call.node, worker.pickler);
   }
-  if (name === 'asyncio.to_thread') {
-    return makeSite(model, call, 'thread', 'asyncio.to_thread', 'to_thread', call.args[0] ?? null, null);
+  // Instantiating a subclass of Thread/Process (of this file or the workspace) runs its `run` method.
+  if (constructed && constructed.subclass && constructed.name in WORKER_CLASSES) {
+    const worker = WORKER_CLASSES[constructed.name];
+    const site = makeSite(model, call, worker.family, constructed.name, 'subclass', null, call.node, worker.pickler);
+    const run = inheritedMethod(model, call, 'run');
+    if (run) site.target = { kind: 'function', fn: run };
+    else if (call.kwargs.has('target') && !inheritedMethod(model, call, '__init__')) {
+      // `class Named(Thread): pass` takes Thread's own arguments.
+      site.callableNode = call.kwargs.get('target')!;
+      site.target = resolveTarget(model, site.callableNode, call, 0);
+    }
+    return site;
+  }
+  if (name && name in OFFLOAD_FUNCTIONS) {
+    const offload = OFFLOAD_FUNCTIONS[name];
+    const api = name.slice(name.lastIndexOf('.') + 1);
+    return makeSite(model, call, offload.family, name, api === 'to_thread' ? 'to_thread' : api, call.args[offload.callable] ?? null, null, offload.pickler);
+  }
+  if (name && name in MAP_FUNCTIONS) {
+    const map = MAP_FUNCTIONS[name];
+    return makeSite(model, call, map.family, name, name.slice(name.lastIndexOf('.') + 1), call.args[0] ?? null, null, map.pickler);
   }
   if (call.method === 'run_in_executor') {
     const executorArg = call.args[0];
     const callableNode = call.args[1] ?? null;
     if (!executorArg || !callableNode) return null;
     if (executorArg.type === 'none') {
-      return makeSite(model, call, 'thread', 'concurrent.futures.ThreadPoolExecutor', 'run_in_executor', callableNode, null);
+      return makeSite(model, call, 'thread', 'concurrent.futures.ThreadPoolExecutor', 'run_in_executor', callableNode, null, null);
     }
     const executor = model.resolve(executorArg, call.scope);
-    if (executor.kind !== 'instance') return null;
-    const family = familyOf(executor.of);
-    if (!family) return null;
-    return makeSite(model, call, family, executor.of, 'run_in_executor', callableNode, executor.origin);
+    const spec = executorSpec(concurrencyClassOf(model, executor));
+    if (!spec || executor.kind !== 'instance') return null;
+    return makeSite(model, call, spec.family, concurrencyClassOf(model, executor)!, 'run_in_executor', callableNode, executor.origin, spec.pickler);
   }
+  const joblib = joblibSite(model, call);
+  if (joblib) return joblib;
   if (call.method && call.receiver?.kind === 'instance') {
-    const executor = call.receiver.of;
-    const family = familyOf(executor);
-    if (!family) return null;
-    const isFutures = FUTURES_EXECUTORS.has(executor);
-    const supported = isFutures ? call.method === 'submit' || call.method === 'map' : POOL_METHODS.has(call.method);
-    if (!supported) return null;
-    return makeSite(model, call, family, executor, call.method, call.args[0] ?? call.kwargs.get('func') ?? call.kwargs.get('fn') ?? null, call.receiver.origin);
+    const executor = concurrencyClassOf(model, call.receiver);
+    const spec = executorSpec(executor);
+    if (!executor || !spec || !supports(spec, call.method)) return null;
+    const callableNode = call.args[0] ?? call.kwargs.get('func') ?? call.kwargs.get('fn') ?? call.kwargs.get('function') ?? null;
+    return makeSite(model, call, spec.family, executor, call.method, callableNode, call.receiver.origin, spec.pickler);
   }
-  // Instantiating a same-file subclass of Thread/Process runs its `run` method.
-  if (call.target.kind === 'class') {
-    const base = threadOrProcessBase(model, call.target.cls, 0);
-    if (!base) return null;
-    const run = call.target.cls.methods.get('run') ?? null;
-    const site = makeSite(model, call, base === THREAD_CLASS ? 'thread' : 'process', base, 'subclass', null, call.node);
-    if (run) site.target = { kind: 'function', fn: run };
-    return site;
-  }
+  const decorated = decoratedSite(model, call);
+  if (decorated) return decorated;
   return null;
 }
 
-function familyOf(executor: string): ExecutorFamily | null {
-  if (THREAD_POOLS.has(executor)) return 'thread';
-  if (PROCESS_POOLS.has(executor)) return 'process';
-  return null;
+function supports(spec: ExecutorSpec, method: string): boolean {
+  if (spec.api === 'futures') return method === 'submit' || method === 'map';
+  if (spec.api === 'pebble') return method === 'schedule' || method === 'submit' || method === 'map';
+  return POOL_METHODS.has(method);
 }
 
-function threadOrProcessBase(model: PythonModel, cls: ClassInfo, depth: number): string | null {
-  if (depth > 8) return null;
-  for (const base of cls.bases) {
-    const value = model.resolve(base, cls.scope.parent ?? model.moduleScope);
-    if (value.kind === 'ref' && (value.name === THREAD_CLASS || value.name === PROCESS_CLASS)) return value.name;
-    if (value.kind === 'class') {
-      const inherited = threadOrProcessBase(model, value.cls, depth + 1);
-      if (inherited) return inherited;
+/** The `run` (or other) method a Thread/Process subclass instance runs, looked up along its bases. */
+export function inheritedMethod(model: PythonModel, call: CallInfo, method: string): FunctionInfo | null {
+  let start: { model: PythonModel; cls: ClassInfo } | null = null;
+  if (call.target.kind === 'class') start = { model, cls: call.target.cls };
+  else if (call.qualified) start = model.importedClass(call.qualified);
+  const queue = start ? [start] : [];
+  const seen = new Set<ClassInfo>();
+  while (queue.length > 0 && seen.size < 16) {
+    const { model: owner, cls } = queue.shift()!;
+    if (seen.has(cls)) continue;
+    seen.add(cls);
+    const found = cls.methods.get(method);
+    if (found) return found;
+    for (const base of cls.bases) {
+      const value = owner.resolve(base, cls.scope.parent ?? owner.moduleScope);
+      if (value.kind === 'class') queue.push({ model: owner, cls: value.cls });
+      else if (value.kind === 'ref') {
+        const imported = owner.importedClass(value.name);
+        if (imported) queue.push(imported);
+      }
     }
+  }
+  return null;
+}
+
+/**
+ * `Parallel(n_jobs=4)(delayed(f)(x) for x in xs)` and `parallel = Parallel(...); parallel(...)`:
+ * a thread site with `backend="threading"`, `prefer="threads"` or `require="sharedmem"` (also from
+ * an enclosing `with parallel_backend("threading"):`), else a process site (loky). Left out when
+ * it cannot run in parallel (`n_jobs` absent, None or 1) or the backend is not written out.
+ */
+function joblibSite(model: PythonModel, call: CallInfo): TaskSite | null {
+  const value = call.target;
+  let constructorNode: PyNode | null = null;
+  if (value.kind === 'instance' && concurrencyClassOf(model, value) === JOBLIB_PARALLEL) constructorNode = value.origin;
+  if (!constructorNode) return null;
+  const ctor = model.callAt(constructorNode);
+  if (!ctor) return null;
+  const backendContext = enclosingBackend(model, call);
+  if (backendContext === 'unknown') return null;
+  const nJobs = ctor.kwargs.get('n_jobs') ?? ctor.args[0] ?? null;
+  if (!backendContext && (!nJobs || nJobs.type === 'none' || model.text(nJobs) === '1')) return null;
+  const family = joblibFamily(model, ctor, backendContext?.family ?? null);
+  if (!family) return null;
+  // The argument: a generator (the call's own parentheses) or a list of `delayed(f)(x)` calls.
+  const argsNode = childByField(call.node, 'arguments');
+  let iterable: PyNode | null = argsNode?.type === 'generator_expression' ? argsNode : call.args[0] ?? null;
+  while (iterable?.type === 'parenthesized_expression') iterable = namedChildren(iterable)[0] ?? null;
+  if (!iterable || !['generator_expression', 'list_comprehension'].includes(iterable.type)) return null;
+  const body = childByField(iterable, 'body');
+  const clause = iterable.children.find((c) => c.type === 'for_in_clause');
+  let delayedCall = body?.type === 'call' ? childByField(body, 'function') : null;
+  // `fd = delayed(_dist_wrapper)` bound once, then `fd(func, X, s) for s in ...`.
+  if (delayedCall?.type === 'identifier') {
+    const binding = model.lookup(model.text(delayedCall), call.scope, delayedCall);
+    delayedCall = binding?.kind === 'assign' ? binding.value ?? null : null;
+  }
+  if (!delayedCall || delayedCall.type !== 'call') return null;
+  const delayed = model.callAt(delayedCall);
+  if (!delayed || !isDelayed(model, delayed)) return null;
+  const callableNode = delayed.args[0] ?? null;
+  const site = makeSite(model, call, family, JOBLIB_PARALLEL, 'Parallel', callableNode, constructorNode, family === 'process' ? 'cloudpickle' : null);
+  site.isMapLike = true;
+  site.iterableNode = clause ? childByField(clause, 'right') : null;
+  site.chunksizeNode = ctor.kwargs.get('batch_size') ?? null;
+  site.selfChunking = true;
+  return site;
+}
+
+function isDelayed(model: PythonModel, call: CallInfo): boolean {
+  const name = calleeName(model, call);
+  if (name === JOBLIB_DELAYED || name?.endsWith('.delayed')) return true;
+  // scikit-learn's own `delayed` wrapper, seen from inside scikit-learn: a workspace function.
+  return call.target.kind === 'function' && call.target.fn.name === 'delayed';
+}
+
+/** The backend written on the constructor wins over an enclosing context, which wins over `prefer`/`require`; null when not written out. */
+export function joblibFamily(model: PythonModel, ctor: CallInfo, contextFamily: ExecutorFamily | null): ExecutorFamily | null {
+  const literal = (key: string): string | null | undefined => {
+    const node = ctor.kwargs.get(key);
+    if (!node || node.type === 'none') return undefined;
+    return node.type === 'string' ? model.text(node).replace(/^[rRuU]?["']+|["']+$/g, '') : null;
+  };
+  const backend = literal('backend');
+  if (backend === null) return null;
+  if (backend !== undefined) return backend === 'threading' ? 'thread' : 'process';
+  if (contextFamily) return contextFamily;
+  const prefer = literal('prefer');
+  const require = literal('require');
+  if (prefer === null || require === null) return null;
+  if (require === 'sharedmem' || prefer === 'threads') return 'thread';
+  // loky, joblib's default backend, runs the tasks in worker processes.
+  return 'process';
+}
+
+/** The backend an enclosing `with parallel_backend(...)` sets: a family, 'unknown' when not a literal, null when none. */
+export function enclosingBackend(model: PythonModel, call: CallInfo): { family: ExecutorFamily } | 'unknown' | null {
+  const withs = model.contextOf(call.node).withs;
+  for (let i = withs.length - 1; i >= 0; i--) {
+    for (const item of withs[i].children.filter((c) => c.type === 'with_clause').flatMap((c) => namedChildren(c))) {
+      let expr = childByField(item, 'value');
+      if (expr?.type === 'as_pattern') expr = namedChildren(expr)[0] ?? null;
+      const ctx = expr?.type === 'call' ? model.callAt(expr) : undefined;
+      if (!ctx || !JOBLIB_BACKEND_CONTEXTS.has(calleeName(model, ctx) ?? '')) continue;
+      const backend = ctx.kwargs.get('backend') ?? ctx.args[0];
+      if (!backend || backend.type !== 'string') return 'unknown';
+      return { family: /threading/.test(model.text(backend)) ? 'thread' : 'process' };
+    }
+  }
+  return null;
+}
+
+/** A call of a function decorated with pebble's `@concurrent.process` / `@concurrent.thread`. */
+function decoratedSite(model: PythonModel, call: CallInfo): TaskSite | null {
+  if (call.target.kind !== 'function' || call.target.fn.isLambda) return null;
+  const fn = call.target.fn;
+  const definition = fn.node.parent;
+  if (definition?.type !== 'decorated_definition') return null;
+  for (const decorator of definition.children.filter((c) => c.type === 'decorator')) {
+    let expr = namedChildren(decorator)[0];
+    if (expr?.type === 'call') expr = childByField(expr, 'function') ?? expr;
+    if (!expr) continue;
+    const value = fn.model.resolve(expr, fn.scope.parent ?? fn.model.moduleScope);
+    const name = value.kind === 'ref' ? canonicalName(fn.model.absoluteName(value.name)) : null;
+    const family = name ? DECORATOR_EXECUTORS[name] : undefined;
+    if (!name || !family) continue;
+    const site = makeSite(model, call, family, name, 'decorated', null, null, family === 'process' ? 'pickle' : null);
+    site.target = { kind: 'function', fn };
+    return site;
   }
   return null;
 }
@@ -129,10 +323,12 @@ function makeSite(
   api: string,
   callableNode: PyNode | null,
   constructorNode: PyNode | null,
+  pickler: Pickler | null,
 ): TaskSite {
-  const isMapLike = api === 'map' || MAP_LIKE_METHODS.has(api);
+  const spec = executorSpec(executor);
+  const isMapLike = api === 'map' || MAP_LIKE_METHODS.has(api) || api === 'thread_map' || api === 'process_map';
   let chunksizeNode = call.kwargs.get('chunksize') ?? null;
-  if (!chunksizeNode && isMapLike && !FUTURES_EXECUTORS.has(executor) && call.args.length >= 3) chunksizeNode = call.args[2];
+  if (!chunksizeNode && isMapLike && spec?.api === 'pool' && call.args.length >= 3) chunksizeNode = call.args[2];
   return {
     family,
     executor,
@@ -144,6 +340,8 @@ function makeSite(
     iterableNode: isMapLike ? call.args[1] ?? null : null,
     chunksizeNode,
     isMapLike,
+    pickler,
+    selfChunking: spec?.api === 'pool' && SELF_CHUNKING_METHODS.has(api),
   };
 }
 
@@ -166,6 +364,11 @@ function resolveTarget(model: PythonModel, node: PyNode, call: CallInfo, depth: 
 /** True when the site sits inside a loop of its own function (`for x in xs: ex.submit(f, x)`). */
 export function isInLoop(model: PythonModel, site: TaskSite): boolean {
   return model.contextOf(site.call.node).loops.length > 0;
+}
+
+/** Whether the executor of a site follows the concurrent.futures API (Futures from `submit`, lazy `map`). */
+export function isFuturesSite(site: TaskSite): boolean {
+  return FUTURES_EXECUTORS.has(site.executor);
 }
 
 /** The `name=` keyword or positional argument of the executor constructor, when known. */

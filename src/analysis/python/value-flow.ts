@@ -132,8 +132,15 @@ export function readsOf(model: PythonModel, dest: Extract<Destination, { kind: '
   for (const id of identifiersNamed(model, dest.name)) {
     if (isStore(id) || within(id, dest.kind === 'variable' ? childByField(dest.assignment, 'left') : null)) continue;
     const readScope = model.scopeOfNode(id);
-    const seen = model.lookup(dest.name, readScope, id);
+    const looked = model.lookup(dest.name, readScope, id);
+    const seen = looked ? bindingReadAt(sameScope, looked, id) : null;
     if (!seen || !sameScope.includes(seen)) continue;
+    // `pool = Pool()` in a try and `pool = ThreadPool()` in its except: a read after the
+    // statement sees either one.
+    if (dest.kind === 'variable' && seen !== dest.binding && alternatives(dest.binding.node, seen.node, id)) {
+      out.push(id);
+      continue;
+    }
     if (dest.kind === 'variable' && seen !== dest.binding) {
       // A read in a nested function, or earlier in a loop that also holds the binding, can still
       // see it on a later call or iteration.
@@ -145,6 +152,50 @@ export function readsOf(model: PythonModel, dest: Extract<Destination, { kind: '
     out.push(id);
   }
   return out;
+}
+
+/**
+ * `f = wrap(f)`: the `f` read on the right-hand side is the previous value, since Python evaluates
+ * the right side before it binds the name (the model picks bindings by where they start).
+ */
+function bindingReadAt(bindings: Binding[], seen: Binding, read: PyNode): Binding {
+  const right = seen.kind === 'assign' && seen.node.type === 'assignment' ? childByField(seen.node, 'right') : null;
+  if (!right || !within(read, right)) return seen;
+  let previous: Binding | null = null;
+  for (const b of bindings) {
+    if (b !== seen && b.node.startIndex < seen.node.startIndex && (!previous || b.node.startIndex > previous.node.startIndex)) previous = b;
+  }
+  return previous ?? seen;
+}
+
+/**
+ * Two bindings in exclusive branches of one statement (`if`/`else`, a `try` body and one of its
+ * `except` handlers) that a read after the statement may see either of.
+ */
+function alternatives(a: PyNode, b: PyNode, read: PyNode): boolean {
+  for (let p = a.parent; p; p = p.parent) {
+    if (p.type === 'function_definition' || p.type === 'class_definition' || p.type === 'lambda') return false;
+    if (p.type !== 'if_statement' && p.type !== 'try_statement') continue;
+    if (!within(b, p)) continue;
+    if (read.startIndex < p.endIndex) return false;
+    const branchA = branchOf(a, p);
+    const branchB = branchOf(b, p);
+    if (!branchA || !branchB || branchA === branchB) return false;
+    if (p.type === 'if_statement') return true;
+    // The handlers run after part of the body: either binding may be the one left.
+    const handler = (n: PyNode): boolean => n.type === 'except_clause' || n.type === 'except_group_clause';
+    return handler(branchA) !== handler(branchB) || (handler(branchA) && handler(branchB));
+  }
+  return false;
+}
+
+/** The child of `statement` (body, elif/else/except clause) that holds `node`. */
+function branchOf(node: PyNode, statement: PyNode): PyNode | null {
+  let current = node;
+  while (current.parent && current.parent !== statement) current = current.parent;
+  if (current.parent !== statement) return null;
+  // A `finally` block runs on every path: not an alternative to anything.
+  return current.type === 'finally_clause' || current.field === 'condition' ? null : current;
 }
 
 function identifiersNamed(model: PythonModel, name: string): PyNode[] {

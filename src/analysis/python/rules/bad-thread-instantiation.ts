@@ -1,11 +1,21 @@
 import type { Fix } from '../../core/types';
 import { ruleMeta } from '../../catalog';
+import type { CallInfo, PythonModel } from '../model';
 import { THREAD_CLASS } from '../names';
 import type { PythonRule } from '../rule';
 import { insertAt } from '../edits';
+import { childByField } from '../syntax';
+import { isTestCode } from '../test-code';
+import { destinationOf, readsOf } from '../value-flow';
 
 // Parity: pylint W1506 bad-thread-instantiation. Subclasses are a different callee (the local
 // class), so `Worker()` for `class Worker(threading.Thread)` never reaches this rule.
+// `Thread(work)` raises at once, wherever it is. `Thread()` without a target is only a bug when
+// the thread is started expecting work: a Thread object made to read its name or daemon flag (the
+// tests of threading itself do this) runs nothing and harms nothing.
+
+/** Context managers under which a call is expected to raise. */
+const EXPECTING_RAISE = new Set(['assertRaises', 'assertRaisesRegex', 'assertRaisesRegexp']);
 
 export const rule: PythonRule = {
   meta: ruleMeta('CL504'),
@@ -20,9 +30,10 @@ export const rule: PythonRule = {
       const first = call.args[0]?.type === 'none' ? undefined : call.args[0];
       let fix: Fix | null = null;
       let message =
-        '`threading.Thread(...)` has no `target=`, so the thread runs nothing. Pass `target=` ' +
+        '`threading.Thread(...)` has no `target=`, so the started thread runs nothing. Pass `target=` ' +
         'or subclass `threading.Thread` and override `run`.';
       if (first) {
+        if (expectedToRaise(model, call)) continue;
         message =
           `\`${model.text(first)}\` is passed as \`group\`, the first positional parameter of \`threading.Thread\`, ` +
           'not as the function to run (it raises at once). Pass it as `target=`.';
@@ -34,8 +45,38 @@ export const rule: PythonRule = {
             safe: false,
           };
         }
+      } else if (isTestCode(model, call.node) || !startedWithoutRun(model, call)) {
+        continue;
       }
       context.report({ node: call.node, message, fix });
     }
   },
 };
+
+/**
+ * The thread is started (`Thread().start()`, `t = Thread(); t.start()`) and nothing gives it a
+ * `run` of its own (`t.run = work`). Never started, it runs nothing and harms nothing.
+ */
+function startedWithoutRun(model: PythonModel, call: CallInfo): boolean {
+  const dest = destinationOf(model, call.node);
+  if (dest.kind === 'attribute') return dest.name === 'start';
+  if (dest.kind !== 'variable') return false;
+  let started = false;
+  for (const read of readsOf(model, dest)) {
+    const use = destinationOf(model, read);
+    if (use.kind !== 'attribute') continue;
+    if (use.name === 'run' || use.name === '_target') return false;
+    if (use.name === 'start') started = true;
+  }
+  return started;
+}
+
+function expectedToRaise(model: PythonModel, call: CallInfo): boolean {
+  return model.contextOf(call.node).withs.some((w) =>
+    model.calls.some(
+      (c) =>
+        c.node.startIndex >= w.startIndex && c.node.endIndex <= (childByField(w, 'body')?.startIndex ?? w.startIndex) &&
+        ((c.method !== null && EXPECTING_RAISE.has(c.method)) || c.qualified === 'pytest.raises'),
+    ),
+  );
+}

@@ -5,10 +5,14 @@ import type { PythonRule } from '../rule';
 import { type Family, innermostLoop, integerLiteral, literalRangeCount, poolConstructions, workerConstructionFamily } from '../spawning';
 import type { PyNode } from '../syntax';
 import { referenceTo, replaceNode } from '../edits';
+import { iterationLifetime } from '../liveness';
+import { isTestCode } from '../test-code';
 
 // A literal worker count is tuned for one machine: on a smaller one the workers compete for the
 // cores, on a bigger one cores sit idle. Threads are cheap and usually wait on I/O, so a literal
-// thread count is only suspicious when it is large.
+// thread count is only suspicious when it is large. Only workers that run at once count: a loop
+// that joins each worker before starting the next runs one at a time. Tests are left alone: a
+// test that needs exactly three workers (to see three pids, to fill a pool) says so with a literal.
 
 /** Thread pools up to this size are a deliberate I/O concurrency limit, not a CPU-count guess. */
 const THREAD_LIMIT = 64;
@@ -20,20 +24,29 @@ export const rule: PythonRule = {
   check(context) {
     const { model } = context;
     for (const pool of poolConstructions(model)) {
-      if (!pool.sizeNode) continue;
+      if (!pool.sizeNode || isTestCode(model, pool.call.node)) continue;
       const count = integerLiteral(model, pool.sizeNode);
       if (count === null || !flagged(pool.family, count)) continue;
       const ctor = `${model.text(pool.call.callee)}(...)`;
+      const joblib = pool.executor === 'joblib.Parallel';
+      // joblib spells "every CPU" itself: n_jobs=-1.
+      const processAdvice = joblib
+        ? 'Use `n_jobs=-1` (every CPU) or a setting.'
+        : 'Size the pool from `os.cpu_count()` (`os.process_cpu_count()` on Python 3.13+).';
       let message =
         pool.family === 'process'
           ? `\`${ctor}\` hardcodes ${count} worker processes: fewer cores than that and they compete, more and ` +
-            'cores sit idle. Size the pool from `os.cpu_count()` (`os.process_cpu_count()` on Python 3.13+).'
+            `cores sit idle. ${processAdvice}`
           : `\`${ctor}\` hardcodes ${count} threads: past a few dozen, threads add memory and contention rather ` +
             'than throughput. Use the default size or one derived from `os.cpu_count()`.';
       if (pool.executor === 'concurrent.futures.ProcessPoolExecutor') {
         message += ` Note: on Windows ProcessPoolExecutor rejects max_workers above ${WINDOWS_PROCESS_LIMIT}.`;
       }
-      context.report({ node: pool.sizeNode, message, fix: countFix(model, pool.sizeNode, pool.family, false) });
+      const fix: Fix =
+        joblib && pool.family === 'process'
+          ? { description: 'Use every CPU: `n_jobs=-1`', edits: [replaceNode(pool.sizeNode, '-1')], safe: false }
+          : countFix(model, pool.sizeNode, pool.family, false);
+      context.report({ node: pool.sizeNode, message, fix });
     }
 
     // `for _ in range(8): Process(...).start()`: a literal number of workers started by hand.
@@ -45,6 +58,7 @@ export const rule: PythonRule = {
       if (!loop || loop.iterables.length !== 1) continue;
       const range = literalRangeCount(model, loop.iterables[0]);
       if (!range || !flagged(family, range.count) || reported.has(range.literal)) continue;
+      if (isTestCode(model, call.node) || iterationLifetime(model, call, loop.loop) !== 'overlapping') continue;
       reported.add(range.literal);
       const what = family === 'process' ? 'processes' : 'threads';
       context.report({

@@ -11,6 +11,17 @@ import { wrapInMainGuardFix } from '../main-guard-fix';
 // code that creates processes then runs again in each child: recursive spawning, which
 // multiprocessing stops with a RuntimeError.
 
+/**
+ * Process pools whose workers do not re-run the main module: InterpreterPoolExecutor's are
+ * subinterpreters; loky (joblib's default backend) sends functions with cloudpickle instead.
+ */
+const NO_MAIN_REIMPORT = new Set([
+  'concurrent.futures.InterpreterPoolExecutor',
+  'joblib.Parallel',
+  'loky.ProcessPoolExecutor',
+  'loky.get_reusable_executor',
+]);
+
 interface Creation {
   /** The call that creates the process(es). */
   node: PyNode;
@@ -77,9 +88,8 @@ export const rule: PythonRule = {
 };
 
 function directCreation(model: PythonModel, call: CallInfo): Creation | null {
-  const pool = poolConstruction(call);
-  // InterpreterPoolExecutor workers are subinterpreters: they do not re-run the main module.
-  if (pool && pool.family === 'process' && pool.executor !== 'concurrent.futures.InterpreterPoolExecutor') {
+  const pool = poolConstruction(model, call);
+  if (pool && pool.family === 'process' && !NO_MAIN_REIMPORT.has(pool.executor)) {
     return { node: call.node, what: `creates a process pool (\`${model.text(call.callee)}(...)\`)` };
   }
   if (call.qualified === 'multiprocessing.Manager') {

@@ -1,16 +1,21 @@
 import type { Fix, TextEdit } from '../../core/types';
 import { ruleMeta } from '../../catalog';
 import type { CallInfo, PythonModel } from '../model';
-import { PROCESS_POOLS, THREAD_POOLS } from '../names';
+import { executorSpec } from '../names';
+import { poolConstruction } from '../spawning';
 import type { PythonRule } from '../rule';
 import { childByField } from '../syntax';
 import { type Destination, destinationOf, readsOf } from '../value-flow';
 import { indentUnit, insertAt, lineIndent, replaceNode } from '../edits';
 
-const POOL_CONSTRUCTORS = new Set([...PROCESS_POOLS, ...THREAD_POOLS, 'multiprocessing.Manager']);
+const MANAGER = 'multiprocessing.Manager';
 
-// Calls (or references, e.g. `atexit.register(pool.shutdown)`) that release the workers.
-const CLOSERS = new Set(['shutdown', 'close', 'terminate', '__exit__']);
+// Calls (or references, e.g. `atexit.register(pool.shutdown)`) that release the workers
+// (`stop` is pebble's).
+const CLOSERS = new Set(['shutdown', 'close', 'terminate', 'stop', '__exit__']);
+
+/** Context managers under which a constructor is expected to raise: no pool comes into existence. */
+const EXPECTING_RAISE = new Set(['assertRaises', 'assertRaisesRegex', 'assertRaisesRegexp']);
 
 type VariableDestination = Extract<Destination, { kind: 'variable' }>;
 
@@ -19,10 +24,11 @@ export const rule: PythonRule = {
   check(context) {
     const { model } = context;
     for (const call of model.calls) {
-      if (!call.qualified || !POOL_CONSTRUCTORS.has(call.qualified)) continue;
+      const kind = createdKind(model, call);
+      if (!kind) continue;
       // Module-level pools live as long as the program: that is their point.
       const fn = model.contextOf(call.node).fn;
-      if (!fn || fn.isLambda) continue;
+      if (!fn || fn.isLambda || expectedToRaise(model, call)) continue;
       const dest = destinationOf(model, call.node);
       let name: string | null = null;
       if (dest.kind === 'attribute') {
@@ -33,8 +39,7 @@ export const rule: PythonRule = {
       } else if (dest.kind !== 'discarded') {
         continue; // returned, stored, passed on or managed by `with`: someone else owns it
       }
-      const kind = shortName(call.qualified);
-      const closing = kind === 'Manager' || kind.endsWith('Executor') ? '`shutdown()`' : '`close()` and `join()`';
+      const closing = closingAdvice(model, call);
       context.report({
         node: call.node,
         message:
@@ -56,8 +61,35 @@ function isReleased(model: PythonModel, dest: VariableDestination): boolean {
   });
 }
 
-function shortName(qualified: string): string {
-  return qualified.slice(qualified.lastIndexOf('.') + 1);
+/** The short class name of a pool, executor or Manager that its creator must release, or null. */
+function createdKind(model: PythonModel, call: CallInfo): string | null {
+  if (call.qualified === MANAGER) return 'Manager';
+  const pool = poolConstruction(model, call);
+  if (!pool || !executorSpec(pool.executor)?.closable) return null;
+  // A subclass is named as written (`TrackedPool`), the others by their class.
+  const name = pool.subclass ? model.text(call.callee) : pool.executor;
+  return name.slice(name.lastIndexOf('.') + 1);
+}
+
+/** How the class releases its workers: the executor API's way, whatever a subclass is called. */
+function closingAdvice(model: PythonModel, call: CallInfo): string {
+  if (call.qualified === MANAGER) return '`shutdown()`';
+  const pool = poolConstruction(model, call);
+  const api = pool ? executorSpec(pool.executor)?.api : undefined;
+  if (api === 'futures') return '`shutdown()`';
+  if (api === 'pebble') return '`close()` and `join()` (or `stop()`)';
+  return '`close()` and `join()`';
+}
+
+/** `with self.assertRaises(ValueError): Pool(-1)` / `with pytest.raises(...)`: the constructor is meant to fail. */
+function expectedToRaise(model: PythonModel, call: CallInfo): boolean {
+  return model.contextOf(call.node).withs.some((w) =>
+    model.calls.some(
+      (c) =>
+        c.node.startIndex >= w.startIndex && c.node.endIndex <= (childByField(w, 'body')?.startIndex ?? w.startIndex) &&
+        ((c.method !== null && EXPECTING_RAISE.has(c.method)) || c.qualified === 'pytest.raises'),
+    ),
+  );
 }
 
 /** `x = Pool(...)` followed by its uses in the same block → `with Pool(...) as x:` around them. */

@@ -2,11 +2,13 @@ import type { Fix } from '../../core/types';
 import { ruleMeta } from '../../catalog';
 import type { CallInfo, PythonModel } from '../model';
 import type { PythonRule } from '../rule';
-import { type PyNode, childByField } from '../syntax';
+import { type PyNode, childByField, rangeOf } from '../syntax';
+import { threadAliveAt } from '../liveness';
 import { replaceNode } from '../edits';
 
-// Parity: pylint W1509 / ruff PLW1509 (which look at `Popen` only). The convenience functions and
-// asyncio's subprocess helpers hand `preexec_fn` straight to `Popen`, so they are covered too.
+// Like pylint W1509 / ruff PLW1509 (which look at `Popen` only), but only where threads may be
+// running. The convenience functions and asyncio's subprocess helpers hand `preexec_fn` straight
+// to `Popen`, so they are covered too.
 const POPEN_LIKE = new Set([
   'subprocess.Popen',
   'subprocess.run',
@@ -25,13 +27,18 @@ export const rule: PythonRule = {
       if (!call.qualified || !POPEN_LIKE.has(call.qualified)) continue;
       const value = call.kwargs.get('preexec_fn');
       if (!value || value.type === 'none') continue;
+      // The hazard is another thread holding a lock at fork time: a process without threads
+      // (a command-line tool, a test of preexec_fn itself) forks safely.
+      const thread = threadAliveAt(model, call.node);
+      if (!thread) continue;
       context.report({
         node: call.node,
         message:
-          '`preexec_fn` runs Python code in the child between fork and exec; if another thread held a lock ' +
-          '(the import lock, a logging lock, malloc) at fork time, the child can deadlock. Use ' +
-          '`start_new_session=True`, `process_group=`, `env=` or `cwd=` instead.',
+          `\`preexec_fn\` runs Python code in the child between fork and exec, and a thread may be running here ` +
+          `(${thread.reason}): if it held a lock (the import lock, a logging lock, malloc) at fork time, the child can ` +
+          'deadlock. Use `start_new_session=True`, `process_group=`, `env=` or `cwd=` instead.',
         fix: replacementFix(model, call, value),
+        related: [{ path: model.path, range: rangeOf(thread.node), message: thread.label }],
       });
     }
   },

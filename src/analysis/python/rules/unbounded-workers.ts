@@ -1,16 +1,19 @@
 import type { Fix } from '../../core/types';
 import { ruleMeta } from '../../catalog';
-import type { CallInfo, PythonModel, Scope } from '../model';
+import type { PythonModel, Scope } from '../model';
 import type { PythonRule } from '../rule';
 import { type Family, innermostLoop, literalRangeCount, poolConstructions, rangeCall, workerConstructionFamily } from '../spawning';
 import { type PyNode, childByField, namedChildren, rangeOf, walk } from '../syntax';
 import { referenceTo, replaceNode } from '../edits';
+import { iterationLifetime } from '../liveness';
+import { MUTATING_METHODS } from '../mutations';
 
 // One thread or process per input item works on the test data and falls over on the real data:
 // thousands of threads exhaust memory and file descriptors, thousands of processes the machine.
 // A pool with a bounded size does the same work with a fixed number of workers.
 
 const LITERAL_COLLECTIONS = new Set(['list', 'tuple', 'set', 'dictionary']);
+const RECORDS = new Set(['tuple', 'list', 'dictionary', 'call']);
 /** `for role in (producer, consumer):` written out in the loop header is a fixed set of workers, not input. */
 const SMALL_LITERAL_COLLECTION = 8;
 /** Wrappers whose length is that of their first argument. */
@@ -28,7 +31,8 @@ export const rule: PythonRule = {
       if (!loop || loop.loop.type === 'while_statement' || loop.iterables.length === 0) continue;
       const growing = loop.iterables.find((iterable) => !isBounded(model, iterable, call.scope, 0));
       if (!growing) continue;
-      if (joinedInSameIteration(model, call, loop.loop)) continue;
+      // Each worker joined (or its `with` block left) before the next starts: one at a time.
+      if (iterationLifetime(model, call, loop.loop) !== 'overlapping') continue;
       const what = family === 'thread' ? 'thread' : 'process';
       context.report({
         node: call.node,
@@ -63,8 +67,13 @@ function isBounded(model: PythonModel, node: PyNode, scope: Scope, depth: number
     const inner = namedChildren(node)[0];
     return inner ? isBounded(model, inner, scope, depth + 1) : true;
   }
-  // Written out in the loop header only: a named list (`urls = [...]`) stands for data, which grows.
+  // Written out in the loop header, or a module constant that nothing changes: a named list
+  // elsewhere (`urls = load()`, a parameter) stands for data, which grows.
   if (LITERAL_COLLECTIONS.has(node.type)) return namedChildren(node).filter((c) => c.type !== 'comment').length <= SMALL_LITERAL_COLLECTION;
+  if (node.type === 'identifier') {
+    const table = moduleTable(model, node, scope);
+    return !!table && isBounded(model, table, model.moduleScope, depth + 1);
+  }
   const range = rangeCall(model, node);
   if (range) {
     if (literalRangeCount(model, node)) return true;
@@ -79,6 +88,27 @@ function isBounded(model: PythonModel, node: PyNode, scope: Scope, depth: number
     return false;
   }
   return false;
+}
+
+/**
+ * A module-level table of records bound once and never changed, `SERVICES = [("a", 80), ("b", 443)]`:
+ * a fixed set of endpoints the code polls, not input. A plain list (`urls = ["a", "b"]`) still
+ * stands for the data a script is run on.
+ */
+function moduleTable(model: PythonModel, node: PyNode, scope: Scope): PyNode | null {
+  const name = model.text(node);
+  if (model.bindingScope(name, scope) !== model.moduleScope) return null;
+  const bindings = model.moduleScope.bindings.get(name) ?? [];
+  const value = bindings.length === 1 && bindings[0].kind === 'assign' ? bindings[0].value : undefined;
+  if (!value || !LITERAL_COLLECTIONS.has(value.type)) return null;
+  const rows = namedChildren(value).filter((c) => c.type !== 'comment');
+  if (rows.length === 0 || !rows.every((row) => RECORDS.has(row.type))) return null;
+  // Appended to, extended or rebound through `global` somewhere: data after all.
+  if (model.moduleScope.globals.has(name) || model.functions.some((fn) => fn.scope.globals.has(name))) return null;
+  const named = (n: PyNode | null): boolean => n?.type === 'identifier' && model.text(n) === name;
+  if (model.calls.some((c) => c.method && MUTATING_METHODS.has(c.method) && named(c.receiverNode))) return null;
+  if (model.nodesOfType('augmented_assignment').some((a) => named(childByField(a, 'left')))) return null;
+  return value;
 }
 
 /** A `len(...)` call deciding the value of `node` without a `min(...)` around it, following simple assignments. */
@@ -103,24 +133,6 @@ function uncappedLength(model: PythonModel, node: PyNode, scope: Scope, depth: n
     }
   });
   return found;
-}
-
-/** `t = Thread(...); t.start(); t.join()` in one iteration runs one worker at a time. */
-function joinedInSameIteration(model: PythonModel, call: CallInfo, loop: PyNode): boolean {
-  const assignment = call.node.parent;
-  if (assignment?.type !== 'assignment' || childByField(assignment, 'right') !== call.node) return false;
-  const target = childByField(assignment, 'left');
-  if (target?.type !== 'identifier') return false;
-  const name = model.text(target);
-  return model.calls.some(
-    (other) =>
-      other.method === 'join' &&
-      other.receiverNode?.type === 'identifier' &&
-      model.text(other.receiverNode) === name &&
-      other.node.startIndex > call.node.startIndex &&
-      other.node.endIndex <= loop.endIndex &&
-      model.contextOf(other.node).loops.includes(loop),
-  );
 }
 
 function capFix(model: PythonModel, size: PyNode, family: Family): Fix | null {

@@ -1,7 +1,7 @@
 import type { Fix } from '../../core/types';
 import { ruleMeta } from '../../catalog';
 import type { PythonModel } from '../model';
-import { FUTURES_EXECUTORS } from '../names';
+import { FUTURES_EXECUTORS, executorSpec } from '../names';
 import type { PythonRule } from '../rule';
 import { type TaskSite, taskSites } from '../tasks';
 import { type Destination, destinationOf, readsOf } from '../value-flow';
@@ -9,9 +9,12 @@ import { insertAt, replaceNode } from '../edits';
 import { siteNode } from './shared';
 
 // Calls whose return value is the only channel a task's exception travels through. The blocking
-// pool methods (`Pool.map/starmap/apply`) raise in the caller and are not listed.
+// pool methods (`Pool.map/starmap/apply`), joblib's `Parallel` and tqdm's `thread_map`/`process_map`
+// raise in the caller and are not listed; Twisted's Deferreds log a failure nobody handled.
 const FUTURES_APIS = new Set(['submit', 'map']);
+const PEBBLE_APIS = new Set(['schedule', 'submit', 'map']);
 const POOL_APIS = new Set(['apply_async', 'map_async', 'starmap_async', 'imap', 'imap_unordered']);
+const DECORATED = new Set(['decorated']);
 
 // Methods that read a Future's/AsyncResult's state without ever raising the task's exception.
 const NON_OBSERVING = new Set(['done', 'running', 'cancelled', 'ready', 'wait']);
@@ -21,8 +24,11 @@ export const rule: PythonRule = {
   check(context) {
     const { model } = context;
     for (const site of taskSites(model)) {
-      const futures = FUTURES_EXECUTORS.has(site.executor);
-      if (site.api === 'run_in_executor' || !(futures ? FUTURES_APIS : POOL_APIS).has(site.api)) continue;
+      const api = executorSpec(site.executor)?.api;
+      // A call of a function under pebble's `@concurrent.process` returns a Future like `submit`.
+      const futures = FUTURES_EXECUTORS.has(site.executor) || api === 'pebble' || site.api === 'decorated';
+      const apis = site.api === 'decorated' ? DECORATED : api === 'pebble' ? PEBBLE_APIS : futures ? FUTURES_APIS : POOL_APIS;
+      if (site.api === 'run_in_executor' || !apis.has(site.api)) continue;
       // An error_callback hears about failures even when the AsyncResult is dropped.
       if (!futures && site.call.kwargs.has('error_callback')) continue;
       const dest = destinationOf(model, site.call.node);
@@ -54,7 +60,11 @@ function observed(model: PythonModel, dest: Destination, depth: number): boolean
 
 function messageFor(model: PythonModel, site: TaskSite, futures: boolean): string {
   const call = `\`${model.text(site.call.callee)}(...)\``;
-  if (site.api === 'submit') {
+  if (executorSpec(site.executor)?.api === 'pebble' && site.api === 'map') {
+    return `The Future returned by ${call} is never consumed: if a task raises, the exception is silently lost. ` +
+      'Iterate its `.result()`, which re-raises a task\'s exception.';
+  }
+  if (site.api === 'submit' || site.api === 'schedule' || site.api === 'decorated') {
     return `The Future returned by ${call} is never consumed: if the task raises, the exception is silently lost. ` +
       'Keep the futures and call `.result()` on them (e.g. `for f in as_completed(futures): f.result()`).';
   }
@@ -75,7 +85,8 @@ function fixFor(model: PythonModel, site: TaskSite, futures: boolean): Fix | nul
       safe: false,
     };
   }
-  const lazy = futures ? site.api === 'map' : site.api === 'imap' || site.api === 'imap_unordered';
+  // pebble's `map` returns a Future, not an iterator: `list(...)` would not consume it.
+  const lazy = futures ? site.api === 'map' && executorSpec(site.executor)?.api !== 'pebble' : site.api === 'imap' || site.api === 'imap_unordered';
   // `list` shadowed by a local name would change meaning: leave those alone.
   if (!lazy || model.lookup('list', site.call.scope, node)) return null;
   return {

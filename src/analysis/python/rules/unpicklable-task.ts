@@ -2,6 +2,7 @@ import type { PythonRule } from '../rule';
 import { ruleMeta } from '../../catalog';
 import { type TaskTarget, taskSites } from '../tasks';
 import { siteNode } from './shared';
+import { neverStarted } from '../liveness';
 import type { FunctionInfo } from '../model';
 import { rangeOf } from '../syntax';
 
@@ -10,7 +11,10 @@ export const rule: PythonRule = {
   check(context) {
     const { model } = context;
     for (const site of taskSites(model)) {
-      if (site.family !== 'process') continue;
+      // cloudpickle (loky, joblib) and dill (multiprocess) send lambdas and closures by value.
+      if (site.family !== 'process' || (site.pickler !== null && site.pickler !== 'pickle')) continue;
+      // A Process object made and never started sends nothing anywhere.
+      if (site.api === 'Process' && neverStarted(model, site.call)) continue;
       const problem = unpicklable(site.target);
       if (!problem) continue;
       context.report({
