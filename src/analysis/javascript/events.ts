@@ -468,21 +468,26 @@ function importedPath(model: JsModel, expr: Node): { specifier: string; names: s
   return null;
 }
 
-function importedFunction(model: JsModel, expr: Node): { model: JsModel; fn: FunctionNode } | null {
-  const project = model.project;
-  if (!project) return null;
-  const imported = importedPath(model, expr);
-  if (!imported) return null;
-  for (const candidate of moduleCandidates(model, imported.specifier)) {
-    const other = project.modelAt(candidate);
-    if (!other || other === model) continue;
-    const names = imported.names[0] === 'default' && imported.names.length > 1 ? imported.names.slice(1) : imported.names;
-    const name = names.length === 0 ? 'default' : names.length === 1 ? names[0] : null;
-    if (name === null) return null;
-    const exported = exportedFunctions(other).find((e) => e.name === name);
-    return exported ? { model: other, fn: exported.fn } : null;
+/** The model of the workspace file a relative specifier names, once per file and specifier (most candidates do not exist). */
+const moduleModel = factBy((model: JsModel, specifier: string): JsModel | null => {
+  if (!model.project) return null;
+  for (const candidate of moduleCandidates(model, specifier)) {
+    const other = model.project.modelAt(candidate);
+    if (other) return other === model ? null : other;
   }
   return null;
+});
+
+function importedFunction(model: JsModel, expr: Node): { model: JsModel; fn: FunctionNode } | null {
+  const imported = importedPath(model, expr);
+  if (!imported) return null;
+  const other = moduleModel(model, imported.specifier);
+  if (!other) return null;
+  const names = imported.names[0] === 'default' && imported.names.length > 1 ? imported.names.slice(1) : imported.names;
+  const name = names.length === 0 ? 'default' : names.length === 1 ? names[0] : null;
+  if (name === null) return null;
+  const exported = exportedFunctions(other).find((e) => e.name === name);
+  return exported ? { model: other, fn: exported.fn } : null;
 }
 
 /** Methods of the file by name: class methods, `X.prototype.name = function`, `this.name = function`. */
@@ -560,16 +565,13 @@ function classNamed(model: JsModel, id: TSESTree.Identifier): { model: JsModel; 
     const decl = model.parent(binding.id);
     return decl?.type === 'ClassDeclaration' ? { model, decl } : null;
   }
-  if (binding?.kind !== 'import' || !binding.module || !model.project) return null;
-  for (const candidate of moduleCandidates(model, binding.module)) {
-    const other = model.project.modelAt(candidate);
-    if (!other || other === model) continue;
-    for (const stmt of other.program.body) {
-      const decl = stmt.type === 'ExportNamedDeclaration' || stmt.type === 'ExportDefaultDeclaration' ? stmt.declaration : null;
-      if (decl?.type !== 'ClassDeclaration' || !decl.id) continue;
-      if (decl.id.name === binding.imported || (binding.imported === 'default' && stmt.type === 'ExportDefaultDeclaration')) return { model: other, decl };
-    }
-    return null;
+  if (binding?.kind !== 'import' || !binding.module) return null;
+  const other = moduleModel(model, binding.module);
+  if (!other) return null;
+  for (const stmt of other.program.body) {
+    const decl = stmt.type === 'ExportNamedDeclaration' || stmt.type === 'ExportDefaultDeclaration' ? stmt.declaration : null;
+    if (decl?.type !== 'ClassDeclaration' || !decl.id) continue;
+    if (decl.id.name === binding.imported || (binding.imported === 'default' && stmt.type === 'ExportDefaultDeclaration')) return { model: other, decl };
   }
   return null;
 }
