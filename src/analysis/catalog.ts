@@ -67,7 +67,7 @@ export const CATALOG = {
     name: 'blocking-io-on-event-loop',
     languages: ['javascript'],
     severity: 'warning',
-    summary: 'Synchronous file or process I/O in an event callback or an async function blocks the event loop',
+    summary: 'Synchronous file or process I/O on a path that runs while serving (a handler, or an async function it reaches) blocks the event loop',
     fix: '`await fs.promises.X(…)` / promisified `exec` in async functions (unsafe)',
     measurable: false,
     inTests: 'off',
