@@ -230,6 +230,11 @@ function joblibSite(model: PythonModel, call: CallInfo): TaskSite | null {
   const argsNode = childByField(call.node, 'arguments');
   let iterable: PyNode | null = argsNode?.type === 'generator_expression' ? argsNode : call.args[0] ?? null;
   while (iterable?.type === 'parenthesized_expression') iterable = namedChildren(iterable)[0] ?? null;
+  // `jobs = (delayed(f)(x) for x in xs)` built first, then `Parallel(...)(jobs)`.
+  if (iterable?.type === 'identifier') {
+    const binding = model.lookup(model.text(iterable), call.scope, iterable);
+    iterable = binding?.kind === 'assign' ? binding.value ?? null : null;
+  }
   if (!iterable || !['generator_expression', 'list_comprehension'].includes(iterable.type)) return null;
   const body = childByField(iterable, 'body');
   const clause = iterable.children.find((c) => c.type === 'for_in_clause');
