@@ -368,14 +368,11 @@ export class PythonModel {
         const attr = childByField(expr, 'attribute');
         if (!object || !attr) return UNKNOWN;
         const attrName = this.text(attr);
-        if (object.type === 'identifier' && this.text(object) === 'self') {
+        if (object.type === 'identifier' && this.isReceiverParameter(object)) {
           const cls = this.enclosingClassOfMethod(expr);
-          if (cls) {
-            const method = cls.methods.get(attrName);
-            if (method) return { kind: 'function', fn: method };
-            const attribute = cls.attributes.get(attrName);
-            if (attribute) return this.resolve(attribute.value, attribute.scope, depth + 1);
-          }
+          const member = cls ? this.classMember(cls, attrName) : null;
+          if (member?.fn) return { kind: 'function', fn: member.fn };
+          if (member?.attribute) return member.model.resolve(member.attribute.value, member.attribute.scope, depth + 1);
           return UNKNOWN;
         }
         const base = this.resolve(object, scope, depth + 1);
@@ -384,12 +381,12 @@ export class PythonModel {
           return { kind: 'ref', name: canonicalName(`multiprocessing.${attrName}`), ...{} };
         }
         if (base.kind === 'instance' && base.cls) {
-          const method = base.cls.methods.get(attrName);
+          const method = this.classMember(base.cls, attrName)?.fn;
           return method ? { kind: 'function', fn: method } : UNKNOWN;
         }
         if (base.kind === 'instance') return { kind: 'ref', name: `${base.of}.${attrName}` };
         if (base.kind === 'class') {
-          const method = base.cls.methods.get(attrName);
+          const method = this.classMember(base.cls, attrName)?.fn;
           if (method) return { kind: 'function', fn: method };
         }
         if (base.kind === 'function' && base.fn.model !== this) return UNKNOWN;
@@ -466,6 +463,50 @@ export class PythonModel {
       default:
         return UNKNOWN;
     }
+  }
+
+  /**
+   * `self` in a method, or whatever name its first parameter has (`cls` in a classmethod): the
+   * object `self.x` is looked up on. A staticmethod has no such parameter.
+   */
+  private isReceiverParameter(object: PyNode): boolean {
+    const name = this.text(object);
+    if (name === 'self') return true;
+    let fn = this.contextOf(object).fn;
+    while (fn && !fn.parentClass && fn.parentFunction) fn = fn.parentFunction;
+    if (!fn?.parentClass || fn.params[0] !== name) return false;
+    const decorated = fn.node.parent?.type === 'decorated_definition' ? fn.node.parent : null;
+    return !decorated?.children.some((d) => d.type === 'decorator' && this.text(d) === '@staticmethod');
+  }
+
+  /**
+   * A method, or a `self.x = ...` attribute, of a class or of the workspace classes it derives
+   * from (in this file or another file of the project), nearest first: Python's lookup order for
+   * single inheritance, left to right across multiple bases.
+   */
+  classMember(cls: ClassInfo, name: string): { model: PythonModel; fn?: FunctionInfo; attribute?: { value: PyNode; scope: Scope } } | null {
+    // The class may come from another file (an instance made there): its methods know their model.
+    const own = cls.methods.values().next().value?.model ?? this;
+    const queue: { model: PythonModel; cls: ClassInfo }[] = [{ model: own, cls }];
+    const seen = new Set<ClassInfo>();
+    while (queue.length > 0 && seen.size < 16) {
+      const { model, cls: current } = queue.shift()!;
+      if (seen.has(current)) continue;
+      seen.add(current);
+      const fn = current.methods.get(name);
+      if (fn) return { model, fn };
+      const attribute = current.attributes.get(name);
+      if (attribute) return { model, attribute };
+      for (const base of current.bases) {
+        const value = model.resolve(base, current.scope.parent ?? model.moduleScope);
+        if (value.kind === 'class') queue.push({ model, cls: value.cls });
+        else if (value.kind === 'ref') {
+          const imported = model.importedClass(value.name);
+          if (imported) queue.push(imported);
+        }
+      }
+    }
+    return null;
   }
 
   /** For `self.x` inside a method: the class that method belongs to. */
@@ -656,7 +697,10 @@ export class PythonModel {
       const attr = childByField(left, 'attribute');
       if (object && attr && this.text(object) === 'self') {
         const cls = this.enclosingClassOfMethod(node);
-        if (cls) cls.attributes.set(this.text(attr), { value: right, scope });
+        // `self.x = None` resets an attribute (in `close()`, or before `__init__` sets it up):
+        // it does not change what `self.x` holds when it is used.
+        const existing = cls?.attributes.get(this.text(attr));
+        if (cls && !(right.type === 'none' && existing)) cls.attributes.set(this.text(attr), { value: right, scope });
       }
       return;
     }
