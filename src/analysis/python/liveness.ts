@@ -235,7 +235,7 @@ export function threadAliveAt(model: PythonModel, node: PyNode): ThreadEvidence 
   while (queue.length > 0 && !found) {
     const { point, via } = queue.shift()!;
     const fn = model.contextOf(point).fn;
-    found = localEvidence(model, point, fn) ?? runsInThread(model, fn) ?? objectThread(model, fn);
+    found = localEvidence(model, point, fn) ?? runsInThread(model, fn) ?? objectThread(model, fn, point);
     if (found && via) {
       found = { ...found, reason: `${found.reason}, before \`${model.text(via.callee)}()\` is called (line ${via.node.startRow + 1})` };
     }
@@ -307,13 +307,15 @@ function runsInThread(model: PythonModel, fn: FunctionInfo | null): ThreadEviden
 }
 
 /** A thread (or thread pool) kept on the object: any method may run while it runs. */
-function objectThread(model: PythonModel, fn: FunctionInfo | null): ThreadEvidence | null {
+function objectThread(model: PythonModel, fn: FunctionInfo | null, point: PyNode): ThreadEvidence | null {
   let method = fn;
   while (method && !method.parentClass && method.parentFunction) method = method.parentFunction;
   const cls = method?.parentClass;
   if (!cls) return null;
   for (const start of threadStarts(model)) {
     if (!start.selfStored || start.fn?.parentClass !== cls) continue;
+    // `__init__` runs once per object: before it starts the object's thread, none is running.
+    if (start.fn === method && method.name === '__init__' && start.call.node.startIndex > point.startIndex) continue;
     const what = start.kind === 'pool' ? 'a thread pool' : 'a thread';
     return {
       node: start.call.node,

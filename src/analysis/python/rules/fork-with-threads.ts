@@ -32,10 +32,10 @@ export const rule: PythonRule = {
   meta: ruleMeta('CL204'),
   check(context) {
     const { model } = context;
-    const globalForks = model.calls
-      .filter((call) => isGlobalSetter(model, call))
-      .map((call) => forkChoice(model, call))
-      .filter((choice): choice is ForkChoice => choice !== null);
+    const setters = model.calls.filter((call) => isGlobalSetter(model, call));
+    const forks = setters.map((call) => forkChoice(model, call)).filter((choice): choice is ForkChoice => choice !== null);
+    // A module that also sets another method (or one held in a variable) may not fork by default.
+    const globalForks = forks.length === setters.length ? forks : [];
     const reported = new Set<CallInfo>();
     for (const call of model.calls) {
       const what = processCreation(model, call);
