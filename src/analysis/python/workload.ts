@@ -1,10 +1,19 @@
 import { type PyNode, childByField, namedChildren, walk } from './syntax';
-import { type CallInfo, type FunctionInfo, type PythonModel, isLoopNode } from './model';
+import { type CallInfo, type ClassInfo, type FunctionInfo, type PythonModel, type Value, isLoopNode } from './model';
+import { type TaskSite, targetFunction } from './tasks';
 import { fact } from '../core/facts';
+import { type Effect, callEffect } from './effects';
+import { RUNS_FOREVER, methodByName } from './effects/methods';
+import { receiverType, valueOf } from './effects/receivers';
+import { methodEffect } from './effects';
+import { canonicalName } from './names';
 
-// Workload classification (README.md, "How the analyzer decides"): what kind of work a task callable does, with the evidence.
-// Precision beats recall: anything the classifier cannot account for makes the answer `unknown`,
-// and no rule fires on `unknown`.
+// Workload classification (README.md, "How the analyzer decides"): what kind of work a task
+// callable does, with the evidence. Every call is looked up in the effect catalogue (effects/)
+// or followed into workspace code; loops are judged by whether their work grows with the input.
+// The class is the one the dominant evidence gives: `unknown` means the decisive work is in code
+// the analyzer cannot see, not that it saw one call it does not know. Precision beats recall:
+// CL101 fires on `cpu` and CL102 on `io`, so a `cpu` needs every call accounted for.
 
 export type WorkloadKind = 'io' | 'cpu' | 'native' | 'trivial' | 'mixed' | 'unknown';
 
@@ -20,53 +29,33 @@ export interface Workload {
   evidence: Evidence[];
 }
 
-// Prefixes of qualified names whose calls block on I/O.
-const IO_PREFIXES = [
-  'requests.', 'httpx.', 'urllib.request.', 'urllib3.', 'http.client.', 'socket.', 'ftplib.', 'smtplib.',
-  'subprocess.', 'shutil.copy', 'shutil.move', 'shutil.rmtree', 'select.', 'sqlite3.', 'psycopg2.', 'psycopg.',
-  'pymysql.', 'MySQLdb.', 'pymongo.', 'redis.', 'paramiko.', 'boto3.', 'telnetlib.', 'poplib.', 'imaplib.',
-];
-const IO_EXACT = new Set([
-  'builtins.open', 'builtins.input', 'time.sleep', 'os.read', 'os.write', 'os.system', 'os.popen', 'os.listdir',
-  'os.scandir', 'os.walk', 'os.stat', 'os.remove', 'os.rename', 'os.makedirs', 'io.open', 'urllib.request.urlopen',
-  'json.load', 'json.dump', 'pickle.load', 'pickle.dump', 'shutil.copyfile', 'shutil.copyfileobj', 'glob.glob',
-  'pathlib.Path.read_text', 'pathlib.Path.write_text', 'pathlib.Path.read_bytes', 'pathlib.Path.write_bytes',
-]);
-// Method names that do I/O whatever the receiver (file objects, paths, sockets, DB cursors).
-const IO_METHODS = new Set([
-  'read_text', 'write_text', 'read_bytes', 'write_bytes', 'urlopen', 'recv', 'sendall', 'execute', 'executemany',
-  'fetchall', 'fetchone', 'readline', 'readlines', 'writelines',
-]);
+/** What the classifier keeps about each piece of evidence, beyond what it reports. */
+interface Item extends Evidence {
+  /**
+   * io: `io` (waits on the network, a child, a timer), `file` (a local file's contents), `fs`
+   * (metadata), `wait` (another thread). cpu: `strong` (a loop over the input, branching recursion) or `light` (one call of
+   * a library that works on its input). unknown: `dominant` (the call may decide the class) or
+   * `minor`.
+   */
+  grade: 'io' | 'file' | 'fs' | 'wait' | 'strong' | 'light' | 'dominant' | 'minor' | 'native';
+  /** A dominant unknown that is a callable the function was handed: its callers choose it. */
+  callback?: boolean;
+}
 
-// Libraries that release the GIL for their heavy work.
-const NATIVE_PREFIXES = [
-  'numpy.', 'scipy.', 'pandas.', 'hashlib.', 'zlib.', 'bz2.', 'lzma.', 'gzip.compress', 'gzip.decompress',
-  'PIL.', 'cv2.', 'torch.', 'tensorflow.', 'numba.', 'sklearn.', 'cupy.', 'polars.', 'pyarrow.',
-];
-
-// Pure-Python library calls that burn CPU on their input.
-const CPU_LIBRARY = new Set([
-  'json.loads', 'json.dumps', 're.findall', 're.sub', 're.search', 're.match', 're.finditer', 're.split',
-  're.fullmatch', 'pickle.loads', 'pickle.dumps', 'builtins.sorted',
-]);
-
-// Cheap calls: they neither do I/O nor hide heavy work on their own.
-const CHEAP_BUILTINS = new Set([
-  'len', 'abs', 'min', 'max', 'int', 'float', 'str', 'bool', 'round', 'pow', 'divmod', 'range', 'enumerate',
-  'zip', 'list', 'dict', 'set', 'tuple', 'isinstance', 'sum', 'any', 'all', 'reversed', 'chr', 'ord', 'hash',
-  'repr', 'print', 'format', 'iter', 'next', 'hex', 'bin', 'bytes', 'bytearray', 'frozenset', 'map', 'filter',
-  'getattr', 'hasattr', 'setattr', 'super', 'id', 'type', 'complex',
-]);
-const CHEAP_PREFIXES = ['math.', 'cmath.', 'operator.', 'logging.', 'random.', 'statistics.', 'itertools.', 'functools.', 'collections.', 'decimal.', 'fractions.', 'string.', 'struct.', 'time.time', 'time.perf_counter', 'time.monotonic', 'os.getpid', 'threading.current_thread', 'threading.get_ident', 'datetime.', 'copy.'];
-// Methods that are cheap on the builtin types they usually belong to.
-const CHEAP_METHODS = new Set([
-  'append', 'extend', 'pop', 'get', 'items', 'keys', 'values', 'setdefault', 'split', 'strip', 'rstrip', 'lstrip',
-  'join', 'format', 'lower', 'upper', 'replace', 'startswith', 'endswith', 'encode', 'decode', 'copy', 'add',
-  'insert', 'remove', 'sort', 'count', 'index', 'is_integer', 'bit_length', 'hexdigest', 'digest',
-]);
+/** A classified function with the grades the callers need. */
+interface Summary extends Workload {
+  items: Item[];
+}
 
 const ARITHMETIC_OPS = new Set(['+', '-', '*', '/', '//', '%', '**', '<<', '>>', '&', '|', '^', '@']);
 const AUG_ARITHMETIC_OPS = new Set(['+=', '-=', '*=', '/=', '//=', '%=', '**=', '<<=', '>>=', '&=', '|=', '^=']);
+const STRING_LITERALS = new Set(['string', 'concatenated_string']);
+const NUMBER_LITERALS = new Set(['integer', 'float', 'true', 'false', 'none']);
+const LITERAL_COLLECTIONS = new Set(['list', 'tuple', 'set', 'string', 'dictionary', 'concatenated_string']);
+const SCOPE_NODES = new Set(['function_definition', 'lambda', 'class_definition']);
+
+/** Within one kind of evidence, the order it is cited in. */
+const GRADE_ORDER: Item['grade'][] = ['dominant', 'strong', 'io', 'file', 'native', 'fs', 'wait', 'light', 'minor'];
 
 // A `range(k)` with a literal k below this does too little to matter on its own.
 const SMALL_LITERAL_RANGE = 1000;
@@ -74,163 +63,589 @@ const SMALL_LITERAL_RANGE = 1000;
 // Call chains deeper than this are not followed: the answer is `unknown` (and no stack overflow).
 const MAX_CALL_DEPTH = 48;
 
-export function classifyWorkload(fn: FunctionInfo): Workload {
-  return classify(fn, new Set());
+// Trivial means a handful of statements: `return n * n`, not a long function of cheap calls.
+const TRIVIAL_STATEMENTS = 5;
+
+/** Builtin exceptions and warnings: constructing one is cheap, and `raise X(...)` does nothing else. */
+const BUILTIN_EXCEPTIONS = /^(?:[A-Z]\w*(?:Error|Exception|Warning|Exit|Interrupt)|StopIteration|StopAsyncIteration|GeneratorExit|NotImplemented)$/;
+
+/** Builtins the model does not list (it resolves only the common ones to `builtins.x`). */
+const MORE_BUILTINS = new Set([
+  'issubclass', 'delattr', 'globals', 'locals', 'object', 'memoryview', 'slice', 'staticmethod',
+  'classmethod', 'property', 'sorted', 'exit', 'quit', 'breakpoint', 'ascii', 'aiter', 'anext',
+]);
+
+/** A worker's own `run`, called from a subclass: it runs the `target=` callable, whatever that is. */
+const RUNS_TARGET = new Set(['threading.Thread.run', 'multiprocessing.Process.run', 'multiprocessing.process.BaseProcess.run']);
+
+/** Calls that run a coroutine or callable they are given: the work is that argument's. */
+const RUNNERS = new Set(['asyncio.run', 'asyncio.get_event_loop.run_until_complete', 'asyncio.new_event_loop.run_until_complete']);
+
+/**
+ * The workload of a function. `selfClass` is the class of the object it runs on when that is a
+ * subclass of the class defining it (`Worker()` whose inherited `run` calls `self.work()`):
+ * `self.m()` then dispatches to the subclass's `m`, as Python does.
+ */
+export function classifyWorkload(fn: FunctionInfo, selfClass: ClassInfo | null = null): Workload {
+  const summary = classify(fn, new Set(), selfClass);
+  return { kind: summary.kind, evidence: summary.evidence };
 }
 
-// Filled by `classify` itself: what it may not cache (a cut-off chain) it leaves out.
-const classified = fact((_: PythonModel) => new Map<FunctionInfo, Workload>());
+/** The workload of what a task site runs, with the subclass the site instantiates (if any). */
+export function siteWorkload(model: PythonModel, site: TaskSite): Workload | null {
+  const fn = targetFunction(site.target);
+  return fn ? classifyWorkload(fn, siteClass(model, site)) : null;
+}
 
-function classify(fn: FunctionInfo, visiting: Set<FunctionInfo>): Workload {
+/** The class a task site makes an instance of: `Worker()` for a Thread subclass, `obj` in `target=obj.run`. */
+export function siteClass(model: PythonModel, site: TaskSite): ClassInfo | null {
+  if (site.api === 'subclass') {
+    if (site.call.target.kind === 'class') return site.call.target.cls;
+    return site.call.qualified ? model.importedClass(site.call.qualified)?.cls ?? null : null;
+  }
+  const node = site.callableNode;
+  const object = node?.type === 'attribute' ? childByField(node, 'object') : null;
+  if (!object) return null;
+  const value = model.resolve(object, site.call.scope);
+  return value.kind === 'instance' && value.cls ? value.cls : null;
+}
+
+// Filled by `classify` itself: what it may not cache (a cut-off chain) it leaves out. Keyed by
+// function, then by the subclass it runs on (null: its own class).
+const classified = fact((_: PythonModel) => new Map<FunctionInfo, Map<ClassInfo | null, Summary>>());
+
+function classify(fn: FunctionInfo, visiting: Set<FunctionInfo>, subclass: ClassInfo | null): Summary {
+  const selfClass = subclass === fn.parentClass ? null : subclass;
   const memo = classified(fn.model);
-  const cached = memo.get(fn);
+  let byClass = memo.get(fn);
+  if (!byClass) memo.set(fn, (byClass = new Map()));
+  const cached = byClass.get(selfClass);
   if (cached) return cached;
   if (visiting.size >= MAX_CALL_DEPTH) {
     // Not memoized: from a shallower caller the same function may be fully classifiable.
-    return { kind: 'unknown', evidence: [{ kind: 'unknown', node: fn.node, path: fn.model.path, reason: `call chain deeper than ${MAX_CALL_DEPTH} functions` }] };
+    const item: Item = { kind: 'unknown', grade: 'dominant', node: fn.node, path: fn.model.path, reason: `call chain deeper than ${MAX_CALL_DEPTH} functions` };
+    return { kind: 'unknown', evidence: [item], items: [item] };
   }
   visiting.add(fn);
-  const result = new Classifier(fn, visiting).run();
+  const result = new Classifier(fn, visiting, selfClass).run();
   visiting.delete(fn);
-  memo.set(fn, result);
+  byClass.set(selfClass, result);
   return result;
+}
+
+/** How many times a loop runs, as far as its header tells. */
+type LoopSize =
+  | 'small' // a literal collection, a short literal range
+  | 'large' // a long literal range: every pass counts, even a counter's
+  | 'count' // range(n) with n from the input: the loop is the work, as for `large`
+  | 'data' // a collection (or a `while` condition) of unknown size: work on the items counts
+  | 'unbounded'; // `while True`: runs until something breaks it (a server or consumer loop)
+
+interface LoopFacts {
+  node: PyNode;
+  size: LoopSize;
+  /** Arithmetic that grows with the input (per LoopSize), in the loop or loops nested in it. */
+  ops: number;
+  /** Library calls on the items that hold the GIL (`re.search(p, line)`). */
+  cpuCalls: PyNode[];
+  /** A call in the body that does I/O (even a stat): the loop is paced by it, not by its arithmetic. */
+  io: boolean;
+  /**
+   * A call in the body that waits on the network, a child or a timer: it outweighs a call the
+   * analyzer cannot see on the same pass. Reading a file does not (parsing it may take longer).
+   */
+  remote: boolean;
+  nested: boolean;
 }
 
 class Classifier {
   private readonly model: PythonModel;
-  private readonly evidence: Evidence[] = [];
-  private readonly calleeKinds: WorkloadKind[] = [];
-  /** Calls of this body known to wait on I/O, directly or through workspace functions. */
-  private readonly ioCalls = new Set<PyNode>();
-  private hasLoop = false;
+  private readonly items: Item[] = [];
+  /** Each call's effect, for the loops around it. */
+  private readonly effects = new Map<PyNode, Effect | 'unknown'>();
+  private readonly recursiveCalls: CallInfo[] = [];
+  private readonly loops: LoopFacts[] = [];
 
   constructor(
     private readonly fn: FunctionInfo,
     private readonly visiting: Set<FunctionInfo>,
+    /** The subclass `self` is an instance of, when not the function's own class. */
+    private readonly selfClass: ClassInfo | null,
   ) {
     this.model = fn.model;
   }
 
-  run(): Workload {
-    for (const call of this.model.callsIn(this.fn)) this.classifyCall(call);
+  run(): Summary {
+    const calls = this.model.callsIn(this.fn);
+    const unknowns: { call: CallInfo; reason: string; dominant: boolean; callback?: boolean }[] = [];
+    for (const call of calls) {
+      const verdict = this.classifyCall(call);
+      if (verdict) unknowns.push({ call, ...verdict });
+    }
+    this.collectLoops();
     this.classifyLoops();
+    this.classifyRecursion();
+    // Whether an unknown call may decide the class depends on the loops around it.
+    for (const { call, reason, dominant, callback } of unknowns) {
+      const inLoop = this.unpacedLoopAround(call.node);
+      const grade = dominant || inLoop ? 'dominant' : 'minor';
+      const where = inLoop && !dominant ? `${reason}, on every pass of the loop at line ${inLoop.startRow + 1}` : reason;
+      this.add('unknown', grade, call.node, where);
+      if (callback && !inLoop) this.items[this.items.length - 1].callback = true;
+    }
     return this.conclude();
   }
 
-  private add(kind: Evidence['kind'], node: PyNode, reason: string): void {
-    if (kind === 'io') this.ioCalls.add(node);
-    this.evidence.push({ kind, node, reason, path: this.model.path });
+  private add(kind: Evidence['kind'], grade: Item['grade'], node: PyNode, reason: string): void {
+    this.items.push({ kind, grade, node, reason, path: this.model.path });
   }
 
-  private classifyCall(call: CallInfo): void {
-    const line = call.node.startRow + 1;
+  private line(node: PyNode): number {
+    return node.startRow + 1;
+  }
+
+  // ---- calls ------------------------------------------------------------------------------
+
+  /** Records what a call does; returns the reason when the analyzer cannot tell (decided later). */
+  private classifyCall(call: CallInfo): { reason: string; dominant: boolean; callback?: boolean } | null {
+    const line = this.line(call.node);
     const calleeText = this.model.text(call.callee);
-    const target = call.target;
+    const unknown = (reason: string, dominant = false, callback = false): { reason: string; dominant: boolean; callback?: boolean } => {
+      this.effects.set(call.node, 'unknown');
+      return { reason, dominant, callback };
+    };
+    // `raise ValueError(...)` builds the exception and leaves: nothing to weigh.
+    if (call.node.parent?.type === 'raise_statement') return this.neutral(call);
+    // Error handling (`except OSError: log.write(...)`) runs when something failed, not as the work.
+    if (this.inExceptHandler(call.node)) return this.neutral(call);
+    const target = this.dispatched(call) ?? call.target;
     if (target.kind === 'function') {
-      if (target.fn === this.fn || this.visiting.has(target.fn)) {
-        if (target.fn === this.fn) this.add('cpu', call.node, `recursive call to \`${this.fn.name}\` at line ${line}`);
-        return;
+      const callee = target.fn;
+      if (callee === this.fn) {
+        this.recursiveCalls.push(call);
+        return this.neutral(call);
       }
-      const inner = classify(target.fn, this.visiting);
-      this.calleeKinds.push(inner.kind);
-      if (inner.kind === 'io' || inner.kind === 'mixed') this.ioCalls.add(call.node);
-      for (const e of inner.evidence) this.evidence.push(e);
-      return;
+      // Mutual recursion: the caller further up is being classified and weighs this call itself.
+      if (this.visiting.has(callee)) return this.neutral(call);
+      return this.workspaceCall(call, callee);
     }
-    if (target.kind === 'class' || target.kind === 'lambda') {
-      this.add('unknown', call.node, `calls \`${calleeText}\` at line ${line}`);
-      return;
+    if (target.kind === 'lambda') {
+      const lambda = this.model.functionOf(target.node);
+      return lambda ? this.workspaceCall(call, lambda) : unknown(`calls a lambda at line ${line}`);
     }
-    const name = call.qualified;
-    if (name) {
-      if (isIo(name)) return this.add('io', call.node, `\`${calleeText}\` blocks on I/O (line ${line})`);
-      if (NATIVE_PREFIXES.some((p) => name.startsWith(p))) {
-        return this.add('native', call.node, `\`${calleeText}\` runs in native code that releases the GIL (line ${line})`);
+    if (target.kind === 'class') {
+      const init = this.model.classMember(target.cls, '__init__')?.fn;
+      if (init && init !== this.fn && !this.visiting.has(init)) return this.workspaceCall(call, init);
+      return this.neutral(call);
+    }
+    if (RUNNERS.has(call.qualified ?? '') || call.method === 'run_until_complete') {
+      // `asyncio.run(main())`: the work is the coroutine's, and `main()` is a call of its own.
+      const coroutine = call.args[0] ? this.model.callAt(call.args[0]) : undefined;
+      if (coroutine && (coroutine.target.kind === 'function' || coroutine.target.kind === 'lambda')) return this.neutral(call);
+      return unknown(`runs a coroutine the analyzer cannot see into at line ${line}`, true);
+    }
+    if (call.qualified && RUNS_TARGET.has(call.qualified)) {
+      return unknown(`\`${calleeText}\` runs the target the thread or process was given (line ${line}): the work is that callable's`, true);
+    }
+    if (call.method && call.receiverNode?.type === 'call' && this.model.text(childByField(call.receiverNode, 'function') ?? call.receiverNode) === 'super') {
+      return this.superCall(call);
+    }
+    const effect = this.libraryEffect(call);
+    if (effect) return this.record(call, effect);
+    // A name the model leaves as a dotted reference may be a function of another file of the tree
+    // (`threadable.isInIOThread()` after `from twisted.python import threadable`).
+    const followed = valueOf(this.model, call.callee, call.scope, 0);
+    if (followed.kind === 'function' && followed.fn !== this.fn && !this.visiting.has(followed.fn)) return this.workspaceCall(call, followed.fn);
+    if (followed.kind === 'class') {
+      const init = followed.cls.methods.get('__init__') ?? this.model.classMember(followed.cls, '__init__')?.fn;
+      return init && !this.visiting.has(init) ? this.workspaceCall(call, init) : this.neutral(call);
+    }
+    const byName = this.methodNameEffect(call);
+    if (byName) return this.record(call, byName);
+    if (call.method && RUNS_FOREVER.has(call.method)) {
+      return unknown(`\`${calleeText}\` runs until the program stops it (line ${line}): the task is whatever it serves`, true);
+    }
+    if (call.callee.type === 'identifier') {
+      const name = calleeText;
+      const binding = this.model.lookup(name, call.scope, call.node);
+      if (binding?.kind === 'assign' && !binding.value && this.unpackedFromNative(binding.node)) {
+        // `swap, nrm2 = get_blas_funcs(...)`: routines a native library handed out.
+        return this.record(call, 'native');
       }
-      if (CPU_LIBRARY.has(name)) {
-        if (call.args.some((a) => !isLiteral(a))) {
-          this.add('cpu', call.node, `\`${calleeText}\` is pure-Python work on its input (line ${line})`);
-        }
-        return;
+      const constructed = binding?.kind === 'param' ? this.classmethodClass(binding.node) : null;
+      if (constructed) {
+        // `cls(...)` in a classmethod constructs the class.
+        const init = this.model.classMember(constructed, '__init__')?.fn;
+        return init && init !== this.fn && !this.visiting.has(init) ? this.workspaceCall(call, init) : this.neutral(call);
       }
-      const short = name.startsWith('builtins.') ? name.slice('builtins.'.length) : null;
-      if (short && CHEAP_BUILTINS.has(short)) return;
-      if (CHEAP_PREFIXES.some((p) => name.startsWith(p))) return;
-    }
-    if (call.method) {
-      if (IO_METHODS.has(call.method)) return this.add('io', call.node, `\`.${call.method}()\` does I/O (line ${line})`);
-      if (['read', 'write'].includes(call.method) && this.isFileObject(call)) {
-        return this.add('io', call.node, `\`.${call.method}()\` on a file does I/O (line ${line})`);
+      if (!binding && (BUILTIN_EXCEPTIONS.test(name) || MORE_BUILTINS.has(name))) {
+        if (name === 'sorted') return this.record(call, 'cpu');
+        return this.neutral(call);
       }
-      if (CHEAP_METHODS.has(call.method) && !call.qualified) return;
+      if (binding?.kind === 'param') {
+        return unknown(`calls \`${name}\`, a callable passed in, at line ${line}: the work is whatever it does`, true, true);
+      }
     }
-    this.add('unknown', call.node, `calls \`${calleeText}\`, which the analyzer cannot see into (line ${line})`);
+    if (this.isStoredCallable(call)) {
+      return unknown(`calls \`${calleeText}\`, a callable the object was given, at line ${line}: the work is whatever it does`, true, true);
+    }
+    return unknown(`calls \`${calleeText}\`, which the analyzer cannot see into (line ${line})`);
   }
 
-  /** `f.read()` where f came from `open(...)` (a with-alias or an assignment). */
-  private isFileObject(call: CallInfo): boolean {
-    if (!call.receiverNode || call.receiverNode.type !== 'identifier') return false;
-    const binding = this.model.lookup(this.model.text(call.receiverNode), call.scope, call.node);
-    if (!binding?.value || binding.value.type !== 'call') return false;
-    const opener = this.model.callAt(binding.value);
-    return !!opener?.qualified && isIo(opener.qualified);
+  /** `super().m(...)`: the base class's `m`, in the tree or in a library. */
+  private superCall(call: CallInfo): { reason: string; dominant: boolean } | null {
+    const method = call.method!;
+    const line = this.line(call.node);
+    const cls = this.model.enclosingClassOfMethod(call.node);
+    for (const base of cls?.bases ?? []) {
+      const value = this.model.resolve(base, cls!.scope.parent ?? this.model.moduleScope);
+      const baseClass = value.kind === 'class' ? value.cls : value.kind === 'ref' ? this.model.importedClass(value.name)?.cls ?? null : null;
+      const member = baseClass ? this.model.classMember(baseClass, method) : null;
+      if (member?.fn && member.fn !== this.fn && !this.visiting.has(member.fn)) return this.workspaceCall(call, member.fn);
+      if (value.kind === 'ref' && RUNS_TARGET.has(`${canonicalName(value.name)}.${method}`)) {
+        this.effects.set(call.node, 'unknown');
+        return { reason: `\`super().${method}()\` runs the target the thread or process was given (line ${line}): the work is that callable's`, dominant: true };
+      }
+    }
+    if (method === '__init__' || method === '__new__') return this.neutral(call);
+    this.effects.set(call.node, 'unknown');
+    return { reason: `calls \`super().${method}\`, which the analyzer cannot see into (line ${line})`, dominant: false };
   }
 
-  private classifyLoops(): void {
-    const loops: PyNode[] = [];
-    walk(this.fn.node, (node) => {
-      if (node !== this.fn.node && (node.type === 'function_definition' || node.type === 'lambda' || node.type === 'class_definition')) {
-        return false;
-      }
-      if (isLoopNode(node)) loops.push(node);
-      return true;
-    });
-    for (const loop of loops) {
-      this.hasLoop = true;
-      const outer = this.model.contextOf(loop).loops;
-      // Nested loops are judged once, at their outermost loop.
-      if (outer.length > 0) continue;
-      const verdict = this.loopWork(loop);
-      if (verdict) this.add('cpu', loop, verdict);
-    }
+  /** `self.m(...)` on an instance of a subclass: the subclass's `m`, when it overrides it. */
+  private dispatched(call: CallInfo): Value | null {
+    if (!this.selfClass || !call.method || !this.isSelf(call.receiverNode)) return null;
+    const member = this.model.classMember(this.selfClass, call.method);
+    return member?.fn ? { kind: 'function', fn: member.fn } : null;
   }
 
-  /** Why this loop is CPU work, or null when it is not (small, or its body waits on I/O). */
-  private loopWork(loop: PyNode): string | null {
-    const line = loop.startRow + 1;
-    let ops = 0;
-    let nestedLoops = 0;
-    let io = false;
-    walk(loop, (node) => {
-      if (node.type === 'function_definition' || node.type === 'lambda' || node.type === 'class_definition') return false;
-      if (node !== loop && isLoopNode(node)) nestedLoops++;
-      if (node.type === 'binary_operator') {
-        const op = childByField(node, 'operator');
-        if (op && ARITHMETIC_OPS.has(op.type)) ops++;
-      } else if (node.type === 'augmented_assignment') {
-        const op = childByField(node, 'operator');
-        if (op && AUG_ARITHMETIC_OPS.has(op.type)) ops++;
-      } else if (node.type === 'comparison_operator') {
-        ops++;
-      } else if (node.type === 'call' && this.ioCalls.has(node)) {
-        io = true;
-      }
-      return true;
-    });
-    if (io || ops === 0) return null;
-    const size = this.iterationSize(loop);
-    const kind = loop.type === 'for_statement' || loop.type === 'while_statement' ? 'loop' : 'comprehension';
-    if (nestedLoops > 0 && size !== 'small') {
-      return `nested ${kind} at line ${line} does pure-Python arithmetic`;
+  /** The receiver is the method's `self` (its first parameter, in a method of a class). */
+  private isSelf(node: PyNode | null): boolean {
+    if (!node || node.type !== 'identifier') return false;
+    let fn: FunctionInfo | null = this.fn;
+    while (fn && !fn.parentClass && fn.parentFunction) fn = fn.parentFunction;
+    return !!fn?.parentClass && fn.params[0] === this.model.text(node);
+  }
+
+  private inExceptHandler(node: PyNode): boolean {
+    for (let p = node.parent; p && p !== this.fn.node; p = p.parent) {
+      if (p.type === 'except_clause' || p.type === 'except_group_clause') return true;
     }
-    if (size === 'large') return `${kind} over a large range at line ${line} does pure-Python arithmetic`;
-    if (size === 'data') return `${kind} at line ${line} does pure-Python arithmetic on every item`;
+    return false;
+  }
+
+  private neutral(call: CallInfo): null {
+    this.effects.set(call.node, 'neutral');
     return null;
   }
 
-  /** `small`: a literal bound below SMALL_LITERAL_RANGE; `large`: a literal above it; `data`: sized by input. */
-  private iterationSize(loop: PyNode): 'small' | 'large' | 'data' {
-    if (loop.type === 'while_statement') return 'data';
+  /** The catalogue's answer for a library call, by receiver type or qualified name. */
+  private libraryEffect(call: CallInfo): Effect | null {
+    if (call.method) {
+      const type = receiverType(this.model, call);
+      if (type) {
+        const byType = methodEffect(type, call.method);
+        if (byType) return byType;
+      }
+    }
+    const byName = call.qualified ? callEffect(call.qualified) : null;
+    if (byName) return byName;
+    // A name the model leaves unresolved, or names after a module of the tree, may still be a
+    // library's that another file re-exports (`from .compat import urlopen`).
+    const value = valueOf(this.model, call.callee, call.scope, 0);
+    return value.kind === 'ref' && value.name !== call.qualified ? callEffect(value.name) : null;
+  }
+
+  /** What a method's name alone says, on a receiver the analyzer does not know. */
+  private methodNameEffect(call: CallInfo): Effect | null {
+    if (call.method) {
+      const first = call.args[0];
+      const timeout =
+        call.kwargs.has('timeout') ||
+        (!!first && (NUMBER_LITERALS.has(first.type) || (first.type === 'identifier' && /timeout/i.test(this.model.text(first)))));
+      return methodByName(call.method, call.args.length + call.kwargs.size, timeout);
+    }
+    return null;
+  }
+
+  /** `a, b = lib.f(...)` where `lib.f` is native: what it unpacks are native too. */
+  private unpackedFromNative(assignment: PyNode): boolean {
+    const right = assignment.type === 'assignment' ? childByField(assignment, 'right') : null;
+    const call = right?.type === 'call' ? this.model.callAt(right) : undefined;
+    return !!call?.qualified && callEffect(call.qualified) === 'native';
+  }
+
+  /** The class a classmethod's first parameter (`cls`) stands for, when `param` is that parameter. */
+  private classmethodClass(param: PyNode): ClassInfo | null {
+    const fn = this.model.functionOf(param.parent?.parent ?? param);
+    if (!fn?.parentClass || fn.params[0] !== this.model.text(param)) return null;
+    const decorated = fn.node.parent?.type === 'decorated_definition' ? fn.node.parent : null;
+    const isClassmethod = decorated?.children.some((d) => d.type === 'decorator' && this.model.text(d) === '@classmethod');
+    return isClassmethod ? fn.parentClass : null;
+  }
+
+  /** `self._func(...)` where `_func` was set from a parameter: a callback the object holds. */
+  private isStoredCallable(call: CallInfo): boolean {
+    if (call.callee.type !== 'attribute' || !call.receiverNode || this.model.text(call.receiverNode) !== 'self') return false;
+    const cls = this.model.enclosingClassOfMethod(call.node);
+    const attr = childByField(call.callee, 'attribute');
+    const member = cls && attr ? this.model.classMember(cls, this.model.text(attr)) : null;
+    const stored = member?.attribute;
+    if (!member || !stored || stored.value.type !== 'identifier') return false;
+    return member.model.lookup(member.model.text(stored.value), stored.scope, stored.value)?.kind === 'param';
+  }
+
+  private record(call: CallInfo, effect: Effect): null {
+    const onFile = (c: CallInfo): boolean => !!c.method && receiverType(this.model, c) === 'io.IOBase';
+    this.effects.set(call.node, effect);
+    const line = this.line(call.node);
+    const text = this.model.text(call.callee);
+    switch (effect) {
+      case 'io':
+        this.add('io', 'io', call.node, `\`${text}\` blocks on I/O (line ${line})`);
+        break;
+      case 'file':
+        this.add('io', 'file', call.node, onFile(call) ? `\`.${call.method}()\` on a file does I/O (line ${line})` : `\`${text}\` blocks on I/O (line ${line})`);
+        break;
+      case 'fs':
+        this.add('io', 'fs', call.node, `\`${text}\` asks the file system (line ${line})`);
+        break;
+      case 'wait':
+        this.add('io', 'wait', call.node, `\`${text}\` waits for another thread or process (line ${line})`);
+        break;
+      case 'native':
+        // On literals (`np.zeros(3)`, `np.array((0, 1))`) it does next to nothing.
+        if (call.args.length === 0 || call.args.some((a) => !isLiteral(a))) {
+          this.add('native', 'native', call.node, `\`${text}\` runs in native code that releases the GIL (line ${line})`);
+        }
+        break;
+      case 'cpu':
+        // On literals (`json.loads("{}")`) it does next to nothing.
+        if (call.args.some((a) => !isLiteral(a))) this.add('cpu', 'light', call.node, `\`${text}\` is pure-Python work on its input (line ${line})`);
+        break;
+      case 'neutral':
+        break;
+    }
+    return null;
+  }
+
+  /**
+   * A call to a function of the tree: its class counts here, at this call. Its evidence becomes
+   * this function's (each piece keeps its own path), so a finding cites the loop or the I/O call
+   * itself rather than the call that leads there.
+   */
+  private workspaceCall(call: CallInfo, callee: FunctionInfo): { reason: string; dominant: boolean } | null {
+    const line = this.line(call.node);
+    const text = this.model.text(call.callee);
+    if (isAbstract(callee)) {
+      // `raise NotImplementedError`: the work is in whichever subclass overrides it.
+      this.effects.set(call.node, 'unknown');
+      return { reason: `calls \`${text}\` (line ${line}), which subclasses implement`, dominant: false };
+    }
+    // Calls on `self` keep running on the same object, so on the same subclass.
+    const inner = classify(callee, this.visiting, this.selfClass && this.isSelf(call.receiverNode) ? this.selfClass : null);
+    const adopt = (grades: Item['grade'][]): void => {
+      for (const item of inner.items) if (grades.includes(item.grade)) this.items.push(item);
+    };
+    switch (inner.kind) {
+      case 'trivial':
+        return this.neutral(call);
+      case 'unknown': {
+        this.effects.set(call.node, 'unknown');
+        const why = inner.items.find((i) => i.grade === 'dominant') ?? inner.items.find((i) => i.kind === 'unknown');
+        return {
+          reason: `calls \`${text}\` (line ${line}), whose work the analyzer cannot tell${why ? `: ${why.reason}` : ''}`,
+          // Unseen work in the callee's loops may dominate here too; a callback it is handed is
+          // chosen by the code that hands it over (`schedule(self._flush)`), not decided here.
+          dominant: inner.items.some((i) => i.grade === 'dominant' && !i.callback),
+        };
+      }
+      case 'io':
+        this.effects.set(call.node, (['io', 'file', 'fs', 'wait'] as const).find((g) => inner.items.some((i) => i.grade === g)) ?? 'wait');
+        adopt(['io', 'file', 'fs', 'wait']);
+        return null;
+      case 'cpu':
+        this.effects.set(call.node, 'cpu');
+        adopt(['strong', 'light']);
+        return null;
+      case 'native':
+        this.effects.set(call.node, 'native');
+        adopt(['native']);
+        return null;
+      case 'mixed':
+        this.effects.set(call.node, 'io');
+        adopt(['io', 'file', 'fs', 'wait', 'strong', 'native']);
+        return null;
+    }
+  }
+
+  // ---- loops ------------------------------------------------------------------------------
+
+  private collectLoops(): void {
+    walk(this.fn.node, (node) => {
+      if (node !== this.fn.node && SCOPE_NODES.has(node.type)) return false;
+      if (isLoopNode(node)) this.loops.push(this.loopFacts(node));
+      return true;
+    });
+  }
+
+  private classifyLoops(): void {
+    // Outermost first (pre-order); a loop inside one already reported is part of that evidence.
+    const reported: PyNode[] = [];
+    for (const loop of this.loops) {
+      if (reported.some((outer) => contains(outer, loop.node))) continue;
+      const verdict = this.loopWork(loop);
+      if (verdict) {
+        this.add('cpu', 'strong', loop.node, verdict);
+        reported.push(loop.node);
+      }
+    }
+  }
+
+  private loopFacts(loop: PyNode): LoopFacts {
+    const size = this.iterationSize(loop);
+    const inner = this.nestedLoops(loop);
+    const countsAll = size === 'large' || size === 'count' || inner.some((l) => ['large', 'count'].includes(this.iterationSize(l)));
+    const items = this.itemNames(loop);
+    for (const l of inner) for (const name of this.itemNames(l)) items.add(name);
+    this.derived(loop, items);
+    let ops = 0;
+    let io = false;
+    let remote = false;
+    const cpuCalls: PyNode[] = [];
+    // The header runs once (`range(len(xs) - 1)`): only what runs on every pass counts.
+    const header = loopHeader(loop);
+    walk(loop, (node) => {
+      if (SCOPE_NODES.has(node.type) || node === header) return false;
+      // What an `except` clause computes runs when a pass failed, not on every pass.
+      if (node.type === 'except_clause' || node.type === 'except_group_clause') return false;
+      if (node.type === 'binary_operator') {
+        const op = childByField(node, 'operator');
+        const left = childByField(node, 'left');
+        const right = childByField(node, 'right');
+        // `"%s" % x` and `"a" + s` format strings: that is not arithmetic.
+        const text = (left && STRING_LITERALS.has(left.type)) || (right && STRING_LITERALS.has(right.type));
+        if (op && ARITHMETIC_OPS.has(op.type) && !text && (countsAll || this.mentions(node, items))) ops++;
+      } else if (node.type === 'augmented_assignment') {
+        const op = childByField(node, 'operator');
+        const right = childByField(node, 'right');
+        if (op && AUG_ARITHMETIC_OPS.has(op.type) && right && !STRING_LITERALS.has(right.type)) {
+          // `hits += 1` counts; it computes nothing from the items.
+          if (countsAll || (!NUMBER_LITERALS.has(right.type) && this.mentions(right, items))) ops++;
+        }
+      } else if (node.type === 'call') {
+        const effect = this.effects.get(node);
+        if (effect === 'io' || effect === 'file' || effect === 'fs') io = true;
+        if (effect === 'io') remote = true;
+        if (effect === 'cpu' && this.mentions(node, items)) cpuCalls.push(node);
+      }
+      return true;
+    });
+    return { node: loop, size, ops, cpuCalls, io, remote, nested: inner.some((l) => this.iterationSize(l) !== 'small') };
+  }
+
+  /** Why this loop is CPU work, or null when it is not (small, counting only, or paced by I/O). */
+  private loopWork(loop: LoopFacts): string | null {
+    if (loop.io || loop.size === 'small' || loop.size === 'unbounded') return null;
+    const line = this.line(loop.node);
+    const kind = loop.node.type === 'for_statement' || loop.node.type === 'while_statement' ? 'loop' : 'comprehension';
+    if (loop.ops === 0) {
+      const call = loop.cpuCalls[0];
+      return call ? `${kind} at line ${line} calls \`${this.model.text(childByField(call, 'function') ?? call)}\` on every item` : null;
+    }
+    if (loop.nested) return `nested ${kind} at line ${line} does pure-Python arithmetic`;
+    if (loop.size === 'large') return `${kind} over a large range at line ${line} does pure-Python arithmetic`;
+    return `${kind} at line ${line} does pure-Python arithmetic on every item`;
+  }
+
+  /** The innermost loop around a node (in this function) that is not small and not paced by remote I/O. */
+  private unpacedLoopAround(node: PyNode): PyNode | null {
+    const around = this.model.contextOf(node).loops;
+    for (let i = around.length - 1; i >= 0; i--) {
+      const facts = this.loops.find((l) => l.node === around[i]);
+      if (facts && facts.size !== 'small' && !facts.remote) return facts.node;
+    }
+    return null;
+  }
+
+  private nestedLoops(loop: PyNode): PyNode[] {
+    const out: PyNode[] = [];
+    walk(loop, (node) => {
+      if (SCOPE_NODES.has(node.type)) return false;
+      if (node !== loop && isLoopNode(node)) out.push(node);
+      return true;
+    });
+    return out;
+  }
+
+  /** The names a loop binds per pass (`for x in ...`), or that its `while` condition reads. */
+  private itemNames(loop: PyNode): Set<string> {
+    const names = new Set<string>();
+    const targets: PyNode[] = [];
+    if (loop.type === 'for_statement') {
+      const left = childByField(loop, 'left');
+      if (left) targets.push(left);
+    } else if (loop.type === 'while_statement') {
+      const condition = childByField(loop, 'condition');
+      if (condition) targets.push(condition);
+    } else {
+      for (const clause of loop.children) {
+        if (clause.type !== 'for_in_clause') continue;
+        const left = childByField(clause, 'left');
+        if (left) targets.push(left);
+      }
+    }
+    for (const target of targets) {
+      walk(target, (node) => {
+        if (node.type === 'identifier' && node.field !== 'attribute' && node.field !== 'function') {
+          const name = this.model.text(node);
+          if (name !== 'self' && name !== 'cls') names.add(name);
+        }
+        return !SCOPE_NODES.has(node.type);
+      });
+    }
+    return names;
+  }
+
+  /** Adds the names assigned in the loop from values that depend on the items (`y = x * 2`). */
+  private derived(loop: PyNode, items: Set<string>): void {
+    const assignments: PyNode[] = [];
+    walk(loop, (node) => {
+      if (SCOPE_NODES.has(node.type)) return false;
+      if (node.type === 'assignment') assignments.push(node);
+      return true;
+    });
+    // Twice: a value computed late in one pass feeds the next pass's earlier statements.
+    for (let round = 0; round < 2; round++) {
+      for (const assignment of assignments) {
+        const left = childByField(assignment, 'left');
+        const right = childByField(assignment, 'right');
+        if (!left || !right || !this.mentions(right, items)) continue;
+        // Plain names only: `self.total = ...` or `out[i] = ...` make neither `self` nor `out` an item.
+        const targets = left.type === 'identifier' ? [left] : ['pattern_list', 'tuple_pattern', 'list_pattern'].includes(left.type) ? namedChildren(left) : [];
+        for (const target of targets) if (target.type === 'identifier') items.add(this.model.text(target));
+      }
+    }
+  }
+
+  private mentions(node: PyNode, names: Set<string>): boolean {
+    if (names.size === 0) return false;
+    let found = false;
+    walk(node, (n) => {
+      if (found || SCOPE_NODES.has(n.type)) return false;
+      const keyword = n.field === 'name' && n.parent?.type === 'keyword_argument';
+      if (n.type === 'identifier' && n.field !== 'attribute' && !keyword && names.has(this.model.text(n))) found = true;
+      return !found;
+    });
+    return found;
+  }
+
+  private iterationSize(loop: PyNode): LoopSize {
+    if (loop.type === 'while_statement') {
+      const condition = childByField(loop, 'condition');
+      const text = condition ? this.model.text(condition) : '';
+      return text === 'True' || text === '1' ? 'unbounded' : 'data';
+    }
     const iterable =
       loop.type === 'for_statement'
         ? childByField(loop, 'right')
@@ -238,54 +653,218 @@ class Classifier {
             const clause = loop.children.find((c) => c.type === 'for_in_clause');
             return clause ? childByField(clause, 'right') : null;
           })();
-    if (!iterable) return 'data';
-    if (['list', 'tuple', 'set', 'string', 'dictionary'].includes(iterable.type)) return 'small';
-    if (iterable.type === 'call') {
-      const call = this.model.callAt(iterable);
-      if (call?.qualified === 'builtins.range') {
-        const literalArgs = call.args.map((a) => literalInt(this.model.text(a)));
-        if (literalArgs.length > 0 && literalArgs.every((v) => v !== null)) {
-          const values = literalArgs as number[];
-          const span = values.length === 1 ? values[0] : values[1] - values[0];
-          return Math.abs(span) < SMALL_LITERAL_RANGE ? 'small' : 'large';
-        }
+    return iterable ? this.sizeOf(iterable, 0) : 'data';
+  }
+
+  /** How many items an iterable yields, as far as the code shows. */
+  private sizeOf(iterable: PyNode, depth: number): LoopSize {
+    if (depth > 4) return 'data';
+    if (LITERAL_COLLECTIONS.has(iterable.type)) return 'small';
+    if (iterable.type === 'identifier' && this.isSplatParameter(iterable)) return 'small';
+    if (iterable.type === 'identifier' || iterable.type === 'attribute') {
+      const literal = this.literalBinding(iterable);
+      if (literal) return LITERAL_COLLECTIONS.has(literal.type) ? 'small' : this.sizeOf(literal, depth + 1);
+      return 'data';
+    }
+    if (iterable.type !== 'call') return 'data';
+    const call = this.model.callAt(iterable);
+    if (!call) return 'data';
+    if (call.qualified === 'builtins.range') {
+      const bounds = call.args.map((a) => this.literalNumber(a));
+      if (bounds.length > 0 && bounds.every((v) => v !== null)) {
+        const values = bounds as number[];
+        const span = values.length === 1 ? values[0] : values[1] - values[0];
+        return Math.abs(span) < SMALL_LITERAL_RANGE ? 'small' : 'large';
       }
+      return 'count';
+    }
+    // Wrappers that yield as many items as what they wrap.
+    const wrapped =
+      ['builtins.enumerate', 'builtins.sorted', 'builtins.reversed', 'builtins.list', 'builtins.tuple', 'builtins.set', 'builtins.iter', 'builtins.zip'].includes(call.qualified ?? '') ||
+      /^(?:six\.)?iter(?:items|keys|values)$|\.iter(?:items|keys|values)$/.test(call.qualified ?? this.model.text(call.callee));
+    if (wrapped && call.args.length > 0) {
+      const sizes = call.args.map((a) => this.sizeOf(a, depth + 1));
+      return sizes.every((s) => s === 'small') ? 'small' : 'data';
+    }
+    // `d.items()`, `s.split()`: as many as the receiver holds.
+    if (call.method && ['items', 'keys', 'values', 'split', 'splitlines'].includes(call.method) && call.receiverNode) {
+      return this.sizeOf(call.receiverNode, depth + 1);
     }
     return 'data';
   }
 
-  private conclude(): Workload {
-    const kinds = new Set(this.evidence.map((e) => e.kind));
-    for (const k of this.calleeKinds) {
-      if (k === 'mixed') kinds.add('io').add('cpu');
-      if (k === 'unknown') kinds.add('unknown');
+  /** `*args` / `**kwargs`: as many items as the call site writes arguments, a handful. */
+  private isSplatParameter(node: PyNode): boolean {
+    const binding = this.model.lookup(this.model.text(node), this.model.scopeOfNode(node), node);
+    if (binding?.kind !== 'param') return false;
+    const param = binding.node.type === 'typed_parameter' ? binding.node.children[0] : binding.node;
+    return param?.type === 'list_splat_pattern' || param?.type === 'dictionary_splat_pattern';
+  }
+
+  /** A name (or `self.X` / `Cls.X` class constant) bound once to a literal, e.g. `KEYS = ("a", "b")`. */
+  private literalBinding(node: PyNode): PyNode | null {
+    if (node.type === 'identifier') {
+      const scope = this.model.scopeOfNode(node);
+      const name = this.model.text(node);
+      const owner = this.model.bindingScope(name, scope);
+      const bindings = owner?.bindings.get(name);
+      if (!bindings || bindings.length !== 1 || bindings[0].kind !== 'assign') return null;
+      return bindings[0].value ?? null;
     }
+    const object = childByField(node, 'object');
+    const attr = childByField(node, 'attribute');
+    if (!object || !attr || object.type !== 'identifier') return null;
+    const objectName = this.model.text(object);
+    const cls =
+      objectName === 'self' || objectName === 'cls'
+        ? this.model.enclosingClassOfMethod(node)
+        : (() => {
+            const value = this.model.resolve(object, this.model.scopeOfNode(node));
+            return value.kind === 'class' ? value.cls : null;
+          })();
+    if (!cls) return null;
+    const name = this.model.text(attr);
+    // Reassigned on the instance: no longer a constant.
+    if (cls.attributes.has(name)) return null;
+    const bindings = cls.scope.bindings.get(name);
+    if (!bindings || bindings.length !== 1 || bindings[0].kind !== 'assign') return null;
+    return bindings[0].value ?? null;
+  }
+
+  private literalNumber(node: PyNode): number | null {
+    const direct = literalInt(this.model.text(node));
+    if (direct !== null) return direct;
+    if (node.type === 'identifier') {
+      const value = this.literalBinding(node);
+      return value ? this.literalNumber(value) : null;
+    }
+    if (node.type === 'conditional_expression') {
+      // `1 if self.original_port else 100`: at most the larger branch.
+      const [whenTrue, , whenFalse] = namedChildren(node);
+      const a = whenTrue ? literalInt(this.model.text(whenTrue)) : null;
+      const b = whenFalse ? literalInt(this.model.text(whenFalse)) : null;
+      return a !== null && b !== null ? Math.max(a, b) : null;
+    }
+    return null;
+  }
+
+  // ---- recursion --------------------------------------------------------------------------
+
+  private classifyRecursion(): void {
+    if (this.recursiveCalls.length === 0) return;
+    const inLoop = this.recursiveCalls.some((c) => this.model.contextOf(c.node).loops.some((l) => this.iterationSize(l) !== 'small'));
+    const branches = this.recursiveCalls.length >= 2 || inLoop;
+    // Recursion multiplies whatever the function does: with I/O it is more I/O (a directory walk).
+    const io = this.items.some((i) => i.grade === 'io' || i.grade === 'file' || i.grade === 'fs');
+    if (io) return;
+    for (const call of this.recursiveCalls) {
+      const line = this.line(call.node);
+      if (branches) this.add('cpu', 'strong', call.node, `recursive call to \`${this.fn.name}\` at line ${line}`);
+      else this.add('unknown', 'minor', call.node, `recursive call to \`${this.fn.name}\` at line ${line}: the work depends on how deep it goes`);
+    }
+  }
+
+  // ---- the class --------------------------------------------------------------------------
+
+  private conclude(): Summary {
+    const all = this.items;
+    const has = (grade: Item['grade']): boolean => all.some((i) => i.grade === grade);
+    const io = has('io') || has('file') || has('fs') || has('wait');
+    const realIo = has('io') || has('file') || has('fs');
+    const strongCpu = has('strong');
+    const lightCpu = has('light');
+    const native = has('native');
+    const minor = has('minor');
     let kind: WorkloadKind;
-    if (kinds.has('unknown')) kind = 'unknown';
-    else if (kinds.size > 1) kind = 'mixed';
-    else if (kinds.size === 1) kind = [...kinds][0] as WorkloadKind;
-    else kind = this.hasLoop || this.hasCallsToWorkspaceCode() ? 'unknown' : 'trivial';
-    if (kind === 'trivial' && !this.isSmallBody()) kind = 'unknown';
-    return { kind, evidence: this.evidence };
+    let decisive: (i: Item) => boolean;
+    if (has('dominant')) {
+      kind = 'unknown';
+      decisive = (i) => i.grade === 'dominant';
+    } else if (strongCpu) {
+      // A wait on a queue or a thread does not change what the rest of the function burns.
+      if (realIo || native) kind = 'mixed';
+      // Every call must be accounted for: the one the analyzer cannot see may be I/O.
+      else kind = minor ? 'unknown' : 'cpu';
+      decisive = (i) => (kind === 'unknown' ? i.grade === 'minor' : i.kind === 'cpu' || (kind === 'mixed' && i.kind !== 'unknown'));
+    } else if (io) {
+      // A call the analyzer cannot see outweighs a stat, a wait or reading a local file (parsing
+      // what was read may take longer), not a network round trip. Native work beside the I/O
+      // releases the GIL too: for threads or processes alike it is I/O.
+      kind = minor && !has('io') ? 'unknown' : native && !has('io') ? 'native' : 'io';
+      decisive = (i) => (kind === 'unknown' ? i.grade === 'minor' : i.kind === kind);
+    } else if (native) {
+      // A numpy call beside one the analyzer cannot see (`estimator.fit(np.array(y))`) says
+      // nothing about where the time goes.
+      kind = minor ? 'unknown' : 'native';
+      decisive = (i) => (kind === 'unknown' ? i.grade === 'minor' : i.kind === 'native');
+    } else if (lightCpu) {
+      kind = minor ? 'unknown' : 'cpu';
+      decisive = (i) => (kind === 'unknown' ? i.grade === 'minor' : i.kind === 'cpu');
+    } else if (minor) {
+      kind = 'unknown';
+      decisive = (i) => i.grade === 'minor';
+    } else {
+      const busy = this.loops.find((l) => l.size !== 'small');
+      if (busy) {
+        kind = 'unknown';
+        this.add('unknown', 'minor', busy.node, `loop at line ${this.line(busy.node)} runs over input of unknown size with little work per item: too little to call CPU-bound, too much to call trivial`);
+      } else if (!this.isSmallBody()) {
+        kind = 'unknown';
+        this.add('unknown', 'minor', this.fn.node, `no I/O, no loops and no calls into unseen code, but more than ${TRIVIAL_STATEMENTS} statements: too long to call trivial`);
+      } else {
+        kind = 'trivial';
+      }
+      decisive = () => true;
+    }
+    // The decisive evidence first, the strongest of it first (a request before a lock wait, a
+    // loop before a library call), then the rest.
+    const rank = (i: Item): number => GRADE_ORDER.indexOf(i.grade);
+    const first = all.filter(decisive).sort((a, b) => rank(a) - rank(b));
+    const unique = [...new Set([...first, ...all.filter((i) => !decisive(i))])];
+    return { kind, evidence: unique.map(({ kind: k, node, path, reason }) => ({ kind: k, node, path, reason })), items: unique };
   }
 
-  private hasCallsToWorkspaceCode(): boolean {
-    return this.calleeKinds.some((k) => k !== 'trivial');
-  }
-
-  /** Trivial means a handful of statements: `return n * n`, not a long function of cheap calls. */
   private isSmallBody(): boolean {
     const body = this.fn.isLambda ? this.fn.node : childByField(this.fn.node, 'body');
     if (!body) return false;
-    return this.fn.isLambda || namedChildren(body).length <= 5;
+    if (this.fn.isLambda) return true;
+    const statements = namedChildren(body).filter((s) => s.type !== 'comment');
+    // A docstring documents; it does no work.
+    const first = statements[0];
+    const docstring = first?.type === 'expression_statement' && namedChildren(first)[0]?.type === 'string';
+    return statements.length - (docstring ? 1 : 0) <= TRIVIAL_STATEMENTS;
   }
 }
 
-function isIo(name: string): boolean {
-  return IO_EXACT.has(name) || IO_PREFIXES.some((p) => name.startsWith(p));
+/** A method that only says subclasses must provide it: `raise NotImplementedError`, `...`, `@abstractmethod`. */
+function isAbstract(fn: FunctionInfo): boolean {
+  if (fn.isLambda || !fn.parentClass) return false;
+  const decorated = fn.node.parent?.type === 'decorated_definition' ? fn.node.parent : null;
+  if (decorated?.children.some((d) => d.type === 'decorator' && /abstractmethod/.test(fn.model.text(d)))) return true;
+  const body = childByField(fn.node, 'body');
+  const statements = body ? namedChildren(body).filter((s) => s.type !== 'comment') : [];
+  const rest = statements.filter((s, i) => !(i === 0 && s.type === 'expression_statement' && namedChildren(s)[0]?.type === 'string'));
+  if (rest.length !== 1) return false;
+  const only = rest[0];
+  if (only.type === 'expression_statement' && namedChildren(only)[0]?.type === 'ellipsis') return true;
+  return only.type === 'raise_statement' && /^raise\s+NotImplementedError\b/.test(fn.model.text(only));
+}
+
+/** The part of a loop evaluated once: a `for`'s iterable, a comprehension's first iterable. */
+function loopHeader(loop: PyNode): PyNode | null {
+  if (loop.type === 'for_statement') return childByField(loop, 'right');
+  if (loop.type === 'while_statement') return null;
+  const clause = loop.children.find((c) => c.type === 'for_in_clause');
+  return clause ? childByField(clause, 'right') : null;
+}
+
+function contains(outer: PyNode, inner: PyNode): boolean {
+  return inner.startIndex >= outer.startIndex && inner.endIndex <= outer.endIndex && inner !== outer;
 }
 
 function isLiteral(node: PyNode): boolean {
+  if (['list', 'tuple', 'set'].includes(node.type)) return namedChildren(node).every(isLiteral);
+  if (node.type === 'unary_operator') return namedChildren(node).every(isLiteral);
   return ['string', 'integer', 'float', 'true', 'false', 'none', 'concatenated_string'].includes(node.type);
 }
 
@@ -301,6 +880,6 @@ function literalInt(text: string): number | null {
 }
 
 export function describeWorkload(workload: Workload): string {
-  const first = workload.evidence.find((e) => e.kind === workload.kind);
+  const first = workload.evidence.find((e) => e.kind === workload.kind) ?? workload.evidence[0];
   return first ? first.reason : workload.kind;
 }

@@ -1,7 +1,7 @@
 import type { PythonRule } from '../rule';
 import { ruleMeta } from '../../catalog';
 import { taskSites, targetFunction } from '../tasks';
-import { classifyWorkload } from '../workload';
+import { classifyWorkload, siteClass } from '../workload';
 import { swapExecutorFix } from '../executor-swap';
 import { benchSubject, evidenceRelated, siteNode } from './shared';
 
@@ -13,7 +13,8 @@ export const rule: PythonRule = {
       if (site.family !== 'process') continue;
       const fn = targetFunction(site.target);
       if (!fn) continue;
-      const workload = classifyWorkload(fn);
+      // A worker subclass whose inherited run() calls `self.m()` runs the subclass's `m`: classify it there.
+      const workload = classifyWorkload(fn, siteClass(model, site));
       if (workload.kind !== 'io') continue;
       context.report({
         node: siteNode(site),
