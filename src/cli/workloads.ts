@@ -97,7 +97,7 @@ function textLine(c: Colors, task: WorkloadsTaskJson): string {
   const executor = task.executor.split('.').pop() ?? task.executor;
   const fn = task.function ?? '(unresolved)';
   const first = task.evidence[0];
-  const evidence = first ? escapeControls(`${first.reason}${first.path !== task.path ? ` (${first.path})` : ''}`) : 'no loops and no calls that do work';
+  const evidence = first ? escapeControls(`${first.reason}${first.path !== task.path ? ` (${first.path})` : ''}`) : 'no I/O, no calls into unseen code and no work that grows with the input';
   const more = task.evidence.length > 1 ? c.dim(`; +${task.evidence.length - 1} more`) : '';
   return `${where} ${fn} [${task.family}, ${executor}] ${c.bold(task.workload)}: ${evidence}${more}`;
 }

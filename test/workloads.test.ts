@@ -1,0 +1,238 @@
+import { after, before, describe, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ensureBuilt } from './support/build';
+
+// `concurrency-lens workloads` on the BUILT bundle: every task site with its executor, family,
+// target function, workload class and evidence, as a user reads it to see why CL101/CL102/CL103
+// fired or stayed silent. The JSON document is a stable interface.
+
+const ROOT = path.join(__dirname, '..');
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+
+before(() => ensureBuilt('dist/cli.js'));
+
+const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'clens-workloads-'));
+after(() => fs.rmSync(temp, { recursive: true, force: true }));
+
+let counter = 0;
+function tree(files: Record<string, string>): string {
+  const root = path.join(temp, `t${counter++}`);
+  for (const [name, content] of Object.entries(files)) {
+    const file = path.join(root, name);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, content);
+  }
+  return root;
+}
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], cwd: string): Run {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+  delete env.FORCE_COLOR;
+  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env, timeout: 120_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+interface Task {
+  path: string;
+  line: number;
+  column: number;
+  executor: string;
+  family: string;
+  function: string | null;
+  workload: string;
+  evidence: { path: string; line: number; reason: string }[];
+}
+
+function tasksOf(root: string, ...paths: string[]): Task[] {
+  const run = cli(['workloads', '--format', 'json', ...(paths.length > 0 ? paths : ['.'])], root);
+  assert.equal(run.code, 0, run.stderr);
+  const document = JSON.parse(run.stdout) as { version: number; tasks: Task[] };
+  assert.equal(document.version, 1);
+  assert.deepEqual(Object.keys(document), ['version', 'tasks']);
+  return document.tasks;
+}
+
+function byFunction(tasks: Task[], name: string | null): Task {
+  const found = tasks.find((t) => t.function === name);
+  assert.ok(found, `no task runs ${name}: ${tasks.map((t) => t.function).join(', ')}`);
+  return found;
+}
+
+const APP = `import logging
+import os
+import queue
+import threading
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+import numpy as np
+import requests
+
+log = logging.getLogger(__name__)
+done = queue.Queue()
+slots = threading.Semaphore(4)
+KEYS = ("hits", "misses")
+
+
+def fetch(url, folder):
+    if not url:
+        raise ValueError("no URL")
+    log.info("fetching %s", url)
+    text = requests.get(url, timeout=10).text
+    done.put(url)
+    slots.release()
+    return os.path.join(folder, tidy(text))
+
+
+def crunch(n):
+    total = 0
+    for i in range(n):
+        total += i * i
+    return total
+
+
+def invert(matrix):
+    return np.linalg.inv(matrix)
+
+
+def count_hits(cache):
+    hits = 0
+    for key in KEYS:
+        if key in cache:
+            hits += 1
+    return hits
+
+
+def apply_all(items):
+    return [transform(item) for item in items]
+
+
+def main(urls, matrices, cache, items):
+    with ThreadPoolExecutor() as threads:
+        threads.submit(fetch, urls[0], "/tmp").result()
+        list(threads.map(crunch, [10] * 4))
+        list(threads.map(invert, matrices))
+        list(threads.map(apply_all, [items]))
+        threads.submit(lambda: None).result()
+        threads.submit(getattr(cache, "clear")).result()
+    with ProcessPoolExecutor() as processes:
+        list(processes.map(count_hits, [cache] * 4, chunksize=64))
+
+
+if __name__ == "__main__":
+    main([], [], {}, [])
+`;
+
+describe('concurrency-lens workloads', () => {
+  test('JSON: every task site, its executor, family, function, class and evidence (1-based positions)', () => {
+    const root = tree({ 'app.py': APP });
+    const tasks = tasksOf(root);
+    assert.equal(tasks.length, 7);
+    for (const task of tasks) {
+      assert.deepEqual(Object.keys(task), ['path', 'line', 'column', 'executor', 'family', 'function', 'workload', 'evidence']);
+      for (const e of task.evidence) assert.deepEqual(Object.keys(e), ['path', 'line', 'reason']);
+    }
+    const fetch = byFunction(tasks, 'fetch');
+    assert.deepEqual(
+      { path: fetch.path, line: fetch.line, column: fetch.column, executor: fetch.executor, family: fetch.family, workload: fetch.workload },
+      { path: 'app.py', line: 51, column: 9, executor: 'concurrent.futures.ThreadPoolExecutor', family: 'thread', workload: 'io' },
+    );
+    // The request decides; the cheap calls around it and the one helper it cannot see do not.
+    assert.deepEqual(fetch.evidence[0], { path: 'app.py', line: 20, reason: '`requests.get` blocks on I/O (line 20)' });
+    assert.ok(fetch.evidence.some((e) => e.reason.includes('`tidy`')), JSON.stringify(fetch.evidence));
+    assert.equal(byFunction(tasks, 'crunch').workload, 'cpu');
+    assert.equal(byFunction(tasks, 'crunch').evidence[0].reason, 'loop at line 28 does pure-Python arithmetic on every item');
+    assert.equal(byFunction(tasks, 'invert').workload, 'native');
+    // Unseen work on every item: the decisive work is in code the analyzer cannot see.
+    const applyAll = byFunction(tasks, 'apply_all');
+    assert.equal(applyAll.workload, 'unknown');
+    assert.match(applyAll.evidence[0].reason, /`transform`.*every pass of the loop at line 46/);
+    assert.equal(byFunction(tasks, '<lambda>').workload, 'trivial');
+    // Counting over a few keys is not computing.
+    const hits = byFunction(tasks, 'count_hits');
+    assert.deepEqual([hits.family, hits.executor, hits.workload], ['process', 'concurrent.futures.ProcessPoolExecutor', 'trivial']);
+    const unresolved = byFunction(tasks, null);
+    assert.equal(unresolved.workload, 'unknown');
+    assert.match(unresolved.evidence[0].reason, /does not resolve to a function/);
+  });
+
+  test('receiver types, self methods of base classes, and evidence in other files', () => {
+    const root = tree({
+      'pkg/__init__.py': '',
+      'pkg/net.py': `import socket
+
+
+class Client:
+    def ping(self, host):
+        sock = socket.create_connection((host, 80), timeout=5)
+        sock.sendall(b"ping")
+        data = sock.recv(64)
+        sock.close()
+        return data
+`,
+      'pkg/work.py': `import multiprocessing
+from multiprocessing.connection import Connection
+
+from .net import Client
+
+
+class Pinger(Client):
+    def check(self, hosts, conn: Connection):
+        for host in hosts:
+            conn.send(self.ping(host))
+
+
+def start(hosts, conn):
+    p = multiprocessing.Process(target=Pinger().check, args=(hosts, conn))
+    p.start()
+    p.join()
+`,
+    });
+    const [task] = tasksOf(root, 'pkg/work.py');
+    assert.deepEqual([task.path, task.line, task.family, task.executor, task.function, task.workload], [path.join('pkg', 'work.py'), 14, 'process', 'multiprocessing.Process', 'check', 'io']);
+    const where = new Set(task.evidence.map((e) => e.path));
+    assert.ok(where.has(path.join('pkg', 'net.py')), JSON.stringify(task.evidence));
+    assert.ok(task.evidence.some((e) => e.reason === '`conn.send` blocks on I/O (line 10)'), JSON.stringify(task.evidence));
+  });
+
+  test('interpreter pools are their own family', () => {
+    const root = tree({
+      'interp.py': `from concurrent.futures import InterpreterPoolExecutor
+
+
+def square(n):
+    return n * n
+
+
+def main():
+    with InterpreterPoolExecutor() as pool:
+        return list(pool.map(square, range(10), chunksize=5))
+`,
+    });
+    const [task] = tasksOf(root);
+    assert.deepEqual([task.family, task.executor, task.workload], ['interpreter', 'concurrent.futures.InterpreterPoolExecutor', 'trivial']);
+  });
+
+  test('text: one readable line per task; a missing path is a usage error', () => {
+    const root = tree({ 'app.py': APP });
+    const run = cli(['workloads', 'app.py'], root);
+    assert.equal(run.code, 0, run.stderr);
+    const lines = run.stdout.trimEnd().split('\n');
+    assert.equal(lines.length, 7);
+    assert.ok(lines.some((l) => l.startsWith('app.py:51:9: fetch [thread, ThreadPoolExecutor] io: `requests.get` blocks on I/O (line 20); +')), run.stdout);
+    assert.ok(lines.some((l) => l.startsWith('app.py:') && l.includes('(unresolved) [thread, ThreadPoolExecutor] unknown: ')), run.stdout);
+    assert.match(run.stderr, /7 task sites in 1 Python file/);
+    const missing = cli(['workloads', 'nope.py'], root);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /path not found: nope\.py/);
+  });
+});
