@@ -102,8 +102,11 @@ function namedUses(model: PythonModel, name: string, fn: FunctionInfo | null, af
     if (parent.type === 'assignment' && id.field === 'left') break; // rebound: a different worker from here on
     if (parent.type === 'attribute' && id.field === 'object') {
       const attr = model.text(childByField(parent, 'attribute') ?? parent);
-      if (attr === 'start') uses.starts.push(parent);
-      else if (attr === 'join') uses.joins.push(parent);
+      const called = parent.parent?.type === 'call' && parent.field === 'function';
+      if (attr === 'start' && called) uses.starts.push(parent);
+      else if (attr === 'join' && called) uses.joins.push(parent);
+      // `self.addCleanup(p.join)`: joined some time later, not in this iteration.
+      else if (!called && (attr === 'join' || attr === 'start')) uses.escapes = true;
       continue; // `t.daemon = True`, `t.name`: neither starts nor hands it over
     }
     if (parent.type === 'with_item' || (parent.type === 'as_pattern' && parent.parent?.type === 'with_item')) {
