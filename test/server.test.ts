@@ -78,7 +78,8 @@ test('quick fix, ignore-line and ignore-file actions; applying the fix clears th
 });
 
 test('source.fixAll.concurrency-lens applies the safe fixes', async () => {
-  const text = `from multiprocessing import Pool
+  // ProcessPoolExecutor.map sends one item at a time unless told otherwise (Pool.map chunks by itself).
+  const text = `from concurrent.futures import ProcessPoolExecutor
 import os
 
 
@@ -87,7 +88,7 @@ def square(n):
 
 
 if __name__ == "__main__":
-    with Pool(os.cpu_count()) as pool:
+    with ProcessPoolExecutor(os.cpu_count()) as pool:
         print(pool.map(square, range(100_000)))
 `;
   const uri = open(path.join(workspace, 'tiny.py'), text);

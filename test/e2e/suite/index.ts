@@ -125,7 +125,7 @@ test('source.fixAll.concurrency-lens adds chunksize', async () => {
   const fixAll = actions.find((a) => a.kind?.value === 'source.fixAll.concurrency-lens');
   assert.ok(fixAll?.edit, 'a fix-all action');
   assert.ok(await vscode.workspace.applyEdit(fixAll.edit));
-  assert.match(editor.document.getText(), /pool\.map\(square, range\(100_000\), chunksize=256\)/);
+  assert.match(editor.document.getText(), /pool\.map\(square, range\(100_000\), chunksize=max\(1, 100_000 \/\/ \(4 \* \(os\.cpu_count\(\) or 1\)\)\)\)/);
   await waitFor('CL103 cleared', () => (ours(editor.document.uri).length === 0 ? true : undefined));
   await vscode.commands.executeCommand('workbench.action.files.revert');
 });

@@ -1,4 +1,4 @@
-from multiprocessing import Pool
+from concurrent.futures import ProcessPoolExecutor
 import os
 
 
@@ -7,5 +7,5 @@ def square(n):
 
 
 if __name__ == "__main__":
-    with Pool(os.cpu_count()) as pool:
+    with ProcessPoolExecutor(os.cpu_count()) as pool:
         print(pool.map(square, range(100_000)))
