@@ -204,6 +204,48 @@ def start(hosts, conn):
     assert.ok(task.evidence.some((e) => e.reason === '`conn.send` blocks on I/O (line 10)'), JSON.stringify(task.evidence));
   });
 
+  test('a callback a helper runs is chosen by its caller; a worker that calls Thread.run runs its target', () => {
+    const root = tree({
+      'pump.py': `import os
+import threading
+
+
+def schedule(f):
+    f()
+
+
+def flush():
+    pass
+
+
+def pump(fd):
+    data = os.read(fd, 1000)
+    while data:
+        schedule(flush)
+        data = os.read(fd, 1000)
+
+
+class Logged(threading.Thread):
+    def run(self):
+        try:
+            threading.Thread.run(self)
+        finally:
+            print("done")
+
+
+def start(fd, work):
+    threading.Thread(target=pump, args=(fd,)).start()
+    Logged(target=work).start()
+`,
+    });
+    const tasks = tasksOf(root);
+    const pump = byFunction(tasks, 'pump');
+    assert.equal(pump.workload, 'io', JSON.stringify(pump.evidence));
+    const logged = byFunction(tasks, 'run');
+    assert.equal(logged.workload, 'unknown');
+    assert.match(logged.evidence[0].reason, /runs the target the thread or process was given/);
+  });
+
   test('interpreter pools are their own family', () => {
     const root = tree({
       'interp.py': `from concurrent.futures import InterpreterPoolExecutor

@@ -146,8 +146,12 @@ interface LoopFacts {
   size: LoopSize;
   /** Arithmetic that grows with the input (per LoopSize), in the loop or loops nested in it. */
   ops: number;
+  /** Comparisons of items: work only when loops over the input nest (a sort, a search). */
+  compares: number;
   /** Library calls on the items that hold the GIL (`re.search(p, line)`). */
   cpuCalls: PyNode[];
+  /** A call in the body into native code: the pass's time goes there. */
+  native: boolean;
   /** A call in the body that does I/O (even a stat): the loop is paced by it, not by its arithmetic. */
   io: boolean;
   /**
@@ -510,8 +514,10 @@ class Classifier {
     for (const l of inner) for (const name of this.itemNames(l)) items.add(name);
     this.derived(loop, items);
     let ops = 0;
+    let compares = 0;
     let io = false;
     let remote = false;
+    let native = false;
     const cpuCalls: PyNode[] = [];
     // The header runs once (`range(len(xs) - 1)`): only what runs on every pass counts.
     const header = loopHeader(loop);
@@ -519,6 +525,9 @@ class Classifier {
       if (SCOPE_NODES.has(node.type) || node === header) return false;
       // What an `except` clause computes runs when a pass failed, not on every pass.
       if (node.type === 'except_clause' || node.type === 'except_group_clause') return false;
+      // `coef[idx[: n + 1], k]`: index arithmetic picks the items; it is not work on them.
+      if (node.field === 'subscript' && node.parent?.type === 'subscript') return false;
+      if (node.type === 'comparison_operator' && this.mentions(node, items)) compares++;
       if (node.type === 'binary_operator') {
         const op = childByField(node, 'operator');
         const left = childByField(node, 'left');
@@ -537,18 +546,23 @@ class Classifier {
         const effect = this.effects.get(node);
         if (effect === 'io' || effect === 'file' || effect === 'fs') io = true;
         if (effect === 'io') remote = true;
+        if (effect === 'native') native = true;
         if (effect === 'cpu' && this.mentions(node, items)) cpuCalls.push(node);
       }
       return true;
     });
-    return { node: loop, size, ops, cpuCalls, io, remote, nested: inner.some((l) => this.iterationSize(l) !== 'small') };
+    return { node: loop, size, ops, compares, cpuCalls, io, remote, native, nested: inner.some((l) => this.iterationSize(l) !== 'small') };
   }
 
-  /** Why this loop is CPU work, or null when it is not (small, counting only, or paced by I/O). */
+  /** Why this loop is CPU work, or null when it is not (small, counting only, paced by I/O or native calls). */
   private loopWork(loop: LoopFacts): string | null {
-    if (loop.io || loop.size === 'small' || loop.size === 'unbounded') return null;
+    // A pass that calls native code (`lstsq(...)`, `np.dot(...)`) spends its time there, not in
+    // the arithmetic around the call.
+    if (loop.io || loop.native || loop.size === 'small' || loop.size === 'unbounded') return null;
     const line = this.line(loop.node);
     const kind = loop.node.type === 'for_statement' || loop.node.type === 'while_statement' ? 'loop' : 'comprehension';
+    // Nested loops over the input that compare items (a sort, a search) work on every pair.
+    if (loop.nested && loop.ops === 0 && loop.compares > 0) return `nested ${kind} at line ${line} compares every pair of items`;
     if (loop.ops === 0) {
       const call = loop.cpuCalls[0];
       return call ? `${kind} at line ${line} calls \`${this.model.text(childByField(call, 'function') ?? call)}\` on every item` : null;
@@ -781,10 +795,11 @@ class Classifier {
       kind = 'unknown';
       decisive = (i) => i.grade === 'dominant';
     } else if (strongCpu) {
-      // A wait on a queue or a thread does not change what the rest of the function burns.
-      if (realIo || native) kind = 'mixed';
-      // Every call must be accounted for: the one the analyzer cannot see may be I/O.
-      else kind = minor ? 'unknown' : 'cpu';
+      // Every call must be accounted for: the one the analyzer cannot see may be I/O, or the
+      // work that decides. A wait on a queue or a thread does not change what the rest burns.
+      if (minor) kind = 'unknown';
+      else if (realIo || native) kind = 'mixed';
+      else kind = 'cpu';
       decisive = (i) => (kind === 'unknown' ? i.grade === 'minor' : i.kind === 'cpu' || (kind === 'mixed' && i.kind !== 'unknown'));
     } else if (io) {
       // A call the analyzer cannot see outweighs a stat, a wait or reading a local file (parsing
