@@ -94,6 +94,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--html <file>', 'also write a self-contained HTML report')
     .option('--max-seconds <s>', 'time budget for the whole benchmark', parsePositiveNumber, 20)
     .option('--workers <list>', 'worker counts, comma-separated (default: 1, 2, 4, … up to the CPU count, and the CPU count)', parseWorkerList)
+    .option('--allow-many-workers', 'allow worker counts above the caps (256 threads, 4 × the usable CPUs for process-like modes)')
     .option('--modes <list>', 'modes to compare, comma-separated (sequential is always run); Python: threads, processes, processes-spawn, interpreters; Node: main-thread-async, worker_threads, child_process', parseModeList)
     .option('--timeout <s>', 'longest one run (one sample, a pool start-up, the import) may take before the process tree is killed', parsePositiveNumber, 60)
     .option('--python <path>', 'Python interpreter (default: python3, then python, on PATH)')
