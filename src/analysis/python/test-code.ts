@@ -1,5 +1,5 @@
-import type { FunctionInfo, PythonModel } from './model';
-import type { PyNode } from './syntax';
+import type { CallInfo, FunctionInfo, PythonModel } from './model';
+import { type PyNode, childByField } from './syntax';
 
 // Test code exercises the concurrency machinery itself: a pool of exactly three workers to check
 // that three exist, a Thread object made to read its name, a no-op task to see the pool run.
@@ -28,4 +28,17 @@ export function isTestCode(model: PythonModel, node: PyNode): boolean {
     cls = cls.parentFunction?.parentClass ?? null;
   }
   return false;
+}
+
+const EXPECTING_RAISE = new Set(['assertRaises', 'assertRaisesRegex', 'assertRaisesRegexp']);
+
+/** `with self.assertRaises(ValueError): Pool(-1)` / `with pytest.raises(...)`: the call is meant to fail. */
+export function expectedToRaise(model: PythonModel, call: CallInfo): boolean {
+  return model.contextOf(call.node).withs.some((w) =>
+    model.calls.some(
+      (c) =>
+        c.node.startIndex >= w.startIndex && c.node.endIndex <= (childByField(w, 'body')?.startIndex ?? w.startIndex) &&
+        ((c.method !== null && EXPECTING_RAISE.has(c.method)) || c.qualified === 'pytest.raises'),
+    ),
+  );
 }

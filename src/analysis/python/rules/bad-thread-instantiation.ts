@@ -5,7 +5,7 @@ import { THREAD_CLASS } from '../names';
 import type { PythonRule } from '../rule';
 import { insertAt } from '../edits';
 import { childByField } from '../syntax';
-import { isTestCode } from '../test-code';
+import { expectedToRaise, isTestCode } from '../test-code';
 import { destinationOf, readsOf } from '../value-flow';
 
 // Parity: pylint W1506 bad-thread-instantiation. Subclasses are a different callee (the local
@@ -15,7 +15,6 @@ import { destinationOf, readsOf } from '../value-flow';
 // tests of threading itself do this) runs nothing and harms nothing.
 
 /** Context managers under which a call is expected to raise. */
-const EXPECTING_RAISE = new Set(['assertRaises', 'assertRaisesRegex', 'assertRaisesRegexp']);
 
 export const rule: PythonRule = {
   meta: ruleMeta('CL504'),
@@ -71,12 +70,3 @@ function startedWithoutRun(model: PythonModel, call: CallInfo): boolean {
   return started;
 }
 
-function expectedToRaise(model: PythonModel, call: CallInfo): boolean {
-  return model.contextOf(call.node).withs.some((w) =>
-    model.calls.some(
-      (c) =>
-        c.node.startIndex >= w.startIndex && c.node.endIndex <= (childByField(w, 'body')?.startIndex ?? w.startIndex) &&
-        ((c.method !== null && EXPECTING_RAISE.has(c.method)) || c.qualified === 'pytest.raises'),
-    ),
-  );
-}

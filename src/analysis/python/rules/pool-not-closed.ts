@@ -1,3 +1,4 @@
+import { expectedToRaise } from '../test-code';
 import type { Fix, TextEdit } from '../../core/types';
 import { ruleMeta } from '../../catalog';
 import type { CallInfo, PythonModel } from '../model';
@@ -15,7 +16,6 @@ const MANAGER = 'multiprocessing.Manager';
 const CLOSERS = new Set(['shutdown', 'close', 'terminate', 'stop', '__exit__']);
 
 /** Context managers under which a constructor is expected to raise: no pool comes into existence. */
-const EXPECTING_RAISE = new Set(['assertRaises', 'assertRaisesRegex', 'assertRaisesRegexp']);
 
 type VariableDestination = Extract<Destination, { kind: 'variable' }>;
 
@@ -81,16 +81,6 @@ function closingAdvice(model: PythonModel, call: CallInfo): string {
   return '`close()` and `join()`';
 }
 
-/** `with self.assertRaises(ValueError): Pool(-1)` / `with pytest.raises(...)`: the constructor is meant to fail. */
-function expectedToRaise(model: PythonModel, call: CallInfo): boolean {
-  return model.contextOf(call.node).withs.some((w) =>
-    model.calls.some(
-      (c) =>
-        c.node.startIndex >= w.startIndex && c.node.endIndex <= (childByField(w, 'body')?.startIndex ?? w.startIndex) &&
-        ((c.method !== null && EXPECTING_RAISE.has(c.method)) || c.qualified === 'pytest.raises'),
-    ),
-  );
-}
 
 /** `x = Pool(...)` followed by its uses in the same block → `with Pool(...) as x:` around them. */
 function withFix(model: PythonModel, call: CallInfo, dest: VariableDestination, kind: string): Fix | null {
