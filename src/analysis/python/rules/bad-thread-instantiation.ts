@@ -4,7 +4,6 @@ import type { CallInfo, PythonModel } from '../model';
 import { THREAD_CLASS } from '../names';
 import type { PythonRule } from '../rule';
 import { insertAt } from '../edits';
-import { childByField } from '../syntax';
 import { expectedToRaise, isTestCode } from '../test-code';
 import { destinationOf, readsOf } from '../value-flow';
 
