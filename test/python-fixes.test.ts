@@ -14,8 +14,8 @@ defineFixTests({
   goldens: listFiles(path.join(python, 'fixes'), ['.py']).filter((f) => !isGolden(f)),
   run: (file, text) => analyze({ path: file, text }, { sources: diskSources }, createProjects(diskSources)),
   mayIntroduce: {
-    // The fix's description warns about the guard; the pool keeps its literal size.
-    CL101: ['CL201', 'CL301', 'CL404', 'CL405'],
+    // The swap brings its own main guard and CPU-sized pool (fix-rounds.ts), so no CL201 or CL301.
+    CL101: ['CL404', 'CL405'],
     // Moving a process task to threads turns "the parent never sees it" (CL404) into a data race.
     CL102: ['CL401'],
   },

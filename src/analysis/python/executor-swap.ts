@@ -7,11 +7,15 @@ import { type TaskSite, taskSites, targetFunction } from './tasks';
 import { classifyWorkload } from './workload';
 import { referenceTo, replaceNode } from './edits';
 import { sharedStateWrite } from './parent-state';
+import { type FollowUpContext, withFollowUps } from './fix-rounds';
+import { rule as hardcodedWorkerCount } from './rules/hardcoded-worker-count';
+import { rule as missingMainGuard } from './rules/missing-main-guard';
 
 // The CL101/CL102 fix: construct the executor's twin from the other family, reusing the file's
 // imports. Unsafe by nature (processes share no memory), so `--fix` applies it only on request.
 
-export function swapExecutorFix(model: PythonModel, site: TaskSite, to: 'process' | 'thread'): Fix | null {
+export function swapExecutorFix(context: FollowUpContext, site: TaskSite, to: 'process' | 'thread'): Fix | null {
+  const { model } = context;
   const twin = (to === 'process' ? THREAD_TO_PROCESS : PROCESS_TO_THREAD)[site.executor];
   const ctor = site.constructorNode;
   if (!twin || !ctor) return null;
@@ -50,15 +54,26 @@ export function swapExecutorFix(model: PythonModel, site: TaskSite, to: 'process
   }
   edits.push(replaceNode(callee, replacement));
 
-  let description = `Use ${twin.name} instead of ${model.text(callee)}`;
-  if (to === 'process') {
-    const ctx = model.contextOf(ctor);
-    if (!ctx.fn && !ctx.inMainGuard) {
-      description += ' (the module then needs an `if __name__ == "__main__":` guard, see CL201)';
-    }
+  const swap: Fix = { description: `Use ${twin.name} instead of ${model.text(callee)}`, edits, safe: false };
+  if (to === 'thread') return swap;
+  // A process pool needs what a thread pool did not: a CPU-sized worker count and, at module
+  // level, a main guard. The editor offers them in the same edit, as `check --fix` rounds would.
+  const completed = withFollowUps(context, swap, [hardcodedWorkerCount, missingMainGuard]);
+  let description = swap.description;
+  // Said by rule, not with the follow-up fixes' own words: those count lines of the text in between.
+  const also = completed.followUps.map((code) => FOLLOW_UP_WORDS[code]).filter(Boolean);
+  if (also.length > 0) description += `, ${also.join(' and ')}`;
+  const ctx = model.contextOf(ctor);
+  if (!ctx.fn && !ctx.inMainGuard && !completed.followUps.includes(missingMainGuard.meta.code)) {
+    description += ' (the module then needs an `if __name__ == "__main__":` guard, see CL201)';
   }
-  return { description, edits, safe: false };
+  return { ...completed.fix, description };
 }
+
+const FOLLOW_UP_WORDS: Record<string, string> = {
+  [hardcodedWorkerCount.meta.code]: 'size it from the CPU count',
+  [missingMainGuard.meta.code]: 'put the module-level code under `if __name__ == "__main__":`',
+};
 
 /**
  * The `Name` node in `from <module> import Name, ...` when `callee` is that name's only use in the

@@ -29,7 +29,7 @@ export const rule: PythonRule = {
         message:
           `\`${fn.name}\` is CPU-bound (${workload.evidence.find((e) => e.kind === 'cpu')?.reason}); ` +
           `under the GIL threads run it one at a time. ${advice}`,
-        fix: movable && !write ? swapExecutorFix(model, site, 'process') : null,
+        fix: movable && !write ? swapExecutorFix(context, site, 'process') : null,
         related: evidenceRelated(workload, 'cpu'),
         subject: benchSubject(fn),
       });

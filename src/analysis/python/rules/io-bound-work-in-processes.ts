@@ -21,7 +21,7 @@ export const rule: PythonRule = {
         message:
           `\`${fn.name}\` is I/O-bound (${workload.evidence.find((e) => e.kind === 'io')?.reason}); ` +
           'threads overlap the waits without the start-up and pickling cost of processes.',
-        fix: swapExecutorFix(model, site, 'thread'),
+        fix: swapExecutorFix(context, site, 'thread'),
         related: evidenceRelated(workload, 'io'),
         subject: benchSubject(fn),
       });
