@@ -1,13 +1,13 @@
 import type { AnalysisResult, AnalyzeOptions, Language, SourceDocument, SourceProvider } from './core/types';
 import type { FrontEnd, LanguageProject, TaskReport } from './core/front-end';
-import type { BenchLens, BenchmarkTarget, BenchmarkTargetRequest, Hover, StaticWorkload, SwapOutcome } from './core/services';
+import type { BenchLens, BenchmarkTarget, BenchmarkTargetRequest, Hover, ImportEffect, StaticWorkload, SwapOutcome } from './core/services';
 import type { PythonProject } from './python/analyze';
 import type { JsProject } from './javascript/analyze';
 import { languageOf } from './languages';
 import { LineIndex } from './core/lines';
 
 export * from './core/types';
-export type { BenchLens, BenchmarkParameter, BenchmarkTarget, BenchmarkTargetRequest, Hover, StaticWorkload, SwapOutcome } from './core/services';
+export type { BenchLens, BenchmarkParameter, BenchmarkTarget, BenchmarkTargetRequest, Hover, ImportEffect, StaticWorkload, SwapOutcome } from './core/services';
 export type { TaskEvidence, TaskReport } from './core/front-end';
 export type { PythonProject } from './python/analyze';
 export type { JsProject } from './javascript/analyze';
@@ -185,7 +185,7 @@ function formatSize(chars: number): string {
 
 // ---- editor services, dispatched to the document's front end -------------------------------
 
-function service<K extends 'hover' | 'benchLenses' | 'benchmarkTarget' | 'executorSwaps' | 'staticWorkload' | 'tasks'>(document: Pick<SourceDocument, 'path' | 'languageId'>, name: K) {
+function service<K extends 'hover' | 'benchLenses' | 'benchmarkTarget' | 'executorSwaps' | 'staticWorkload' | 'tasks' | 'importEffects'>(document: Pick<SourceDocument, 'path' | 'languageId'>, name: K) {
   const language = languageOf(document);
   if (!language) return null;
   const front = frontEnd(language) as FrontEnd;
@@ -245,4 +245,15 @@ export function executorSwaps(
 export function taskReport(document: SourceDocument, context: AnalyzeContext = {}): TaskReport[] {
   const found = service(document, 'tasks');
   return found ? found.fn(projectFor(found.language, context, undefined), document) : [];
+}
+
+/**
+ * What importing a document does besides defining things (a server that listens, worker code at
+ * load): the benchmark's pre-flight refuses such modules. Empty for a language without the service.
+ */
+export async function importEffects(document: SourceDocument, context: AnalyzeContext = {}): Promise<ImportEffect[]> {
+  const found = service(document, 'importEffects');
+  if (!found) return [];
+  await initLanguage(found.language);
+  return found.fn(projectFor(found.language, context, undefined), document);
 }

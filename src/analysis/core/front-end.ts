@@ -1,5 +1,5 @@
 import type { AnalyzeOptions, Finding, Language, ParseProblem, Range, SourceDocument, SourceProvider } from './types';
-import type { BenchLens, BenchmarkTarget, BenchmarkTargetRequest, Hover, StaticWorkload, SwapOutcome } from './services';
+import type { BenchLens, BenchmarkTarget, BenchmarkTargetRequest, Hover, ImportEffect, StaticWorkload, SwapOutcome } from './services';
 
 // What a language contributes to the engine. src/analysis/index.ts dispatches on this interface
 // instead of an if/else per language, and loads a front end only when a file of its language
@@ -61,4 +61,6 @@ export interface FrontEnd<P extends LanguageProject = LanguageProject> {
   executorSwaps?(project: P, documents: readonly SourceDocument[], definingPath: string, functionName: string, to: 'thread' | 'process'): SwapOutcome;
   /** Every task site of the document with its target's workload class and evidence. */
   tasks?(project: P, document: SourceDocument): TaskReport[];
+  /** What importing the document does besides defining things (servers, worker code at load). */
+  importEffects?(project: P, document: SourceDocument): ImportEffect[];
 }

@@ -63,3 +63,18 @@ export interface SwapOutcome {
   /** Why sites could not be changed, one line each. */
   notes: string[];
 }
+
+/**
+ * Work a module does when it is imported, beyond defining things: what the benchmark's pre-flight
+ * refuses to run (src/profiling/preflight.ts). Rules cover part of it (CL201's module-level
+ * process creation, CL203's self-spawning files); this is the rest.
+ */
+export interface ImportEffect {
+  /** server: listens at load; worker-script: worker code (parentPort, workerData) runs at load. */
+  kind: 'server' | 'worker-script';
+  range: Range;
+  /** What happens at import, in one clause. */
+  message: string;
+  /** What to change. */
+  fix: string;
+}

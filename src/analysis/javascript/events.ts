@@ -241,7 +241,8 @@ function eventName(model: JsModel, arg: Node | undefined): { name: string | null
 }
 
 /** A server object: made by a server factory, returned by `.listen()`, or named as one. */
-function isServer(model: JsModel, expr: Node): boolean {
+/** Whether `expr` is a server (http.createServer(), a `.listen()` result, a name ending in server). */
+export function isServer(model: JsModel, expr: Node): boolean {
   const value = model.valueOf(expr);
   if (value.type === 'CallExpression' || value.type === 'NewExpression') {
     if (SERVER_FACTORIES.has(model.qname(value.callee) ?? '')) return true;
@@ -252,7 +253,8 @@ function isServer(model: JsModel, expr: Node): boolean {
   return !!name && /server$/i.test(name);
 }
 
-function isAppLike(model: JsModel, expr: Node, depth: number): boolean {
+/** Whether `expr` is a web framework's app (express(), fastify(), …, or named like one). */
+export function isAppLike(model: JsModel, expr: Node, depth: number): boolean {
   if (depth > 5) return false;
   const node = unwrap(expr);
   const value = model.valueOf(node);

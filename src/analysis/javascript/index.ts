@@ -1,6 +1,7 @@
 import type { FrontEnd } from '../core/front-end';
 import { JsProject, analyzeJsModel } from './analyze';
 import { jsBenchLenses, jsBenchmarkTarget } from './services/bench-targets';
+import { jsImportEffects } from './services/import-effects';
 
 // The JS/TS front end: typescript-estree parse, the semantic model, the rules, and the editor
 // services. src/analysis/index.ts loads this module (and with it `typescript`) on the first
@@ -24,5 +25,9 @@ export const javascriptFrontEnd: FrontEnd<JsProject> = {
     const entry = project.load(document.path, document.text, document.languageId);
     if (!entry.model) return { ok: false, message: `The file does not parse${entry.parseError ? `: ${entry.parseError.message}` : ''}. Fix the syntax error first.` };
     return jsBenchmarkTarget(entry.model, request);
+  },
+  importEffects(project, document) {
+    const model = project.load(document.path, document.text, document.languageId).model;
+    return model ? jsImportEffects(model) : [];
   },
 };
