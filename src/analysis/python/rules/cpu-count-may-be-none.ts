@@ -26,7 +26,7 @@ export const rule: PythonRule = {
       if (direct) {
         context.report({
           node: call.node,
-          message: `\`${name}\` returns None when the CPU count is unknown, and ${direct} with None raises TypeError. ${advice(call, name)}`,
+          message: `\`${name}\` returns None when the CPU count is unknown, and ${direct} with None raises TypeError. ${advice(model, call, name)}`,
           fix: orOneFix(model, call),
         });
         continue;
@@ -37,7 +37,7 @@ export const rule: PythonRule = {
           node: call.node,
           message:
             `\`${name}\` returns None when the CPU count is unknown, and \`${later.variable}\` is then used in ` +
-            `${later.use} (line ${later.node.startRow + 1}), which raises TypeError on None. ${advice(call, name)}`,
+            `${later.use} (line ${later.node.startRow + 1}), which raises TypeError on None. ${advice(model, call, name)}`,
           fix: orOneFix(model, call),
           related: [{ path: model.path, range: rangeOf(later.node), message: `\`${later.variable}\` used in ${later.use}` }],
         });
@@ -46,9 +46,10 @@ export const rule: PythonRule = {
   },
 };
 
-function advice(call: CallInfo, name: string): string {
+function advice(model: PythonModel, call: CallInfo, name: string): string {
+  const fallback = shrinkingExpression(model, call.node) ? `max(1, (${name} or 1) …)` : `(${name} or 1)`;
   return (
-    `Use \`(${name} or 1)\`` +
+    `Use \`${fallback}\`` +
     (call.qualified === 'os.cpu_count' ? '; on Python 3.13+ `os.process_cpu_count()` counts only the CPUs this process may use.' : '.')
   );
 }
@@ -140,6 +141,20 @@ function isNoneCheck(model: PythonModel, use: PyNode): boolean {
 
 function orOneFix(model: PythonModel, call: CallInfo): Fix {
   const text = `${model.text(call.node)} or 1`;
+  const shrunk = shrinkingExpression(model, call.node);
+  if (shrunk) {
+    // `(n or 1) - 1` is 0 on a one-CPU machine, and a pool of 0 workers raises ValueError.
+    const { value } = consumer(call.node);
+    const start = shrunk.startIndex;
+    const inner = model.source.slice(start, value.startIndex) + `(${text})` + model.source.slice(value.endIndex, shrunk.endIndex);
+    const replacement = `max(1, ${inner})`;
+    return {
+      description: `Fall back to 1 when the count is unknown, and keep at least one: \`${replacement}\``,
+      edits: [replaceNode(shrunk, replacement)],
+      // Only the None case (which raised) and the one-CPU case (which gave 0) change.
+      safe: true,
+    };
+  }
   const parent = call.node.parent;
   const bare = parent !== null && NO_PARENS.has(parent.type);
   const replacement = bare ? text : `(${text})`;
@@ -149,4 +164,19 @@ function orOneFix(model: PythonModel, call: CallInfo): Fix {
     // os.cpu_count() never returns 0, so `or 1` only changes the None case, which raised before.
     safe: true,
   };
+}
+
+/**
+ * `os.cpu_count() - 1` or `os.cpu_count() // 2` (the count on the left): a worker count that is 0
+ * on a one-CPU machine, unless it already sits in `max(...)`. Null otherwise.
+ */
+function shrinkingExpression(model: PythonModel, node: PyNode): PyNode | null {
+  const { value, parent } = consumer(node);
+  if (parent?.type !== 'binary_operator' || childByField(parent, 'left') !== value) return null;
+  const operator = childByField(parent, 'operator');
+  if (!operator || !['-', '//'].includes(model.text(operator))) return null;
+  const { parent: around } = consumer(parent);
+  const call = around?.type === 'argument_list' && around.parent ? model.callAt(around.parent) : undefined;
+  if (call?.qualified === 'builtins.max') return null;
+  return parent;
 }
