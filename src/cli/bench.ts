@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { InvalidArgumentError } from 'commander';
 import type { Mode } from '../profiling/protocol';
+import { formatRefusal } from '../profiling/preflight';
 import { formatBenchHtml } from '../profiling/report/html';
 import { formatBenchText } from '../profiling/report/text';
 import { runBenchmark } from '../profiling/run';
@@ -12,8 +13,9 @@ import { colorsFor } from './format-text';
 // `concurrency-lens bench FILE --function NAME --inputs EXPR`: runs the engine's benchmark
 // (src/profiling) and prints the table, chart and verdict, or the JSON document (docs/bench.md,
 // "The JSON document"), or writes an HTML report. Exit 0 when the benchmark ran,
-// 2 on a usage error or when the user's code failed in any mode (the message names the cause and
-// the mode), 130 when cancelled with Ctrl+C.
+// 2 on a usage error, when the user's code failed in any mode (the message names the cause and
+// the mode), or when the module was refused because importing it does work (`refusal` in the
+// JSON; the text names the line and the fix), 130 when cancelled with Ctrl+C.
 
 export const EXIT_BENCH_OK = 0;
 export const EXIT_BENCH_ERROR = 2;
@@ -115,7 +117,10 @@ export async function runBenchCommand(file: string, options: BenchCommandOptions
     for (const error of result.errors) io.stderr.write(`error${error.mode ? ` (${error.mode})` : ''}: ${error.message}\n`);
   } else {
     const usageOnly = result.errors.length > 0 && result.errors.every((e) => e.kind === 'usage' || e.kind === 'spawn');
-    if (usageOnly) {
+    if (result.refusal) {
+      // Nothing was measured: the refusal alone, with its place and fix (no empty table).
+      io.stderr.write(formatRefusal(result.refusal, result.functionName, (p) => path.relative(io.cwd, p) || p));
+    } else if (usageOnly) {
       for (const error of result.errors) io.stderr.write(`error: ${error.message}\n`);
     } else {
       const c = colorsFor(io.stdout, options.color);

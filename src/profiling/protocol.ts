@@ -48,6 +48,12 @@ export interface InitCommand {
   /** Python: an expression evaluated once in the module's namespace; Node: a JS expression. Each item is one call's argument; tuples/arrays are spread. */
   inputs: string;
   /**
+   * How the project imports the module (target-module.ts). Python: the dotted name and the
+   * folders to put first on sys.path, in the harness and in every pool worker; absent or a null
+   * `module`: the file is loaded from its path as a script.
+   */
+  target?: { module: string | null; sysPath: string[] };
+  /**
    * Random, per harness: every reply from then on carries it as `token`, its first field. Sent in
    * the first command, not the environment, where user code (and /proc/PID/environ) would see it.
    */
@@ -117,6 +123,10 @@ export interface ReadyReply {
   taskCount: number;
   /** A short repr of the first input, for the report. */
   inputPreview: string;
+  /** Python: the dotted name the module was imported by; null when it was loaded from its path. */
+  importedAs?: string | null;
+  /** Why the module was not imported by the name the engine asked for (a name already taken), when so. */
+  importNote?: string | null;
 }
 
 export interface SampleReply {
@@ -170,7 +180,30 @@ export type ErrorKind =
   | 'unpicklable' // the function, an argument or a result cannot be sent to a process / worker
   | 'worker-died' // a worker process exited or crashed
   | 'unsupported' // the mode does not exist here (e.g. interpreters before 3.14)
+  | 'refused' // the module does work at import (starts processes, listens): not run (see ImportRefusal)
   | 'internal';
+
+/**
+ * Why a module was not benchmarked: importing it does work of its own (a process pool at module
+ * level, a server that listens, a worker script's message loop, a file that spawns itself). Found
+ * statically before anything runs (preflight.ts, from the analyzer's facts), or by the harness's
+ * import guard while importing.
+ */
+export interface ImportRefusal {
+  /** static: the analyzer found it, nothing ran; import: the harness's guard stopped it during the import. */
+  stage: 'static' | 'import';
+  reason: 'process-at-import' | 'server-at-import' | 'worker-script' | 'self-spawning-worker';
+  /** The rule that flags the same code (CL201, CL203), whose fix applies; null when none does. */
+  rule: string | null;
+  /** Absolute path and 1-based line (and column) of the code that does the work. */
+  path: string;
+  line: number | null;
+  column: number | null;
+  /** What the module does at import, in one sentence. */
+  message: string;
+  /** What to change. */
+  fix: string;
+}
 
 export interface ErrorReply {
   type: 'error';
@@ -181,6 +214,8 @@ export interface ErrorReply {
   message: string;
   /** Traceback / stack, trimmed to the user's frames when possible. */
   detail: string | null;
+  /** kind `refused`: what the import guard caught, and where. */
+  refusal?: ImportRefusal;
 }
 
 export type HarnessReply = ReadyReply | SampleReply | TaskProfileReply | SerializationReply | DispatchReply | ByeReply | ErrorReply;

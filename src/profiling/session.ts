@@ -4,7 +4,9 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { HarnessFailure, HarnessProcess } from './harness-process';
 import { type Launcher, resolveLauncher } from './launch';
-import type { ErrorReply, HarnessReply, InterpreterFacts, Mode, SampleReply } from './protocol';
+import { preflight, refusalMessage } from './preflight';
+import { importTarget } from './target-module';
+import type { ErrorReply, HarnessReply, ImportRefusal, InterpreterFacts, Mode, SampleReply } from './protocol';
 import {
   type Cell,
   DEFAULT_MAX_SECONDS,
@@ -95,6 +97,10 @@ export class BenchmarkSession {
     const problem = this.requestProblem();
     if (problem) return this.fail({ kind: 'usage', mode: null, workers: null, message: problem, detail: null });
     const language = this.result.language as BenchLanguage;
+    // How the project imports the module, and whether importing it does work (preflight.ts).
+    this.result.target = importTarget(this.file, language);
+    const refusal = await preflight(this.file, language);
+    if (refusal) return this.refuse(refusal);
     const staticClass = this.staticClass(language);
     const launch = resolveLauncher(language, this.request);
     if ('error' in launch) return this.fail({ kind: launch.kind, mode: null, workers: null, message: launch.error, detail: null });
@@ -174,9 +180,16 @@ export class BenchmarkSession {
     this.harnesses.push(started);
     this.generation++;
     this.onProgress({ type: 'harness', pid: started.pid, command: [launch.command, ...launch.args] });
-    const ready = await started.request({ cmd: 'init', file: this.file, functionName: this.request.functionName, inputs: this.request.inputs }, this.timeoutMs, this.signal);
+    const target = this.result.target?.language === 'python' ? { module: this.result.target.module, sysPath: this.result.target.sysPath } : undefined;
+    const ready = await started.request({ cmd: 'init', file: this.file, functionName: this.request.functionName, inputs: this.request.inputs, target }, this.timeoutMs, this.signal);
+    if (ready.type === 'error' && ready.refusal) {
+      this.refuse(ready.refusal, ready.detail);
+      return null;
+    }
     if (ready.type === 'error') return this.stop(errorFromReply(ready, null));
     if (ready.type !== 'ready') throw new HarnessFailure('internal', `unexpected reply to init: ${ready.type}`);
+    if (this.result.target && ready.importedAs !== undefined) this.result.target.importedAs = ready.importedAs;
+    if (ready.importNote) this.result.warnings.push(ready.importNote);
     this.result.taskCount = ready.taskCount;
     this.result.inputPreview = ready.inputPreview;
     this.harness = started;
@@ -458,6 +471,14 @@ export class BenchmarkSession {
 
   private elapsed(): number {
     return performance.now() - this.t0;
+  }
+
+  /** Not run: importing the module does work (the pre-flight, or the harness's import guard). */
+  private refuse(refusal: ImportRefusal, detail: string | null = null): BenchResult {
+    this.result.refusal = refusal;
+    const message = refusalMessage(refusal, this.request.functionName, (p) => path.relative(this.cwd, p) || p);
+    this.stopped = true;
+    return this.fail({ kind: 'refused', mode: null, workers: null, message, detail });
   }
 
   private fail(error: BenchError): BenchResult {

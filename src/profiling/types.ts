@@ -1,4 +1,8 @@
-import type { ErrorKind, InterpreterFacts, Mode } from './protocol';
+import type { ErrorKind, ImportRefusal, InterpreterFacts, Mode } from './protocol';
+import type { ImportTarget } from './target-module';
+
+export type { ImportRefusal } from './protocol';
+export type { ImportTarget, NodeImportTarget, PythonImportTarget } from './target-module';
 
 // The benchmark's input (BenchRequest) and its result document (BenchResult): what
 // `runBenchmark` returns, what `concurrency-lens bench --json` prints and what the editor's
@@ -50,6 +54,7 @@ export type BenchErrorKind =
   | 'harness-died' // the harness exited or was killed in the middle of a command
   | 'aborted' // cancelled (AbortSignal, Ctrl+C)
   | 'usage' // a bad request: unknown file type, missing file, bad mode or worker count
+  // (and 'refused', from ErrorKind: the pre-flight or the import guard would not run the module)
   | 'spawn'; // the interpreter could not be started
 
 export interface BenchError {
@@ -194,6 +199,16 @@ export interface BenchResult {
   recommendation: Recommendation | null;
   errors: BenchError[];
   warnings: string[];
+  /**
+   * How the module was imported (target-module.ts): Python's dotted name and sys.path folders,
+   * Node's package and format. Absent in documents from before it existed.
+   */
+  target?: ImportTarget & { importedAs?: string | null };
+  /**
+   * Set when the module was not benchmarked because importing it does work (preflight.ts, or the
+   * harness's import guard); `errors` then holds one error of kind `refused`. Absent otherwise.
+   */
+  refusal?: ImportRefusal;
   /** Interleaved rounds completed (each measures every cell once). */
   rounds: number;
   startedAt: string;

@@ -54,7 +54,11 @@ FUTURES_DIR = os.path.dirname(os.path.abspath(__import__("concurrent.futures").f
 
 
 def _load_module(path, name):
-    """Import the user's file under `name` (not `__main__`, so its main guard does not run)."""
+    """Load the user's file from its path under `name` (not `__main__`, so its main guard does not run).
+
+    For a file the engine found no dotted name for (src/profiling/target-module.ts), or whose
+    dotted name an already imported module shadows.
+    """
     existing = sys.modules.get(name)
     if existing is not None and os.path.abspath(getattr(existing, "__file__", "") or "") == path:
         return existing
@@ -77,9 +81,130 @@ def _load_module(path, name):
     return module
 
 
-def _init_worker(path, name):
+def _put_on_path(folders):
+    """`folders` first on sys.path, in their order (moved there if already present)."""
+    for folder in reversed(folders or []):
+        while folder in sys.path:
+            sys.path.remove(folder)
+        sys.path.insert(0, folder)
+
+
+def _same_file(module, path):
+    found = getattr(module, "__file__", None)
+    return bool(found) and os.path.normcase(os.path.abspath(found)) == os.path.normcase(path)
+
+
+def _shadowed(dotted, path):
+    """Why importing `dotted` would not give `path`, or None.
+
+    A top-level name already imported from elsewhere (the user's `json/` package vs the json the
+    harness uses) would give that module instead.
+    """
+    top = dotted.split(".")[0]
+    loaded = sys.modules.get(top)
+    if loaded is None:
+        return None
+    if dotted == top:
+        return None if _same_file(loaded, path) else "the name %s is already taken by %s" % (
+            top, getattr(loaded, "__file__", None) or "a built-in module")
+    here = getattr(loaded, "__path__", None)
+    root = os.path.dirname(path)
+    for _ in dotted.split(".")[1:]:
+        root = os.path.dirname(root)
+    expected = os.path.normcase(os.path.join(root, top))
+    if here is not None and any(os.path.normcase(os.path.abspath(p)) == expected for p in here):
+        return None
+    return "the name %s is already taken by %s" % (top, getattr(loaded, "__file__", None) or "a built-in module")
+
+
+def _import_target(path, name, dotted, sys_path):
+    """Import the user's module the way its project does: by its dotted name, `sys_path` first.
+
+    Returns the module. `dotted` None loads the file by path under `name` (a script whose name is
+    no identifier). Pool workers call this too (their initializer), so that the function, pickled
+    by reference as `dotted.qualname`, is found there under the same name.
+    """
+    _put_on_path(sys_path)
+    if not dotted:
+        return _load_module(path, name)
+    existing = sys.modules.get(dotted)
+    if existing is not None and _same_file(existing, path):
+        return existing
+    module = importlib.import_module(dotted)
+    if not _same_file(module, path):
+        raise ImportError("%s imports %s, not %s: another module of that name comes first on sys.path" % (
+            dotted, getattr(module, "__file__", None) or "a built-in module", path))
+    return module
+
+
+def _init_worker(path, name, dotted=None, sys_path=None):
     """Pool initializer: spawn/forkserver workers start fresh and must import the module too."""
-    _load_module(path, name)
+    _import_target(path, name, dotted, sys_path)
+
+
+class _ImportTimeWork(BaseException):
+    """Raised by the import guard: the module started a process or listened on a socket while imported."""
+
+    def __init__(self, what):
+        BaseException.__init__(self, what)
+        self.what = what
+
+
+class _ImportGuard:
+    """While the user's module is imported: starting a process or listening on a socket is refused.
+
+    The engine refuses such modules statically first (src/profiling/preflight.ts); this is the
+    net for what the analyzer cannot see (a pool created in a helper of another module). Without
+    it the work runs here, is blamed on the function, and a module-level Pool() under spawn
+    re-imports itself in every worker until the timeout. The first refusal is kept even when the
+    user's code catches the exception.
+    """
+
+    def __init__(self, path):
+        self.path = path
+        self.tripped = None
+        self.saved = []
+
+    def _trip(self, what):
+        if self.tripped is None:
+            frames = traceback.extract_stack()[:-2]
+            stdlib = os.path.dirname(os.path.abspath(os.__file__))
+            own = [f for f in frames if not f.filename.startswith("<")
+                   and os.path.normcase(os.path.abspath(f.filename)) != os.path.normcase(HARNESS_FILE)]
+            # The line to blame: the user's own code (not the standard library's pool internals).
+            users = [f for f in own if not os.path.abspath(f.filename).startswith(stdlib + os.sep)]
+            # The module's own line first: that is the module-level code to move.
+            mine = [f for f in own if os.path.normcase(os.path.abspath(f.filename)) == os.path.normcase(self.path)]
+            frame = (mine or users or own or frames or [None])[-1]
+            self.tripped = (what, frame, "".join(traceback.format_list(own[-8:])))
+        raise _ImportTimeWork(what)
+
+    def __enter__(self):
+        import multiprocessing.process
+        import socket
+
+        guard = self
+
+        def start(process_self, *args, **kwargs):
+            guard._trip("starts a process (%s)" % type(process_self).__name__)
+
+        def listen(socket_self, *args, **kwargs):
+            guard._trip("listens on a socket")
+
+        for owner, attr, replacement in ((multiprocessing.process.BaseProcess, "start", start),
+                                         (socket.socket, "listen", listen)):
+            self.saved.append((owner, attr, owner.__dict__.get(attr)))
+            setattr(owner, attr, replacement)
+        return self
+
+    def __exit__(self, *exc):
+        for owner, attr, original in reversed(self.saved):
+            if original is None:  # inherited (socket.listen is _socket.socket's): drop the override
+                delattr(owner, attr)
+            else:
+                setattr(owner, attr, original)
+        self.saved = []
+        return False
 
 
 def _call_in_worker(fn, args):
@@ -123,12 +248,14 @@ def _user_traceback(error):
 class HarnessError(Exception):
     """An error to report to the engine as an ErrorReply."""
 
-    def __init__(self, kind, message, mode=None, detail=None):
+    def __init__(self, kind, message, mode=None, detail=None, refusal=None):
         Exception.__init__(self, message)
         self.kind = kind
         self.message = message
         self.mode = mode
         self.detail = detail
+        # kind "refused": where the module does work at import and what to change (protocol.ts ImportRefusal).
+        self.refusal = refusal
 
 
 def _is_pickling_error(error):
@@ -179,6 +306,10 @@ class Harness:
         self.module = None
         self.module_name = None
         self.path = None
+        # The dotted name the module was imported by (None: loaded from its path) and the folders
+        # put first on sys.path: every worker imports it the same way.
+        self.dotted = None
+        self.sys_path = []
         self.fn = None
         self.function_name = None
         self.items = []
@@ -220,8 +351,11 @@ class Harness:
                 reply["id"] = cid
                 self.reply(reply)
             except HarnessError as error:
-                self.reply({"type": "error", "id": cid, "kind": error.kind, "mode": error.mode,
-                            "message": error.message, "detail": error.detail})
+                reply = {"type": "error", "id": cid, "kind": error.kind, "mode": error.mode,
+                         "message": error.message, "detail": error.detail}
+                if error.refusal is not None:
+                    reply["refusal"] = error.refusal
+                self.reply(reply)
             except BaseException as error:  # noqa: B902 - the loop must survive anything
                 self.reply({"type": "error", "id": cid, "kind": "internal", "mode": command.get("mode"),
                             "message": "harness error: %s" % _describe_exception(error),
@@ -250,12 +384,32 @@ class Harness:
             name = stem
         else:
             name = "_clens_user_" + "".join(c if c.isalnum() else "_" for c in stem)
+        # How the project imports it (src/profiling/target-module.ts): a dotted name and the
+        # folders sys.path needs. Without a target (an older engine), the file is a script.
+        target = command.get("target") or {}
+        dotted = target.get("module")
+        sys_path = [p for p in (target.get("sysPath") or []) if isinstance(p, str)]
+        note = None
+        if dotted:
+            why = _shadowed(dotted, path)
+            if why:
+                note = "imported from its path as a script, not as %s: %s" % (dotted, why)
+                dotted = None
+            else:
+                name = dotted
+        guard = _ImportGuard(path)
         try:
-            module = _load_module(path, name)
+            with guard:
+                module = _import_target(path, name, dotted, sys_path)
         except BaseException as error:
-            raise HarnessError("import", "importing %s failed: %s" % (os.path.basename(path), _describe_exception(error)),
-                               detail=_user_traceback(error))
+            if guard.tripped is None:
+                raise HarnessError("import", "importing %s failed: %s" % (os.path.basename(path), _describe_exception(error)),
+                                   detail=_user_traceback(error))
+            module = None
+        if guard.tripped is not None:
+            raise self._refused(path, guard.tripped, command["functionName"])
         self.module, self.module_name, self.path = module, name, path
+        self.dotted, self.sys_path = dotted, sys_path
         function_name = command["functionName"]
         fn = getattr(module, function_name, None)
         if fn is None:
@@ -293,7 +447,26 @@ class Harness:
         self.facts = interpreter_facts()
         first = repr(items[0])
         return {"type": "ready", "facts": self.facts, "taskCount": len(self.items),
-                "inputPreview": first if len(first) <= 80 else first[:77] + "..."}
+                "inputPreview": first if len(first) <= 80 else first[:77] + "...",
+                "importedAs": name if dotted else None, "importNote": note}
+
+    def _refused(self, path, tripped, function_name):
+        what, frame, stack = tripped
+        where = frame.filename if frame is not None else path
+        line = frame.lineno if frame is not None else None
+        code = (frame.line or "").strip() if frame is not None else ""
+        process = what.startswith("starts a process")
+        fix = ('Move that code under `if __name__ == "__main__":` (the fix of CL201, missing-main-guard), or into a '
+               'function the benchmark does not call.' if process else
+               'Start the server under `if __name__ == "__main__":`, or from a function the benchmark does not call.')
+        message = "%s %s while it is imported%s: the benchmark would run it, blame its time on %s%s. Not run. %s" % (
+            os.path.basename(path), what, " (%s:%s%s)" % (os.path.basename(where), line, ": " + code if code else "") if line else "",
+            function_name + "()", " and, under spawn, start it again in every worker" if process else "", fix)
+        self.module = self.fn = None
+        return HarnessError("refused", message, detail=stack.rstrip() or None, refusal={
+            "stage": "import", "reason": "process-at-import" if process else "server-at-import",
+            "rule": "CL201" if process else None, "path": os.path.abspath(where), "line": line, "column": None,
+            "message": "%s %s while it is imported" % (os.path.basename(path), what), "fix": fix})
 
     def cmd_profile_task(self, command):
         self._require_init()
@@ -458,21 +631,31 @@ class Harness:
 
             method = "spawn" if mode == "processes-spawn" else multiprocessing.get_start_method()
             return cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method),
-                                          initializer=_init_worker, initargs=(self.path, self.module_name))
+                                          initializer=_init_worker,
+                                          initargs=(self.path, self.module_name, self.dotted, self.sys_path))
         if mode == "interpreters":
             # Python 3.14+: each worker is a sub-interpreter with its own GIL; it shares no
             # modules with this one, so it loads the user's file itself. `exec` is a builtin and
             # pickles by reference, unlike a function of this script.
-            code = (
-                "import sys, importlib.util\n"
-                "if %r not in sys.path: sys.path.insert(0, %r)\n"
-                "if %r not in sys.modules:\n"
-                "    spec = importlib.util.spec_from_file_location(%r, %r)\n"
-                "    module = importlib.util.module_from_spec(spec)\n"
-                "    sys.modules[%r] = module\n"
-                "    spec.loader.exec_module(module)\n"
-            ) % (os.path.dirname(self.path), os.path.dirname(self.path), self.module_name, self.module_name, self.path,
-                 self.module_name)
+            if self.dotted:
+                code = (
+                    "import sys, importlib\n"
+                    "for p in reversed(%r):\n"
+                    "    if p in sys.path: sys.path.remove(p)\n"
+                    "    sys.path.insert(0, p)\n"
+                    "importlib.import_module(%r)\n"
+                ) % (self.sys_path, self.dotted)
+            else:
+                code = (
+                    "import sys, importlib.util\n"
+                    "if %r not in sys.path: sys.path.insert(0, %r)\n"
+                    "if %r not in sys.modules:\n"
+                    "    spec = importlib.util.spec_from_file_location(%r, %r)\n"
+                    "    module = importlib.util.module_from_spec(spec)\n"
+                    "    sys.modules[%r] = module\n"
+                    "    spec.loader.exec_module(module)\n"
+                ) % (os.path.dirname(self.path), os.path.dirname(self.path), self.module_name, self.module_name, self.path,
+                     self.module_name)
             return cf.InterpreterPoolExecutor(max_workers=workers, initializer=exec, initargs=(code, {}))
         raise HarnessError("unsupported", "unknown mode %r" % mode, mode=mode)
 
