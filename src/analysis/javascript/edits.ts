@@ -1,7 +1,7 @@
 import * as path from 'node:path';
-import type { TextEdit } from '../core/types';
-import type { JsModel } from './model';
-import { type Node, type TSESTree, endOf, startOf } from './parse';
+import type { Range, TextEdit } from '../core/types';
+import type { Binding, JsModel } from './model';
+import { type Node, type TSESTree, endOf, rangeOf, startOf } from './parse';
 import { pushChildren, unwrap } from './syntax';
 
 // Building blocks of the JS/TS fixes: naming an export of a module (reusing the file's own import
@@ -13,9 +13,19 @@ const BUILTINS = new Set([
   'os', 'path', 'process', 'readline', 'stream', 'timers', 'tls', 'url', 'util', 'worker_threads', 'zlib', 'perf_hooks',
 ]);
 
+/** An import specifier or destructured `require` property a fix leaves unused, and the statement holding it. */
+interface Dropped {
+  spec: Node;
+  statement: Node;
+  /** The statement's other specifiers: none means the whole statement goes. */
+  siblings: readonly Node[];
+}
+
 export class ImportPlan {
   private readonly added = new Map<string, string[]>();
-  private readonly merged: TextEdit[] = [];
+  /** Names added to an existing statement, after its last specifier. */
+  private readonly merged: { statement: Node; last: Node; name: string }[] = [];
+  private readonly dropped: Dropped[] = [];
 
   constructor(private readonly model: JsModel) {}
 
@@ -58,8 +68,7 @@ export class ImportPlan {
       if (stmt.type === 'ImportDeclaration' && stmt.importKind !== 'type') {
         const specs = stmt.specifiers.filter((s): s is TSESTree.ImportSpecifier => s.type === 'ImportSpecifier');
         if (specs.length === 0 || normalize(String(stmt.source.value)) !== module) continue;
-        const last = specs[specs.length - 1];
-        this.merged.push({ range: { start: endOf(last), end: endOf(last) }, text: `, ${name}` });
+        this.merged.push({ statement: stmt, last: specs[specs.length - 1], name });
         return true;
       }
       if (stmt.type === 'VariableDeclaration' && stmt.declarations.length === 1) {
@@ -70,36 +79,118 @@ export class ImportPlan {
         const props = d.id.properties;
         const last = props[props.length - 1];
         if (!last || last.type === 'RestElement') continue;
-        this.merged.push({ range: { start: endOf(last), end: endOf(last) }, text: `, ${name}` });
+        this.merged.push({ statement: stmt, last, name });
         return true;
       }
     }
     return false;
   }
 
-  edits(): TextEdit[] {
-    if (this.added.size === 0) return [...this.merged];
+  /**
+   * Removes the import specifier (`import { readFileSync } from 'fs'`) or destructured `require`
+   * property (`const { execSync } = require('child_process')`) that declares `binding`, when `use`
+   * is its only use: the fix replaces that use, and a reviewer would delete the leftover import.
+   * The whole statement goes when nothing else is left in it.
+   */
+  dropIfUnused(binding: Binding | null, use: TSESTree.Identifier): void {
     const model = this.model;
+    if (!binding || binding.scope !== model.program) return;
+    if (model.references(binding).some((r) => r !== use)) return;
+    // Uses the scope walk does not record (type positions: `typeof readFileSync`): the name
+    // written anywhere but its declaration and this call keeps the import.
+    const name = binding.name.replace(/[$]/g, '\\$');
+    if ((model.source.match(new RegExp(`(?<![\\w$])${name}(?![\\w$])`, 'g'))?.length ?? 0) !== 2) return;
+    const spec = model.parent(binding.id);
+    if (!spec) return;
+    if (binding.kind === 'import') {
+      const statement = model.parent(spec);
+      if (spec.type !== 'ImportSpecifier' || statement?.type !== 'ImportDeclaration') return;
+      this.dropped.push({ spec, statement, siblings: statement.specifiers.filter((s) => s !== spec) });
+      return;
+    }
+    if (binding.kind !== 'const' && binding.kind !== 'let' && binding.kind !== 'var') return;
+    if (spec.type !== 'Property' || spec.value !== binding.id) return;
+    const pattern = model.parent(spec);
+    const declarator = pattern ? model.parent(pattern) : null;
+    const statement = declarator ? model.parent(declarator) : null;
+    if (pattern?.type !== 'ObjectPattern' || declarator?.type !== 'VariableDeclarator' || declarator.id !== pattern || !declarator.init) return;
+    if (statement?.type !== 'VariableDeclaration' || statement.declarations.length !== 1) return;
+    const init = unwrap(declarator.init);
+    if (init.type !== 'CallExpression' || model.requiredModule(init) === null) return;
+    this.dropped.push({ spec, statement, siblings: pattern.properties.filter((p) => p !== spec) });
+  }
+
+  edits(): TextEdit[] {
+    const model = this.model;
+    const out: TextEdit[] = [];
+    const eol = model.eol;
     const esm = usesEsm(model);
-    const prefix = usesNodePrefix(model);
+    // A name merged into a statement that also loses a specifier takes that specifier's place.
+    const replaced = new Map<Dropped, string[]>();
+    for (const m of this.merged) {
+      const d = this.dropped.find((x) => x.statement === m.statement);
+      if (d) replaced.set(d, [...(replaced.get(d) ?? []), m.name]);
+      else out.push({ range: { start: endOf(m.last), end: endOf(m.last) }, text: `, ${m.name}` });
+    }
     const lines: string[] = [];
     for (const [module, names] of this.added) {
+      const prefix = usesNodePrefix(model);
       const spec = BUILTINS.has(module.split('.')[0]) && prefix ? `node:${module.replace('.', '/')}` : module.replace('.', '/');
       lines.push(esm ? `import { ${names.join(', ')} } from '${spec}';` : `const { ${names.join(', ')} } = require('${spec}');`);
     }
     // New lines end the way the file's lines do: a bare `\n` in a CRLF or CR file mixes endings.
-    const eol = model.eol;
     const text = lines.join(eol);
-    const after = lastPrologueStatement(model, esm);
+    const after = lines.length > 0 ? lastPrologueStatement(model, esm) : null;
+    let placed = lines.length === 0;
+    for (const d of this.dropped) {
+      const names = replaced.get(d);
+      if (names) {
+        out.push({ range: rangeOf(d.spec), text: names.join(', ') });
+        continue;
+      }
+      if (d.siblings.length > 0) {
+        out.push({ range: specifierRange(model, d) , text: '' });
+        continue;
+      }
+      // The new imports go where the emptied statement was when they would have followed it.
+      if (!placed && d.statement === after) {
+        out.push({ range: rangeOf(d.statement), text });
+        placed = true;
+        continue;
+      }
+      const range = statementLines(model, d.statement);
+      if (range) out.push({ range, text: '' });
+    }
+    if (placed) return out;
     if (after) {
       const at = afterStatement(model, after);
-      return [...this.merged, { range: { start: at, end: at }, text: `${eol}${text}` }];
+      return [...out, { range: { start: at, end: at }, text: `${eol}${text}` }];
     }
     const first = model.program.body[0];
     const at = first ? { line: startOf(first).line, column: 0 } : { line: model.source.startsWith('#!') ? 1 : 0, column: 0 };
     const needsNewline = !first && at.line >= model.lineCount;
-    return [...this.merged, { range: { start: at, end: at }, text: needsNewline ? `${eol}${text}${eol}` : `${text}${eol}` }];
+    return [...out, { range: { start: at, end: at }, text: needsNewline ? `${eol}${text}${eol}` : `${text}${eol}` }];
   }
+}
+
+/** A specifier with the comma that separates it from the next one (or, for the last, from the previous one). */
+function specifierRange(model: JsModel, d: Dropped): Range {
+  const all = [...d.siblings, d.spec].sort((a, b) => a.range[0] - b.range[0]);
+  const i = all.indexOf(d.spec);
+  if (i < all.length - 1) return { start: startOf(d.spec), end: startOf(all[i + 1]) };
+  return { start: endOf(all[i - 1]), end: endOf(d.spec) };
+}
+
+/** The lines of a statement that has them to itself (a trailing comment goes with it), else null. */
+function statementLines(model: JsModel, statement: Node): Range | null {
+  const start = startOf(statement);
+  const end = endOf(statement);
+  if (model.lineText(start.line).slice(0, start.column).trim() !== '') return null;
+  const rest = model.lineText(end.line).slice(end.column).trim();
+  if (rest !== '' && !rest.startsWith('//')) return null;
+  if (end.line + 1 < model.lineCount) return { start: { line: start.line, column: 0 }, end: { line: end.line + 1, column: 0 } };
+  if (start.line === 0) return { start: { line: 0, column: 0 }, end: { line: end.line, column: model.lineText(end.line).length } };
+  return { start: { line: start.line - 1, column: model.lineText(start.line - 1).length }, end: { line: end.line, column: model.lineText(end.line).length } };
 }
 
 function normalize(spec: string): string {

@@ -124,6 +124,7 @@ function fsFix(model: JsModel, call: TSESTree.CallExpression, name: string): Fix
     }
   }
   if (!target) return null;
+  if (callee.type === 'Identifier') plan.dropIfUnused(model.resolve(callee), callee);
   const args = model.source.slice(call.callee.range[1], call.range[1]);
   return {
     description: `Use \`await ${target}(…)\``,
@@ -150,6 +151,7 @@ function execFix(model: JsModel, call: TSESTree.CallExpression, q: string): Fix 
       : plan.use('child_process', asyncName);
   const promisify = plan.use('util', 'promisify');
   if (!fn || !promisify) return null;
+  if (callee.type === 'Identifier') plan.dropIfUnused(model.resolve(callee), callee);
   const args = model.source.slice(call.callee.range[1], call.range[1]);
   return {
     description: `Use \`(await ${promisify}(${fn})(…)).stdout\``,

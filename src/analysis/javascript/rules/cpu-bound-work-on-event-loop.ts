@@ -102,6 +102,7 @@ function asyncTwinFix(model: JsModel, hotspot: Hotspot): Fix | null {
   else asyncFn = plan.use('crypto', twin);
   const promisify = plan.use('util', 'promisify');
   if (!asyncFn || !promisify) return null;
+  if (callee.type === 'Identifier') plan.dropIfUnused(model.resolve(callee), callee);
   const args = model.source.slice(call.callee.range[1], call.range[1]).replace(/^\?\./, '');
   const text = awaitText(model, call, `${promisify}(${asyncFn})${args}`);
   return {
