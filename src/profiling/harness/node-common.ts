@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { ErrorKind } from '../protocol';
+import type { ErrorKind, ImportRefusal } from '../protocol';
 
 export const TS_EXTENSIONS = ['.ts', '.mts', '.cts', '.tsx'];
 
@@ -16,6 +16,8 @@ export class HarnessError extends Error {
     readonly kind: ErrorKind,
     message: string,
     readonly detail: string | null = null,
+    /** kind `refused`: what the import guard caught (protocol.ts ImportRefusal). */
+    readonly refusal: ImportRefusal | null = null,
   ) {
     super(message);
   }
@@ -187,4 +189,76 @@ export function findFunction(ns: Record<string, unknown>, name: string, file: st
   const names = Object.keys(ns).filter((k) => k !== '__esModule');
   const why = found !== undefined ? `"${name}" is a ${typeof found}, not a function` : `no export named "${name}"`;
   throw new HarnessError('no-function', `${file}: ${why} (exports: ${names.join(', ') || 'none'})`);
+}
+
+// ---- the import guard ----------------------------------------------------------------------
+
+/** Thrown by the guard's stand-in for `listen` while the module is imported. */
+class ListenAtImport extends Error {}
+
+/**
+ * Imports the user's module with `net.Server.prototype.listen` (every http, https, net and
+ * framework server) refused for the duration: a server that starts listening at import would run
+ * in the harness and in every pool member, and blame its time on the function. The engine's
+ * pre-flight (src/profiling/preflight.ts) refuses what the analyzer sees; this is the net for the
+ * rest (a server started by a helper in another file). The first refusal stands even if the
+ * user's code catches the error.
+ */
+export async function loadUserModuleGuarded(file: string, functionName: string): Promise<Record<string, unknown>> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const net = require('node:net') as typeof import('node:net');
+  const proto = net.Server.prototype as unknown as { listen: (...args: unknown[]) => unknown };
+  const original = proto.listen;
+  let tripped: Error | null = null;
+  proto.listen = function listen(): never {
+    const error = new ListenAtImport('listens on a port while it is imported');
+    tripped ??= error;
+    throw error;
+  };
+  let ns: Record<string, unknown> | null = null;
+  let failure: unknown = null;
+  try {
+    ns = await loadUserModule(file);
+  } catch (err) {
+    failure = err;
+  } finally {
+    proto.listen = original;
+  }
+  if (tripped) throw refusedListen(file, functionName, tripped);
+  if (failure) throw failure;
+  return ns as Record<string, unknown>;
+}
+
+function refusedListen(file: string, functionName: string, error: Error): HarnessError {
+  const stack = userStack(error) ?? '';
+  // The module's own line (the load-time code to change), else the first user frame that called listen().
+  const frames = stack
+    .split('\n')
+    .slice(1)
+    .map((line) => /\(?((?:file:\/\/)?[^()\s]+):(\d+):(\d+)\)?\s*$/.exec(line.trim()))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => [m[1].startsWith('file://') ? new URL(m[1]).pathname : m[1], m[2], m[3]] as const);
+  const frame = frames.find((f) => f[0] === file) ?? frames[0];
+  const where = frame ? frame[0] : file;
+  const line = frame ? Number(frame[1]) : null;
+  const column = frame ? Number(frame[2]) : null;
+  const fix =
+    'Start the server only when the file is run directly (`if (require.main === module)`, or a check of `process.argv[1]` in ESM), ' +
+    'or export the function from a module that does not start it.';
+  const refusal: ImportRefusal = {
+    stage: 'import',
+    reason: 'server-at-import',
+    rule: null,
+    path: where,
+    line,
+    column,
+    message: `${path.basename(file)} starts a server that listens while it is imported`,
+    fix,
+  };
+  return new HarnessError(
+    'refused',
+    `${refusal.message}${line ? ` (${path.basename(where)}:${line})` : ''}: the benchmark would run it and blame its time on ${functionName}(). Not run. ${fix}`,
+    stack || null,
+    refusal,
+  );
 }

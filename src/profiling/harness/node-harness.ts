@@ -54,7 +54,7 @@ import {
   HarnessError,
   installTsHook,
   isCloneError,
-  loadUserModule,
+  loadUserModuleGuarded,
   userStack,
   type FromMember,
   type MemberConfig,
@@ -101,7 +101,7 @@ function reply(message: HarnessReply): void {
 }
 
 function errorReply(id: number, mode: Mode | null, err: unknown): ErrorReply {
-  if (err instanceof HarnessError) return { type: 'error', id, kind: err.kind, mode, message: err.message, detail: err.detail };
+  if (err instanceof HarnessError) return { type: 'error', id, kind: err.kind, mode, message: err.message, detail: err.detail, ...(err.refusal ? { refusal: err.refusal } : {}) };
   return { type: 'error', id, kind: 'internal', mode, message: `Harness error: ${errorText(err)}`, detail: userStack(err) };
 }
 
@@ -252,7 +252,8 @@ async function init(cmd: InitCommand): Promise<ReadyReply> {
     return (req(path.join(__dirname, 'node-ts.js')) as typeof import('./node-ts')).transpile;
   });
   enableSourceMapsFor(cmd.file);
-  const ns = await loadUserModule(cmd.file);
+  // Guarded: a module that starts a server at import is refused, not run (node-common.ts).
+  const ns = await loadUserModuleGuarded(cmd.file, cmd.functionName);
   const fn = findFunction(ns, cmd.functionName, cmd.file);
   const items = await evaluateInputs(cmd.inputs, ns, cmd.file);
   loaded = {
