@@ -11,8 +11,10 @@ import { moduleCandidates } from './workers';
 // restify, hono, Nest controllers, Next.js API routes), functions shaped like middleware
 // (`(req, res, next)`) wherever they are made, emitter listeners with constant event names, timers
 // and message listeners. From each handler the calls are followed through the file and into other
-// files of the workspace whose imports resolve (`JsProject.modelAt`). Start-up, shutdown, CLI
-// entry points, build scripts, tests and worker code are not event context.
+// files of the workspace whose imports resolve (`JsProject.modelAt`). Callbacks of an operation a
+// function starts (a child process, a client socket, a stream, a one-shot timer) continue that
+// function's path rather than start one. Start-up, shutdown, terminal input, CLI entry points,
+// build scripts, tests and worker code are not event context.
 
 export type HandlerKind = 'http' | 'route' | 'middleware' | 'emitter' | 'timer' | 'message';
 
@@ -98,7 +100,34 @@ const LIFECYCLE_EVENTS = new Set([
   'uncaughtException',
   'unhandledRejection',
   'listening',
+  'quit',
+  'shutdown',
 ]);
+// Operations a function starts and whose events end it: a child process (and its stdio), a client
+// socket or request, a file stream, a line reader. Their listeners run as the tail of the code that
+// started them, so they are event context only when that code is (nested in a handler, or reached
+// from one), never handlers of their own. A forked child's 'message' is the exception: it is a
+// channel the parent serves.
+const OPERATIONS = new Set([
+  'child_process.spawn',
+  'child_process.exec',
+  'child_process.execFile',
+  'child_process.fork',
+  'net.connect',
+  'net.createConnection',
+  'net.Socket',
+  'tls.connect',
+  'http.request',
+  'http.get',
+  'https.request',
+  'https.get',
+  'fs.createReadStream',
+  'fs.createWriteStream',
+  'readline.createInterface',
+]);
+const STDIO = new Set(['stdin', 'stdout', 'stderr']);
+// One-shot timers: the callback runs once, after what scheduled it, as part of that path.
+const ONE_SHOT_TIMERS = new Set(['setTimeout', 'setImmediate', 'timers.setTimeout', 'timers.setImmediate']);
 const NEST_ROUTES = /^@nestjs\/(common|microservices|websockets)\.(Get|Post|Put|Delete|Patch|All|Options|Head|Sse|Search|MessagePattern|EventPattern|SubscribeMessage)$/;
 const NEXT_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
 const TEST_FRAMEWORKS = new Set(['mocha', 'jest', '@jest/globals', 'vitest', 'node:test', 'test', 'tap', 'ava', 'uvu', 'jasmine']);
@@ -156,7 +185,12 @@ function registrations(model: JsModel, call: CallLike): EventHandler[] {
     if (q && SERVER_FACTORIES.has(q)) return make(call.arguments.flatMap((a) => handlersIn(model, a)), 'http', `the ${q}() request handler`);
   }
   if (call.type !== 'CallExpression') return [];
-  if (q && TIMERS.has(q)) return make(handlersIn(model, call.arguments[0]), 'timer', `the ${q.replace(/^timers\./, '')}() callback`);
+  if (q && TIMERS.has(q)) {
+    const refs = handlersIn(model, call.arguments[0]);
+    // A one-shot timer is a continuation of what schedules it, unless it schedules itself again (a poll loop).
+    if (ONE_SHOT_TIMERS.has(q) && !refs.some((r) => reschedules(model, call, r))) return [];
+    return make(refs, 'timer', `the ${q.replace(/^timers\./, '')}() callback`);
+  }
   const callee = unwrap(call.callee);
   if (callee.type === 'Identifier' && callee.name === 'addEventListener' && !model.resolve(callee)) {
     // A browser script's global `addEventListener('fetch' | 'message', …)`.
@@ -171,6 +205,8 @@ function registrations(model: JsModel, call: CallLike): EventHandler[] {
     const event = eventName(model, call.arguments[0]);
     if (!event) return [];
     if (model.qname(receiver) === 'worker_threads.parentPort') return [];
+    const operation = operationOf(model, receiver);
+    if (operation === 'terminal' || (operation !== null && !(operation === 'child_process.fork' && event.name === 'message'))) return [];
     const refs = handlersIn(model, call.arguments[call.arguments.length - 1]);
     if (model.qname(receiver) === 'process') {
       return event.name === 'message' ? make(refs, 'message', "the process 'message' listener") : [];
@@ -211,6 +247,32 @@ function registrations(model: JsModel, call: CallLike): EventHandler[] {
     return out;
   }
   return [];
+}
+
+/**
+ * The operation whose events `receiver` emits: the factory's qualified name (`child_process.spawn`
+ * for `child` and `child.stdout`), 'terminal' for `process.stdin`/`stdout`/`stderr` (a command's
+ * input and output), or null for anything else.
+ */
+function operationOf(model: JsModel, receiver: Node): string | null {
+  let node = unwrap(receiver);
+  if (node.type === 'MemberExpression' && STDIO.has(memberName(node) ?? '')) {
+    if (model.qname(node.object) === 'process') return 'terminal';
+    node = unwrap(node.object);
+  }
+  const value = model.valueOf(node);
+  if (value.type !== 'CallExpression' && value.type !== 'NewExpression') return null;
+  const q = model.qname(value.callee);
+  return q && OPERATIONS.has(q) ? q : null;
+}
+
+/** Whether a timer's callback schedules it again: it is, or calls, the function that sets the timer. */
+function reschedules(model: JsModel, timer: CallLike, ref: HandlerRef): boolean {
+  if (ref.model !== model) return false;
+  const scheduler = model.enclosingFunction(timer);
+  if (!scheduler) return false;
+  if (ref.fn === scheduler) return true;
+  return outgoing(model, ref.fn).some((o) => o.target.model === model && o.target.fn === scheduler);
 }
 
 /** An event name known from the source: a literal, a constant (`EVENT_RUN_END`), or a member of a constant table. */
