@@ -328,6 +328,23 @@ export class BenchmarkController implements vscode.Disposable {
       panel?.setError('The benchmark was cancelled; its processes were stopped.');
       return result;
     }
+    if (result.refusal) {
+      // Not a failure of the benchmark: the module does work at import (src/profiling/preflight.ts).
+      // A message with the line and the fix, no stack.
+      const refusal = result.refusal;
+      const where = `${path.basename(refusal.path)}${refusal.line ? `:${refusal.line}` : ''}${refusal.rule ? `, ${refusal.rule}` : ''}`;
+      const sentence = (t: string): string => (/[.!?]$/.test(t.trim()) ? t.trim() : `${t.trim()}.`);
+      const text = `${key.functionName}() was not benchmarked: importing its module does work of its own (${where}). ${sentence(refusal.message)} ${sentence(refusal.fix)}`;
+      panel?.setError(text);
+      void vscode.window.showWarningMessage(`Concurrency Lens: ${text}`, 'Go to Line').then((choice) => {
+        if (!choice) return;
+        const line = Math.max(0, (refusal.line ?? 1) - 1);
+        const column = Math.max(0, (refusal.column ?? 1) - 1);
+        const at = new vscode.Range(line, column, line, column);
+        void vscode.window.showTextDocument(vscode.Uri.file(refusal.path), { selection: at });
+      });
+      return result;
+    }
     if (result.status === 'failed' || !result.recommendation) {
       const first = result.errors[0];
       const message = first ? `${first.message}${first.detail ? `\n\n${first.detail}` : ''}` : 'the benchmark produced no result';
