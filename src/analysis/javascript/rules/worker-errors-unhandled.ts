@@ -19,7 +19,7 @@ export const rule: JsRule = {
       if (site.kind !== 'worker' && site.kind !== 'fork' && site.kind !== 'spawn') continue;
       const result = spawnResult(model, site);
       if (result.escapes) continue;
-      if (result.chained.some((c) => isErrorListener(c))) continue;
+      if (result.chained.some((c) => isErrorListener(model, c))) continue;
       let stored = result.stored;
       if (result.binding) {
         const use = bindingUse(model, result.binding);
@@ -41,10 +41,18 @@ export const rule: JsRule = {
   },
 };
 
-function isErrorListener(call: Node): boolean {
+/**
+ * A listener for 'error', or for whatever event the caller names: a wrapper's
+ * `on(event, cb) { return this.thread.on(event, cb) }` forwards the listeners its users add.
+ */
+function isErrorListener(model: JsModel, call: Node): boolean {
   if (call.type !== 'CallExpression') return false;
   const callee = unwrap(call.callee);
-  return callee.type === 'MemberExpression' && LISTEN.has(memberName(callee) ?? '') && staticString(call.arguments[0]) === 'error';
+  if (callee.type !== 'MemberExpression' || !LISTEN.has(memberName(callee) ?? '')) return false;
+  const event = call.arguments[0];
+  if (staticString(event) === 'error') return true;
+  const binding = event ? model.bindingOf(event) : null;
+  return binding?.kind === 'param' && model.isConstant(binding);
 }
 
 /**
@@ -67,7 +75,7 @@ function bindingUse(model: JsModel, binding: Binding, seen = new Set<Binding>())
       const name = memberName(parent);
       if (name === 'onerror') return 'handled';
       const call = model.parent(parent);
-      if (call && isErrorListener(call)) return 'handled';
+      if (call && isErrorListener(model, call)) return 'handled';
       continue;
     }
     if (parent.type === 'AssignmentExpression' && parent.left === ref) continue;
@@ -109,7 +117,11 @@ function collectionKey(model: JsModel, expr: Node): string {
     return b ? `binding@${b.id.range[0]}` : node.name;
   }
   if (node.type === 'MemberExpression' && !node.computed) return `${collectionKey(model, node.object)}.${memberName(node)}`;
-  if (node.type === 'ThisExpression') return 'this';
+  if (node.type === 'ThisExpression') {
+    // `this` of one class is not `this` of another in the same file.
+    for (const a of model.ancestors(node)) if (a.type === 'ClassBody') return `this@${a.range[0]}`;
+    return 'this';
+  }
   return model.text(node).replace(/\s+/g, '');
 }
 
@@ -123,7 +135,7 @@ const TAKE_METHODS = new Set(['get', 'at', 'find', 'pop', 'shift', 'values', 'fo
 function collectionListened(model: JsModel, container: Node): boolean {
   const key = collectionKey(model, container);
   for (const call of model.calls) {
-    if (!isErrorListener(call) || call.type !== 'CallExpression') continue;
+    if (!isErrorListener(model, call) || call.type !== 'CallExpression') continue;
     const callee = unwrap(call.callee);
     if (callee.type !== 'MemberExpression') continue;
     const stack: Node[] = [callee.object];
