@@ -43,6 +43,8 @@ export interface Hotspot {
 export const SMALL_BOUND = 1000;
 /** A single loop over at least this many iterations, doing arithmetic, blocks noticeably. */
 export const LARGE_BOUND = 100_000;
+/** An empty loop (`for (let i = 0; i < 1e9; i++) {}`) burns time only from this many iterations on. */
+export const BUSY_BOUND = 10_000_000;
 
 const SYNC_CRYPTO = new Set([
   'crypto.pbkdf2Sync',
@@ -621,6 +623,13 @@ export const cpuHotspots = fact((model: JsModel) => {
       }
     }
     if (loopAwaits(model, loop)) continue;
+    if (bound.kind === 'const' && bound.n >= BUSY_BOUND && isLoop(loop) && isEmptyStatement(loop.body)) {
+      // Counting to a large number with nothing in the body: work for its own sake, a busy loop.
+      const reason = `an empty loop of ${bound.n.toLocaleString('en-US')} iterations (busy work)`;
+      hotspots.push({ node: loop, kind: 'busy-wait', reason, evidence: [{ node: loop, reason: `loop of ${bound.n.toLocaleString('en-US')} iterations with an empty body` }] });
+      coveredUntil = loop.range[1];
+      continue;
+    }
     if (bound.kind === 'const' && bound.n >= LARGE_BOUND) {
       const body = loopBody(model, loop);
       const arithmetic = body ? doesArithmetic(model, body) : null;
@@ -653,6 +662,10 @@ export const cpuHotspots = fact((model: JsModel) => {
   hotspots.sort((a, b) => a.node.range[0] - b.node.range[0]);
   return hotspots;
 });
+
+function isEmptyStatement(body: Node): boolean {
+  return body.type === 'EmptyStatement' || (body.type === 'BlockStatement' && body.body.length === 0);
+}
 
 function isConstantData(model: JsModel, expr: Node): boolean {
   const v = model.valueOf(expr);
