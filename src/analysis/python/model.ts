@@ -75,6 +75,16 @@ export type Value =
 
 const UNKNOWN: Value = { kind: 'unknown' };
 
+/** The module node's own context (shared: contexts are never changed once made). */
+const ROOT_CONTEXT: NodeContext = Object.freeze({
+  fn: null,
+  cls: null,
+  inMainGuard: false,
+  loops: Object.freeze([]) as unknown as PyNode[],
+  withs: Object.freeze([]) as unknown as PyNode[],
+  topStatement: null,
+});
+
 export interface CallInfo {
   node: PyNode;
   callee: PyNode;
@@ -290,39 +300,72 @@ export class PythonModel {
     );
   }
 
+  /**
+   * The functions, class, loops, with-blocks and main guard around a node. Derived from the
+   * parent's context (cached for every node on the way), so each node costs one step however deep
+   * it is: a walk to the root per node made deeply nested files quadratic (50k nested lambdas, 50k
+   * chained calls). Valid during construction too: a definition's context depends only on its
+   * ancestors, which are registered first (pre-order).
+   */
   contextOf(node: PyNode): NodeContext {
     const cached = this.contextCache.get(node);
     if (cached) return cached;
-    const ctx: NodeContext = { fn: null, cls: null, inMainGuard: false, loops: [], withs: [], topStatement: null };
-    let child: PyNode = node;
-    let insideScope = false;
-    for (let p = node.parent; p; child = p, p = p.parent) {
-      if (!insideScope && (p.type === 'function_definition' || p.type === 'lambda')) {
-        ctx.fn = this.functionByNode.get(p) ?? null;
-        insideScope = true;
-      }
-      if (p.type === 'class_definition' && !ctx.cls) {
-        // Only the class whose body directly holds us (or holds our method).
-        const cls = this.classByNode.get(p);
-        if (cls && (!ctx.fn || ctx.fn.parentClass === cls)) ctx.cls = cls;
-        insideScope = true;
-      }
-      if (!insideScope && LOOP_TYPES.has(p.type) && isLoopBodyChild(p, child)) ctx.loops.unshift(p);
-      if (!insideScope && p.type === 'with_statement' && child.field === 'body') ctx.withs.unshift(p);
-      if (p.type === 'if_statement' && child.field === 'consequence' && this.isMainGuard(p)) ctx.inMainGuard = true;
-      if (p.type === 'module') ctx.topStatement = child === node && node.type === 'module' ? null : child;
+    const chain: PyNode[] = [];
+    let top: PyNode | null = node;
+    while (top && !this.contextCache.has(top)) {
+      chain.push(top);
+      top = top.parent;
     }
-    this.contextCache.set(node, ctx);
-    return ctx;
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const child = chain[i];
+      const parent = child.parent;
+      this.contextCache.set(child, parent ? this.childContext(this.contextCache.get(parent)!, parent, child) : ROOT_CONTEXT);
+    }
+    return this.contextCache.get(node)!;
   }
 
-  scopeOfNode(node: PyNode): Scope {
-    for (let p: PyNode | null = node.parent; p; p = p.parent) {
-      const scope = this.scopeByNode.get(p);
-      if (scope && scope.kind !== 'class') return scope;
-      if (scope && scope.kind === 'class' && !isInsideNestedFunction(node, p)) return scope;
+  /** The context of `child` from its parent's: what the upward walk adds at its first step. */
+  private childContext(outer: NodeContext, parent: PyNode, child: PyNode): NodeContext {
+    if (parent.type === 'function_definition' || parent.type === 'lambda') {
+      const fn = this.functionByNode.get(parent) ?? null;
+      // A function's class is the one whose body holds it (its parentClass), if any.
+      const cls = fn ? fn.parentClass : this.nearestClass(parent.parent);
+      return { fn, cls, inMainGuard: outer.inMainGuard, loops: [], withs: [], topStatement: outer.topStatement };
     }
-    return this.moduleScope;
+    if (parent.type === 'class_definition') {
+      const cls = this.classByNode.get(parent) ?? this.nearestClass(parent.parent);
+      return { fn: null, cls, inMainGuard: outer.inMainGuard, loops: [], withs: [], topStatement: outer.topStatement };
+    }
+    const loop = LOOP_TYPES.has(parent.type) && isLoopBodyChild(parent, child);
+    const withBody = parent.type === 'with_statement' && child.field === 'body';
+    const guard = !outer.inMainGuard && parent.type === 'if_statement' && child.field === 'consequence' && this.isMainGuard(parent);
+    const top = parent.type === 'module';
+    if (!loop && !withBody && !guard && !top) return outer;
+    return {
+      fn: outer.fn,
+      cls: outer.cls,
+      inMainGuard: outer.inMainGuard || guard,
+      loops: loop ? [...outer.loops, parent] : outer.loops,
+      withs: withBody ? [...outer.withs, parent] : outer.withs,
+      topStatement: top ? child : outer.topStatement,
+    };
+  }
+
+  /** The nearest registered class at or above `node` (contexts asked for before their function is registered). */
+  private nearestClass(node: PyNode | null): ClassInfo | null {
+    for (let p = node; p; p = p.parent) {
+      const cls = p.type === 'class_definition' ? this.classByNode.get(p) : undefined;
+      if (cls) return cls;
+    }
+    return null;
+  }
+
+  /** The scope a node is in: its nearest enclosing function, lambda or class (or the module). */
+  scopeOfNode(node: PyNode): Scope {
+    // The context's function is the nearest one unless a class body is nearer (then fn is null
+    // and cls is that class); definitions are all registered before any scope is asked for.
+    const ctx = this.contextOf(node);
+    return ctx.fn?.scope ?? ctx.cls?.scope ?? this.moduleScope;
   }
 
   // ---- name resolution ----------------------------------------------------------------------
@@ -542,8 +585,8 @@ export class PythonModel {
     const defs = [...this.nodesOfType('function_definition'), ...this.nodesOfType('class_definition'), ...this.nodesOfType('lambda')]
       .sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
     for (const def of defs) {
-      const parentScope = this.enclosingScopeForDefinition(def);
       const ctx = this.contextOf(def);
+      const parentScope = ctx.fn?.scope ?? ctx.cls?.scope ?? this.moduleScope;
       if (def.type === 'class_definition') {
         const nameNode = childByField(def, 'name');
         const supers = childByField(def, 'superclasses');
@@ -560,7 +603,6 @@ export class PythonModel {
         cls.scope = this.newScope('class', def, parentScope, cls);
         this.classes.push(cls);
         this.classByNode.set(def, cls);
-        this.contextCache.clear();
         this.bind(parentScope, cls.name, { kind: 'class', node: def, cls });
         continue;
       }
@@ -583,7 +625,6 @@ export class PythonModel {
       fn.scope = this.newScope('function', def, parentScope, fn);
       this.functions.push(fn);
       this.functionByNode.set(def, fn);
-      this.contextCache.clear();
       if (parentClass && nameNode) parentClass.methods.set(fn.name, fn);
       if (nameNode) this.bind(parentScope, fn.name, { kind: 'def', node: def, fn });
       const params = childByField(def, 'parameters');
@@ -598,7 +639,6 @@ export class PythonModel {
         }
       }
     }
-    this.contextCache.clear();
 
     for (const node of this.nodesOfType('import_statement')) this.collectImport(node);
     for (const node of this.nodesOfType('import_from_statement')) this.collectImportFrom(node);
@@ -617,14 +657,6 @@ export class PythonModel {
       if (left) this.bindTargets(left, this.scopeOfNode(node), { kind: 'for', node });
     }
     for (const node of this.nodesOfType('if_statement')) if (this.isMainGuard(node)) this.mainGuards.push(node);
-  }
-
-  private enclosingScopeForDefinition(def: PyNode): Scope {
-    for (let p = def.parent; p; p = p.parent) {
-      const scope = this.scopeByNode.get(p);
-      if (scope) return scope;
-    }
-    return this.moduleScope;
   }
 
   private bind(scope: Scope, name: string, binding: Binding): void {
@@ -818,13 +850,6 @@ function isLoopBodyChild(loop: PyNode, child: PyNode): boolean {
   if (loop.type === 'while_statement') return child.field === 'body';
   // Comprehensions: everything except the first iterable is evaluated per item.
   return child.field === 'body' || child.type === 'for_in_clause' || child.type === 'if_clause';
-}
-
-function isInsideNestedFunction(node: PyNode, classNode: PyNode): boolean {
-  for (let p = node.parent; p && p !== classNode; p = p.parent) {
-    if (p.type === 'function_definition' || p.type === 'lambda') return true;
-  }
-  return false;
 }
 
 function firstIdentifier(node: PyNode): PyNode | null {
