@@ -3,6 +3,7 @@ import { fact } from '../core/facts';
 import { type LineEnding, LineIndex } from '../core/lines';
 import type { Binding, PythonModel } from './model';
 import { type PyNode, childByField, namedChildren, rangeOf } from './syntax';
+import { STDLIB_MODULES } from './stdlib-modules';
 
 // Building blocks of the Python fixes: replace a node, add an import only when it is missing,
 // wrap statements in a block. Fix tests apply these and re-parse the result.
@@ -87,30 +88,99 @@ function isShadowed(model: PythonModel, name: string): boolean {
   return bindings.some((b) => b.kind !== 'import');
 }
 
-/** Insert an import line after the last top-level import (or after the docstring / at the top). */
-export function addImport(model: PythonModel, statement: string): TextEdit {
-  let anchor: PyNode | null = null;
-  const top = namedChildren(model.root);
-  for (const node of top) {
-    if (node.type === 'import_statement' || node.type === 'import_from_statement' || node.type === 'future_import_statement') {
-      anchor = node;
-    } else if (node.type === 'comment' && !anchor) {
-      continue;
-    } else if (!anchor && node.type === 'expression_statement' && namedChildren(node)[0]?.type === 'string' && node === top.find((n) => n.type !== 'comment')) {
-      anchor = node; // module docstring
-    } else {
-      break;
-    }
-  }
-  // `statement` may span lines (`\n` inside it): each gets the file's ending.
+/**
+ * Insert code after the last top-level import (or after the docstring / at the top): the place
+ * for a module-level definition a fix adds. `statement` may span lines (`\n` inside it).
+ */
+export function insertAfterImports(model: PythonModel, statement: string): TextEdit {
+  const imports = topImports(model);
   const eol = eolOf(model);
   const text = `${statement.split('\n').join(eol)}${eol}`;
+  const anchor = imports.length > 0 ? imports[imports.length - 1].node : moduleDocstring(model);
   if (anchor) return insertAt(anchor.endRow + 1, 0, text);
-  // Keep a shebang or encoding comment first.
+  return insertAt(headerEnd(model), 0, text);
+}
+
+/**
+ * Add `import m` or `from m import n` where isort and Ruff's I001 (default settings) would put
+ * it: in the standard-library section, plain imports before from-imports, in module order; a new
+ * standard-library section goes first, a blank line above the other imports.
+ */
+export function addImport(model: PythonModel, statement: string): TextEdit {
+  const added = parseImportLine(statement);
+  const imports = topImports(model);
+  const eol = eolOf(model);
+  const line = `${statement}${eol}`;
+  if (!added || imports.length === 0) return insertAfterImports(model, statement);
+  const section = imports.filter((i) => i.section === 'stdlib');
+  if (section.length === 0) {
+    const firstOther = imports.find((i) => i.section !== 'future');
+    // Only future imports: the new line follows them, in a section of its own.
+    if (!firstOther) return insertAt(imports[imports.length - 1].node.endRow + 1, 0, `${eol}${line}`);
+    return insertAt(firstOther.node.startRow, 0, `${line}${eol}`);
+  }
+  const sameKind = section.filter((i) => i.plain === added.plain);
+  const after = sameKind.find((i) => compareModules(i.module, added.module) > 0);
+  if (after) return insertAt(after.node.startRow, 0, line);
+  if (sameKind.length > 0) return insertAt(sameKind[sameKind.length - 1].node.endRow + 1, 0, line);
+  // No import of this kind yet: plain ones go before the first from-import, from-imports after the last plain one.
+  if (added.plain) return insertAt(section[0].node.startRow, 0, line);
+  return insertAt(section[section.length - 1].node.endRow + 1, 0, line);
+}
+
+interface TopImport {
+  node: PyNode;
+  module: string;
+  /** `import m` rather than `from m import n`. */
+  plain: boolean;
+  section: 'future' | 'stdlib' | 'other';
+}
+
+/** The imports at the top of the module, before its first other statement, once per model. */
+const topImports = fact((model: PythonModel): TopImport[] => {
+  const out: TopImport[] = [];
+  const docstring = moduleDocstring(model);
+  for (const node of namedChildren(model.root)) {
+    if (node.type === 'comment' || node === docstring) continue;
+    if (node.type === 'future_import_statement') {
+      out.push({ node, module: '__future__', plain: false, section: 'future' });
+      continue;
+    }
+    if (node.type !== 'import_statement' && node.type !== 'import_from_statement') break;
+    const plain = node.type === 'import_statement';
+    const nameNode = plain ? childByField(node, 'name') : childByField(node, 'module_name');
+    const name = nameNode?.type === 'aliased_import' ? childByField(nameNode, 'name') : nameNode;
+    const module = name ? model.text(name) : '';
+    const relative = module.startsWith('.') || name?.type === 'relative_import';
+    out.push({ node, module, plain, section: !relative && STDLIB_MODULES.has(module.split('.')[0]) ? 'stdlib' : 'other' });
+  }
+  return out;
+});
+
+function parseImportLine(statement: string): { module: string; plain: boolean } | null {
+  const match = /^(?:import\s+([\w.]+)|from\s+([\w.]+)\s+import\s)/.exec(statement);
+  if (!match) return null;
+  return { module: match[1] ?? match[2], plain: match[1] !== undefined };
+}
+
+/** isort's default order (`force_sort_within_sections` off, `case_sensitive` off). */
+function compareModules(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+function moduleDocstring(model: PythonModel): PyNode | null {
+  const first = namedChildren(model.root).find((n) => n.type !== 'comment');
+  return first?.type === 'expression_statement' && namedChildren(first)[0]?.type === 'string' ? first : null;
+}
+
+/** The first row after a shebang or encoding comment, which must stay first. */
+function headerEnd(model: PythonModel): number {
   const lines = sourceLineIndex(model);
   let line = 0;
   while (line < lines.lineCount && /^#(!|.*coding[:=])/.test(lines.lineText(line))) line++;
-  return insertAt(line, 0, text);
+  return line;
 }
 
 export function lineIndent(model: PythonModel, row: number): string {

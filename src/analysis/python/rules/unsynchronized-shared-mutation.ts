@@ -3,7 +3,7 @@ import { fact, factBy } from '../../core/facts';
 import { ruleMeta } from '../../catalog';
 import type { PythonRule } from '../rule';
 import type { FunctionInfo, PythonModel } from '../model';
-import { addImport, eolOf, indentUnit, insertAt, referenceTo } from '../edits';
+import { addImport, eolOf, insertAfterImports, indentUnit, insertAt, referenceTo } from '../edits';
 import { indentRows, sourceLines, standsAlone } from '../block-edits';
 import { heldLocks, lockFacts } from '../locks';
 import { type Mutation, mutationsIn, rootOwner, statementOf } from '../mutations';
@@ -103,7 +103,7 @@ function wrapInLockFix(model: PythonModel, m: Mutation, sharedName: string): Fix
     const definition = `${lockName} = ${ctor.text}()`;
     const anchor = definitionAnchor(model, m);
     // Below the imports, a blank line sets the new definition apart from them.
-    const lockEdit = anchor !== null ? insertAt(anchor, 0, `${definition}${eol}`) : addImport(model, `\n${definition}`);
+    const lockEdit = anchor !== null ? insertAt(anchor, 0, `${definition}${eol}`) : insertAfterImports(model, `\n${definition}`);
     // One insertion point for the import and the lock keeps their order unambiguous.
     const importEdit = ctor.edits[0];
     if (importEdit && samePosition(importEdit, lockEdit)) {
