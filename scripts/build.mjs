@@ -13,6 +13,8 @@ const entries = [
   { in: 'src/cli/lint-worker.ts', out: 'lint-worker' },
   { in: 'src/extension/extension.ts', out: 'extension', external: ['vscode'] },
   { in: 'src/server/server.ts', out: 'server' },
+  // The server's analysis workers (src/server/analysis-pool.ts loads it from beside server.js).
+  { in: 'src/server/analysis-worker.ts', out: 'server-worker' },
   // The benchmark engine for the extension host, loaded only when a benchmark runs. It carries the
   // Python analyzer (for the static workload it reports) but not the JS/TS one and `typescript`.
   { in: 'src/profiling/run.ts', out: 'profiling', withoutJsAnalyzer: true },

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
+  type CancellationToken,
   CodeActionKind,
   type CodeAction,
   type CodeLens,
@@ -20,14 +21,7 @@ import { URI } from 'vscode-uri';
 import {
   type AnalysisResult,
   DEFAULT_MAX_FILE_SIZE,
-  analyzeLoaded,
-  benchLenses,
-  benchmarkTarget,
-  createProjects,
-  executorSwaps,
   type Finding,
-  hoverAt,
-  initEngine,
   isMeasurable,
   languageOf,
   type TextChange,
@@ -36,10 +30,12 @@ import { ConfigError, ConfigResolver, excludeMatcher, mergeOptions } from '../wo
 import { DEFAULT_SETTINGS, type ServerSettings, readSettings, settingsOverrides } from './settings';
 import { SOURCE, parseDiagnostic, pathToUri, toDiagnostic } from './diagnostics';
 import { FIX_ALL_KIND, fixAllAction, quickFixes, toLspEdit } from './code-actions';
-import { analyzeWorkspaceFolders } from './workspace-analysis';
 import { collectFiles } from '../workspace/walk';
-import { readSource, tooLargeReason } from '../workspace/read-source';
-import { Debouncer } from './debounce';
+import { tooLargeReason } from '../workspace/read-source';
+import { Debouncer, debounceFor } from './debounce';
+import { AnalysisPool, CancelledError, type Lane, type SlotInfo } from './analysis-pool';
+import type { JobResult, WorkerJob } from './worker-protocol';
+import { importersOf } from './dependents';
 import {
   BENCHMARK_COMMAND,
   BENCHMARK_TARGET_REQUEST,
@@ -61,16 +57,26 @@ import {
 } from '../protocol/lsp';
 import { describeMeasurement, measurementNote } from './measurements';
 
-// The language server (vscode-eslint's shape): analysis runs here, off the extension host's
-// thread, and any LSP client (Neovim, Helix, Zed) gets the same diagnostics and fixes.
+// The language server (vscode-eslint's shape): off the extension host's thread, and any LSP
+// client (Neovim, Helix, Zed) gets the same diagnostics and fixes. This thread routes messages and
+// keeps the latest findings; the engine runs on worker threads (analysis-pool.ts), so requests are
+// answered while a large file is being analyzed.
 
-const DEBOUNCE_MS = 200;
+/** Documents this large, or this slow last time, are analyzed on the slow lane. */
+const SLOW_LANE_CHARS = 256 * 1024;
+const SLOW_LANE_MS = 400;
 
 interface DocumentState {
   version: number;
   findings: Finding[];
   /** Server-side milliseconds of the last analysis, for the status bar and the measurements. */
   millis: number;
+}
+
+/** The worker (and its generation) that parsed a document last: its edits are valid only there. */
+interface ParsedBy {
+  lane: SlotInfo['lane'];
+  generation: number;
 }
 
 export function startServer(connection: Connection): void {
@@ -95,7 +101,6 @@ export function startServer(connection: Connection): void {
   });
   const state = new Map<string, DocumentState>();
   const settingsCache = new Map<string, Promise<ServerSettings>>();
-  const timings: number[] = [];
   let configResolver = new ConfigResolver();
   let supportsConfiguration = false;
   let supportsCodeLensRefresh = false;
@@ -121,19 +126,37 @@ export function startServer(connection: Connection): void {
     return true;
   }
 
-  // Open documents win over the disk for cross-file facts: unsaved edits count. Files that are not
-  // open are read as the CLI reads them (workspace/read-source.ts): regular files only, bounded, so
-  // an import of a FIFO or of a link to /dev/zero cannot block or exhaust the server.
-  const sources = {
-    readFile(file: string): string | undefined {
-      const open = documents.get(pathToUri(file));
-      if (open) return isTooLarge(open) ? undefined : open.getText();
-      const read = readSource(file);
-      return 'text' in read ? read.text : undefined;
+  // Open documents win over the disk for cross-file facts: unsaved edits count. The workers get
+  // the open documents' text before each job (analysis-pool.ts); a document too large to analyze
+  // goes as null, so no worker parses it as another file's import. Files that are not open are
+  // read by the worker as the CLI reads them (workspace/read-source.ts): regular files, bounded.
+  const openByPath = new Map<string, string>();
+  let workspaceFiles: string[] | undefined;
+  const pool = new AnalysisPool(path.join(__dirname, 'server-worker.js'), {
+    textOf(file) {
+      const uri = openByPath.get(file);
+      const open = uri ? documents.get(uri) : undefined;
+      if (!open) return undefined;
+      return isTooLarge(open) ? null : open.getText();
     },
+    openPaths: () => openByPath.keys(),
+    files: () => workspaceFiles,
+    log: (message) => log(message),
+  });
+  /** Per document: the worker that parsed it last, and when its last edit came. */
+  const parsedBy = new Map<string, ParsedBy>();
+  const lastMillis = new Map<string, number>();
+  const timings: number[] = [];
+  const updateTimings: number[] = [];
+  const record = (list: number[], ms: number): void => {
+    list.push(ms);
+    if (list.length > 1000) list.shift();
   };
-  const projects = createProjects(sources);
-  const invalidate = (file: string): void => projects.invalidate(file);
+
+  function laneOf(document: TextDocument): Lane {
+    if (document.getText().length > SLOW_LANE_CHARS) return 'slow';
+    return (lastMillis.get(document.uri) ?? 0) > SLOW_LANE_MS ? 'slow' : 'fast';
+  }
 
   const log = (message: string): void => connection.console.log(`[${new Date().toISOString()}] ${message}`);
 
@@ -158,12 +181,14 @@ export function startServer(connection: Connection): void {
   connection.onInitialized(() => {
     if (supportsConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'concurrencyLens' });
     log('server ready');
+    pool.warmUp();
     // The workspace's files let a JS file started by `new Worker(path)` elsewhere count as a
     // worker script before the spawning file is opened. Off the initialize path: it walks the tree.
     setImmediate(() => {
       try {
         const files = collectFiles(workspaceFolders, workspaceFolders[0] ?? process.cwd(), { configs: configResolver });
-        projects.setFiles(files.map((f) => f.absolute));
+        workspaceFiles = files.map((f) => f.absolute);
+        pool.filesChanged();
         log(`indexed ${files.length} workspace file(s)`);
       } catch (error) {
         log(`could not list the workspace files: ${(error as Error).message}`);
@@ -218,33 +243,44 @@ export function startServer(connection: Connection): void {
       void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
       return;
     }
-    const options = { ...(resolved ? resolved.optionsFor(filePath, settingsOverrides(settings)) : mergeOptions({}, settingsOverrides(settings))), sources };
-    const version = document.version;
+    const options = resolved ? resolved.optionsFor(filePath, settingsOverrides(settings)) : mergeOptions({}, settingsOverrides(settings));
     if (isTooLarge(document)) {
       // Checked before anything parses it; the edits since the last parse no longer describe a
       // tree the parser holds, so the next analysis (once it fits) parses afresh.
       pendingEdits.set(document.uri, null);
-      state.set(document.uri, { version, findings: [], millis: 0 });
-      void connection.sendDiagnostics({ uri: document.uri, version, diagnostics: [] });
+      state.set(document.uri, { version: document.version, findings: [], millis: 0 });
+      void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics: [] });
       sendStatus();
       return;
     }
     const started = performance.now();
-    let result: AnalysisResult;
+    let version = document.version;
+    let outcome: JobResult | null;
     try {
-      projects.pythonProject.invalidate(filePath);
-      // Open documents keep their parse tree: the edits since the last analysis re-parse only what changed.
-      projects.open({ path: filePath, languageId: document.languageId });
-      const edits = pendingEdits.get(document.uri) ?? null;
-      pendingEdits.delete(document.uri);
-      result = analyzeLoaded({ path: filePath, text: document.getText(), languageId: document.languageId, edits }, options, projects);
+      outcome = await pool.analyze(laneOf(document), filePath, (slot) => {
+        // Made when the job starts: the text and edits of that moment, not of the request.
+        const current = documents.get(document.uri);
+        if (!current || isTooLarge(current)) throw new CancelledError();
+        version = current.version;
+        const last = parsedBy.get(current.uri);
+        const edits = last && last.lane === slot.lane && last.generation === slot.generation ? (pendingEdits.get(current.uri) ?? null) : null;
+        pendingEdits.delete(current.uri);
+        parsedBy.set(current.uri, { lane: slot.lane, generation: slot.generation });
+        return { op: 'analyze', path: filePath, languageId: current.languageId, edits, options };
+      });
     } catch (error) {
-      log(`analysis failed for ${document.uri}: ${(error as Error).stack ?? error}`);
+      if (error instanceof CancelledError) {
+        if (documents.get(document.uri)) schedule(document, true); // grew too large meanwhile
+        return;
+      }
+      parsedBy.delete(document.uri); // the worker's tree may not match: parse afresh next time
+      log(`analysis failed for ${document.uri}: ${(error as Error).message}`);
       return;
     }
-    const millis = performance.now() - started;
-    timings.push(millis);
-    if (timings.length > 1000) timings.shift();
+    if (!outcome || outcome.op !== 'analyze') return; // superseded by a newer edit
+    const { result, millis } = outcome;
+    lastMillis.set(document.uri, millis);
+    record(timings, millis);
     if (documents.get(document.uri)?.version !== version) return; // a newer edit is on its way
     const previous = state.get(document.uri);
     // JS/TS mid-edit syntax errors yield no findings: keep the last good ones (docs/architecture.md).
@@ -255,6 +291,7 @@ export function startServer(connection: Connection): void {
     if (result.skipped && result.skipped !== 'JavaScript/TypeScript analysis is not available yet') log(`${filePath}: skipped (${result.skipped})`);
     for (const problem of result.parseErrors.slice(0, 1)) diagnostics.push(parseDiagnostic(problem));
     void connection.sendDiagnostics({ uri: document.uri, version, diagnostics });
+    record(updateTimings, performance.now() - started);
     sendStatus();
   }
 
@@ -301,40 +338,56 @@ export function startServer(connection: Connection): void {
     return excludeMatcher(root, settings.exclude)(filePath);
   }
 
-  const debouncer = new Debouncer(DEBOUNCE_MS);
+  const debouncer = new Debouncer();
+  /** After an edit, wait about as long as the document's last analysis took (debounce.ts). */
   const schedule = (document: TextDocument, immediate = false): void => {
-    debouncer.run(document.uri, immediate ? 0 : DEBOUNCE_MS, () => {
+    debouncer.run(document.uri, immediate ? 0 : debounceFor(lastMillis.get(document.uri), document.getText().length), () => {
       const current = documents.get(document.uri);
       if (current) void validate(current);
     });
   };
 
-  /** Other open Python documents may import the changed one: re-check them too. */
-  const revalidateDependents = (changedUri: string): void => {
-    for (const other of documents.all()) {
-      if (other.uri !== changedUri && other.languageId === 'python') schedule(other);
+  /** The open documents that import the changed one, directly or through each other: re-check them. */
+  const revalidateDependents = (changed: TextDocument): void => {
+    const others = documents.all().filter((d) => d.uri !== changed.uri);
+    const candidates = others.map((d) => ({ key: d.uri, path: filePathOf(d), languageId: d.languageId, text: isTooLarge(d) ? '' : d.getText() }));
+    for (const uri of importersOf({ path: filePathOf(changed), languageId: changed.languageId }, candidates)) {
+      const other = documents.get(uri);
+      if (other) schedule(other);
     }
   };
 
-  documents.onDidOpen((e) => schedule(e.document, true));
+  documents.onDidOpen((e) => {
+    const filePath = filePathOf(e.document);
+    openByPath.set(filePath, e.document.uri);
+    pool.changed(filePath);
+    schedule(e.document, true);
+  });
   documents.onDidChangeContent(async (e) => {
+    const filePath = filePathOf(e.document);
+    // Every worker reads the new text before its next job; an analysis of the old one is stale.
+    pool.changed(filePath);
     const settings = await settingsFor(e.document.uri);
     if (settings.run === 'onType') {
+      pool.supersede(filePath);
       schedule(e.document);
-      invalidate(filePathOf(e.document));
-      revalidateDependents(e.document.uri);
+      revalidateDependents(e.document);
     }
   });
   documents.onDidSave(async (e) => {
     const settings = await settingsFor(e.document.uri);
     if (settings.run === 'onSave') schedule(e.document, true);
-    invalidate(filePathOf(e.document));
-    revalidateDependents(e.document.uri);
+    pool.invalidated(filePathOf(e.document));
+    revalidateDependents(e.document);
   });
   documents.onDidClose((e) => {
     debouncer.cancel(e.document.uri);
-    projects.close(filePathOf(e.document));
+    const filePath = filePathOf(e.document);
+    openByPath.delete(filePath);
+    pool.closed(filePath);
     pendingEdits.delete(e.document.uri);
+    parsedBy.delete(e.document.uri);
+    lastMillis.delete(e.document.uri);
     tooLargeLogged.delete(e.document.uri);
     state.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
@@ -353,7 +406,7 @@ export function startServer(connection: Connection): void {
       const file = URI.parse(change.uri).fsPath;
       const base = path.basename(file);
       if (base === 'pyproject.toml' || base === 'concurrency-lens.json') configChanged = true;
-      invalidate(file);
+      pool.invalidated(file);
     }
     if (configChanged) {
       configResolver = new ConfigResolver();
@@ -404,7 +457,17 @@ export function startServer(connection: Connection): void {
     return actions;
   }
 
-  connection.onCodeLens(async (params): Promise<CodeLens[]> => {
+  /** A request answered by a worker: null when cancelled, or when the worker failed (logged). */
+  async function ask(what: string, lane: Lane, job: WorkerJob, token?: CancellationToken): Promise<JobResult | null> {
+    try {
+      return await pool.request(lane, job, () => token?.isCancellationRequested ?? false);
+    } catch (error) {
+      if (!(error instanceof CancelledError)) log(`${what} failed: ${(error as Error).message}`);
+      return null;
+    }
+  }
+
+  connection.onCodeLens(async (params, token): Promise<CodeLens[]> => {
     const document = documents.get(params.textDocument.uri);
     if (!document) return [];
     const settings = await settingsFor(document.uri);
@@ -412,13 +475,8 @@ export function startServer(connection: Connection): void {
     const filePath = filePathOf(document);
     // Benchmarks import the module from disk: only files (not untitled or virtual documents).
     if (URI.parse(document.uri).scheme !== 'file' || isTooLarge(document)) return [];
-    let lenses;
-    try {
-      lenses = benchLenses({ path: filePath, text: document.getText(), languageId: document.languageId }, projects);
-    } catch (error) {
-      log(`code lenses failed for ${document.uri}: ${(error as Error).stack ?? error}`);
-      return [];
-    }
+    const answer = await ask(`code lenses for ${document.uri}`, laneOf(document), { op: 'lenses', path: filePath, languageId: document.languageId }, token);
+    const lenses = answer?.op === 'lenses' ? answer.lenses : [];
     const measured = measurements.get(filePath);
     return lenses.map((lens): CodeLens => {
       const summary = measured?.get(lens.functionName);
@@ -453,34 +511,40 @@ export function startServer(connection: Connection): void {
     refreshCodeLenses();
   });
 
-  connection.onRequest(BENCHMARK_TARGET_REQUEST, (params: BenchmarkTargetParams): BenchmarkTarget => {
+  connection.onRequest(BENCHMARK_TARGET_REQUEST, async (params: BenchmarkTargetParams, token): Promise<BenchmarkTarget> => {
     const document = documents.get(params.uri);
     const filePath = document ? filePathOf(document) : URI.parse(params.uri).fsPath;
-    const text = document && !isTooLarge(document) ? document.getText() : sources.readFile(filePath);
-    if (text === undefined) return { ok: false, message: `Cannot read ${filePath}, or it is too large to analyze.` };
     const request = { line: params.position?.line, character: params.position?.character, functionName: params.functionName };
+    // The worker reads the open document (never one too large) or the file from disk.
+    const lane = document ? laneOf(document) : 'fast';
     try {
-      return benchmarkTarget({ path: filePath, text, languageId: document?.languageId }, request, projects);
+      const answer = await pool.request(lane, { op: 'target', path: filePath, languageId: document?.languageId, request }, () => token.isCancellationRequested);
+      if (answer?.op === 'target') return answer.target;
+      return { ok: false, message: 'Cancelled.' };
     } catch (error) {
-      log(`benchmark target failed for ${params.uri}: ${(error as Error).stack ?? error}`);
+      log(`benchmark target failed for ${params.uri}: ${(error as Error).message}`);
       return { ok: false, message: `Internal error: ${(error as Error).message}` };
     }
   });
 
-  connection.onRequest(EXECUTOR_SWAP_REQUEST, (params: ExecutorSwapParams): ExecutorSwapResult => {
+  connection.onRequest(EXECUTOR_SWAP_REQUEST, async (params: ExecutorSwapParams): Promise<ExecutorSwapResult> => {
     const definingPath = URI.parse(params.uri).fsPath;
-    // The defining file and every open Python document (task sites may import the function).
-    const files: { path: string; text: string }[] = [];
-    const add = (filePath: string, text: string | undefined): void => {
-      if (text !== undefined && !files.some((f) => f.path === filePath)) files.push({ path: filePath, text });
-    };
-    // sources.readFile prefers the open document, and neither it nor the loop parses one too large.
-    add(definingPath, sources.readFile(definingPath));
+    // The defining file and every open Python document (task sites may import the function). The
+    // worker reads each from the open documents (never one too large) or from disk.
+    const paths = [definingPath];
     for (const document of documents.all()) {
       if (isTooLarge(document)) continue;
-      if (isPythonDocument(filePathOf(document), document.languageId) && URI.parse(document.uri).scheme === 'file') add(filePathOf(document), document.getText());
+      const filePath = filePathOf(document);
+      if (isPythonDocument(filePath, document.languageId) && URI.parse(document.uri).scheme === 'file' && !paths.includes(filePath)) paths.push(filePath);
     }
-    const outcome = executorSwaps(files, definingPath, params.functionName, params.to, projects) ?? { fixes: [], sites: 0, notes: [] };
+    let found = null;
+    try {
+      const answer = await pool.request('fast', { op: 'swap', paths, definingPath, functionName: params.functionName, to: params.to });
+      if (answer?.op === 'swap') found = answer.outcome;
+    } catch (error) {
+      log(`executor swap failed for ${params.uri}: ${(error as Error).message}`);
+    }
+    const outcome = found ?? { fixes: [], sites: 0, notes: [] };
     if (outcome.sites === 0) {
       const family = params.to === 'process' ? 'processes' : 'threads';
       outcome.notes.unshift(`No task site in the open files runs \`${params.functionName}\` on ${params.to === 'process' ? 'threads' : 'processes'}: nothing to move to ${family}.`);
@@ -493,14 +557,14 @@ export function startServer(connection: Connection): void {
     return { edit: outcome.fixes.length > 0 ? { changes } : null, sites: outcome.sites, changed: outcome.fixes.length, notes: outcome.notes };
   });
 
-  connection.onHover((params) => {
+  // Answered by the document's worker, ahead of any analysis queued there: a small file's hover
+  // does not wait for a large file's analysis, which runs on the other lane.
+  connection.onHover(async (params, token) => {
     const document = documents.get(params.textDocument.uri);
     if (!document || isTooLarge(document)) return null;
-    const hover = hoverAt(
-      { path: filePathOf(document), text: document.getText(), languageId: document.languageId },
-      { line: params.position.line, column: params.position.character },
-      projects,
-    );
+    const job = { op: 'hover' as const, path: filePathOf(document), languageId: document.languageId, position: { line: params.position.line, column: params.position.character } };
+    const answer = await ask(`hover on ${document.uri}`, laneOf(document), job, token);
+    const hover = answer?.op === 'hover' ? answer.hover : null;
     if (!hover) return null;
     return {
       contents: { kind: 'markdown', value: hover.markdown },
@@ -516,29 +580,37 @@ export function startServer(connection: Connection): void {
     progress.begin('Concurrency Lens: analyzing workspace', 0, undefined, true);
     try {
       const settings = await settingsFor(workspaceFolders[0] ? pathToUri(workspaceFolders[0]) : '');
-      const summary = await analyzeWorkspaceFolders(workspaceFolders, {
-        configResolver,
-        overrides: settingsOverrides(settings),
-        sources,
-        projects,
-        isCancelled: () => token.isCancellationRequested || progress.token.isCancellationRequested,
-        onProgress: (done, total) => progress.report(Math.round((done / Math.max(total, 1)) * 100), `${done}/${total} files`),
-        onResult: (result) => {
+      // A worker of its own: the open documents keep being analyzed while it runs.
+      const run = pool.workspace(
+        { op: 'workspace', folders: workspaceFolders, overrides: settingsOverrides(settings) },
+        (result) => {
           const uri = pathToUri(result.path);
           if (documents.get(uri)) return; // open documents are kept live by validate()
           void connection.sendDiagnostics({ uri, diagnostics: result.findings.map((f, i) => toDiagnostic(withMeasurement(f), i, pathToUri)) });
         },
-      });
-      return summary;
+        (done, total) => progress.report(Math.round((done / Math.max(total, 1)) * 100), `${done}/${total} files`),
+      );
+      token.onCancellationRequested(run.cancel);
+      progress.token.onCancellationRequested(run.cancel);
+      const summary = await run.result;
+      if (summary?.op !== 'workspace') return { files: 0, findings: 0, cancelled: true };
+      return { files: summary.files, findings: summary.findings, cancelled: summary.cancelled };
     } finally {
       progress.done();
     }
   });
 
-  connection.onRequest(TIMING_REQUEST, (): TimingResult => {
-    const sorted = [...timings].sort((a, b) => a - b);
-    return { count: sorted.length, medianMs: sorted.length ? sorted[Math.floor(sorted.length / 2)] : null };
+  // medianMs: the engine's time per analysis (in the worker). updateMedianMs: from the debounce
+  // firing to the diagnostics sent, queueing and messaging included: the server's time per update.
+  connection.onRequest(TIMING_REQUEST, (): TimingResult & { updateCount: number; updateMedianMs: number | null } => {
+    const median = (list: number[]): number | null => {
+      const sorted = [...list].sort((a, b) => a - b);
+      return sorted.length ? sorted[Math.floor(sorted.length / 2)] : null;
+    };
+    return { count: timings.length, medianMs: median(timings), updateCount: updateTimings.length, updateMedianMs: median(updateTimings) };
   });
+
+  connection.onShutdown(() => pool.dispose());
 
   documents.listen(connection);
   connection.listen();
@@ -558,10 +630,10 @@ function isPythonDocument(filePath: string, languageId: string): boolean {
   return languageOf({ path: filePath, languageId }) === 'python';
 }
 
-async function main(): Promise<void> {
+function main(): void {
+  // No engine on this thread: the analysis workers load the parsers (analysis-worker.ts).
   const connection = createConnection(ProposedFeatures.all);
-  await initEngine();
   startServer(connection);
 }
 
-if (require.main === module) void main();
+if (require.main === module) main();
