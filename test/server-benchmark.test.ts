@@ -78,7 +78,9 @@ test('CodeLens above a Python task function runs the benchmark command with its 
   assert.equal(lens.range.start.line, 3, 'on the def line');
   assert.equal(lens.command?.title, 'Benchmark threads vs processes');
   assert.equal(lens.command?.command, 'concurrencyLens.benchmarkFunction');
-  assert.deepEqual(lens.command?.arguments, [{ uri, functionName: 'compute', line: 3 }]);
+  const tooltip = (lens.command as { tooltip?: string } | undefined)?.tooltip ?? '';
+  assert.deepEqual(lens.command?.arguments, [{ uri, functionName: 'compute', line: 3, tooltip }]);
+  assert.match(tooltip, /^Runs this function sequentially, on a thread pool and on a process pool/);
 });
 
 test('CodeLens above exported JS functions a worker runs, not above unexported ones', async () => {
@@ -86,7 +88,8 @@ test('CodeLens above exported JS functions a worker runs, not above unexported o
   await latestDiagnostics(uri);
   const lenses = await codeLenses(uri);
   assert.deepEqual(lenses.map((l) => [l.range.start.line, l.command?.arguments?.[0]?.functionName]), [[6, 'fib']]);
-  assert.equal(lenses[0].command?.title, 'Benchmark threads vs processes');
+  // Node.js modes by their names: no "threads vs processes" in a JS file.
+  assert.equal(lenses[0].command?.title, 'Benchmark worker_threads vs child_process');
   // A main-thread module exporting the same function gets none: nothing says a worker runs it.
   const { uri: mainUri } = open('lib.mjs', 'export function fib(n) {\n  return n < 2 ? n : fib(n - 1) + fib(n - 2);\n}\n', 'javascript');
   await latestDiagnostics(mainUri);
@@ -149,9 +152,18 @@ test('measurements cite the benchmark in CL101, and say when they contradict it'
   const against = await latestDiagnostics(uri, (d) => d.length > 0 && /contradicts/.test(d[0].message));
   assert.match(against[0].message, /measurement contradicts this: threads were as fast as processes \(1\.9× vs 1\.9×\)/);
 
-  // The lens shows the last measurement too.
+  // The lens keeps its short title; the last measurement is in its tooltip.
   const [lens] = await codeLenses(uri);
-  assert.match(lens.command?.title ?? '', /^Benchmark threads vs processes \(last: threads 1\.9× faster than sequential with 2 workers; processes 1\.9×\)$/);
+  assert.equal(lens.command?.title, 'Benchmark threads vs processes');
+  const tooltip = (lens.command as { tooltip?: string } | undefined)?.tooltip ?? '';
+  assert.match(tooltip, /^Last result.*: threads 1\.9× faster than sequential with 2 workers; processes 1\.9×\. Runs this function/);
+  assert.equal((lens.command?.arguments?.[0] as { tooltip?: string }).tooltip, tooltip, 'the args carry it for vscode-languageclient');
+
+  // An inconclusive run is never cited, let alone said to contradict the finding.
+  const untrusted: MeasurementsMap = { [uri]: { compute: { ...contradicting[uri].compute, verdict: 'inconclusive' } } };
+  await connection.sendNotification(MEASUREMENTS_NOTIFICATION, untrusted);
+  const uncited = await latestDiagnostics(uri, (d) => d.length > 0 && !/measured/.test(d[0].message));
+  assert.doesNotMatch(uncited[0].message, /contradicts/);
 
   await connection.sendNotification(MEASUREMENTS_NOTIFICATION, {});
   const cleared = await latestDiagnostics(uri, (d) => d.length > 0 && !/measured/.test(d[0].message));

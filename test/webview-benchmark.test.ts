@@ -176,9 +176,12 @@ describe('verdict sentence', () => {
     assert.deepEqual([shortX(1.94), shortX(0.04), shortX(12.4), shortX(NaN)], ['1.9×', '0.04×', '12×', '?×']);
   });
 
-  test('apply button follows the recommendation', () => {
+  test('apply button: only when there is something to apply', () => {
     assert.deepEqual(panelActions(CPU), { hasResult: true, canApply: true, applyLabel: 'Apply recommendation: processes × 2' });
-    assert.equal(panelActions(INLINE).applyLabel, 'Apply recommendation: run inline');
+    // Running inline has no edit to apply; neither has an untrusted run, nor a Node.js module.
+    assert.equal(panelActions(INLINE).canApply, false);
+    assert.equal(panelActions({ ...CPU, verdict: { status: 'inconclusive', reason: 'busy.', advice: 'wait.', problems: [{ kind: 'busy', message: 'busy' }] } }).canApply, false);
+    assert.equal(panelActions({ ...CPU, language: 'node' }).canApply, false);
     assert.deepEqual(panelActions(null), { hasResult: false, canApply: false, applyLabel: 'Apply recommendation' });
   });
 });

@@ -1,7 +1,7 @@
 import { singleCellMode } from '../profiling/plan';
 import { modeLabel } from '../profiling/recommend';
 import { esc } from '../profiling/report/html';
-import type { BenchResult } from '../profiling/types';
+import type { BenchResult, KnobNames } from '../profiling/types';
 import type { PanelActions } from '../protocol/panel';
 
 // The benchmark panel's HTML document, under a strict Content Security Policy:
@@ -31,6 +31,35 @@ export interface PageOptions {
   /** A run in progress when the page is (re)built. */
   running?: { fraction: number; message: string } | null;
   error?: string | null;
+  /** The benchmarked module's language: the page names its modes (Node.js has no "threads vs processes"). */
+  language?: 'python' | 'node';
+}
+
+/** What the benchmark compares, in the language's own terms. */
+export function modesPhrase(language: 'python' | 'node'): string {
+  return language === 'python' ? 'sequential, a thread pool and a process pool' : 'the main thread, worker_threads and child_process';
+}
+
+/**
+ * The engine's knobs as the editor's settings: the advice in a result shown in the editor names
+ * these (BenchRequest.knobs), never a command-line flag.
+ */
+export const EDITOR_KNOBS: KnobNames = {
+  maxSeconds: 'the setting concurrencyLens.benchmark.maxSeconds',
+  workers: 'the setting concurrencyLens.benchmark.workers',
+  timeout: 'the setting concurrencyLens.benchmark.timeoutSeconds',
+};
+
+/**
+ * Text for the editor: CLI flags that reach it anyway (an error of the harness, a usage message
+ * of the engine, a result stored by an older version) are replaced by the settings' names.
+ */
+export function forEditor(text: string): string {
+  return text
+    .replace(/--max-seconds\b/g, EDITOR_KNOBS.maxSeconds)
+    .replace(/--workers(?: [\d,]+)?\b/g, EDITOR_KNOBS.workers)
+    .replace(/--timeout\b/g, EDITOR_KNOBS.timeout)
+    .replace(/--modes\b/g, 'the benchmark modes');
 }
 
 export function contentSecurityPolicy(cspSource: string, nonce: string): string {
@@ -57,9 +86,20 @@ export function makeNonce(randomBytes: Uint8Array): string {
  */
 export function panelActions(result: BenchResult | null): PanelActions {
   const r = result?.recommendation ?? null;
-  if (!result || !r) return { hasResult: !!result, canApply: false, applyLabel: 'Apply recommendation' };
-  const what = r.mode === 'sequential' ? 'run inline' : singleCellMode(r.mode) ? modeLabel(r.mode) : `${modeLabel(r.mode)} × ${r.workers}`;
+  if (!result || !r || !applicable(result)) return { hasResult: !!result, canApply: false, applyLabel: 'Apply recommendation' };
+  const what = singleCellMode(r.mode) ? modeLabel(r.mode) : `${modeLabel(r.mode)} × ${r.workers}`;
   return { hasResult: true, canApply: true, applyLabel: `Apply recommendation: ${what}` };
+}
+
+/**
+ * Whether "Apply" has something to do: a trusted result whose winner is an executor family the
+ * swap can move the function's task sites to (Python threads or processes). Running inline,
+ * sub-interpreters and the Node.js modes have no automated edit.
+ */
+export function applicable(result: BenchResult): boolean {
+  const r = result.recommendation;
+  if (!r || result.verdict?.status === 'inconclusive' || result.language !== 'python') return false;
+  return r.mode === 'threads' || r.mode === 'processes' || r.mode === 'processes-spawn';
 }
 
 /** Attribute text in double quotes: the CSP's single quotes stay readable in the page source. */
@@ -71,7 +111,7 @@ export function benchmarkPageHtml(o: PageOptions): string {
   const disabled = (on: boolean): string => (on ? '' : ' disabled');
   const empty = o.resultHtml
     ? ''
-    : `<p class="placeholder" id="placeholder">${running ? 'Measuring…' : 'No result yet: run the benchmark to compare sequential, threads and processes.'}</p>`;
+    : `<p class="placeholder" id="placeholder">${running ? 'Measuring…' : `No result yet: run the benchmark to compare ${esc(modesPhrase(o.language ?? 'python'))}.`}</p>`;
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -89,7 +129,7 @@ export function benchmarkPageHtml(o: PageOptions): string {
   </div>
   <div class="toolbar" role="toolbar" aria-label="Benchmark actions">
     <button type="button" id="rerun" data-action="rerun"${disabled(!running)}>Re-run</button>
-    <button type="button" id="apply" class="primary" data-action="apply"${disabled(o.actions.canApply && !running)}>${esc(o.actions.applyLabel)}</button>
+    <button type="button" id="apply" class="primary" data-action="apply"${disabled(o.actions.canApply && !running && !o.error)}${o.actions.canApply && !o.error ? '' : ' hidden'}>${esc(o.actions.applyLabel)}</button>
     <button type="button" id="export-json" class="secondary" data-action="export-json"${disabled(o.actions.hasResult)}>Export JSON</button>
     <button type="button" id="export-csv" class="secondary" data-action="export-csv"${disabled(o.actions.hasResult)}>Export CSV</button>
     <button type="button" id="copy-markdown" class="secondary" data-action="copy-markdown"${disabled(o.actions.hasResult)}>Copy as Markdown</button>

@@ -2,16 +2,20 @@ import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { BenchResult } from '../profiling/types';
-import { parseFromWebview, parsePanelState, type FromWebview, type ToWebview } from '../protocol/panel';
-import { benchmarkPageHtml, makeNonce, panelActions } from './benchmark-page';
+import { languageOfFile } from '../profiling/plan';
+import { parseFromWebview, parsePanelState, type FromWebview, type PanelActions, type ToWebview } from '../protocol/panel';
+import { benchmarkPageHtml, forEditor, makeNonce, panelActions } from './benchmark-page';
 import { verdictSentence } from '../profiling/report/format';
 import { resultHtml } from '../profiling/report/html';
 import { benchmarkCsv, benchmarkJson, benchmarkMarkdown } from '../profiling/report/export';
 
-// The benchmark results panel: one webview per benchmarked function (file + function name).
-// The command side (interpreter, inputs prompt, running the engine) drives it through show(),
-// setRunning(), setResult() and setError(); the panel handles export and copy itself and hands
-// re-run and "apply recommendation" back through PanelHandlers.
+// The benchmark results panel: one webview, reused for every run and every function (opened once
+// beside the editor, then revealed where it is: no new editor group per run). Each benchmarked
+// function (file + function name) has a view, a BenchmarkPanel, holding its last result, progress
+// or error; the webview shows one view at a time, and a run of a function not in view updates its
+// view quietly. The command side (interpreter, inputs prompt, running the engine) drives a view
+// through show(), setRunning(), setResult() and setError(); the panel handles export and copy
+// itself and hands re-run and "apply recommendation" back through PanelHandlers.
 //
 // Persistence: the caller keeps results in workspace storage and hands the serializer a loader;
 // the webview keeps its key with setState, so after a window reload the serializer finds the key
@@ -62,37 +66,31 @@ function fileUri(file: string): vscode.Uri {
   return /^[a-z][a-z0-9+.-]+:\/\//i.test(file) ? vscode.Uri.parse(file) : vscode.Uri.file(file);
 }
 
+/** The per-function state the one webview shows when that function is in view. */
 export class BenchmarkPanel {
-  private static readonly panels = new Map<string, BenchmarkPanel>();
+  /** One view per benchmarked function (file + function name), for as long as the webview lives. */
+  private static readonly views = new Map<string, BenchmarkPanel>();
 
   private readonly disposeEmitter = new vscode.EventEmitter<void>();
-  /** Fires once, when the user closes the panel (or the window disposes it). */
+  /** Fires once, when the user closes the results panel (or the window disposes it). */
   readonly onDidDispose: vscode.Event<void> = this.disposeEmitter.event;
 
-  private readonly disposables: vscode.Disposable[] = [];
-  private result: BenchResult | null = null;
-  private interpreterLabel = '';
-  /** Bumped per result: the page tells which one it shows, so a reloaded page is only re-sent what it lacks. */
-  private resultVersion = 0;
-  private running: { fraction: number; message: string } | null = null;
-  private error: string | null = null;
+  result: BenchResult | null = null;
+  interpreterLabel = '';
+  /** Which result this is: unique across functions, so a reloaded page is only re-sent what it lacks. */
+  resultVersion = 0;
+  running: { fraction: number; message: string } | null = null;
+  error: string | null = null;
   private disposed = false;
 
-  /** Reveals the panel of `key`, or opens one (showing the stored result of an earlier run, if any). */
+  /**
+   * Shows `key` in the results panel, opening it once (beside the editor) and reusing it for every
+   * later run and every other function: no new editor group per run.
+   */
   static show(context: vscode.ExtensionContext, key: PanelKey, handlers: PanelHandlers): BenchmarkPanel {
-    const existing = BenchmarkPanel.panels.get(keyId(key));
-    if (existing) {
-      existing.handlers = handlers;
-      existing.panel.reveal(existing.panel.viewColumn, false);
-      return existing;
-    }
-    const panel = vscode.window.createWebviewPanel(
-      BENCHMARK_VIEW_TYPE,
-      BenchmarkPanel.title(key),
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
-      BenchmarkPanel.options(context),
-    );
-    return new BenchmarkPanel(context, panel, key, handlers, storedResult(key));
+    const view = BenchmarkPanel.viewFor(key, handlers, storedResult(key));
+    ResultsPanel.open(context).display(view, true);
+    return view;
   }
 
   /** Adopts a panel VS Code restored after a reload (see registerBenchmarkPanelSerializer). */
@@ -103,18 +101,107 @@ export class BenchmarkPanel {
     handlers: PanelHandlers,
     stored: Shown | undefined,
   ): BenchmarkPanel | undefined {
-    // show() may have opened this function's panel before the restore ran: keep one panel per key.
-    if (BenchmarkPanel.panels.has(keyId(key))) {
+    // show() may have opened the results panel before the restore ran: keep one.
+    if (ResultsPanel.current) {
       panel.dispose();
       return undefined;
     }
-    panel.title = BenchmarkPanel.title(key);
-    panel.webview.options = BenchmarkPanel.options(context);
-    return new BenchmarkPanel(context, panel, key, handlers, stored);
+    const view = BenchmarkPanel.viewFor(key, handlers, stored);
+    ResultsPanel.adopt(context, panel).display(view, false);
+    return view;
   }
 
-  private static title(key: PanelKey): string {
-    return `Benchmark: ${key.functionName}`;
+  private static viewFor(key: PanelKey, handlers: PanelHandlers, stored: Shown | undefined): BenchmarkPanel {
+    const existing = BenchmarkPanel.views.get(keyId(key));
+    if (existing) {
+      existing.handlers = handlers;
+      return existing;
+    }
+    const view = new BenchmarkPanel(key, handlers, stored);
+    BenchmarkPanel.views.set(keyId(key), view);
+    return view;
+  }
+
+  /** The webview closed: every view ends with it. */
+  static disposeAll(): void {
+    for (const view of [...BenchmarkPanel.views.values()]) view.dispose();
+    BenchmarkPanel.views.clear();
+  }
+
+  private constructor(
+    readonly key: PanelKey,
+    public handlers: PanelHandlers,
+    stored: Shown | undefined,
+  ) {
+    if (stored) {
+      this.result = stored.result;
+      this.interpreterLabel = stored.interpreterLabel || defaultInterpreterLabel(stored.result);
+      this.resultVersion = nextVersion();
+    }
+  }
+
+  setRunning(progress: { fraction: number; message: string }): void {
+    this.running = { fraction: progress.fraction, message: progress.message };
+    this.error = null;
+    this.shownIn()?.post({ type: 'running', ...this.running });
+  }
+
+  setResult(result: BenchResult, interpreterLabel: string): void {
+    this.running = null;
+    this.error = null;
+    this.result = result;
+    this.interpreterLabel = interpreterLabel || defaultInterpreterLabel(result);
+    this.resultVersion = nextVersion();
+    this.shownIn()?.postResult(this);
+  }
+
+  setError(message: string): void {
+    this.running = null;
+    this.error = forEditor(message);
+    this.shownIn()?.post({ type: 'error', message: this.error });
+  }
+
+  /** The buttons for what this view shows: no Apply while running, after a cancel or an error, or with nothing to apply. */
+  actions(): PanelActions {
+    const actions = panelActions(this.result);
+    return this.error || this.running ? { ...actions, canApply: false } : actions;
+  }
+
+  /** The results panel, when it shows this view (updates for another function wait until it is shown). */
+  private shownIn(): ResultsPanel | undefined {
+    const panel = ResultsPanel.current;
+    return panel?.view === this ? panel : undefined;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (BenchmarkPanel.views.get(keyId(this.key)) === this) BenchmarkPanel.views.delete(keyId(this.key));
+    this.disposeEmitter.fire();
+    this.disposeEmitter.dispose();
+  }
+}
+
+let versions = 0;
+const nextVersion = (): number => ++versions;
+
+/** The one results webview. */
+class ResultsPanel {
+  static current: ResultsPanel | undefined;
+
+  view: BenchmarkPanel | null = null;
+  private readonly disposables: vscode.Disposable[] = [];
+  private disposed = false;
+
+  static open(context: vscode.ExtensionContext): ResultsPanel {
+    if (ResultsPanel.current) return ResultsPanel.current;
+    const panel = vscode.window.createWebviewPanel(BENCHMARK_VIEW_TYPE, 'Benchmark', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, ResultsPanel.options(context));
+    return new ResultsPanel(context, panel);
+  }
+
+  static adopt(context: vscode.ExtensionContext, panel: vscode.WebviewPanel): ResultsPanel {
+    panel.webview.options = ResultsPanel.options(context);
+    return new ResultsPanel(context, panel);
   }
 
   private static options(context: vscode.ExtensionContext): vscode.WebviewPanelOptions & vscode.WebviewOptions {
@@ -131,16 +218,8 @@ export class BenchmarkPanel {
   private constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly panel: vscode.WebviewPanel,
-    readonly key: PanelKey,
-    private handlers: PanelHandlers,
-    stored: Shown | undefined,
   ) {
-    if (stored) {
-      this.result = stored.result;
-      this.interpreterLabel = stored.interpreterLabel || defaultInterpreterLabel(stored.result);
-      this.resultVersion = 1;
-    }
-    BenchmarkPanel.panels.set(keyId(key), this);
+    ResultsPanel.current = this;
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((raw: unknown) => {
@@ -148,56 +227,42 @@ export class BenchmarkPanel {
         if (message) void this.onMessage(message);
       }),
     );
-    panel.webview.html = this.pageHtml();
   }
 
-  setRunning(progress: { fraction: number; message: string }): void {
-    this.running = { fraction: progress.fraction, message: progress.message };
-    this.error = null;
-    this.post({ type: 'running', ...this.running });
+  /** Shows `view`: the same panel, in the group it is in; the page is rebuilt when the function changes. */
+  display(view: BenchmarkPanel, reveal: boolean): void {
+    const changed = this.view !== view;
+    this.view = view;
+    this.panel.title = `Benchmark: ${view.key.functionName}`;
+    if (changed) this.panel.webview.html = this.pageHtml(view);
+    if (reveal) this.panel.reveal(this.panel.viewColumn, false);
   }
 
-  setResult(result: BenchResult, interpreterLabel: string): void {
-    this.running = null;
-    this.error = null;
-    this.result = result;
-    this.interpreterLabel = interpreterLabel || defaultInterpreterLabel(result);
-    this.resultVersion++;
-    this.postResult();
+  post(message: ToWebview): void {
+    // A hidden page (not retained) drops messages; it re-syncs with 'ready' when shown again.
+    if (!this.disposed) void this.panel.webview.postMessage(message);
   }
 
-  setError(message: string): void {
-    this.running = null;
-    this.error = message;
-    this.post({ type: 'error', message });
+  postResult(view: BenchmarkPanel): void {
+    if (!view.result) return;
+    this.post({
+      type: 'result',
+      html: forEditor(resultHtml(view.result, view.interpreterLabel)),
+      verdict: forEditor(verdictSentence(view.result)),
+      actions: view.actions(),
+      version: view.resultVersion,
+    });
   }
 
   private dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    if (BenchmarkPanel.panels.get(keyId(this.key)) === this) BenchmarkPanel.panels.delete(keyId(this.key));
-    this.disposeEmitter.fire();
-    this.disposeEmitter.dispose();
+    if (ResultsPanel.current === this) ResultsPanel.current = undefined;
     for (const d of this.disposables.splice(0)) d.dispose();
+    BenchmarkPanel.disposeAll();
   }
 
-  private post(message: ToWebview): void {
-    // A hidden page (not retained) drops messages; it re-syncs with 'ready' when shown again.
-    if (!this.disposed) void this.panel.webview.postMessage(message);
-  }
-
-  private postResult(): void {
-    if (!this.result) return;
-    this.post({
-      type: 'result',
-      html: resultHtml(this.result, this.interpreterLabel),
-      verdict: verdictSentence(this.result),
-      actions: panelActions(this.result),
-      version: this.resultVersion,
-    });
-  }
-
-  private pageHtml(): string {
+  private pageHtml(view: BenchmarkPanel): string {
     const webview = this.panel.webview;
     const asset = (name: string): string => webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview', name)).toString();
     return benchmarkPageHtml({
@@ -205,52 +270,56 @@ export class BenchmarkPanel {
       nonce: makeNonce(randomBytes(32)),
       scriptUri: asset('benchmark.js'),
       styleUri: asset('benchmark.css'),
-      functionName: this.key.functionName,
-      fileLabel: vscode.workspace.asRelativePath(fileUri(this.key.file), false),
-      key: { file: this.key.file, functionName: this.key.functionName },
-      resultHtml: this.result ? resultHtml(this.result, this.interpreterLabel) : '',
-      resultVersion: this.result ? this.resultVersion : 0,
-      actions: panelActions(this.result),
-      running: this.running,
-      error: this.error,
+      functionName: view.key.functionName,
+      fileLabel: vscode.workspace.asRelativePath(fileUri(view.key.file), false),
+      key: { file: view.key.file, functionName: view.key.functionName },
+      resultHtml: view.result ? forEditor(resultHtml(view.result, view.interpreterLabel)) : '',
+      resultVersion: view.result ? view.resultVersion : 0,
+      actions: view.actions(),
+      running: view.running,
+      error: view.error,
+      language: languageOfFile(view.key.file) ?? 'python',
     });
   }
 
   private async onMessage(message: FromWebview): Promise<void> {
+    const view = this.view;
+    if (!view) return;
     switch (message.type) {
       case 'ready':
-        // The page was (re)loaded, possibly from HTML older than this panel's state.
-        if (this.result && message.resultVersion !== this.resultVersion) this.postResult();
-        if (this.running) this.post({ type: 'running', ...this.running });
-        else if (this.error) this.post({ type: 'error', message: this.error });
+        // The page was (re)loaded, possibly from HTML older than this view's state.
+        if (view.result && message.resultVersion !== view.resultVersion) this.postResult(view);
+        if (view.running) this.post({ type: 'running', ...view.running });
+        else if (view.error) this.post({ type: 'error', message: view.error });
         else this.post({ type: 'idle' });
         return;
       case 'rerun':
-        if (!this.running) this.handlers.rerun();
+        if (!view.running) view.handlers.rerun();
         return;
       case 'apply':
-        if (this.result && !this.running) this.handlers.applyRecommendation(this.result);
+        if (view.result && view.actions().canApply) view.handlers.applyRecommendation(view.result);
         return;
       case 'export':
-        await this.exportTo(message.format);
+        await this.exportTo(view, message.format);
         return;
       case 'copy-markdown':
-        if (!this.result) return;
-        await vscode.env.clipboard.writeText(benchmarkMarkdown(this.result, this.interpreterLabel));
+        if (!view.result) return;
+        await vscode.env.clipboard.writeText(forEditor(benchmarkMarkdown(view.result, view.interpreterLabel)));
         this.post({ type: 'notice', message: 'Copied the results as Markdown.' });
         void vscode.window.setStatusBarMessage('$(check) Benchmark results copied as Markdown', 3000);
         return;
     }
   }
 
-  private async exportTo(format: 'json' | 'csv'): Promise<void> {
-    const result = this.result;
+  private async exportTo(view: BenchmarkPanel, format: 'json' | 'csv'): Promise<void> {
+    const result = view.result;
     if (!result) return;
-    const source = fileUri(this.key.file);
+    const key = view.key;
+    const source = fileUri(key.file);
     const folder = vscode.workspace.getWorkspaceFolder(source)?.uri ?? vscode.Uri.joinPath(source, '..');
-    const name = `${path.basename(this.key.file).replace(/\.[^.]+$/, '')}.${this.key.functionName}.benchmark.${format}`;
+    const name = `${path.basename(key.file).replace(/\.[^.]+$/, '')}.${key.functionName}.benchmark.${format}`;
     const target = await vscode.window.showSaveDialog({
-      title: `Export the benchmark of ${this.key.functionName}() as ${format.toUpperCase()}`,
+      title: `Export the benchmark of ${key.functionName}() as ${format.toUpperCase()}`,
       defaultUri: vscode.Uri.joinPath(folder, name),
       filters: format === 'json' ? { JSON: ['json'] } : { CSV: ['csv'] },
       saveLabel: 'Export',

@@ -18,6 +18,7 @@ import {
 import { isProcessMode, isThreadMode, summarizeMeasurement } from './measurements';
 import { LANGUAGE_IDS, isAnalyzablePath } from '../analysis/languages';
 import { BenchmarkPanel, type PanelHandlers, registerBenchmarkPanelSerializer } from './benchmark-panel';
+import { EDITOR_KNOBS, forEditor } from './benchmark-page';
 import { type Interpreter, findNode, findPython, interpreterLabel } from './interpreters';
 import { jsSyntaxProblem, pythonSyntaxProblem, quickInputsProblem } from './inputs';
 
@@ -264,12 +265,18 @@ export class BenchmarkController implements vscode.Disposable {
         this.abort(entry);
       }
     });
-    const maxSeconds = clampSeconds(vscode.workspace.getConfiguration('concurrencyLens', vscode.Uri.file(key.file)).get<number>('benchmark.maxSeconds'));
+    const config = vscode.workspace.getConfiguration('concurrencyLens', vscode.Uri.file(key.file));
+    const maxSeconds = clampSeconds(config.get<number>('benchmark.maxSeconds'));
+    const workers = (config.get<unknown[]>('benchmark.workers') ?? []).filter((n): n is number => Number.isInteger(n) && (n as number) >= 1);
+    const timeoutSeconds = config.get<number>('benchmark.timeoutSeconds');
     const request: BenchRequest = {
       file: key.file,
       functionName: key.functionName,
       inputs,
       maxSeconds,
+      ...(workers.length > 0 ? { workers } : {}),
+      ...(typeof timeoutSeconds === 'number' && timeoutSeconds > 0 ? { timeoutSeconds } : {}),
+      knobs: EDITOR_KNOBS,
       cwd: vscode.workspace.getWorkspaceFolder(vscode.Uri.file(key.file))?.uri.fsPath ?? path.dirname(key.file),
       harnessDir: this.context.asAbsolutePath(path.join('dist', 'harness')),
       ...(language === 'python' ? { python: interpreter.command } : { node: interpreter.command }),
@@ -345,11 +352,12 @@ export class BenchmarkController implements vscode.Disposable {
       });
       return result;
     }
-    if (result.status === 'failed' || !result.recommendation) {
+    // An inconclusive run names no winner when none won, yet it is a result: shown (amber), stored, never cited.
+    if (result.status === 'failed' || (!result.recommendation && result.verdict?.status !== 'inconclusive')) {
       const first = result.errors[0];
       const message = first ? `${first.message}${first.detail ? `\n\n${first.detail}` : ''}` : 'the benchmark produced no result';
       panel?.setError(message);
-      void vscode.window.showErrorMessage(`Concurrency Lens: benchmark of ${key.functionName} failed: ${first?.message ?? 'no result'}`, 'Show Output').then((choice) => {
+      void vscode.window.showErrorMessage(forEditor(`Concurrency Lens: benchmark of ${key.functionName} failed: ${first?.message ?? 'no result'}`), 'Show Output').then((choice) => {
         if (choice) this.output.show(true);
       });
       return result;
@@ -357,6 +365,9 @@ export class BenchmarkController implements vscode.Disposable {
     await this.context.workspaceState.update(RESULT_PREFIX + keyString(key), { result, interpreterLabel: factsLabel } satisfies Stored);
     panel?.setResult(result, factsLabel);
     this.sendMeasurements();
+    if (result.verdict?.status === 'inconclusive') {
+      void vscode.window.showWarningMessage(forEditor(`Concurrency Lens: the benchmark of ${key.functionName} is inconclusive. ${result.verdict.reason ?? ''} ${result.verdict.advice ?? ''}`.trim()));
+    }
     return result;
   }
 

@@ -18,6 +18,7 @@ import {
   type TimingResult,
 } from '../protocol/lsp';
 import { BenchmarkController, type BenchmarkKey } from './benchmark';
+import { restoreLensTooltips } from './measurements';
 import { JS_EXTENSIONS, LANGUAGE_IDS, PYTHON_EXTENSIONS } from '../analysis/languages';
 
 // The VS Code client: starts the language server (dist/server.js), shows its state and the
@@ -102,6 +103,9 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     },
     outputChannel: output,
     diagnosticCollectionName: 'concurrency-lens',
+    middleware: {
+      provideCodeLenses: async (document, token, next) => restoreLensTooltips(await next(document, token)),
+    },
   };
   client = new LanguageClient('concurrencyLens', 'Concurrency Lens', serverOptions, clientOptions);
   client.onDidChangeState((event) => {

@@ -1,5 +1,5 @@
 import type { BenchResult } from '../profiling/types';
-import type { MeasuredMode, MeasurementSummary } from '../protocol/lsp';
+import type { BenchmarkCommandArgs, MeasuredMode, MeasurementSummary } from '../protocol/lsp';
 
 // What the extension tells the server about a finished benchmark (MEASUREMENTS_NOTIFICATION), and
 // which executor family a measured mode belongs to (for "Apply recommendation").
@@ -15,9 +15,26 @@ export function isThreadMode(mode: string): boolean {
   return THREAD_MODES.has(mode);
 }
 
-/** The summary of a finished benchmark; null when it produced no verdict (failed, aborted). */
+/**
+ * The benchmark CodeLens's tooltip, from its arguments (vscode-languageclient's converter drops
+ * an LSP Command's `tooltip`): used by the client's provideCodeLenses middleware.
+ */
+export function restoreLensTooltips<L extends { command?: { tooltip?: string; arguments?: unknown[] } }>(lenses: L[] | null | undefined): L[] | null | undefined {
+  for (const lens of lenses ?? []) {
+    const args = lens.command?.arguments?.[0] as BenchmarkCommandArgs | undefined;
+    if (lens.command && typeof args?.tooltip === 'string' && !lens.command.tooltip) lens.command.tooltip = args.tooltip;
+  }
+  return lenses;
+}
+
+/**
+ * The summary of a finished benchmark; null when it produced no verdict (failed, aborted) or an
+ * inconclusive one: a run that cannot be trusted is never cited in a diagnostic, let alone said
+ * to contradict one.
+ */
 export function summarizeMeasurement(result: BenchResult): MeasurementSummary | null {
   if (!result.recommendation || (result.status !== 'ok' && result.status !== 'partial')) return null;
+  if (result.verdict?.status === 'inconclusive') return null;
   const speedups: Record<string, MeasuredMode> = {};
   for (const cell of result.cells) {
     if (cell.mode === 'sequential' || cell.status !== 'ok' || cell.speedup === null) continue;
@@ -30,5 +47,6 @@ export function summarizeMeasurement(result: BenchResult): MeasurementSummary | 
     speedups,
     language: result.language,
     measuredAt: result.startedAt,
+    verdict: 'conclusive',
   };
 }

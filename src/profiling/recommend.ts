@@ -1,6 +1,6 @@
 import type { InterpreterFacts, Mode } from './protocol';
 import { MODE_COST, crossesBoundary, singleCellMode } from './plan';
-import type { BenchResult, CellResult, Recommendation, WorkloadClassification, WorkloadKind } from './types';
+import type { BenchResult, CellResult, KnobNames, Recommendation, WorkloadClassification, WorkloadKind } from './types';
 
 // The verdict: which cell wins and why, in words that follow the measurements. A pool is only
 // recommended when it is clearly faster than running inline (its speedup CI lies above 1);
@@ -106,7 +106,7 @@ export function classifyMeasured(
 }
 
 /** Picks the winner and explains it; null when not even sequential ran. */
-export function recommend(result: Pick<BenchResult, 'cells' | 'workload' | 'interpreter' | 'taskProfile'>): Recommendation | null {
+export function recommend(result: Pick<BenchResult, 'cells' | 'workload' | 'interpreter' | 'taskProfile'>, knobs?: Pick<KnobNames, 'workers'>): Recommendation | null {
   const sequential = result.cells.find((c) => c.mode === 'sequential' && c.status === 'ok' && c.medianMs !== null);
   if (!sequential) return null;
   const pools = okCells(result.cells).filter((c) => c.mode !== 'sequential');
@@ -145,7 +145,7 @@ export function recommend(result: Pick<BenchResult, 'cells' | 'workload' | 'inte
       `${formatMs(sequential.medianMs as number)} → ${formatMs(choice.medianMs as number)} per batch.`,
   );
   if (choice !== top) lines.push(`${capitalise(cellLabel(top))} was within ${pct(TIE_TOLERANCE)} (${formatX(topSpeedup)}) but costs more to run.`);
-  lines.push(...winnerWhy(choice, result.cells, workload, python, result.interpreter));
+  lines.push(...winnerWhy(choice, result.cells, workload, python, result.interpreter, knobs?.workers ?? '--workers'));
   return {
     mode: choice.mode,
     workers: choice.workers,
@@ -199,6 +199,7 @@ function winnerWhy(
   workload: WorkloadClassification | null,
   python: boolean,
   facts: InterpreterFacts | null,
+  workersKnob: string,
 ): string[] {
   const why: string[] = [];
   const ratio = workload?.cpuWallRatio ?? null;
@@ -225,7 +226,8 @@ function winnerWhy(
     }
     if (bestProcesses) why.push(`The best process pool reached ${formatX(bestProcesses.speedup as number)} (${cellLabel(bestProcesses)}).`);
     if (workload?.kind === 'io-bound' && choice.workers === Math.max(...cells.filter((c) => c.mode === choice.mode).map((c) => c.workers))) {
-      why.push(`Waiting tasks often gain from more threads than CPUs: try --workers 1,2,4,8,16.`);
+      const most = choice.workers;
+      why.push(`The most ${choice.mode === 'threads' ? 'threads' : 'workers'} measured (${most}) won, and waiting tasks often gain from still more: try larger counts (${workersKnob}).`);
     }
   } else {
     if (workload?.kind === 'cpu-bound' && python && facts?.gilEnabled !== false) {

@@ -13,6 +13,7 @@ import {
   DEFAULT_MIN_SAMPLE_MS,
   DEFAULT_SEED,
   DEFAULT_TIMEOUT_SECONDS,
+  MAX_ROUNDS,
   MIN_ROUNDS,
   WARMUP_RUNS,
   calibrateRepeat,
@@ -22,14 +23,29 @@ import {
   languageOfFile,
   planCells,
   roundOrder,
-  shouldStartRound,
   singleCellMode,
   validateRequest,
   warmupOrder,
 } from './plan';
 import { DEFAULT_CONFIDENCE, DEFAULT_RESAMPLES } from './statistics';
 import { type CellState, pendingCell, summarize } from './summary';
-import type { BenchError, BenchLanguage, BenchPhase, BenchRequest, BenchResult, MachineFacts, ProgressListener, WorkloadClassification } from './types';
+import { BUDGET_MARGIN_SECONDS, PLAN_FILL, SAMPLE_OVERHEAD_MS, type WorkShape, cellCost, cellList, cellPriority, fitCells, trimToRounds, waitingWorkerCounts } from './budget';
+import { busyCpusBetween, cpuSnapshot, loadAverage, preflightBusyCpus } from './load';
+import { CPU_BOUND_RATIO, IO_BOUND_RATIO } from './recommend';
+import { busyThreshold, knobNames } from './verdict';
+import type {
+  BenchError,
+  BenchLanguage,
+  BenchPhase,
+  BenchRequest,
+  BenchResult,
+  BudgetReport,
+  KnobNames,
+  LoadReport,
+  MachineFacts,
+  ProgressListener,
+  WorkloadClassification,
+} from './types';
 
 // One benchmark run, phase by phase (the method in docs/bench.md), the same for every language:
 //
@@ -51,8 +67,8 @@ const MAX_RESTARTS = 2;
 const ADAPTIVE_TIMEOUT_FACTOR = 5;
 /** Calibration re-measures at most this many times when a sample still falls short. */
 const CALIBRATION_PASSES = 2;
-/** Per-sample protocol overhead added to round estimates (a JSON round trip, timers). */
-const SAMPLE_OVERHEAD_MS = 2;
+/** A step cut by the budget still gets this long: a kill and a restart cost more than a short wait. */
+const MIN_STEP_MS = 200;
 
 export class BenchmarkSession {
   private readonly t0 = performance.now();
@@ -79,6 +95,18 @@ export class BenchmarkSession {
   /** Lines the user's code wrote to the reply channel (ignored), and the first of them. */
   private strayReplies = 0;
   private firstStrayReply = '';
+  private readonly knobs: KnobNames;
+  private readonly load: LoadReport = { loadAverageBefore: null, busyCpusBefore: null, otherBusyCpusDuring: null, loadAverageAfter: null, busyAtStart: false };
+  /** The static class, computed while the harness starts (see staticClass()). */
+  private staticClassPromise: Promise<WorkloadClassification['static']> = Promise.resolve(null);
+  /** The cells in the order of what they tell (budget.ts cellPriority); fixed once a task is timed. */
+  private priority: Cell[] = [];
+  /** Cells the budget left out, by key. */
+  private readonly skipped = new Set<string>();
+  /** The running step's timeout was set by the deadline, not by --timeout. */
+  private budgetBound = false;
+  /** The deadline stopped a step in flight. */
+  private budgetCut = false;
 
   constructor(
     private readonly request: BenchRequest,
@@ -91,6 +119,7 @@ export class BenchmarkSession {
     this.timeoutMs = (request.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
     this.result = emptyResult(request, this.file, this.timeoutMs);
     this.budgetMs = this.result.settings.maxSeconds * 1000;
+    this.knobs = knobNames(request.knobs);
   }
 
   async run(): Promise<BenchResult> {
@@ -101,10 +130,11 @@ export class BenchmarkSession {
     this.result.target = importTarget(this.file, language);
     const refusal = await preflight(this.file, language);
     if (refusal) return this.refuse(refusal);
-    const staticClass = this.staticClass(language);
     const launch = resolveLauncher(language, this.request);
     if ('error' in launch) return this.fail({ kind: launch.kind, mode: null, workers: null, message: launch.error, detail: null });
     this.launcher = launch;
+    await this.checkLoad();
+    this.staticClassPromise = this.staticClass(language);
     this.progress('starting', 0, `starting ${path.basename(launch.command)}`);
     try {
       await this.measure();
@@ -114,8 +144,32 @@ export class BenchmarkSession {
       await this.closeHarnesses();
     }
     this.reportStrayReplies();
-    summarize(this.result, this.states, await staticClass);
+    this.load.loadAverageAfter = loadAverage();
+    summarize(this.result, this.states, await this.staticClassPromise, { load: this.load, knobs: this.knobs });
+    this.result.budget = this.budgetReport();
     return this.done();
+  }
+
+  /**
+   * The load check before anything starts: how busy the machine already is. A busy machine is
+   * said at once (progress and a warning): CPU-bound measurements taken now may end inconclusive.
+   */
+  private async checkLoad(): Promise<void> {
+    this.progress('starting', 0, 'checking the machine\'s load');
+    const busy = await preflightBusyCpus(250);
+    const avg = loadAverage();
+    const usable = this.result.machine.usableCpus;
+    this.load.loadAverageBefore = avg;
+    this.load.busyCpusBefore = busy === null ? null : Number(busy.toFixed(2));
+    const busyNow = busy !== null && busy >= busyThreshold(usable);
+    const loaded = avg !== null && avg >= usable * 1.5;
+    if (!busyNow && !loaded) return;
+    this.load.busyAtStart = true;
+    const what = [busyNow ? `other programs are keeping ${(busy as number).toFixed(1)} of ${usable} CPUs busy` : '', avg !== null ? `load average ${avg.toFixed(2)}` : '']
+      .filter(Boolean)
+      .join(', ');
+    this.result.warnings.push(`The machine was already busy when the benchmark started (${what}): CPU-bound measurements may be distorted and the run may end inconclusive.`);
+    this.progress('starting', 0, `the machine is busy (${what}): the run may be inconclusive`);
   }
 
   /** The phases in order; each may fail modes, and a stop ends the sequence. */
@@ -123,12 +177,11 @@ export class BenchmarkSession {
     const facts = await this.startHarness();
     if (!facts) return;
     this.plan(facts);
-    const phases = [this.profileTask, this.measureSerialization, this.warmUp, this.measureDispatch, this.sampleRounds];
+    const phases = [this.profileTask, this.measureSerialization, this.planBudget, this.warmUp, this.trimAfterWarmUp, this.measureDispatch, this.sampleRounds];
     for (const phase of phases) {
       await phase.call(this);
       if (this.stopped) return;
     }
-    this.checkBudget();
     this.progress('finishing', 0.99, 'computing statistics');
   }
 
@@ -181,7 +234,7 @@ export class BenchmarkSession {
     this.generation++;
     this.onProgress({ type: 'harness', pid: started.pid, command: [launch.command, ...launch.args] });
     const target = this.result.target?.language === 'python' ? { module: this.result.target.module, sysPath: this.result.target.sysPath } : undefined;
-    const ready = await started.request({ cmd: 'init', file: this.file, functionName: this.request.functionName, inputs: this.request.inputs, target }, this.timeoutMs, this.signal);
+    const ready = await started.request({ cmd: 'init', file: this.file, functionName: this.request.functionName, inputs: this.request.inputs, target }, this.stepTimeout(), this.signal);
     if (ready.type === 'error' && ready.refusal) {
       this.refuse(ready.refusal, ready.detail);
       return null;
@@ -204,7 +257,7 @@ export class BenchmarkSession {
   /** One batch `repeat` times in a row for `cell`. */
   private async sample(cell: Cell, repeat: number): Promise<SampleReply | ErrorReply> {
     this.current = cell;
-    const reply = await this.harnessNow().request({ cmd: 'run', mode: cell.mode, workers: cell.workers, repeat }, this.timeoutMs, this.signal, cell.mode);
+    const reply = await this.harnessNow().request({ cmd: 'run', mode: cell.mode, workers: cell.workers, repeat }, this.stepTimeout(), this.signal, cell.mode);
     return expect(reply, 'sample');
   }
 
@@ -224,6 +277,10 @@ export class BenchmarkSession {
       this.stop({ kind: 'aborted', mode: cell.mode, workers: cell.workers, message: 'the benchmark was cancelled', detail: null });
       return;
     }
+    if (failure.kind === 'timeout' && this.budgetBound) {
+      this.budgetStop();
+      return;
+    }
     const which = singleCellMode(cell.mode) ? `mode ${cell.mode}` : `mode ${cell.mode} with ${cell.workers} worker${cell.workers === 1 ? '' : 's'}`;
     this.failMode(cell.mode, { kind: failure.kind, mode: cell.mode, workers: cell.workers, message: `${which}: ${failure.message}`, detail: failure.detail });
     if (this.stopped) return;
@@ -238,7 +295,143 @@ export class BenchmarkSession {
   private async closeHarnesses(): Promise<void> {
     const active = this.harness;
     for (const h of this.harnesses) if (h !== active) h.kill();
-    if (active) await (this.signal?.aborted ? Promise.resolve(active.kill()) : active.close());
+    // Closing shares the margin: a harness slow to shut its pools down is killed in time.
+    const grace = Math.max(300, Math.min(3000, this.budgetMs + BUDGET_MARGIN_SECONDS * 1000 * 0.7 - this.elapsed()));
+    if (active) await (this.signal?.aborted ? Promise.resolve(active.kill()) : active.close(grace));
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // The budget (budget.ts)
+
+  /**
+   * The timeout of the next harness step: --timeout, or less when the deadline (the budget plus
+   * half its margin) comes first; then a timeout means "the budget ran out", not "it hangs".
+   */
+  private stepTimeout(): number {
+    const left = this.budgetMs + BUDGET_MARGIN_SECONDS * 1000 * 0.5 - this.elapsed();
+    const byBudget = Math.max(MIN_STEP_MS, Math.floor(left));
+    this.budgetBound = byBudget < this.timeoutMs;
+    return Math.min(this.timeoutMs, byBudget);
+  }
+
+  /** The deadline stopped a step: what was measured stands, the rest is named in the result. */
+  private budgetStop(): void {
+    this.budgetCut = true;
+    this.stopped = true;
+    this.harness?.kill();
+    this.harness = null;
+  }
+
+  private remaining(): number {
+    return this.budgetMs - this.elapsed();
+  }
+
+  /** What one task costs, as the budget's estimates need it; null before the task profile. */
+  private shape(): WorkShape | null {
+    const p = this.result.taskProfile;
+    if (!p || this.result.taskCount === null) return null;
+    return {
+      taskMs: p.wallMs,
+      taskCount: Math.max(1, this.result.taskCount),
+      cpuShare: Math.min(1, p.cpuWallRatio),
+      usableCpus: this.result.machine.usableCpus,
+      minSampleMs: this.result.settings.minSampleMs,
+      gil: this.result.interpreter?.language === 'python' && this.result.interpreter.gilEnabled !== false,
+    };
+  }
+
+  /**
+   * Once one task is timed: for work that mostly waits, worker counts beyond the CPU count; then
+   * the cells in order of what they tell, as many as the budget holds (MIN_ROUNDS samples each).
+   */
+  private async planBudget(): Promise<void> {
+    const shape = this.shape();
+    if (!shape) return;
+    const usable = shape.usableCpus;
+    const staticClass = await Promise.race([this.staticClassPromise, new Promise<null>((resolve) => setTimeout(() => resolve(null), 500))]);
+    const waiting = shape.cpuShare <= IO_BOUND_RATIO || (staticClass?.kind === 'io' && shape.cpuShare < CPU_BOUND_RATIO);
+    if (waiting && !(this.request.workers && this.request.workers.length > 0)) this.addWaitingCounts(usable);
+    this.priority = cellPriority(
+      [...this.states.values()].map((s) => s.cell),
+      usable,
+      waiting,
+    );
+    const costs = this.priority.filter((c) => this.states.get(cellKey(c))?.status !== 'failed').map((c) => cellCost(c, shape));
+    const { drop } = fitCells(costs, this.remaining() * PLAN_FILL);
+    for (const cell of drop) this.skip(cell);
+  }
+
+  /** Waiting work: the pools get worker counts up to 8 × the CPUs, within each mode's cap. */
+  private addWaitingCounts(usable: number): void {
+    const base = this.result.settings.workers;
+    const ordered = new Map<string, CellState>();
+    const all = new Set<number>(base);
+    for (const mode of this.result.settings.modes) {
+      const existing = [...this.states.values()].filter((s) => s.cell.mode === mode);
+      if (singleCellMode(mode)) {
+        for (const s of existing) ordered.set(cellKey(s.cell), s);
+        continue;
+      }
+      for (const n of waitingWorkerCounts(mode, base, usable)) {
+        all.add(n);
+        const key = cellKey({ mode, workers: n });
+        const state = this.states.get(key) ?? pendingCell({ mode, workers: n });
+        const failed = existing.find((s) => s.status === 'failed');
+        if (failed && state.status !== 'failed') {
+          state.status = 'failed';
+          state.error = failed.error;
+        }
+        ordered.set(key, state);
+      }
+    }
+    this.states.clear();
+    for (const [key, state] of ordered) this.states.set(key, state);
+    this.result.settings.workers = [...all].sort((a, b) => a - b);
+  }
+
+  /** After warm-up, with every kept cell's real sample length: keep what MIN_ROUNDS rounds can cover. */
+  private async trimAfterWarmUp(): Promise<void> {
+    const order = this.priority.length > 0 ? this.priority : [...this.states.values()].map((s) => s.cell);
+    const samples = order
+      .map((cell) => this.states.get(cellKey(cell)))
+      .filter((s): s is CellState => !!s && s.status === 'ok')
+      .map((s) => ({ cell: s.cell, sampleMs: s.lastSampleMs }));
+    // The dispatch probes come first: about 60 ms per pool.
+    const probes = samples.filter((s) => s.cell.mode !== 'sequential').length * 60;
+    for (const cell of trimToRounds(samples, this.remaining() - probes)) this.skip(cell);
+  }
+
+  private skip(cell: Cell): void {
+    const state = this.states.get(cellKey(cell));
+    if (!state || state.status === 'failed') return;
+    state.status = 'pending';
+    state.samplesMs = [];
+    this.skipped.add(cellKey(cell));
+  }
+
+  /** The budget part of the result: what it left out, what got too few samples. */
+  private budgetReport(): BudgetReport {
+    const states = [...this.states.values()];
+    const skipped = states.filter((s) => s.status !== 'failed' && s.samplesMs.length === 0 && (this.skipped.has(cellKey(s.cell)) || this.budgetCut));
+    const short = states.filter((s) => s.status === 'ok' && s.samplesMs.length > 0 && s.samplesMs.length < MIN_ROUNDS);
+    const notes: string[] = [];
+    const budget = `${this.result.settings.maxSeconds} s`;
+    if (skipped.length > 0) notes.push(`the ${budget} time budget left out ${cellList(skipped.map((s) => s.cell))}`);
+    if (short.length > 0) notes.push(`${cellList(short.map((s) => s.cell))} got fewer than ${MIN_ROUNDS} samples`);
+    if (this.budgetCut) notes.push('the step running at the deadline was stopped');
+    const note =
+      notes.length > 0
+        ? `${notes.join('; ')}. To measure ${skipped.length > 0 ? 'them' : 'more'}, raise the time budget (${this.knobs.maxSeconds}) or use fewer or smaller inputs.`
+        : null;
+    if (note) this.result.warnings.push(note.charAt(0).toUpperCase() + note.slice(1));
+    return {
+      maxSeconds: this.result.settings.maxSeconds,
+      marginSeconds: BUDGET_MARGIN_SECONDS,
+      skipped: skipped.map((s) => ({ mode: s.cell.mode, workers: s.cell.workers })),
+      short: short.map((s) => ({ mode: s.cell.mode, workers: s.cell.workers, samples: s.samplesMs.length })),
+      cutShort: this.budgetCut,
+      note,
+    };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -260,7 +453,7 @@ export class BenchmarkSession {
     const sequential: Cell = { mode: 'sequential', workers: 1 };
     this.progress('profiling', 0.01, 'profiling one task');
     this.current = sequential;
-    const profile = expect(await this.harnessNow().request({ cmd: 'profile-task' }, this.timeoutMs, this.signal, 'sequential'), 'task-profile');
+    const profile = expect(await this.harnessNow().request({ cmd: 'profile-task' }, this.stepTimeout(), this.signal, 'sequential'), 'task-profile');
     if (profile.type === 'error') {
       this.failMode('sequential', errorFromReply(profile, sequential));
       return;
@@ -278,7 +471,7 @@ export class BenchmarkSession {
    */
   private async measureSerialization(): Promise<void> {
     this.current = null;
-    const reply = expect(await this.harnessNow().request({ cmd: 'serialization' }, this.timeoutMs, this.signal), 'serialization');
+    const reply = expect(await this.harnessNow().request({ cmd: 'serialization' }, this.stepTimeout(), this.signal), 'serialization');
     if (reply.type !== 'error') {
       this.result.serialization = { bytesPerTask: reply.bytesPerTask, msPerTask: reply.msPerTask };
     } else if (reply.kind === 'unpicklable') {
@@ -294,7 +487,12 @@ export class BenchmarkSession {
     for (const [index, cell] of order.entries()) {
       if (this.stopped) return;
       const state = this.states.get(cellKey(cell)) as CellState;
-      if (state.status === 'failed') continue;
+      if (state.status === 'failed' || this.skipped.has(cellKey(cell))) continue;
+      const shape = this.shape();
+      if (shape && cell.mode !== 'sequential' && this.elapsed() + cellCost(cell, shape).setupMs > this.budgetMs) {
+        this.skip(cell);
+        continue;
+      }
       this.progress('warmup', (0.15 * index) / order.length, `warming up ${describeCell(cell)}`, cell);
       await this.guarded(cell, () => this.warm(state));
     }
@@ -348,38 +546,55 @@ export class BenchmarkSession {
       await this.guarded(cell, async () => {
         if (state.warmGeneration !== this.generation && !(await this.warm(state))) return;
         this.current = cell;
-        const reply = expect(await this.harnessNow().request({ cmd: 'dispatch', mode: cell.mode, workers: cell.workers }, this.timeoutMs, this.signal, cell.mode), 'dispatch');
+        const reply = expect(await this.harnessNow().request({ cmd: 'dispatch', mode: cell.mode, workers: cell.workers }, this.stepTimeout(), this.signal, cell.mode), 'dispatch');
         if (reply.type === 'error') this.result.warnings.push(`the dispatch cost of ${describeCell(cell)} could not be measured: ${reply.message}`);
         else state.dispatchMsPerTask = reply.perTaskMs;
       });
     }
   }
 
-  /** Interleaved rounds within the budget. */
+  /**
+   * Interleaved rounds within the budget: a round starts when it fits (the first MIN_ROUNDS
+   * always try), and within it a sample starts only when it can end before the deadline, so the
+   * deadline holds even when the estimates were short.
+   */
   private async sampleRounds(): Promise<void> {
+    const before = cpuSnapshot();
+    const cpuBefore = new Map([...this.states.values()].map((s) => [s, s.cpuMs]));
     let estimatedRoundMs = this.sampling().reduce((sum, s) => sum + s.lastSampleMs + SAMPLE_OVERHEAD_MS, 0);
-    while (this.sampling().length > 0 && shouldStartRound(this.result.rounds, this.elapsed(), estimatedRoundMs, this.budgetMs)) {
-      const roundMs = await this.sampleRound(estimatedRoundMs);
-      // A round cut short by a stop does not count.
-      if (this.stopped) return;
+    while (this.sampling().length > 0 && this.result.rounds < MAX_ROUNDS && (this.result.rounds < MIN_ROUNDS || this.elapsed() + estimatedRoundMs <= this.budgetMs)) {
+      const { roundMs, complete } = await this.sampleRound();
+      // A round cut short (by a stop or the deadline) does not count.
+      if (this.stopped || !complete) break;
       this.result.rounds++;
       estimatedRoundMs = roundMs;
     }
+    // Other programs' share of the CPUs meanwhile: the machine's busy time minus the harness's.
+    let harnessCpuMs = 0;
+    let cpuKnown = true;
+    for (const s of this.states.values()) {
+      if (!s.cpuKnown) cpuKnown = false;
+      harnessCpuMs += s.cpuMs - (cpuBefore.get(s) ?? 0);
+    }
+    if (cpuKnown) {
+      const others = busyCpusBetween(before, cpuSnapshot(), harnessCpuMs);
+      this.load.otherBusyCpusDuring = others === null ? null : Number(others.toFixed(2));
+    }
   }
 
-  /** Every sampling cell once, in this round's seeded order; returns how long the round took. */
-  private async sampleRound(estimatedRoundMs: number): Promise<number> {
+  /** Every sampling cell once, in this round's seeded order, each only if it ends before the deadline. */
+  private async sampleRound(): Promise<{ roundMs: number; complete: boolean }> {
     const round = this.result.rounds;
     let roundMs = 0;
     for (const state of roundOrder(this.sampling(), round, this.result.settings.seed)) {
       if (this.stopped) break;
       if (state.status !== 'ok') continue;
       const { cell } = state;
-      const expectedEnd = round < MIN_ROUNDS ? Math.max(this.budgetMs, this.elapsed() + (MIN_ROUNDS - round) * estimatedRoundMs) : this.budgetMs;
-      this.progress('sampling', 0.17 + 0.82 * (this.elapsed() / expectedEnd), `round ${round + 1}: ${describeCell(cell)}`, cell);
+      if (this.elapsed() + state.lastSampleMs + SAMPLE_OVERHEAD_MS > this.budgetMs) return { roundMs, complete: false };
+      this.progress('sampling', 0.17 + 0.82 * Math.min(1, this.elapsed() / this.budgetMs), `round ${round + 1}: ${describeCell(cell)}`, cell);
       roundMs += (await this.guarded(cell, () => this.sampleCell(state))) ?? 0;
     }
-    return roundMs;
+    return { roundMs, complete: !this.stopped };
   }
 
   /** One sample of a cell (re-warming a pool the harness lost); its share of the round, 0 if it failed. */
@@ -419,15 +634,6 @@ export class BenchmarkSession {
     );
   }
 
-  private checkBudget(): void {
-    if (this.result.rounds >= MIN_ROUNDS && this.elapsed() > this.budgetMs * 1.25) {
-      this.result.warnings.push(
-        `the benchmark took ${(this.elapsed() / 1000).toFixed(1)} s, over its ${this.result.settings.maxSeconds} s budget: ${MIN_ROUNDS} samples per cell is the minimum. ` +
-          'Use fewer or smaller inputs, or raise --max-seconds.',
-      );
-    }
-  }
-
   // -------------------------------------------------------------------------------------------
   // Failures, progress, the end
 
@@ -453,6 +659,17 @@ export class BenchmarkSession {
   private recordEscaped(error: unknown): void {
     if (error instanceof HarnessFailure) {
       const cell = this.current;
+      if (error.kind === 'timeout' && this.budgetBound) {
+        this.budgetCut = true;
+        this.result.errors.push({
+          kind: 'timeout',
+          mode: cell?.mode ?? null,
+          workers: cell?.workers ?? null,
+          message: `the ${this.result.settings.maxSeconds} s time budget ran out before ${cell ? describeCell(cell) : 'the module was imported and profiled'} finished; raise the time budget (${this.knobs.maxSeconds})`,
+          detail: null,
+        });
+        return;
+      }
       if (error.kind === 'aborted' || this.signal?.aborted) {
         this.result.errors.push({ kind: 'aborted', mode: cell?.mode ?? null, workers: cell?.workers ?? null, message: 'the benchmark was cancelled', detail: null });
       } else {

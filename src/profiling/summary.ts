@@ -2,7 +2,8 @@ import * as os from 'node:os';
 import { type Cell, crossesBoundary, describeCell } from './plan';
 import { classifyMeasured, recommend } from './recommend';
 import { bootstrapMedianCi, bootstrapRatioCi, fitAmdahl, instability, karpFlatt, mean, median } from './statistics';
-import type { BenchError, BenchResult, CellResult, ModeScaling, WorkloadClassification } from './types';
+import type { BenchError, BenchResult, CellResult, KnobNames, LoadReport, ModeScaling, WorkloadClassification } from './types';
+import { type StarvedCell, judge, knobNames } from './verdict';
 
 // The last phase of a benchmark: from the raw samples the session gathered to the result
 // document's statistics, scaling fits, classification, verdict and status. Pure apart from the
@@ -45,8 +46,15 @@ export function pendingCell(cell: Cell): CellState {
   };
 }
 
+/** What the summary needs from around the run besides the samples. */
+export interface SummaryContext {
+  load?: LoadReport;
+  knobs?: Partial<KnobNames>;
+}
+
 /** Statistics, scaling fits, classification and verdict from the raw samples, into `result`. */
-export function summarize(result: BenchResult, states: ReadonlyMap<string, CellState>, staticClass: WorkloadClassification['static']): void {
+export function summarize(result: BenchResult, states: ReadonlyMap<string, CellState>, staticClass: WorkloadClassification['static'], context: SummaryContext = {}): void {
+  const knobs = knobNames(context.knobs);
   const sequential = [...states.values()].find((s) => s.cell.mode === 'sequential');
   const baseline = sequential && sequential.status === 'ok' && sequential.samplesMs.length > 0 ? sequential.samplesMs : null;
   let index = 0;
@@ -57,8 +65,14 @@ export function summarize(result: BenchResult, states: ReadonlyMap<string, CellS
   }
   result.scaling = scaling(result.cells);
   result.workload = measuredWorkload(result, sequential, staticClass);
-  result.recommendation = recommend(result);
-  result.warnings.push(...contentionWarnings(result));
+  result.recommendation = recommend(result, knobs);
+  const starved = starvedCell(result);
+  if (starved) result.warnings.push(contentionWarning(result, starved));
+  if (context.load) result.load = context.load;
+  result.verdict = judge(result, starved, context.load, knobs);
+  // "Run it inline" is a claim too, and the one a starved machine makes up: an untrusted run
+  // names no winner unless a pool won despite it.
+  if (result.verdict.status === 'inconclusive' && result.recommendation?.mode === 'sequential') result.recommendation = null;
   result.status = overallStatus(result, baseline !== null);
 }
 
@@ -131,21 +145,29 @@ function overallStatus(result: BenchResult, hasBaseline: boolean): BenchResult['
 /**
  * CPU-bound work on N worker processes should keep about N CPUs busy. When the pool's CPU/wall
  * stays far below that, the workers waited for CPUs: other programs were competing, and the
- * speedups understate what an idle machine gives. Said out loud, since it changes the verdict.
+ * speedups understate what an idle machine gives. The most starved such cell, or null.
  */
-function contentionWarnings(result: BenchResult): string[] {
-  if (result.workload?.kind !== 'cpu-bound') return [];
+function starvedCell(result: BenchResult): StarvedCell | null {
+  if (result.workload?.kind !== 'cpu-bound') return null;
   const usable = result.interpreter?.usableCpus ?? result.machine.usableCpus;
+  const expectedOf = (c: CellResult): number => Math.min(c.workers, usable) * (result.workload?.cpuWallRatio ?? 1);
   const starved = result.cells.filter((c) => {
     if (c.status !== 'ok' || c.workers < 2 || c.cpuWallRatio === null || !crossesBoundary(c.mode)) return false;
-    const expected = Math.min(c.workers, usable) * (result.workload?.cpuWallRatio ?? 1);
+    const expected = expectedOf(c);
     return expected >= 1.5 && c.cpuWallRatio < expected * 0.7;
   });
-  if (starved.length === 0) return [];
+  if (starved.length === 0) return null;
   const worst = starved.reduce((a, b) => ((a.cpuWallRatio as number) / a.workers < (b.cpuWallRatio as number) / b.workers ? a : b));
+  return { cell: worst, expectedCpus: expectedOf(worst) };
+}
+
+/** The starved cell said out loud, since it changes the verdict. */
+function contentionWarning(result: BenchResult, starved: StarvedCell): string {
+  const worst = starved.cell;
+  const usable = result.interpreter?.usableCpus ?? result.machine.usableCpus;
   const load = os.loadavg()[0];
-  return [
+  return (
     `${describeCell(worst)} kept only ${(worst.cpuWallRatio as number).toFixed(2)} CPUs busy on CPU-bound work (up to ${Math.min(worst.workers, usable)} expected): ` +
-      `other programs were probably competing for the CPUs${process.platform === 'win32' ? '' : ` (load average ${load.toFixed(2)})`}, so the parallel speedups understate what an idle machine gives.`,
-  ];
+    `other programs were probably competing for the CPUs${process.platform === 'win32' ? '' : ` (load average ${load.toFixed(2)})`}, so the parallel speedups understate what an idle machine gives.`
+  );
 }

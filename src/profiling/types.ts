@@ -45,6 +45,21 @@ export interface BenchRequest {
   harnessDir?: string;
   /** Also classify the function statically with src/analysis (Python only; default true). */
   staticAnalysis?: boolean;
+  /**
+   * How the result's advice names the knobs (the CLI's flags by default). The editor passes its
+   * settings, so no text it shows asks for a command-line flag.
+   */
+  knobs?: Partial<KnobNames>;
+}
+
+/** The names of the benchmark's knobs in the advice the result gives (see BenchRequest.knobs). */
+export interface KnobNames {
+  /** The time budget: `--max-seconds` (CLI), a setting in the editor. */
+  maxSeconds: string;
+  /** The worker counts: `--workers`. */
+  workers: string;
+  /** The per-step timeout: `--timeout`. */
+  timeout: string;
 }
 
 /** Errors of the harness protocol plus the ones only the engine can see. */
@@ -166,6 +181,72 @@ export interface Recommendation {
   speedupCi95: Interval | null;
 }
 
+/**
+ * Whether the run can be trusted. Inconclusive when its own measurements say they are distorted:
+ * the CPUs were taken by other programs (before or during the run, or the pools were starved),
+ * the deciding cells were unstable around the decision, or they got too few samples.
+ */
+export interface Verdict {
+  status: 'conclusive' | 'inconclusive';
+  /** Why it cannot be trusted, in one sentence; null when conclusive. */
+  reason: string | null;
+  /** What to do about it; null when conclusive. */
+  advice: string | null;
+  /** Each problem found (several may apply). */
+  problems: { kind: 'busy' | 'starved' | 'unstable' | 'few-samples'; message: string }[];
+}
+
+/** The machine's load: before the run (the pre-flight check) and during the sampling. */
+export interface LoadReport {
+  /** 1-minute load average when the benchmark started (null on Windows). */
+  loadAverageBefore: number | null;
+  /** CPUs other programs kept busy just before the start (measured over a short interval). */
+  busyCpusBefore: number | null;
+  /** CPUs other programs kept busy while the samples ran: the machine's busy time minus the harness's. */
+  otherBusyCpusDuring: number | null;
+  /** 1-minute load average at the end. */
+  loadAverageAfter: number | null;
+  /** The pre-flight said the machine was already busy: the run may be inconclusive. */
+  busyAtStart: boolean;
+}
+
+/** How the time budget was spent and what it left out. */
+export interface BudgetReport {
+  maxSeconds: number;
+  /** The run ends within maxSeconds plus this (closing the harness, the statistics). */
+  marginSeconds: number;
+  /** Cells the budget left out (never started, or stopped before their first sample). */
+  skipped: { mode: Mode; workers: number }[];
+  /** Cells measured with fewer samples than the minimum because the budget ran out. */
+  short: { mode: Mode; workers: number; samples: number }[];
+  /** The budget ran out in the middle of a step, which was stopped. */
+  cutShort: boolean;
+  /** What the budget could not measure, in words; null when everything planned ran. */
+  note: string | null;
+}
+
+/**
+ * From which per-call duration and item count a process pool beats running sequentially, from
+ * this run's measured costs of the pool (start-up, dispatch, serialisation) on this machine.
+ */
+export interface BreakEven {
+  mode: Mode;
+  workers: number;
+  /** Pool start-up, paid once per pool (ms). */
+  startupMs: number;
+  /** Per-item cost of the pool: dispatch plus serialisation (ms). */
+  perItemOverheadMs: number;
+  /** The parallel speedup assumed for the work itself (the measured one when it is above 1, else the workers usable). */
+  parallelism: number;
+  /** With the pool reused (start-up paid once): a call must take at least this long (ms). */
+  minTaskMs: number | null;
+  /** For this function's measured call duration: the fewest items per batch that pay for a new pool. */
+  minItems: number | null;
+  /** The measured duration of one call (ms). */
+  taskMs: number | null;
+  summary: string;
+}
+
 export interface BenchResult {
   version: 1;
   /** ok: everything ran; partial: some modes failed; failed: no usable comparison; aborted: cancelled. */
@@ -196,7 +277,16 @@ export interface BenchResult {
   workload: WorkloadClassification | null;
   cells: CellResult[];
   scaling: ModeScaling[];
+  /**
+   * The measured winner; null when none can be named: no baseline, or an inconclusive run in
+   * which no pool won ("run it inline" is not claimed from a run that cannot be trusted).
+   */
   recommendation: Recommendation | null;
+  /** Whether to trust the run (absent in results from before the verdict existed: read as conclusive). */
+  verdict?: Verdict;
+  load?: LoadReport;
+  budget?: BudgetReport;
+  breakEven?: BreakEven | null;
   errors: BenchError[];
   warnings: string[];
   /**

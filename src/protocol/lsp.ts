@@ -45,6 +45,8 @@ export interface BenchmarkCommandArgs {
   line?: number;
   /** Inputs expression: skips the prompt (tests, re-runs). */
   inputs?: string;
+  /** The CodeLens's tooltip (the last result): vscode-languageclient drops Command.tooltip, so the client restores it from here. */
+  tooltip?: string;
 }
 
 /** The best cell of one mode. */
@@ -64,6 +66,8 @@ export interface MeasurementSummary {
   language: 'python' | 'node' | null;
   /** ISO time of the run. */
   measuredAt: string;
+  /** Whether the run could be trusted; the client sends only conclusive ones, the server ignores any other. */
+  verdict?: 'conclusive' | 'inconclusive';
 }
 
 /** `{ [document uri]: { [function name]: summary } }`. */

@@ -7,7 +7,7 @@ export function formatSpeedup(x: number): string {
   return `${x >= 10 ? x.toFixed(0) : x >= 1 ? x.toFixed(1) : x.toFixed(2)}×`;
 }
 
-const MODE_LABEL: Record<string, string> = { 'processes-spawn': 'processes (spawn)', 'main-thread-async': 'main-thread async' };
+const MODE_LABEL: Record<string, string> = { 'processes-spawn': 'processes (spawn)', 'main-thread-async': 'async on the main thread' };
 export const modeName = (mode: string): string => MODE_LABEL[mode] ?? mode;
 
 /** "processes 1.9× faster than sequential with 2 workers; threads 1.0×" */
@@ -24,6 +24,21 @@ export function describeMeasurement(m: MeasurementSummary): string {
     head = s !== null && s !== undefined ? `${modeName(rec.mode)} ${formatSpeedup(s)} faster than sequential${workers}` : `${modeName(rec.mode)} won${workers}`;
   }
   return others.length > 0 ? `${head}; ${others.join(', ')}` : head;
+}
+
+/**
+ * The benchmark CodeLens: a short title in the language's own terms (Node.js has no "threads vs
+ * processes": it has the main thread, worker_threads and child_process), and the last result in
+ * the tooltip rather than in the title, which stays one glance long.
+ */
+export function benchLensCommand(languageId: string, m: MeasurementSummary | undefined): { title: string; tooltip: string } {
+  const python = languageId === 'python';
+  const title = python ? 'Benchmark threads vs processes' : 'Benchmark worker_threads vs child_process';
+  const modes = python ? 'sequentially, on a thread pool and on a process pool' : 'on the main thread, on worker_threads and on child_process';
+  const what = `Runs this function ${modes}, across worker counts, and shows which wins.`;
+  if (!citable(m)) return { title, tooltip: what };
+  const when = m.measuredAt ? ` (${m.measuredAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')})` : '';
+  return { title, tooltip: `Last result${when}: ${describeMeasurement(m)}. ${what}` };
 }
 
 /** Best speedup among the modes that match. */
@@ -43,6 +58,7 @@ const TIE = 0.05;
  * benchmark can refute, so their findings only cite the measurement.
  */
 export function contradiction(rule: string, m: MeasurementSummary): string | null {
+  if (!citable(m)) return null;
   const threads = bestOf(m, (mode) => mode === 'threads');
   const processes = bestOf(m, (mode) => mode === 'processes' || mode === 'processes-spawn');
   if (rule === 'CL101') {
@@ -60,8 +76,12 @@ export function contradiction(rule: string, m: MeasurementSummary): string | nul
   return null;
 }
 
-/** The text appended to a CL101–CL104 message about a measured function. */
+/** A measurement the client marked inconclusive (it should not send one) is never cited. */
+export const citable = (m: MeasurementSummary | undefined | null): m is MeasurementSummary => !!m && m.verdict !== 'inconclusive';
+
+/** The text appended to a CL101–CL104 message about a measured function; '' for an untrusted run. */
 export function measurementNote(rule: string, m: MeasurementSummary): string {
+  if (!citable(m)) return '';
   const against = contradiction(rule, m);
   return ` (measured: ${describeMeasurement(m)}${against ? `; measurement contradicts this: ${against}` : ''})`;
 }

@@ -55,7 +55,7 @@ import {
   TIMING_REQUEST,
   type TimingResult,
 } from '../protocol/lsp';
-import { describeMeasurement, measurementNote } from './measurements';
+import { benchLensCommand, measurementNote } from './measurements';
 
 // The language server (vscode-eslint's shape): off the extension host's thread, and any LSP
 // client (Neovim, Helix, Zed) gets the same diagnostics and fixes. This thread routes messages and
@@ -481,17 +481,11 @@ export function startServer(connection: Connection): void {
     return lenses.map((lens): CodeLens => {
       const summary = measured?.get(lens.functionName);
       const args: BenchmarkCommandArgs = { uri: document.uri, functionName: lens.functionName, line: lens.line };
-      // JS/TS: worker_threads are the threads, child_process the processes.
-      const title = 'Benchmark threads vs processes';
+      const { title, tooltip } = benchLensCommand(document.languageId, summary);
       const range = { start: { line: lens.lensLine, character: 0 }, end: { line: lens.lensLine, character: 0 } };
-      return {
-        range,
-        command: {
-          title: summary ? `${title} (last: ${describeMeasurement(summary)})` : title,
-          command: BENCHMARK_COMMAND,
-          arguments: [args],
-        },
-      };
+      // Command.tooltip is LSP 3.17; the args carry it too for vscode-languageclient, which drops it.
+      const command = { title, tooltip, command: BENCHMARK_COMMAND, arguments: [{ ...args, tooltip }] };
+      return { range, command };
     });
   });
 

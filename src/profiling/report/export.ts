@@ -99,7 +99,9 @@ export function benchmarkMarkdown(result: BenchResult, interpreterLabel: string)
   const out: string[] = [];
   out.push(`### Benchmark: \`${md(result.functionName)}()\` in \`${md(baseName(result.file))}\``, '');
   out.push(`**${md(verdictSentence(result))}**`, '');
-  if (result.recommendation) out.push(result.recommendation.reason, '');
+  if (result.verdict?.status === 'inconclusive') {
+    out.push(`${result.verdict.reason ?? ''}${result.verdict.advice ? ` **What to do:** ${result.verdict.advice}` : ''}`, '');
+  } else if (result.recommendation) out.push(result.recommendation.reason, '');
   out.push('| Mode | Workers | Median | 95% CI | Speedup | 95% CI | Efficiency | Start-up | Dispatch / task | CPU / wall |');
   out.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const c of result.cells) {
@@ -121,7 +123,7 @@ export function benchmarkMarkdown(result: BenchResult, interpreterLabel: string)
     ...result.errors.map((e) => `✖ ${e.kind}${e.mode ? ` (${modeLabel(e.mode)})` : ''}: ${e.message}`),
   ];
   if (notes.length > 0) out.push(...notes.map((n) => `- ${n}`), '');
-  const keep = new Set(['Interpreter', 'GIL', 'Default start method', 'CPUs', 'Machine', 'Tasks per batch', 'Workload', 'Method']);
+  const keep = new Set(['Interpreter', 'GIL', 'Default start method', 'CPUs', 'Machine', 'Machine load', 'Tasks per batch', 'Workload', 'Break-even', 'Time budget', 'Method']);
   out.push(
     ...factsList(result, interpreterLabel)
       .filter(([k]) => keep.has(k))

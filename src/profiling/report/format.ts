@@ -72,6 +72,9 @@ export const taskProfileText = (p: NonNullable<BenchResult['taskProfile']>): str
 
 export const serializationText = (s: NonNullable<BenchResult['serialization']>): string => `${s.bytesPerTask} bytes, ${formatMs(s.msPerTask)}`;
 
+/** An Amdahl fit is shown only through at least this many worker counts. */
+export const MIN_FIT_POINTS = 3;
+
 /** The Amdahl fit's ceiling on the speedup, when the fit says anything (0 < s < 1). */
 export function amdahlCeiling(a: AmdahlFit): number | null {
   return a.maxSpeedup !== null && a.serialFraction > 0 && a.serialFraction < 1 ? a.maxSpeedup : null;
@@ -134,6 +137,11 @@ export function verdictSentence(result: BenchResult): string {
       .map((m) => (m.best ? `${modeLabel(m.mode)} ${shortX(m.best.speedup as number)}` : `${modeLabel(m.mode)} ${failedWord(result, m.mode)}`))
       .join(', ');
 
+  if (isInconclusive(result)) {
+    const list = speedupList(null);
+    return `Inconclusive: ${inconclusiveHeadline(result)}${list ? `. As measured: ${list}` : ''}.`;
+  }
+
   if (!r) {
     if (result.status === 'aborted') return 'The benchmark was cancelled before the sequential baseline finished: no verdict.';
     const first = result.errors[0];
@@ -154,6 +162,24 @@ export function verdictSentence(result: BenchResult): string {
   const claim = `${subject.text} ${subject.verb} ${shortX(x)} faster than sequential${workers}`;
   const others = speedupList(r.mode);
   return `${label ? `${label}: ${claim}` : capitalise(claim)}${others ? `; ${others}` : ''}.`;
+}
+
+/** The run's own measurements say it cannot be trusted (verdict.ts). Results from before the verdict read as conclusive. */
+export const isInconclusive = (result: Pick<BenchResult, 'verdict'>): boolean => result.verdict?.status === 'inconclusive';
+
+/** The inconclusive verdict's first problem in a few words, for the one-line verdict. */
+export function inconclusiveHeadline(result: Pick<BenchResult, 'verdict'>): string {
+  switch (result.verdict?.problems[0]?.kind) {
+    case 'starved':
+    case 'busy':
+      return 'other programs were using the CPUs, so this run cannot tell which mode wins';
+    case 'few-samples':
+      return 'too few samples to compare the modes';
+    case 'unstable':
+      return 'the samples varied too much to decide';
+    default:
+      return 'this run cannot be trusted';
+  }
 }
 
 function failedWord(result: BenchResult, mode: Mode): string {
@@ -178,24 +204,35 @@ export function factsList(result: BenchResult, interpreterLabel: string): [strin
   const m = result.machine;
   facts.push(['CPUs', `${m.cpuCount} logical, ${m.usableCpus} usable by the benchmark`]);
   facts.push(['Machine', `${m.cpuModel ? `${m.cpuModel}, ` : ''}${m.platform}/${m.arch}, ${m.totalMemoryMb} MB`]);
-  if (finite(m.loadAverage)) facts.push(['Load average at start', `${m.loadAverage.toFixed(2)}${m.loadAverage > m.usableCpus * 0.5 ? ' (busy: expect noise)' : ''}`]);
+  const load = result.load;
+  if (load) {
+    const parts: string[] = [];
+    if (finite(load.busyCpusBefore)) parts.push(`before the run, other programs kept ${load.busyCpusBefore.toFixed(1)} of ${m.usableCpus} CPUs busy`);
+    if (finite(load.otherBusyCpusDuring)) parts.push(`during the samples, ${load.otherBusyCpusDuring.toFixed(1)}`);
+    if (finite(load.loadAverageBefore)) parts.push(`load average ${load.loadAverageBefore.toFixed(2)} at the start${finite(load.loadAverageAfter) ? `, ${load.loadAverageAfter.toFixed(2)} at the end` : ''}`);
+    if (parts.length > 0) facts.push(['Machine load', capitalise(parts.join('; '))]);
+  } else if (finite(m.loadAverage)) facts.push(['Load average at start', `${m.loadAverage.toFixed(2)}${m.loadAverage > m.usableCpus * 0.5 ? ' (busy: expect noise)' : ''}`]);
   facts.push(['Tasks per batch', result.taskCount !== null ? `${result.taskCount} from ${batchSource(result)}` : result.inputs]);
   if (result.taskProfile) facts.push(['One task alone', taskProfileText(result.taskProfile)]);
   if (result.workload) facts.push(['Workload', result.workload.summary]);
   if (result.serialization) facts.push(['Serialisation per task', serializationText(result.serialization)]);
   for (const s of result.scaling) {
-    if (!s.amdahl) continue;
+    // A fit through one or two points says nothing a reader could check: not shown.
+    if (!s.amdahl || s.amdahl.points < MIN_FIT_POINTS) continue;
     const a = s.amdahl;
     const ceiling = amdahlCeiling(a);
-    const cap = ceiling !== null ? ` (at most ${formatX(ceiling)})` : '';
-    facts.push([`Amdahl fit, ${modeLabel(s.mode)}`, `serial fraction ${a.serialFraction.toFixed(3)}${cap} from ${plural(a.points, 'point')}`]);
+    const share = `${Math.round(Math.min(Math.max(a.serialFraction, 0), 1) * 100)}%`;
+    const cap = ceiling !== null ? `: no number of workers gets past about ${formatX(ceiling)}` : '';
+    facts.push([`Scaling, ${modeLabel(s.mode)}`, `about ${share} of the work does not run in parallel${cap} (Amdahl's law fitted to ${a.points} worker counts)`]);
   }
+  if (result.breakEven) facts.push(['Break-even', result.breakEven.summary]);
   const st = result.settings;
   facts.push([
     'Method',
-    `${result.rounds} interleaved rounds in ${(result.durationMs / 1000).toFixed(1)} s (budget ${st.maxSeconds} s), ≥ ${st.minSampleMs} ms per sample, ` +
-      `${st.warmupRuns} warm-up run per cell discarded, medians with bootstrap ${Math.round(st.confidence * 100)}% CIs (${st.bootstrapResamples} resamples, seed ${st.seed})`,
+    `${plural(result.rounds, 'round')} taking turns between the modes, in ${(result.durationMs / 1000).toFixed(1)} s (budget ${st.maxSeconds} s); each sample lasts at least ${st.minSampleMs} ms; ` +
+      `the first run of each mode and worker count is discarded (warm-up); figures are medians with ${Math.round(st.confidence * 100)}% intervals (bootstrap, ${st.bootstrapResamples} resamples, seed ${st.seed})`,
   ]);
+  if (result.budget?.note) facts.push(['Time budget', `${result.budget.maxSeconds} s (ends within ${result.budget.marginSeconds} s more): ${result.budget.note}`]);
   facts.push(['Started', result.startedAt]);
   return facts;
 }

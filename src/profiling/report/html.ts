@@ -10,6 +10,7 @@ import {
   finite,
   formatMs,
   formatX,
+  isInconclusive,
   modeLabel,
   modeOrder,
   okCells,
@@ -72,17 +73,21 @@ ${PAGE_STYLE}</style>
 /** The whole result area: verdict, chart, warnings, costs, table, facts. */
 export function resultHtml(result: BenchResult, interpreterLabel: string): string {
   const verdict = verdictSentence(result);
+  const inconclusive = isInconclusive(result);
   const why: string[] = [];
   if (result.workload && result.workload.kind !== 'unknown') why.push(`${capitalise(result.workload.summary)}.`);
-  if (result.recommendation) why.push(result.recommendation.reason);
+  if (result.recommendation && !inconclusive) why.push(result.recommendation.reason);
   const status = result.status === 'ok' ? '' : `<p class="status-note">Status: ${esc(result.status)}${result.status === 'partial' ? ' (some modes failed: see the errors)' : ''}.</p>`;
   return (
-    `<section class="verdict" aria-labelledby="verdict-h"><h2 id="verdict-h" class="visually-hidden">Verdict</h2>` +
-    `<p class="verdict-sentence" id="verdict">${esc(verdict)}</p>` +
+    `<section class="verdict${inconclusive ? ' inconclusive' : ''}" id="verdict-box" data-verdict="${inconclusive ? 'inconclusive' : 'conclusive'}" aria-labelledby="verdict-h">` +
+    `<h2 id="verdict-h" class="visually-hidden">Verdict</h2>` +
+    `<p class="verdict-sentence" id="verdict">${inconclusive ? '⚠ ' : ''}${esc(verdict)}</p>` +
+    inconclusiveHtml(result) +
     (why.length > 0 ? `<p class="verdict-why">${esc(why.join(' '))}</p>` : '') +
     status +
     unstableNote(result) +
     '</section>' +
+    breakEvenHtml(result) +
     `<section aria-labelledby="chart-h"><h2 id="chart-h">Speedup against workers</h2><figure class="chart-figure">${speedupChartSvg(result)}` +
     '<figcaption class="note">Each line is a pool’s median speedup over sequential; its shaded band is the 95% confidence interval. ' +
     'The dashed diagonal is ideal linear scaling, the dotted line sequential (1×): below it, the pool loses.</figcaption></figure></section>' +
@@ -95,6 +100,26 @@ export function resultHtml(result: BenchResult, interpreterLabel: string): strin
       .join('') +
     '</dl></section>'
   );
+}
+
+/** Why an inconclusive run cannot be trusted, and what to do: every problem, then the advice. */
+function inconclusiveHtml(result: BenchResult): string {
+  const v = result.verdict;
+  if (!v || v.status !== 'inconclusive') return '';
+  const problems = v.problems.map((p) => `<li>${esc(capitalise(p.message))}.</li>`).join('');
+  const measured = result.recommendation && result.recommendation.mode !== 'sequential' ? `<p class="verdict-why">As measured, not to be trusted yet: ${esc(result.recommendation.reason)}</p>` : '';
+  return (
+    `<p class="verdict-why">This run cannot be trusted:</p><ul class="verdict-problems">${problems}</ul>` +
+    (v.advice ? `<p class="verdict-advice"><strong>What to do:</strong> ${esc(v.advice)}</p>` : '') +
+    measured
+  );
+}
+
+/** The break-even estimate: from which call duration and item count a process pool pays off here. */
+function breakEvenHtml(result: BenchResult): string {
+  const b = result.breakEven;
+  if (!b) return '';
+  return `<section aria-labelledby="break-even-h"><h2 id="break-even-h">When a process pool pays off</h2><p id="break-even">${esc(b.summary)}</p></section>`;
 }
 
 /** One line under the verdict when cells were noisy: the full list sits lower, under Warnings. */

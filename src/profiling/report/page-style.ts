@@ -24,6 +24,8 @@ code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospac
 .visually-hidden { position: absolute !important; width: 1px; height: 1px; margin: -1px; padding: 0; border: 0; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 a { color: var(--blue); }
 .verdict { margin: 1rem 0 0; padding: 0.5rem 1rem; border-left: 4px solid var(--green); background: var(--verdict-bg); }
+.verdict.inconclusive { border-left-color: var(--gold); background: var(--warning-bg); } .verdict.inconclusive .verdict-sentence { color: var(--yellow); }
+.verdict-problems { margin: 0.3rem 0 0; padding-left: 1.4em; } .verdict-advice { margin: 0.4rem 0 0; }
 .verdict-sentence { font-size: 1.2em; font-weight: 600; margin: 0; }
 .verdict-why, .status-note, .unstable-note { margin: 0.4rem 0 0; } .status-note { color: var(--yellow); }
 .warnings ul { list-style: none; padding: 0; margin: 0; }

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { singleCellMode } from '../plan';
 import type { BenchResult, CellResult } from '../types';
-import { amdahlCeiling, batchSource, cellLabel, cellTexts, formatX, modeLabel, plural, serializationText, taskProfileText } from './format';
+import { MIN_FIT_POINTS, amdahlCeiling, batchSource, cellLabel, cellTexts, formatX, inconclusiveHeadline, isInconclusive, modeLabel, plural, serializationText, taskProfileText } from './format';
 
 // The terminal report of `concurrency-lens bench`: facts, the table (mode × workers: median, CI,
 // speedup, efficiency, costs), an ASCII speedup chart and the verdict. Plain text that reads the
@@ -27,11 +27,19 @@ export function formatBenchText(result: BenchResult, style: Styler = plain, cwd:
   if (chart) out.push(style.bold('Speedup vs sequential'), chart, '');
   const scaling = scalingLines(result);
   if (scaling.length > 0) out.push(style.bold('Scaling'), ...scaling, '');
-  if (result.recommendation) {
+  if (isInconclusive(result) && result.verdict) {
+    const v = result.verdict;
+    out.push(`${style.bold('Verdict:')} ${style.yellow(`inconclusive: ${inconclusiveHeadline(result)}`)}`, wrap(v.reason ?? '', 100, '  '));
+    if (v.advice) out.push(wrap(`What to do: ${v.advice}`, 100, '  '));
+    const r = result.recommendation;
+    if (r && r.mode !== 'sequential') out.push(wrap(`As measured (not to be trusted yet): ${r.reason}`, 100, '  '));
+    out.push('');
+  } else if (result.recommendation) {
     const r = result.recommendation;
     const verdict = r.mode === 'sequential' ? 'run it inline (sequential)' : `${modeLabel(r.mode)} with ${plural(r.workers, 'worker')}`;
     out.push(`${style.bold('Verdict:')} ${style.green(verdict)}`, wrap(r.reason, 100, '  '), '');
   }
+  if (result.breakEven) out.push(`${style.bold('Break-even:')} ${result.breakEven.summary}`, '');
   for (const error of result.errors) {
     out.push(style.red(`error${error.mode ? ` (${error.mode})` : ''}: ${error.message}`));
     if (error.detail) out.push(style.dim(indent(error.detail.trim(), '    ')));
@@ -79,16 +87,16 @@ function setupLines(result: BenchResult, style: Styler, cwd: string): string[] {
 /** Per mode: Amdahl's serial fraction (and the ceiling it implies) and Karp–Flatt per worker count. */
 function scalingLines(result: BenchResult): string[] {
   return result.scaling
-    .filter((s) => s.amdahl)
+    .filter((s) => (s.amdahl && s.amdahl.points >= MIN_FIT_POINTS) || s.karpFlatt.length > 0)
     .map((s) => {
-      const a = s.amdahl!;
-      const ceiling = amdahlCeiling(a);
+      const a = s.amdahl && s.amdahl.points >= MIN_FIT_POINTS ? s.amdahl : null;
+      const ceiling = a ? amdahlCeiling(a) : null;
       const kf = s.karpFlatt.map((k) => `e(${k.workers}) = ${k.value.toFixed(3)}`).join(', ');
-      return (
-        `  ${modeLabel(s.mode).padEnd(18)} Amdahl serial fraction ${a.serialFraction.toFixed(3)}` +
-        (ceiling !== null ? ` (at most ${formatX(ceiling)} with any number of workers)` : '') +
-        (kf ? `; Karp–Flatt ${kf}` : '')
-      );
+      const parts = [
+        a ? `Amdahl serial fraction ${a.serialFraction.toFixed(3)} from ${a.points} worker counts${ceiling !== null ? ` (at most ${formatX(ceiling)} with any number of workers)` : ''}` : '',
+        kf ? `Karp–Flatt ${kf}` : '',
+      ].filter(Boolean);
+      return `  ${modeLabel(s.mode).padEnd(18)} ${parts.join('; ')}`;
     });
 }
 

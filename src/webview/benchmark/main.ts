@@ -53,7 +53,9 @@ try {
 
 function syncButtons(): void {
   buttons.rerun.disabled = running;
+  // Apply only when there is something to apply, and never for a run that was cancelled or failed.
   buttons.apply.disabled = running || !actions.canApply;
+  buttons.apply.hidden = !actions.canApply;
   buttons.apply.textContent = actions.applyLabel;
   for (const b of [buttons.exportJson, buttons.exportCsv, buttons.copyMarkdown]) b.disabled = !actions.hasResult;
 }
@@ -114,10 +116,13 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
       break;
     case 'error':
       stopRunning();
+      // The result still shown is an earlier run's: nothing of this run to apply.
+      actions = { ...actions, canApply: false };
       errorBanner.textContent = msg.message;
       errorBanner.hidden = false;
       document.getElementById('placeholder')?.replaceChildren('No result.');
       syncButtons();
+      keepFocus();
       break;
     case 'idle':
       stopRunning();
