@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { fact, factBy } from '../core/facts';
 import type { Node, TSESTree } from './parse';
 import { type JsModel, isMainModuleTest } from './model';
-import { type CallLike, type FunctionNode, isFunction, memberName, objectProperty, propertyName, staticString, unwrap } from './syntax';
+import { type CallLike, type FunctionNode, isFunction, memberName, objectProperty, propertyName, pushChildren, staticString, unwrap } from './syntax';
 import { exportedFunctions } from './exports';
 import { moduleCandidates } from './workers';
 
@@ -260,10 +260,50 @@ function operationOf(model: JsModel, receiver: Node): string | null {
     if (model.qname(node.object) === 'process') return 'terminal';
     node = unwrap(node.object);
   }
-  const value = model.valueOf(node);
-  if (value.type !== 'CallExpression' && value.type !== 'NewExpression') return null;
+  return operationCall(model, node, 0);
+}
+
+/** The factory an operation call uses: `spawn(…)`, `spawnIt()` with `const spawnIt = spawn.bind(…)`, or a same-file helper that returns one. */
+function operationCall(model: JsModel, expr: Node, depth: number): string | null {
+  const value = model.valueOf(expr);
+  if ((value.type !== 'CallExpression' && value.type !== 'NewExpression') || depth > 3) return null;
   const q = model.qname(value.callee);
-  return q && OPERATIONS.has(q) ? q : null;
+  if (q && OPERATIONS.has(q)) return q;
+  if (value.type !== 'CallExpression') return null;
+  return operationFactory(model, value.callee, depth + 1) ?? returnedBy(model, value.callee, (r) => operationCall(model, r, depth + 1));
+}
+
+/** `spawn`, `spawn.bind(this, cmd, args)`, or a helper returning one of them: a function that starts an operation when called. */
+function operationFactory(model: JsModel, expr: Node, depth: number): string | null {
+  if (depth > 3) return null;
+  const value = model.valueOf(expr);
+  const q = model.qname(value);
+  if (q && OPERATIONS.has(q)) return q;
+  if (value.type !== 'CallExpression') return null;
+  const callee = unwrap(value.callee);
+  if (callee.type === 'MemberExpression' && memberName(callee) === 'bind') return operationFactory(model, callee.object, depth + 1);
+  return returnedBy(model, value.callee, (r) => operationFactory(model, r, depth + 1));
+}
+
+/** What `of` finds in every value a same-file function returns (null when one of them has none, or there are none). */
+function returnedBy(model: JsModel, callee: Node, of: (value: Node) => string | null): string | null {
+  const fn = model.functionOf(callee);
+  if (!fn) return null;
+  if (fn.body.type !== 'BlockStatement') return of(fn.body);
+  let found: string | null = null;
+  const stack: Node[] = [fn.body];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (isFunction(n)) continue;
+    if (n.type === 'ReturnStatement') {
+      const q = n.argument ? of(n.argument) : null;
+      if (!q) return null;
+      found = q;
+      continue;
+    }
+    pushChildren(n, stack);
+  }
+  return found;
 }
 
 /** Whether a timer's callback schedules it again: it is, or calls, the function that sets the timer. */
