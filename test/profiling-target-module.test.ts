@@ -126,7 +126,7 @@ describe('nodeImportTarget', () => {
 function bench(cwd: string, file: string, fn: string, inputs: string, extra: string[] = []): { status: number | null; result: BenchResult; stderr: string } {
   const run = spawnSync(
     process.execPath,
-    [CLI, 'bench', file, '--function', fn, '--inputs', inputs, '--json', '--max-seconds', '2', '--workers', '1', '--no-progress', ...(python ? ['--python', python] : []), ...extra],
+    [CLI, 'bench', file, '--function', fn, '--inputs', inputs, '--json', '--max-seconds', '4', '--workers', '1', '--no-progress', ...(python ? ['--python', python] : []), ...extra],
     { cwd, encoding: 'utf8', timeout: 120_000 },
   );
   assert.ok(run.stdout, `no JSON on stdout; stderr:\n${run.stderr}`);
@@ -139,7 +139,12 @@ function assertEveryModeRan(result: BenchResult): void {
   const failed = result.cells.filter((c) => c.status === 'failed');
   assert.deepEqual(failed.map((c) => `${c.mode}: ${c.error?.message}`), []);
   for (const mode of ['sequential', 'threads', 'processes', 'processes-spawn']) {
-    assert.ok(result.cells.some((c) => c.mode === mode), `no ${mode} cell`);
+    const cell = result.cells.find((c) => c.mode === mode);
+    assert.ok(cell, `no ${mode} cell`);
+    // A spawned worker imports the module afresh: ok means the dotted import and the pickled
+    // function worked there. A busy machine may make the budget skip a cell; that is no failure.
+    const skipped = (result as { budget?: { skipped?: { mode: string }[] } }).budget?.skipped?.some((s) => s.mode === mode);
+    if (!skipped) assert.equal(cell.status, 'ok', `${mode}: ${cell.status}`);
   }
 }
 

@@ -392,8 +392,22 @@ class Harness:
         note = None
         if dotted:
             why = _shadowed(dotted, path)
+            if why is None and "." not in dotted:
+                # A script: its name could find something else first (a `work/` package beside
+                # `work.py`). A top-level look-up imports nothing, so it is safe to ask.
+                _put_on_path(sys_path)
+                try:
+                    spec = importlib.util.find_spec(dotted)
+                except (ImportError, ValueError):
+                    spec = None
+                origin = getattr(spec, "origin", None)
+                if not origin or os.path.normcase(os.path.abspath(origin)) != os.path.normcase(path):
+                    why = "%s finds %s first" % (dotted, origin or "nothing")
             if why:
-                note = "imported from its path as a script, not as %s: %s" % (dotted, why)
+                # A package module under another name breaks its relative imports: worth saying.
+                if "." in dotted:
+                    note = "%s was loaded from its path, not imported as %s (%s): its relative imports may fail" % (
+                        os.path.basename(path), dotted, why)
                 dotted = None
             else:
                 name = dotted
