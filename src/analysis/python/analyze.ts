@@ -58,8 +58,7 @@ export class PythonProject implements ModuleResolver, LanguageProject {
 
   resolveModule(fromPath: string, module: string, level: number): PythonModel | null {
     if (!this.sources) return null;
-    for (const candidate of moduleCandidates(fromPath, module, level)) {
-      const key = path.resolve(candidate);
+    for (const { candidate, key } of cachedCandidates(fromPath, module, level)) {
       if (this.building.has(key)) return null; // an import cycle: stop here
       const cached = this.models.get(key);
       if (cached) {
@@ -75,6 +74,20 @@ export class PythonProject implements ModuleResolver, LanguageProject {
     }
     return null;
   }
+}
+
+/** Candidate files per (importing file, module, level): every resolution of a name asks again. */
+const candidateCache = new Map<string, { candidate: string; key: string }[]>();
+
+function cachedCandidates(fromPath: string, module: string, level: number): { candidate: string; key: string }[] {
+  const cacheKey = `${fromPath}\0${module}\0${level}`;
+  let list = candidateCache.get(cacheKey);
+  if (!list) {
+    if (candidateCache.size > 4096) candidateCache.clear();
+    list = moduleCandidates(fromPath, module, level).map((candidate) => ({ candidate, key: path.resolve(candidate) }));
+    candidateCache.set(cacheKey, list);
+  }
+  return list;
 }
 
 function moduleCandidates(fromPath: string, module: string, level: number): string[] {

@@ -15,6 +15,45 @@ import { rule as missingMainGuard } from './rules/missing-main-guard';
 // imports. Unsafe by nature (processes share no memory), so `--fix` applies it only on request.
 
 export function swapExecutorFix(context: FollowUpContext, site: TaskSite, to: 'process' | 'thread'): Fix | null {
+  // The fix depends on the constructor, not on the site: every task of one executor gets the same
+  // one. Computed once per constructor (it may re-parse the file for its follow-ups), so a file
+  // with many tasks on one pool costs one fix, not one per task (20k submits took minutes).
+  const cache = swapCache(context.model);
+  const key = `${to}\n${site.executor}\n${context.gilEnabled}`;
+  let byKey = site.constructorNode ? cache.get(site.constructorNode) : undefined;
+  const hit = byKey?.get(key);
+  if (hit && hit.options === context.options) return hit.fix;
+  const fix = computeSwapFix(context, site, to);
+  if (site.constructorNode) {
+    if (!byKey) cache.set(site.constructorNode, (byKey = new Map()));
+    byKey.set(key, { options: context.options, fix });
+  }
+  return fix;
+}
+
+const swapCache = fact((_: PythonModel) => new Map<PyNode, Map<string, { options: FollowUpContext['options']; fix: Fix | null }>>());
+
+/** Task sites by the executor constructor they run on. */
+const sitesByConstructor = fact((model: PythonModel) => {
+  const map = new Map<PyNode, TaskSite[]>();
+  for (const site of taskSites(model)) {
+    if (!site.constructorNode) continue;
+    const list = map.get(site.constructorNode);
+    if (list) list.push(site);
+    else map.set(site.constructorNode, [site]);
+  }
+  return map;
+});
+
+/**
+ * Completing a swap with its follow-ups re-parses the file: at most this many per file, so a file
+ * with thousands of pools stays linear. Past it the swap is offered alone, its description
+ * saying what the module still needs.
+ */
+const MAX_COMPLETED_SWAPS = 16;
+const completedSwaps = fact((_: PythonModel) => ({ count: 0 }));
+
+function computeSwapFix(context: FollowUpContext, site: TaskSite, to: 'process' | 'thread'): Fix | null {
   const { model } = context;
   const twin = (to === 'process' ? THREAD_TO_PROCESS : PROCESS_TO_THREAD)[site.executor];
   const ctor = site.constructorNode;
@@ -25,8 +64,7 @@ export function swapExecutorFix(context: FollowUpContext, site: TaskSite, to: 'p
   if (!ctorCall || ctorCall.qualified !== site.executor) return null;
   // Swapping the executor moves every task it runs: only when all of them want the other family.
   const wanted = to === 'process' ? 'cpu' : 'io';
-  for (const other of taskSites(model)) {
-    if (other.constructorNode !== ctor) continue;
+  for (const other of sitesByConstructor(model).get(ctor) ?? []) {
     const fn = targetFunction(other.target);
     if (!fn || classifyWorkload(fn).kind !== wanted) return null;
     // A process changes its own copy of shared state: the swap would change what the program computes.
@@ -58,7 +96,9 @@ export function swapExecutorFix(context: FollowUpContext, site: TaskSite, to: 'p
   if (to === 'thread') return swap;
   // A process pool needs what a thread pool did not: a CPU-sized worker count and, at module
   // level, a main guard. The editor offers them in the same edit, as `check --fix` rounds would.
-  const completed = withFollowUps(context, swap, [hardcodedWorkerCount, missingMainGuard]);
+  const budget = completedSwaps(model);
+  const completed = budget.count < MAX_COMPLETED_SWAPS ? withFollowUps(context, swap, [hardcodedWorkerCount, missingMainGuard]) : { fix: swap, followUps: [] };
+  budget.count++;
   let description = swap.description;
   // Said by rule, not with the follow-up fixes' own words: those count lines of the text in between.
   const also = completed.followUps.map((code) => FOLLOW_UP_WORDS[code]).filter(Boolean);
