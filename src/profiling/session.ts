@@ -349,7 +349,9 @@ export class BenchmarkSession {
     if (!shape) return;
     const usable = shape.usableCpus;
     const staticClass = await Promise.race([this.staticClassPromise, new Promise<null>((resolve) => setTimeout(() => resolve(null), 500))]);
-    const waiting = shape.cpuShare <= IO_BOUND_RATIO || (staticClass?.kind === 'io' && shape.cpuShare < CPU_BOUND_RATIO);
+    // The source's class breaks a tie a busy machine makes: computing work waiting for a CPU looks like waiting.
+    const computes = staticClass?.kind === 'cpu' || staticClass?.kind === 'mixed' || staticClass?.kind === 'native';
+    const waiting = (shape.cpuShare <= IO_BOUND_RATIO && !computes) || (staticClass?.kind === 'io' && shape.cpuShare < CPU_BOUND_RATIO);
     if (waiting && !(this.request.workers && this.request.workers.length > 0)) this.addWaitingCounts(usable);
     this.priority = cellPriority(
       [...this.states.values()].map((s) => s.cell),
@@ -488,8 +490,11 @@ export class BenchmarkSession {
       if (this.stopped) return;
       const state = this.states.get(cellKey(cell)) as CellState;
       if (state.status === 'failed' || this.skipped.has(cellKey(cell))) continue;
+      // Past the budget, a cell is not started; but the first pool always is (without it there is
+      // no comparison at all), and the deadline still bounds its steps.
       const shape = this.shape();
-      if (shape && cell.mode !== 'sequential' && this.elapsed() + cellCost(cell, shape).setupMs > this.budgetMs) {
+      const anyPool = [...this.states.values()].some((s) => s.cell.mode !== 'sequential' && s.status === 'ok');
+      if (shape && cell.mode !== 'sequential' && anyPool && this.elapsed() + cellCost(cell, shape).setupMs > this.budgetMs) {
         this.skip(cell);
         continue;
       }

@@ -21,6 +21,9 @@ export function busyThreshold(usableCpus: number): number {
   return Math.max(0.5, 0.25 * Math.max(1, usableCpus));
 }
 
+/** A task on the CPU at most this share of its time waits whoever holds the CPUs. */
+const CLEARLY_WAITING = 0.1;
+
 /** The sequential baseline of CPU-bound work below this share of its least disturbed CPU/wall waited for a CPU. */
 const BASELINE_STARVED = 0.8;
 
@@ -44,8 +47,14 @@ export function judge(result: BenchResult, starved: StarvedCell | null, load: Lo
   const problems: Verdict['problems'] = [];
   const usable = result.interpreter?.usableCpus ?? result.machine.usableCpus;
   const kind = result.workload?.kind ?? 'unknown';
-  // Waiting work hardly notices other programs on the CPUs; computing work does.
-  const cpuSensitive = kind === 'cpu-bound' || kind === 'mixed' || kind === 'unknown';
+  const share = result.workload?.cpuWallRatio ?? null;
+  const staticKind = result.workload?.static?.kind ?? null;
+  // Waiting work hardly notices other programs on the CPUs; computing work does. On a busy
+  // machine a computing task also looks like it waits (it waits for a CPU), so only a task that
+  // is on the CPU a tenth of its time or less, and that the source does not show computing,
+  // counts as clearly waiting.
+  const clearlyWaiting = share !== null && share <= CLEARLY_WAITING && staticKind !== 'cpu' && staticKind !== 'mixed' && staticKind !== 'native';
+  const cpuSensitive = !clearlyWaiting && kind !== 'trivial';
   const sequential = result.cells.find((c) => c.mode === 'sequential' && c.status === 'ok') ?? null;
   const pools = result.cells.filter((c) => c.mode !== 'sequential' && c.status === 'ok' && c.speedup !== null);
   const fastest = pools.reduce<CellResult | null>((a, c) => (!a || (c.speedup as number) > (a.speedup as number) ? c : a), null);
@@ -63,19 +72,21 @@ export function judge(result: BenchResult, starved: StarvedCell | null, load: Lo
     });
   }
 
-  if (cpuSensitive && pools.length > 0) {
+  if (cpuSensitive) {
     const threshold = busyThreshold(usable);
     const during = load?.otherBusyCpusDuring ?? null;
     const before = load?.busyCpusBefore ?? null;
     const avg = load?.loadAverageBefore ?? null;
     const baselineRatio = sequential?.cpuWallRatio ?? null;
     const peak = result.workload?.cpuWallRatio ?? null;
+    // A task measured as waiting may have been waiting for a CPU: said, since it changes the class.
+    const looksWaiting = (kind === 'io-bound' || kind === 'mixed') && share !== null ? `, so a task's ${Math.round(share * 100)}% on the CPU may be waiting for a CPU, not for I/O` : '';
     if (during !== null && during >= threshold) {
-      problems.push({ kind: 'busy', message: `other programs kept ${during.toFixed(1)} of ${usable} CPUs busy while the samples ran` });
+      problems.push({ kind: 'busy', message: `other programs kept ${during.toFixed(1)} of ${usable} CPUs busy while the samples ran${looksWaiting}` });
     } else if (before !== null && before >= threshold) {
-      problems.push({ kind: 'busy', message: `other programs kept ${before.toFixed(1)} of ${usable} CPUs busy when the run started` });
+      problems.push({ kind: 'busy', message: `other programs kept ${before.toFixed(1)} of ${usable} CPUs busy when the run started${looksWaiting}` });
     } else if (avg !== null && avg >= usable * 1.5) {
-      problems.push({ kind: 'busy', message: `the load average was ${avg.toFixed(2)} on ${usable} CPUs when the run started` });
+      problems.push({ kind: 'busy', message: `the load average was ${avg.toFixed(2)} on ${usable} CPUs when the run started${looksWaiting}` });
     }
     if (kind === 'cpu-bound' && baselineRatio !== null && peak !== null && peak > 0 && baselineRatio < peak * BASELINE_STARVED && !problems.some((p) => p.kind === 'busy')) {
       problems.push({
@@ -86,7 +97,10 @@ export function judge(result: BenchResult, starved: StarvedCell | null, load: Lo
   }
 
   const few = deciding.filter((c) => c.samplesMs.length < MIN_ROUNDS);
-  if (few.length > 0 && pools.length > 0) {
+  const unmeasured = result.cells.filter((c) => c.mode !== 'sequential' && c.status === 'not-run');
+  if (pools.length === 0 && unmeasured.length > 0) {
+    problems.push({ kind: 'few-samples', message: `no pool was measured (${unmeasured.map(cellLabel).join(', ')} did not run in time): there is nothing to compare sequential with` });
+  } else if (few.length > 0) {
     problems.push({
       kind: 'few-samples',
       message: `${few.map((c) => `${cellLabel(c)} got ${c.samplesMs.length} sample${c.samplesMs.length === 1 ? '' : 's'}`).join(', ')} (at least ${MIN_ROUNDS} are needed for an interval)`,
