@@ -217,4 +217,11 @@ describe('exclude', () => {
     assert.ok(!excluded(path.join(path.sep, 'elsewhere', 'x.py')));
     assert.ok(excluded(at('x.py')));
   });
+
+  test('test-file globs match a file outside the config folder by its name only', () => {
+    const isTest = excludeMatcher(root, ['tests', 'test_*.py'], true);
+    assert.ok(isTest(path.join(path.sep, 'elsewhere', 'pkg', 'test_pool.py')));
+    assert.ok(!isTest(path.join(path.sep, 'elsewhere', 'tests', 'pool.py')), 'folders outside have no anchor');
+    assert.ok(isTest(at('tests', 'pool.py')));
+  });
 });

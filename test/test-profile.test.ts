@@ -117,3 +117,17 @@ test('bad per-file-ignores and test-severity values stop the run with a clear me
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('checked from another folder, a test file is still known by its name', () => {
+  ensureBuilt('dist/cli.js');
+  const dir = project({ 'pkg/test_app.py': PYTHON, 'pkg/app.py': PYTHON });
+  const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'clens-cwd-'));
+  try {
+    const r = spawnSync(process.execPath, [CLI, 'check', '--format', 'json', '--exit-zero', dir], { cwd: elsewhere, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const files = (JSON.parse(r.stdout) as { findings: { path: string; rule: string }[] }).findings.map((f) => `${path.basename(f.path)}: ${f.rule}`);
+    assert.deepEqual(files.sort(), ['app.py: CL103', 'app.py: CL301', 'app.py: CL402']);
+  } finally {
+    for (const d of [dir, elsewhere]) fs.rmSync(d, { recursive: true, force: true });
+  }
+});

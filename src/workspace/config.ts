@@ -348,11 +348,12 @@ function defined<T extends object>(value: T | undefined): Partial<T> {
 }
 
 /** Compiles `exclude` globs, relative to `root`, into a test on absolute paths. */
-export function excludeMatcher(root: string, globs: readonly string[]): (absolutePath: string) => boolean {
+export function excludeMatcher(root: string, globs: readonly string[], outsideByName = false): (absolutePath: string) => boolean {
   if (globs.length === 0) return () => false;
   // Globs without a slash match a file or folder name at any depth (as in .gitignore); globs with
   // one match the path from the config's folder. A path is excluded when it or a folder above it
-  // matches, so `build` and `build/**` both exclude everything below build/.
+  // matches, so `build` and `build/**` both exclude everything below build/. A path outside the
+  // folder never matches, unless `outsideByName`: then its file name alone is matched.
   const anywhere: string[] = [];
   const anchored: string[] = [];
   for (const raw of globs) {
@@ -368,7 +369,7 @@ export function excludeMatcher(root: string, globs: readonly string[]): (absolut
   const matchPath = anchored.length > 0 ? picomatch(anchored, { dot: true }) : () => false;
   return (absolutePath) => {
     const rel = path.relative(root, absolutePath);
-    if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return false;
+    if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return outsideByName && matchName(path.basename(absolutePath));
     const segments = rel.split(path.sep);
     for (let i = 1; i <= segments.length; i++) {
       if (matchName(segments[i - 1]) || matchPath(segments.slice(0, i).join('/'))) return true;
@@ -379,7 +380,10 @@ export function excludeMatcher(root: string, globs: readonly string[]): (absolut
 
 function resolved(config: ProjectConfig): ResolvedConfig {
   const options = toAnalyzeOptions(config);
-  const isTestFile = excludeMatcher(config.root, config.testFiles ?? DEFAULT_TEST_FILES);
+  // Outside the folder (the defaults are rooted at the working directory; `check ../other`),
+  // folders cannot be read against it, but a file's own name still says what it is:
+  // `test_pool.py` is a test file wherever it lives.
+  const isTestFile = excludeMatcher(config.root, config.testFiles ?? DEFAULT_TEST_FILES, true);
   const perFile = (config.perFileIgnores ?? []).map(({ glob, rules }) => ({ matches: excludeMatcher(config.root, [glob]), rules }));
   const inTests: AnalyzeOptions = { ...options, severity: { ...options.severity, ...testProfileSeverities(), ...config.testSeverity } };
   return {
