@@ -229,6 +229,52 @@ test('a short benchmark through the command: stored result, cited in the CL101 d
   }
 });
 
+test('a module in a package is benchmarked by its dotted name (relative imports, process workers)', async () => {
+  const uri = workspaceFile('pkg/work.py');
+  const config = vscode.workspace.getConfiguration('concurrencyLens');
+  await config.update('benchmark.maxSeconds', 6, vscode.ConfigurationTarget.Workspace);
+  await config.update('benchmark.workers', [1], vscode.ConfigurationTarget.Workspace);
+  try {
+    const result = await vscode.commands.executeCommand<BenchResult | undefined>('concurrencyLens.benchmarkFunction', {
+      uri: uri.toString(),
+      functionName: 'work',
+      inputs: '[2000] * 4',
+    });
+    console.log(`  pkg.work: ${result?.status}; ${result?.cells.map((c) => `${c.mode}×${c.workers} ${c.status}`).join(', ')}`);
+    assert.ok(result, 'the command returns the result');
+    assert.deepEqual(result.errors, []);
+    assert.equal(result.target?.language === 'python' && result.target.importedAs, 'pkg.work');
+    // Every pool that ran imported pkg.work (a failed import or pickle fails its cell); a busy
+    // machine may make the budget skip some cells, never all the process ones.
+    const cells = result.cells.map((c) => `${c.mode}×${c.workers}: ${c.status}`).join(', ');
+    assert.ok(result.cells.every((c) => c.status !== 'failed'), cells);
+    assert.ok(result.cells.some((c) => c.mode.startsWith('processes') && c.status === 'ok'), `no process cell ran: ${cells}`);
+  } finally {
+    await config.update('benchmark.maxSeconds', undefined, vscode.ConfigurationTarget.Workspace);
+    await config.update('benchmark.workers', undefined, vscode.ConfigurationTarget.Workspace);
+  }
+});
+
+test('a module that starts a Pool at import is refused before anything runs, not stored', async () => {
+  const lens = await api();
+  const uri = workspaceFile('pool_at_import.py');
+  const started = Date.now();
+  const result = await vscode.commands.executeCommand<BenchResult | undefined>('concurrencyLens.benchmarkFunction', {
+    uri: uri.toString(),
+    functionName: 'square',
+    inputs: '[3] * 4',
+  });
+  assert.ok(result, 'the command returns the result');
+  console.log(`  refused in ${((Date.now() - started) / 1000).toFixed(1)} s: ${result.errors[0]?.message}`);
+  assert.equal(result.refusal?.stage, 'static');
+  assert.equal(result.refusal?.rule, 'CL201');
+  assert.equal(result.refusal?.line, 9);
+  assert.deepEqual(result.errors.map((e) => e.kind), ['refused']);
+  assert.equal(result.interpreter, null, 'no harness was started');
+  assert.equal(lens.lastBenchmark({ file: uri.fsPath, functionName: 'square' }), undefined, 'a refused run is not stored');
+  assert.equal(lens.runningBenchmarks().length, 0);
+});
+
 async function startSleepingBenchmark(lens: ConcurrencyLensApi): Promise<{ run: Thenable<BenchResult | undefined>; pgid: number; key: { file: string; functionName: string } }> {
   const uri = workspaceFile('bench_sleep.py');
   const key = { file: uri.fsPath, functionName: 'wait_on_child' };
