@@ -86,15 +86,26 @@ const RUNNERS = new Set(['asyncio.run', 'asyncio.get_event_loop.run_until_comple
  * subclass of the class defining it (`Worker()` whose inherited `run` calls `self.work()`):
  * `self.m()` then dispatches to the subclass's `m`, as Python does.
  */
-export function classifyWorkload(fn: FunctionInfo, selfClass: ClassInfo | null = null): Workload {
-  const summary = classify(fn, new Set(), selfClass);
+/**
+ * `givenTarget`: the function a Thread/Process subclass was constructed with (`target=`), which
+ * its `run()` reaches through `super().run()` or `Thread.run(self)`.
+ */
+export function classifyWorkload(fn: FunctionInfo, selfClass: ClassInfo | null = null, givenTarget: FunctionInfo | null = null): Workload {
+  const summary = classify(fn, new Set(), selfClass, givenTarget);
   return { kind: summary.kind, evidence: summary.evidence };
 }
 
 /** The workload of what a task site runs, with the subclass the site instantiates (if any). */
 export function siteWorkload(model: PythonModel, site: TaskSite): Workload | null {
   const fn = targetFunction(site.target);
-  return fn ? classifyWorkload(fn, siteClass(model, site)) : null;
+  return fn ? classifyWorkload(fn, siteClass(model, site), siteGivenTarget(model, site)) : null;
+}
+
+/** `Worker(target=f)` for a Thread/Process subclass whose `run()` hands over to the base's: `f`. */
+export function siteGivenTarget(model: PythonModel, site: TaskSite): FunctionInfo | null {
+  const value = site.api === 'subclass' ? site.call.kwargs.get('target') : undefined;
+  const resolved = value ? model.resolve(value, site.call.scope) : null;
+  return resolved?.kind === 'function' ? resolved.fn : null;
 }
 
 /** The class a task site makes an instance of: `Worker()` for a Thread subclass, `obj` in `target=obj.run`. */
@@ -111,15 +122,20 @@ export function siteClass(model: PythonModel, site: TaskSite): ClassInfo | null 
 }
 
 // Filled by `classify` itself: what it may not cache (a cut-off chain) it leaves out. Keyed by
-// function, then by the subclass it runs on (null: its own class).
-const classified = fact((_: PythonModel) => new Map<FunctionInfo, Map<ClassInfo | null, Summary>>());
+// function, then by the subclass it runs on (null: its own class), then by the target the
+// instance was given (null: none known).
+const classified = fact((_: PythonModel) => new Map<FunctionInfo, Map<ClassInfo | null, Map<FunctionInfo | null, Summary>>>());
 
-function classify(fn: FunctionInfo, visiting: Set<FunctionInfo>, subclass: ClassInfo | null): Summary {
+function classify(fn: FunctionInfo, visiting: Set<FunctionInfo>, subclass: ClassInfo | null, givenTarget: FunctionInfo | null = null): Summary {
   const selfClass = subclass === fn.parentClass ? null : subclass;
+  // Only methods run on the instance: elsewhere the target means nothing.
+  const target = fn.parentClass ? givenTarget : null;
   const memo = classified(fn.model);
   let byClass = memo.get(fn);
   if (!byClass) memo.set(fn, (byClass = new Map()));
-  const cached = byClass.get(selfClass);
+  let byTarget = byClass.get(selfClass);
+  if (!byTarget) byClass.set(selfClass, (byTarget = new Map()));
+  const cached = byTarget.get(target);
   if (cached) return cached;
   if (visiting.size >= MAX_CALL_DEPTH) {
     // Not memoized: from a shallower caller the same function may be fully classifiable.
@@ -127,9 +143,9 @@ function classify(fn: FunctionInfo, visiting: Set<FunctionInfo>, subclass: Class
     return { kind: 'unknown', evidence: [item], items: [item] };
   }
   visiting.add(fn);
-  const result = new Classifier(fn, visiting, selfClass).run();
+  const result = new Classifier(fn, visiting, selfClass, target).run();
   visiting.delete(fn);
-  byClass.set(selfClass, result);
+  byTarget.set(target, result);
   return result;
 }
 
@@ -175,6 +191,8 @@ class Classifier {
     private readonly visiting: Set<FunctionInfo>,
     /** The subclass `self` is an instance of, when not the function's own class. */
     private readonly selfClass: ClassInfo | null,
+    /** The `target=` the instance was constructed with, when known. */
+    private readonly givenTarget: FunctionInfo | null = null,
   ) {
     this.model = fn.model;
   }
@@ -249,6 +267,8 @@ class Classifier {
       return unknown(`runs a coroutine the analyzer cannot see into at line ${line}`, true);
     }
     if (call.qualified && RUNS_TARGET.has(call.qualified)) {
+      // `Thread.run(self)`: the target this very instance was given.
+      if (this.givenTarget && this.isSelf(call.args[0] ?? null)) return this.targetCall(call, this.givenTarget);
       return unknown(`\`${calleeText}\` runs the target the thread or process was given (line ${line}): the work is that callable's`, true);
     }
     if (call.method && call.receiverNode?.type === 'call' && this.model.text(childByField(call.receiverNode, 'function') ?? call.receiverNode) === 'super') {
@@ -307,6 +327,7 @@ class Classifier {
       const member = baseClass ? this.model.classMember(baseClass, method) : null;
       if (member?.fn && member.fn !== this.fn && !this.visiting.has(member.fn)) return this.workspaceCall(call, member.fn);
       if (value.kind === 'ref' && RUNS_TARGET.has(`${canonicalName(value.name)}.${method}`)) {
+        if (this.givenTarget) return this.targetCall(call, this.givenTarget);
         this.effects.set(call.node, 'unknown');
         return { reason: `\`super().${method}()\` runs the target the thread or process was given (line ${line}): the work is that callable's`, dominant: true };
       }
@@ -438,6 +459,12 @@ class Classifier {
    * this function's (each piece keeps its own path), so a finding cites the loop or the I/O call
    * itself rather than the call that leads there.
    */
+  /** The base class's `run()` runs the instance's target: its work is the target's. */
+  private targetCall(call: CallInfo, target: FunctionInfo): { reason: string; dominant: boolean } | null {
+    if (target === this.fn || this.visiting.has(target)) return this.neutral(call);
+    return this.workspaceCall(call, target);
+  }
+
   private workspaceCall(call: CallInfo, callee: FunctionInfo): { reason: string; dominant: boolean } | null {
     const line = this.line(call.node);
     const text = this.model.text(call.callee);
@@ -446,8 +473,10 @@ class Classifier {
       this.effects.set(call.node, 'unknown');
       return { reason: `calls \`${text}\` (line ${line}), which subclasses implement`, dominant: false };
     }
-    // Calls on `self` keep running on the same object, so on the same subclass.
-    const inner = classify(callee, this.visiting, this.selfClass && this.isSelf(call.receiverNode) ? this.selfClass : null);
+    // Calls on `self` (`self.m()`, `Base.m(self)`) keep running on the same object, so on the
+    // same subclass and with the same target.
+    const sameObject = this.isSelf(call.receiverNode) || (call.receiverNode?.type !== 'call' && this.isSelf(call.args[0] ?? null) && callee.parentClass !== null);
+    const inner = classify(callee, this.visiting, this.selfClass && sameObject ? this.selfClass : null, sameObject ? this.givenTarget : null);
     const adopt = (grades: Item['grade'][]): void => {
       for (const item of inner.items) if (grades.includes(item.grade)) this.items.push(item);
     };

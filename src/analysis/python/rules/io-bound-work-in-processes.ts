@@ -1,7 +1,7 @@
 import type { PythonRule } from '../rule';
 import { ruleMeta } from '../../catalog';
 import { taskSites, targetFunction } from '../tasks';
-import { classifyWorkload, siteClass } from '../workload';
+import { siteGivenTarget, siteWorkload } from '../workload';
 import { swapExecutorFix } from '../executor-swap';
 import { benchSubject, evidenceRelated, siteNode } from './shared';
 
@@ -14,16 +14,19 @@ export const rule: PythonRule = {
       const fn = targetFunction(site.target);
       if (!fn) continue;
       // A worker subclass whose inherited run() calls `self.m()` runs the subclass's `m`: classify it there.
-      const workload = classifyWorkload(fn, siteClass(model, site));
+      const workload = siteWorkload(model, site)!;
+      // `Worker(target=f)` whose run() hands over to the base's: the work (and the benchmark) is `f`'s.
+      const given = siteGivenTarget(model, site);
+      const name = given ? `\`${fn.name}\` (running \`${given.name}\`)` : `\`${fn.name}\``;
       if (workload.kind !== 'io') continue;
       context.report({
         node: siteNode(site),
         message:
-          `\`${fn.name}\` is I/O-bound (${workload.evidence.find((e) => e.kind === 'io')?.reason}); ` +
+          `${name} is I/O-bound (${workload.evidence.find((e) => e.kind === 'io')?.reason}); ` +
           'threads overlap the waits without the start-up and pickling cost of processes.',
         fix: swapExecutorFix(context, site, 'thread'),
         related: evidenceRelated(workload, 'io'),
-        subject: benchSubject(fn),
+        subject: benchSubject(given ?? fn),
       });
     }
   },
