@@ -51,7 +51,20 @@ export class Names extends Scopes {
       }
       case 'CallExpression': {
         const spec = this.requiredModule(node);
-        return spec === null ? null : spec;
+        if (spec !== null) return spec;
+        // Babel's lazy require: `function _worker_threads() { const data = require('worker_threads'); …; return data; }`,
+        // used as `_worker_threads().parentPort`: a call of a parameterless function that returns a module.
+        const callee = unwrap(node.callee);
+        if (node.arguments.length !== 0 || callee.type !== 'Identifier') return null;
+        const binding = this.resolve(callee);
+        const fn = binding?.kind === 'function' ? binding.fn : null;
+        if (!fn || fn.params.length !== 0 || fn.async || fn.generator || fn.body.type !== 'BlockStatement') return null;
+        const last = fn.body.body[fn.body.body.length - 1];
+        if (last?.type !== 'ReturnStatement' || !last.argument || unwrap(last.argument).type !== 'Identifier') return null;
+        const returned = this.resolve(unwrap(last.argument) as TSESTree.Identifier);
+        // Only a name the function itself binds to a require: `return data` with `const data = require(…)`.
+        if (!returned || (returned.scope !== fn && returned.scope !== fn.body) || !returned.init || unwrap(returned.init).type !== 'CallExpression') return null;
+        return this.requiredModule(unwrap(returned.init) as TSESTree.CallExpression);
       }
       case 'AwaitExpression': {
         const arg = unwrap(node.argument);
