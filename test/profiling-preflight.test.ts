@@ -51,6 +51,20 @@ describe('preflight (static)', () => {
     assert.equal(await preflight(inFunction, 'python'), null);
   });
 
+  test('Python: a server started at module level is refused; under the main guard or an if, it is not', async () => {
+    const flask = write('py/app.py', 'from flask import Flask\n\napp = Flask(__name__)\n\n\ndef handle(x):\n    return x\n\n\napp.run()\n');
+    const refusal = await preflight(flask, 'python');
+    assert.equal(refusal?.reason, 'server-at-import');
+    assert.equal(refusal?.line, 10);
+    assert.equal(refusal?.rule, null);
+    const http = write('py/http.py', 'from http.server import HTTPServer, BaseHTTPRequestHandler\n\nserver = HTTPServer(("", 0), BaseHTTPRequestHandler)\nserver.serve_forever()\n');
+    assert.equal((await preflight(http, 'python'))?.line, 4);
+    const guarded = write('py/guarded_app.py', 'from flask import Flask\n\napp = Flask(__name__)\n\nif __name__ == "__main__":\n    app.run()\n');
+    assert.equal(await preflight(guarded, 'python'), null);
+    const conditional = write('py/cond_app.py', 'import os\nfrom flask import Flask\n\napp = Flask(__name__)\nif os.environ.get("SERVE"):\n    app.run()\n');
+    assert.equal(await preflight(conditional, 'python'), null);
+  });
+
   test('JS: a self-spawning worker (CL203), a server that listens and worker code at load are refused', async () => {
     const selfSpawn = write(
       'js/self.js',
@@ -142,6 +156,18 @@ describe('bench refuses modules that do work at import (real CLI)', { skip: skip
     assert.equal(result.refusal && path.basename(result.refusal.path), 'hidden.py');
     assert.equal(result.refusal?.line, 8);
     assert.deepEqual(result.errors.map((e) => e.kind), ['refused']);
+  });
+
+  test('a Python socket server the analyzer cannot see: the import guard stops it at listen()', () => {
+    write('pysrv/start.py', 'import socketserver\n\n\ndef serve():\n    return socketserver.TCPServer(("127.0.0.1", 0), socketserver.BaseRequestHandler)\n');
+    write('pysrv/app.py', 'from start import serve\n\n\ndef handle(n):\n    return n + 1\n\n\nSERVER = serve()\n');
+    const run = bench(path.join(tmp, 'pysrv'), 'app.py', 'handle', ['--json']);
+    assert.equal(run.status, 2);
+    const result = JSON.parse(run.stdout) as BenchResult;
+    assert.equal(result.refusal?.stage, 'import');
+    assert.equal(result.refusal?.reason, 'server-at-import');
+    assert.equal(result.refusal && path.basename(result.refusal.path), 'app.py');
+    assert.equal(result.refusal?.line, 8);
   });
 
   test('a JS server started by a helper at import: the Node import guard stops it', () => {

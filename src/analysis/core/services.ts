@@ -70,7 +70,7 @@ export interface SwapOutcome {
  * process creation, CL203's self-spawning files); this is the rest.
  */
 export interface ImportEffect {
-  /** server: listens at load; worker-script: worker code (parentPort, workerData) runs at load. */
+  /** server: listens (serves) at load; worker-script: JS worker code (parentPort, workerData) runs at load. */
   kind: 'server' | 'worker-script';
   range: Range;
   /** What happens at import, in one clause. */

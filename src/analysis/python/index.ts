@@ -5,6 +5,7 @@ import { classifyWorkload, describeWorkload } from './workload';
 import { pythonTaskHover } from './services/hover';
 import { executorSwaps, pythonBenchLenses, pythonBenchmarkTarget } from './services/bench-targets';
 import { pythonTaskReport } from './services/task-report';
+import { pythonImportEffects } from './services/import-effects';
 
 // The Python front end: tree-sitter (wasm) parse, the semantic model, the rules, and the editor
 // services. src/analysis/index.ts loads this module on the first Python file.
@@ -31,4 +32,5 @@ export const pythonFrontEnd: FrontEnd<PythonProject> = {
   executorSwaps: (project, documents, definingPath, functionName, to) =>
     executorSwaps(documents.map((d) => project.model(d.path, d.text)), definingPath, functionName, to),
   tasks: (project, document) => pythonTaskReport(project.model(document.path, document.text)),
+  importEffects: (project, document) => pythonImportEffects(project.model(document.path, document.text)),
 };
