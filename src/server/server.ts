@@ -148,14 +148,25 @@ export function startServer(connection: Connection): void {
   const lastMillis = new Map<string, number>();
   const timings: number[] = [];
   const updateTimings: number[] = [];
+  const publishTimings: number[] = [];
   const record = (list: number[], ms: number): void => {
     list.push(ms);
     if (list.length > 1000) list.shift();
   };
 
+  /**
+   * The lane of a document: slow when large or slow last time, and back only when clearly fast
+   * again (half the threshold), so a document near it does not move at every edit (a move parses
+   * it afresh on the other worker).
+   */
+  const lanes = new Map<string, Lane>();
   function laneOf(document: TextDocument): Lane {
-    if (document.getText().length > SLOW_LANE_CHARS) return 'slow';
-    return (lastMillis.get(document.uri) ?? 0) > SLOW_LANE_MS ? 'slow' : 'fast';
+    const millis = lastMillis.get(document.uri) ?? 0;
+    const wasSlow = lanes.get(document.uri) === 'slow';
+    const slow = document.getText().length > SLOW_LANE_CHARS || millis > (wasSlow ? SLOW_LANE_MS / 2 : SLOW_LANE_MS);
+    const lane = slow ? 'slow' : 'fast';
+    lanes.set(document.uri, lane);
+    return lane;
   }
 
   const log = (message: string): void => connection.console.log(`[${new Date().toISOString()}] ${message}`);
@@ -278,6 +289,7 @@ export function startServer(connection: Connection): void {
       return;
     }
     if (!outcome || outcome.op !== 'analyze') return; // superseded by a newer edit
+    const received = performance.now();
     const { result, millis } = outcome;
     lastMillis.set(document.uri, millis);
     record(timings, millis);
@@ -292,6 +304,7 @@ export function startServer(connection: Connection): void {
     for (const problem of result.parseErrors.slice(0, 1)) diagnostics.push(parseDiagnostic(problem));
     void connection.sendDiagnostics({ uri: document.uri, version, diagnostics });
     record(updateTimings, performance.now() - started);
+    record(publishTimings, performance.now() - received);
     sendStatus();
   }
 
@@ -388,6 +401,7 @@ export function startServer(connection: Connection): void {
     pendingEdits.delete(e.document.uri);
     parsedBy.delete(e.document.uri);
     lastMillis.delete(e.document.uri);
+    lanes.delete(e.document.uri);
     tooLargeLogged.delete(e.document.uri);
     state.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
@@ -596,12 +610,20 @@ export function startServer(connection: Connection): void {
 
   // medianMs: the engine's time per analysis (in the worker). updateMedianMs: from the debounce
   // firing to the diagnostics sent, queueing and messaging included: the server's time per update.
-  connection.onRequest(TIMING_REQUEST, (): TimingResult & { updateCount: number; updateMedianMs: number | null } => {
+  // publishMedianMs: this (the request) thread's part of an update, from the worker's result to
+  // the diagnostics sent.
+  connection.onRequest(TIMING_REQUEST, (): TimingResult & { updateCount: number; updateMedianMs: number | null; publishMedianMs: number | null } => {
     const median = (list: number[]): number | null => {
       const sorted = [...list].sort((a, b) => a - b);
       return sorted.length ? sorted[Math.floor(sorted.length / 2)] : null;
     };
-    return { count: timings.length, medianMs: median(timings), updateCount: updateTimings.length, updateMedianMs: median(updateTimings) };
+    return {
+      count: timings.length,
+      medianMs: median(timings),
+      updateCount: updateTimings.length,
+      updateMedianMs: median(updateTimings),
+      publishMedianMs: median(publishTimings),
+    };
   });
 
   connection.onShutdown(() => pool.dispose());
