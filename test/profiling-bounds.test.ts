@@ -81,7 +81,7 @@ interface Run {
 async function bench(request: BenchRequest, signal?: AbortSignal): Promise<Run> {
   const pids: number[] = [];
   const started = Date.now();
-  const result = await runBenchmark({ maxSeconds: 2, python, ...request }, (event) => {
+  const result = await runBenchmark({ maxSeconds: 3, python, ...request }, (event) => {
     if (event.type === 'harness') pids.push(event.pid);
   }, signal);
   return { result, pids, ms: Date.now() - started };
@@ -179,7 +179,7 @@ describe('the inputs are bounded', () => {
 describe('the whole process tree ends with the run, detached descendants included', { skip: linux }, () => {
   test('Python, normal end: a setsid child of the harness and of a process worker is killed', { skip: skipPython }, async () => {
     const marker = uniqueMarker();
-    const { result } = await bench({ file: path.join(PYTHON_FIXTURES, 'detached_child.py'), functionName: 'f', inputs: `[${JSON.stringify(marker)}]`, modes: ['processes'], workers: [1], maxSeconds: 1 });
+    const { result } = await bench({ file: path.join(PYTHON_FIXTURES, 'detached_child.py'), functionName: 'f', inputs: `[${JSON.stringify(marker)}]`, modes: ['processes'], workers: [1], maxSeconds: 3 });
     assert.equal(result.status, 'ok', JSON.stringify(result.errors));
     await noSleepers(marker);
   });
@@ -194,14 +194,14 @@ describe('the whole process tree ends with the run, detached descendants include
 
   test('Python: a setsid child with an emptied environment (no tag) is found by ancestry', { skip: skipPython }, async () => {
     const marker = uniqueMarker();
-    const { result } = await bench({ file: path.join(PYTHON_FIXTURES, 'detached_child.py'), functionName: 'untagged', inputs: `[${JSON.stringify(marker)}]`, modes: ['threads'], workers: [1], maxSeconds: 1 });
+    const { result } = await bench({ file: path.join(PYTHON_FIXTURES, 'detached_child.py'), functionName: 'untagged', inputs: `[${JSON.stringify(marker)}]`, modes: ['threads'], workers: [1], maxSeconds: 3 });
     assert.equal(result.status, 'ok', JSON.stringify(result.errors));
     await noSleepers(marker);
   });
 
   test('Node, normal end: detached children of worker threads and child processes are killed', async () => {
     const marker = uniqueMarker();
-    const { result } = await bench({ file: path.join(NODE_FIXTURES, 'detached.mjs'), functionName: 'detach', inputs: `[${JSON.stringify(marker)}]`, modes: ['worker_threads', 'child_process'], workers: [1], maxSeconds: 1 });
+    const { result } = await bench({ file: path.join(NODE_FIXTURES, 'detached.mjs'), functionName: 'detach', inputs: `[${JSON.stringify(marker)}]`, modes: ['worker_threads', 'child_process'], workers: [1], maxSeconds: 3 });
     assert.equal(result.status, 'ok', JSON.stringify(result.errors));
     await noSleepers(marker);
   });

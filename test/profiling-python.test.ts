@@ -137,7 +137,7 @@ describe('user code that misbehaves (Python)', { skip: skipPython }, () => {
   });
 
   test('a function that fails only in worker processes: that mode fails, the others are measured', async () => {
-    const { result } = await bench({ file: fixture('raising_in_workers.py'), inputs: 'range(4)', modes: ['threads', 'processes'], workers: [2], maxSeconds: 2 });
+    const { result } = await bench({ file: fixture('raising_in_workers.py'), inputs: 'range(4)', modes: ['threads', 'processes'], workers: [2], maxSeconds: 3 });
     assert.equal(result.status, 'partial');
     const error = result.errors.find((e) => e.mode === 'processes');
     assert.ok(error, JSON.stringify(result.errors));
@@ -148,7 +148,7 @@ describe('user code that misbehaves (Python)', { skip: skipPython }, () => {
   });
 
   test('a module-level lambda: processes fail as unpicklable, threads still run', async () => {
-    const { result } = await bench({ file: fixture('unpicklable.py'), inputs: 'range(4)', modes: ['threads', 'processes', 'processes-spawn'], workers: [2], maxSeconds: 2 });
+    const { result } = await bench({ file: fixture('unpicklable.py'), inputs: 'range(4)', modes: ['threads', 'processes', 'processes-spawn'], workers: [2], maxSeconds: 3 });
     assert.equal(result.status, 'partial');
     for (const mode of ['processes', 'processes-spawn'] as const) {
       const error = result.errors.find((e) => e.mode === mode);
@@ -173,7 +173,7 @@ describe('user code that misbehaves (Python)', { skip: skipPython }, () => {
   });
 
   test('a hang inside worker processes: timeout names the mode, no orphan worker survives, threads still run', async () => {
-    const { result, pids } = await bench({ file: fixture('hanging_in_workers.py'), inputs: 'range(4)', modes: ['threads', 'processes'], workers: [2], timeoutSeconds: 3, maxSeconds: 2 });
+    const { result, pids } = await bench({ file: fixture('hanging_in_workers.py'), inputs: 'range(4)', modes: ['threads', 'processes'], workers: [2], timeoutSeconds: 3, maxSeconds: 8 });
     const error = result.errors.find((e) => e.kind === 'timeout');
     assert.ok(error, JSON.stringify(result.errors));
     assert.equal(error.mode, 'processes');
@@ -201,11 +201,11 @@ describe('user code that misbehaves (Python)', { skip: skipPython }, () => {
   });
 
   test('prints go to the output channel, never into the protocol; the __main__ block does not run', async () => {
-    const { result, output } = await bench({ file: fixture('printing.py'), inputs: 'range(3)', modes: ['threads'], workers: [2], maxSeconds: 1 });
+    const { result, output } = await bench({ file: fixture('printing.py'), inputs: 'range(3)', modes: ['threads'], workers: [2], maxSeconds: 3 });
     assert.equal(result.status, 'ok', JSON.stringify(result.errors));
     assert.match(output, /imported printing\.py/);
     assert.match(output, /task 2/);
-    const cpu = await bench({ file: fixture('cpu_loop.py'), inputs: '[10]', modes: ['threads'], workers: [1], maxSeconds: 1 });
+    const cpu = await bench({ file: fixture('cpu_loop.py'), inputs: '[10]', modes: ['threads'], workers: [1], maxSeconds: 3 });
     assert.equal(cpu.result.status, 'ok', 'cpu_loop.py raises SystemExit in its __main__ block');
   });
 
@@ -232,7 +232,7 @@ describe('concurrency-lens bench (the built CLI)', { skip: skipPython }, () => {
   const cli = (args: string[]) => spawnSync(process.execPath, [CLI, 'bench', ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
 
   test('--json prints the result document even when the function prints; user output goes to stderr', () => {
-    const run = cli([fixture('printing.py'), '--function', 'f', '--inputs', 'range(3)', '--json', '--max-seconds', '1', '--modes', 'threads', '--workers', '2']);
+    const run = cli([fixture('printing.py'), '--function', 'f', '--inputs', 'range(3)', '--json', '--max-seconds', '3', '--modes', 'threads', '--workers', '2']);
     assert.equal(run.status, 0, run.stderr);
     const doc = JSON.parse(run.stdout) as BenchResult;
     assert.equal(doc.version, 1);
@@ -248,7 +248,7 @@ describe('concurrency-lens bench (the built CLI)', { skip: skipPython }, () => {
 
   test('text report: table, chart, verdict; --html writes a self-contained page', () => {
     const html = path.join(temp, 'report.html');
-    const run = cli([fixture('sleep_io.py'), '--function', 'f', '--inputs', '[0.02]*4', '--max-seconds', '1', '--modes', 'threads', '--workers', '1,2', '--html', html]);
+    const run = cli([fixture('sleep_io.py'), '--function', 'f', '--inputs', '[0.02]*4', '--max-seconds', '3', '--modes', 'threads', '--workers', '1,2', '--html', html]);
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /Mode\s+Workers\s+Median\s+95% CI\s+Speedup/);
     assert.match(run.stdout, /threads\s+2 /);

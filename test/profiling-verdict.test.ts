@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import { type CellState, pendingCell, summarize } from '../src/profiling/summary';
 import { seededRandom } from '../src/profiling/statistics';
 import { CLI_KNOBS, busyThreshold } from '../src/profiling/verdict';
+import { breakEven } from '../src/profiling/break-even';
 import { verdictSentence } from '../src/profiling/report/format';
 import { formatBenchText } from '../src/profiling/report/text';
 import { resultHtml } from '../src/profiling/report/html';
@@ -164,6 +165,38 @@ describe('the verdict', () => {
     const old = { ...r, verdict: undefined };
     assert.doesNotMatch(verdictSentence(old), /Inconclusive/);
     assert.ok(summarizeMeasurement(old));
+  });
+});
+
+describe('break-even', () => {
+  test('from the measured start-up, dispatch and serialisation: the call duration and item count a process pool needs', () => {
+    const r = run([SEQ, { mode: 'threads', workers: 2, ms: 810, cpus: 1 }, { mode: 'processes', workers: 2, ms: 410, cpus: 1.95 }]);
+    const b = r.breakEven;
+    assert.ok(b);
+    assert.equal(b.mode, 'processes');
+    assert.equal(b.parallelism, 2);
+    // d = 0.15 ms dispatch + 0.01 ms pickling; on 2 cores a call must outweigh d·2/(2 − 1).
+    assert.ok(Math.abs((b.minTaskMs as number) - 0.32) < 1e-9, String(b.minTaskMs));
+    // 200 ms calls: 30 ms of start-up is paid back by the first item.
+    assert.equal(b.minItems, 1);
+    assert.match(b.summary, /beats running sequentially once a call takes more than 320 µs/);
+    assert.match(resultHtml(r, ''), /When a process pool pays off/);
+    assert.match(formatBenchText(r), /Break-even:/);
+  });
+
+  test('calls shorter than the break-even: batch items into a call', () => {
+    const r = run([{ ...SEQ, ms: 0.4 }, { mode: 'processes', workers: 2, ms: 2, cpus: 1 }]);
+    r.workload = { ...(r.workload as NonNullable<BenchResult['workload']>), taskMs: 0.01 };
+    const b = breakEven(r);
+    assert.equal(b?.minItems, null);
+    assert.match(b?.summary ?? '', /put about 32 or more items into each call/);
+  });
+
+  test('one usable CPU: no break-even', () => {
+    const r = run([SEQ, { mode: 'processes', workers: 2, ms: 800, cpus: 1 }]);
+    const b = breakEven({ ...r, interpreter: { ...facts, usableCpus: 1 } });
+    assert.equal(b?.minTaskMs, null);
+    assert.match(b?.summary ?? '', /one usable CPU/);
   });
 });
 

@@ -107,6 +107,11 @@ export class BenchmarkSession {
   private budgetBound = false;
   /** The deadline stopped a step in flight. */
   private budgetCut = false;
+  /**
+   * When the budget's clock started: the first harness ready (interpreter started, module
+   * imported, inputs evaluated). Start-up before it is bounded by the timeout and reported.
+   */
+  private budgetStart: number | null = null;
 
   constructor(
     private readonly request: BenchRequest,
@@ -144,6 +149,7 @@ export class BenchmarkSession {
       await this.closeHarnesses();
     }
     this.reportStrayReplies();
+    this.reportEmptyBudget();
     this.load.loadAverageAfter = loadAverage();
     summarize(this.result, this.states, await this.staticClassPromise, { load: this.load, knobs: this.knobs });
     this.result.budget = this.budgetReport();
@@ -234,7 +240,12 @@ export class BenchmarkSession {
     this.generation++;
     this.onProgress({ type: 'harness', pid: started.pid, command: [launch.command, ...launch.args] });
     const target = this.result.target?.language === 'python' ? { module: this.result.target.module, sysPath: this.result.target.sysPath } : undefined;
-    const ready = await started.request({ cmd: 'init', file: this.file, functionName: this.request.functionName, inputs: this.request.inputs, target }, this.stepTimeout(), this.signal);
+    // The first import is start-up (bounded by --timeout, outside the budget); a restart's is not.
+    const ready = await started.request(
+      { cmd: 'init', file: this.file, functionName: this.request.functionName, inputs: this.request.inputs, target },
+      this.budgetStart === null ? this.timeoutMs : this.stepTimeout(),
+      this.signal,
+    );
     if (ready.type === 'error' && ready.refusal) {
       this.refuse(ready.refusal, ready.detail);
       return null;
@@ -246,6 +257,7 @@ export class BenchmarkSession {
     this.result.taskCount = ready.taskCount;
     this.result.inputPreview = ready.inputPreview;
     this.harness = started;
+    this.budgetStart ??= performance.now();
     return ready.facts;
   }
 
@@ -278,6 +290,8 @@ export class BenchmarkSession {
       return;
     }
     if (failure.kind === 'timeout' && this.budgetBound) {
+      // Not "it hangs" (its --timeout was not reached): the budget ended while it ran.
+      this.result.warnings.push(`${describeCell(cell)} was still running when the ${this.result.settings.maxSeconds} s time budget ran out; it was stopped.`);
       this.budgetStop();
       return;
     }
@@ -296,7 +310,7 @@ export class BenchmarkSession {
     const active = this.harness;
     for (const h of this.harnesses) if (h !== active) h.kill();
     // Closing shares the margin: a harness slow to shut its pools down is killed in time.
-    const grace = Math.max(300, Math.min(3000, this.budgetMs + BUDGET_MARGIN_SECONDS * 1000 * 0.7 - this.elapsed()));
+    const grace = Math.max(300, Math.min(3000, this.budgetMs + BUDGET_MARGIN_SECONDS * 1000 * 0.7 - this.spent()));
     if (active) await (this.signal?.aborted ? Promise.resolve(active.kill()) : active.close(grace));
   }
 
@@ -308,7 +322,7 @@ export class BenchmarkSession {
    * half its margin) comes first; then a timeout means "the budget ran out", not "it hangs".
    */
   private stepTimeout(): number {
-    const left = this.budgetMs + BUDGET_MARGIN_SECONDS * 1000 * 0.5 - this.elapsed();
+    const left = this.budgetMs + BUDGET_MARGIN_SECONDS * 1000 * 0.5 - this.spent();
     const byBudget = Math.max(MIN_STEP_MS, Math.floor(left));
     this.budgetBound = byBudget < this.timeoutMs;
     return Math.min(this.timeoutMs, byBudget);
@@ -322,8 +336,13 @@ export class BenchmarkSession {
     this.harness = null;
   }
 
+  /** Budget time spent so far: 0 until the module is imported. */
+  private spent(): number {
+    return this.budgetStart === null ? 0 : performance.now() - this.budgetStart;
+  }
+
   private remaining(): number {
-    return this.budgetMs - this.elapsed();
+    return this.budgetMs - this.spent();
   }
 
   /** What one task costs, as the budget's estimates need it; null before the task profile. */
@@ -411,6 +430,19 @@ export class BenchmarkSession {
     this.skipped.add(cellKey(cell));
   }
 
+  /** A run that ended without a single baseline sample and no error: the budget was too short, said as an error. */
+  private reportEmptyBudget(): void {
+    const sequential = [...this.states.values()].find((s) => s.cell.mode === 'sequential');
+    if (!sequential || sequential.samplesMs.length > 0 || this.result.errors.length > 0 || sequential.status === 'failed') return;
+    this.result.errors.push({
+      kind: 'timeout',
+      mode: 'sequential',
+      workers: 1,
+      message: `the ${this.result.settings.maxSeconds} s time budget ran out before the sequential baseline got a sample (start-up took ${(((this.budgetStart ?? performance.now()) - this.t0) / 1000).toFixed(1)} s); raise the time budget (${this.knobs.maxSeconds})`,
+      detail: null,
+    });
+  }
+
   /** The budget part of the result: what it left out, what got too few samples. */
   private budgetReport(): BudgetReport {
     const states = [...this.states.values()];
@@ -429,6 +461,7 @@ export class BenchmarkSession {
     return {
       maxSeconds: this.result.settings.maxSeconds,
       marginSeconds: BUDGET_MARGIN_SECONDS,
+      startupSeconds: Math.round(((this.budgetStart ?? performance.now()) - this.t0) / 10) / 100,
       skipped: skipped.map((s) => ({ mode: s.cell.mode, workers: s.cell.workers })),
       short: short.map((s) => ({ mode: s.cell.mode, workers: s.cell.workers, samples: s.samplesMs.length })),
       cutShort: this.budgetCut,
@@ -494,7 +527,7 @@ export class BenchmarkSession {
       // no comparison at all), and the deadline still bounds its steps.
       const shape = this.shape();
       const anyPool = [...this.states.values()].some((s) => s.cell.mode !== 'sequential' && s.status === 'ok');
-      if (shape && cell.mode !== 'sequential' && anyPool && this.elapsed() + cellCost(cell, shape).setupMs > this.budgetMs) {
+      if (shape && cell.mode !== 'sequential' && anyPool && this.spent() + cellCost(cell, shape).setupMs > this.budgetMs) {
         this.skip(cell);
         continue;
       }
@@ -526,17 +559,21 @@ export class BenchmarkSession {
     const { cell } = state;
     const { minSampleMs } = this.result.settings;
     let repeat = calibrateRepeat(batchMs, minSampleMs);
+    // One batch's time as last measured: a first batch can be far slower than the rest (imports,
+    // caches, a child started once), and the budget plans with this.
+    let perBatchMs = batchMs;
     for (let pass = 0; pass < CALIBRATION_PASSES && repeat > 1; pass++) {
       const reply = await this.sample(cell, repeat);
       if (reply.type === 'error') {
         this.failMode(cell.mode, errorFromReply(reply, cell));
         return false;
       }
+      perBatchMs = reply.wallMs / repeat;
       if (reply.wallMs >= minSampleMs) break;
-      repeat = Math.max(repeat + 1, calibrateRepeat(reply.wallMs / repeat, minSampleMs));
+      repeat = Math.max(repeat + 1, calibrateRepeat(perBatchMs, minSampleMs));
     }
     state.repeat = repeat;
-    state.lastSampleMs = batchMs * repeat;
+    state.lastSampleMs = perBatchMs * repeat;
     state.status = 'ok';
     return true;
   }
@@ -567,7 +604,7 @@ export class BenchmarkSession {
     const before = cpuSnapshot();
     const cpuBefore = new Map([...this.states.values()].map((s) => [s, s.cpuMs]));
     let estimatedRoundMs = this.sampling().reduce((sum, s) => sum + s.lastSampleMs + SAMPLE_OVERHEAD_MS, 0);
-    while (this.sampling().length > 0 && this.result.rounds < MAX_ROUNDS && (this.result.rounds < MIN_ROUNDS || this.elapsed() + estimatedRoundMs <= this.budgetMs)) {
+    while (this.sampling().length > 0 && this.result.rounds < MAX_ROUNDS && (this.result.rounds < MIN_ROUNDS || this.spent() + estimatedRoundMs <= this.budgetMs)) {
       const { roundMs, complete } = await this.sampleRound();
       // A round cut short (by a stop or the deadline) does not count.
       if (this.stopped || !complete) break;
@@ -595,8 +632,8 @@ export class BenchmarkSession {
       if (this.stopped) break;
       if (state.status !== 'ok') continue;
       const { cell } = state;
-      if (this.elapsed() + state.lastSampleMs + SAMPLE_OVERHEAD_MS > this.budgetMs) return { roundMs, complete: false };
-      this.progress('sampling', 0.17 + 0.82 * Math.min(1, this.elapsed() / this.budgetMs), `round ${round + 1}: ${describeCell(cell)}`, cell);
+      if (this.spent() + state.lastSampleMs + SAMPLE_OVERHEAD_MS > this.budgetMs) return { roundMs, complete: false };
+      this.progress('sampling', 0.17 + 0.82 * Math.min(1, this.spent() / this.budgetMs), `round ${round + 1}: ${describeCell(cell)}`, cell);
       roundMs += (await this.guarded(cell, () => this.sampleCell(state))) ?? 0;
     }
     return { roundMs, complete: !this.stopped };
@@ -670,7 +707,7 @@ export class BenchmarkSession {
           kind: 'timeout',
           mode: cell?.mode ?? null,
           workers: cell?.workers ?? null,
-          message: `the ${this.result.settings.maxSeconds} s time budget ran out before ${cell ? describeCell(cell) : 'the module was imported and profiled'} finished; raise the time budget (${this.knobs.maxSeconds})`,
+          message: `the ${this.result.settings.maxSeconds} s time budget ran out ${cell ? `while measuring ${describeCell(cell)}` : 'while profiling one task'}; raise the time budget (${this.knobs.maxSeconds})`,
           detail: null,
         });
         return;

@@ -4,6 +4,7 @@ import { classifyMeasured, recommend } from './recommend';
 import { bootstrapMedianCi, bootstrapRatioCi, fitAmdahl, instability, karpFlatt, mean, median } from './statistics';
 import type { BenchError, BenchResult, CellResult, KnobNames, LoadReport, ModeScaling, WorkloadClassification } from './types';
 import { type StarvedCell, judge, knobNames } from './verdict';
+import { breakEven } from './break-even';
 
 // The last phase of a benchmark: from the raw samples the session gathered to the result
 // document's statistics, scaling fits, classification, verdict and status. Pure apart from the
@@ -69,6 +70,7 @@ export function summarize(result: BenchResult, states: ReadonlyMap<string, CellS
   const starved = starvedCell(result);
   if (starved) result.warnings.push(contentionWarning(result, starved));
   if (context.load) result.load = context.load;
+  result.breakEven = breakEven(result);
   result.verdict = judge(result, starved, context.load, knobs);
   // "Run it inline" is a claim too, and the one a starved machine makes up: an untrusted run
   // names no winner unless a pool won despite it.

@@ -213,8 +213,13 @@ export interface LoadReport {
 /** How the time budget was spent and what it left out. */
 export interface BudgetReport {
   maxSeconds: number;
-  /** The run ends within maxSeconds plus this (closing the harness, the statistics). */
+  /**
+   * The run ends within startupSeconds + maxSeconds + this margin (closing the harness, the
+   * statistics): the budget's clock starts once the module is imported.
+   */
   marginSeconds: number;
+  /** Start-up before the budget's clock: the load check, the interpreter starting, the import and the inputs. */
+  startupSeconds: number;
   /** Cells the budget left out (never started, or stopped before their first sample). */
   skipped: { mode: Mode; workers: number }[];
   /** Cells measured with fewer samples than the minimum because the budget ran out. */

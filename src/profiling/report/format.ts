@@ -232,7 +232,7 @@ export function factsList(result: BenchResult, interpreterLabel: string): [strin
     `${plural(result.rounds, 'round')} taking turns between the modes, in ${(result.durationMs / 1000).toFixed(1)} s (budget ${st.maxSeconds} s); each sample lasts at least ${st.minSampleMs} ms; ` +
       `the first run of each mode and worker count is discarded (warm-up); figures are medians with ${Math.round(st.confidence * 100)}% intervals (bootstrap, ${st.bootstrapResamples} resamples, seed ${st.seed})`,
   ]);
-  if (result.budget?.note) facts.push(['Time budget', `${result.budget.maxSeconds} s (ends within ${result.budget.marginSeconds} s more): ${result.budget.note}`]);
+  if (result.budget?.note) facts.push(['Time budget', `${result.budget.maxSeconds} s after ${result.budget.startupSeconds} s of start-up: ${result.budget.note}`]);
   facts.push(['Started', result.startedAt]);
   return facts;
 }
