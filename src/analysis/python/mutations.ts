@@ -20,6 +20,8 @@ export interface Mutation {
   method: string | null;
   /** The new value depends on the old one: `x += 1`, `d[k] = d.get(k, 0) + 1`, `n = n + 1`. */
   readModifyWrite: boolean;
+  /** For a read-modify-write split over statements, the earlier assignment that read the old value. */
+  readAt: PyNode | null;
   fn: FunctionInfo | null;
 }
 
@@ -56,8 +58,8 @@ const mutationsByFunction = fact((model: PythonModel) => {
 
 function collect(model: PythonModel): Mutation[] {
   const out: Mutation[] = [];
-  const add = (kind: MutationKind, node: PyNode, target: PyNode, method: string | null, readModifyWrite: boolean): void => {
-    out.push({ kind, node, target, root: rootName(target), method, readModifyWrite, fn: model.contextOf(node).fn });
+  const add = (kind: MutationKind, node: PyNode, target: PyNode, method: string | null, readModifyWrite: boolean, readAt: PyNode | null = null): void => {
+    out.push({ kind, node, target, root: rootName(target), method, readModifyWrite, readAt, fn: model.contextOf(node).fn });
   };
   for (const node of model.nodesOfType('augmented_assignment')) {
     const left = childByField(node, 'left');
@@ -70,7 +72,9 @@ function collect(model: PythonModel): Mutation[] {
     // `a = b = expr`: the value is the innermost right-hand side.
     while (right && right.type === 'assignment') right = childByField(right, 'right');
     for (const target of assignmentTargets(left)) {
-      add('assign', node, target, null, !!right && readsTarget(model, target, right));
+      const direct = !!right && readsTarget(model, target, right);
+      const readAt = right && !direct ? readThroughLocal(model, target, right) : null;
+      add('assign', node, target, null, direct || readAt !== null, readAt);
     }
   }
   for (const node of model.nodesOfType('delete_statement')) {
@@ -125,6 +129,41 @@ function readsTarget(model: PythonModel, target: PyNode, right: PyNode): boolean
       return false;
     }
     return true;
+  });
+  return found;
+}
+
+/**
+ * A read-modify-write split over statements: `current = counter` … `counter = current + 1`, or
+ * `v = totals.get(k, 0)` then `totals[k] = v + 1`. The new value reads a local variable of the
+ * same function whose value was read from the target earlier (through `+=` steps on it). Returns
+ * that earlier assignment.
+ */
+function readThroughLocal(model: PythonModel, target: PyNode, right: PyNode): PyNode | null {
+  const fnScope = model.scopeOfNode(right);
+  if (fnScope.kind !== 'function') return null;
+  let found: PyNode | null = null;
+  walk(right, (node) => {
+    if (found || node.type === 'lambda') return false;
+    if (node.type !== 'identifier' || node.field === 'attribute' || node.field === 'name') return true;
+    const name = model.text(node);
+    if (fnScope.globals.has(name) || fnScope.nonlocals.has(name)) return true;
+    const bindings = fnScope.bindings.get(name) ?? [];
+    // Follow the variable back through its earlier bindings in this function (`current += 1`).
+    let at = node.startIndex;
+    for (let steps = 0; steps < 4 && !found; steps++) {
+      const earlier = [...bindings].reverse().find((b) => b.node.startIndex < at);
+      if (!earlier) break;
+      const statement = earlier.node;
+      if (statement.type === 'assignment' && model.text(childByField(statement, 'left') ?? statement) === name) {
+        const value = childByField(statement, 'right');
+        if (value && readsTarget(model, target, value)) found = statement;
+        break;
+      }
+      if (statement.type !== 'augmented_assignment') break;
+      at = statement.startIndex;
+    }
+    return false;
   });
   return found;
 }

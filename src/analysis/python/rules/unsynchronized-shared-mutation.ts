@@ -30,7 +30,10 @@ export const rule: PythonRule = {
             `Unsynchronized read-modify-write of \`${shared.name}\` (${shared.what}) in ${runs}: ` +
             'another thread can interleave between the read and the write, and updates are lost. Hold a lock around it.',
           fix: wrapInLockFix(model, m, shared.name),
-          related: [{ path: model.path, range: rangeOf(entry.site.call.callee), message: `\`${model.text(entry.site.call.callee)}\` runs \`${entry.via?.name ?? entry.fn.name}\` on a thread here` }],
+          related: [
+            ...(m.readAt ? [{ path: model.path, range: rangeOf(m.readAt), message: `the old value of \`${shared.name}\` is read here` }] : []),
+            { path: model.path, range: rangeOf(entry.site.call.callee), message: `\`${model.text(entry.site.call.callee)}\` runs \`${entry.via?.name ?? entry.fn.name}\` on a thread here` },
+          ],
         });
       }
     }
@@ -91,6 +94,18 @@ const THREAD_LOCKS = new Set(['threading.Lock', 'threading.RLock']);
 function wrapInLockFix(model: PythonModel, m: Mutation, sharedName: string): Fix | null {
   const statement = statementOf(m.node);
   if (statement.type !== 'expression_statement' || !standsAlone(model, statement)) return null;
+  // A split update (`v = x` … `x = v + 1`) is guarded from the read on: the statements from there
+  // to the write, when they are siblings in one block.
+  let first = statement;
+  if (m.readAt) {
+    const read = statementOf(m.readAt);
+    const siblings = statement.parent?.children ?? [];
+    const from = siblings.indexOf(read);
+    const to = siblings.indexOf(statement);
+    if (read.parent !== statement.parent || from < 0 || from > to) return null;
+    if (!siblings.slice(from, to + 1).every((n) => n.type === 'comment' || standsAlone(model, n))) return null;
+    first = read;
+  }
   const edits: TextEdit[] = [];
   // New lines end the way the file's lines do: a bare `\n` in a CRLF file mixes endings.
   const eol = eolOf(model);
@@ -112,10 +127,10 @@ function wrapInLockFix(model: PythonModel, m: Mutation, sharedName: string): Fix
       edits.push(...ctor.edits, lockEdit);
     }
   }
-  const indent = (sourceLines(model)[statement.startRow] ?? '').slice(0, statement.startCol);
+  const indent = (sourceLines(model)[first.startRow] ?? '').slice(0, first.startCol);
   const unit = indentUnit(model);
-  edits.push(insertAt(statement.startRow, statement.startCol, `with ${lockName}:${eol}${indent}${unit}`));
-  edits.push(...indentRows(model, statement.startRow + 1, statement.endRow, unit));
+  edits.push(insertAt(first.startRow, first.startCol, `with ${lockName}:${eol}${indent}${unit}`));
+  edits.push(...indentRows(model, first.startRow + 1, statement.endRow, unit));
   return {
     description: created
       ? `Hold a new module-level lock \`${lockName}\` around the update`
