@@ -370,17 +370,27 @@ export function startServer(connection: Connection): void {
     }
   };
 
+  // TextDocuments fires onDidChangeContent after onDidOpen for the same text: that one must not
+  // analyze the document a second time (once the settings' await let the first finish, it did).
+  const justOpened = new Set<string>();
   documents.onDidOpen((e) => {
     const filePath = filePathOf(e.document);
     openByPath.set(filePath, e.document.uri);
     pool.changed(filePath);
+    justOpened.add(e.document.uri);
     schedule(e.document, true);
   });
   documents.onDidChangeContent(async (e) => {
     const filePath = filePathOf(e.document);
     // Every worker reads the new text before its next job; an analysis of the old one is stale.
     pool.changed(filePath);
+    const opening = justOpened.delete(e.document.uri);
     const settings = await settingsFor(e.document.uri);
+    if (opening) {
+      // Its text may differ from the disk the importers were analyzed with.
+      if (settings.run === 'onType') revalidateDependents(e.document);
+      return;
+    }
     if (settings.run === 'onType') {
       pool.supersede(filePath);
       schedule(e.document);
@@ -403,6 +413,7 @@ export function startServer(connection: Connection): void {
     lastMillis.delete(e.document.uri);
     lanes.delete(e.document.uri);
     tooLargeLogged.delete(e.document.uri);
+    justOpened.delete(e.document.uri);
     state.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
     sendStatus();
