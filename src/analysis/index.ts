@@ -119,6 +119,11 @@ export class Projects implements Required<AnalyzeContext> {
   close(filePath: string): void {
     for (const project of this.existing()) project.close?.(filePath);
   }
+
+  /** Between the files of a batch run: let each project drop models over its memory bound. */
+  releaseModels(): void {
+    for (const project of this.existing()) project.releaseModels?.();
+  }
 }
 
 export function createProjects(sources: SourceProvider | undefined, files: Iterable<string> = []): Projects {

@@ -1,6 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { createProjects, initEngine } from '../analysis';
 import { lintFile } from '../workspace/lint-file';
+import { boundHeap } from './lint-pool';
 import { diskSources } from '../workspace/read-source';
 import type { FromWorker, ToWorker } from './lint-protocol';
 
@@ -19,7 +20,12 @@ port.on('message', (message: ToWorker) => {
     context = createProjects(diskSources, message.files);
     return;
   }
-  const results = message.jobs.map((job) => ({ index: job.index, result: lintFile(job.path, job.options, context) }));
+  const results = message.jobs.map((job) => {
+    const result = lintFile(job.path, job.options, context);
+    context.releaseModels();
+    boundHeap();
+    return { index: job.index, result };
+  });
   send({ type: 'results', results });
 });
 

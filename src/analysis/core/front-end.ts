@@ -14,7 +14,16 @@ export interface LanguageProject {
   /** Keep incremental parse state for a document the editor has open; `close` drops it. */
   open?(filePath: string): void;
   close?(filePath: string): void;
+  /**
+   * A batch run (the CLI) finished a file: drop cached models once they hold more source than
+   * the bound, so memory stays bounded however many files the run has. Only between files, never
+   * during an analysis: a file's analysis sees one consistent set of models.
+   */
+  releaseModels?(): void;
 }
+
+/** Source characters of cached models a project keeps between files of a batch run (about 50 bytes of heap each). */
+export const MODEL_CACHE_CHARS = 2_000_000;
 
 export interface FileAnalysis {
   findings: Finding[];

@@ -3,6 +3,7 @@ import type { AnalyzeOptions, Finding, ParseProblem, SourceProvider } from '../c
 import { runRules } from '../core/runner';
 import { parseSuppressions } from '../core/suppression';
 import { clearFacts } from '../core/facts';
+import { MODEL_CACHE_CHARS } from '../core/front-end';
 import { JsModel, type JsProjectLike } from './model';
 import { spawnSites } from './workers';
 import { parseJs, rangeOf } from './parse';
@@ -82,6 +83,16 @@ export class JsProject implements JsProjectLike {
     }
     // Facts derived from other files (worker-script role, received buffers) may change with it.
     for (const entry of this.entries.values()) if (entry.model) clearFacts(entry.model);
+  }
+
+  /**
+   * Drops the cached models once their sources exceed the bound. The spawn index keeps the
+   * models of files that spawn workers (what their sites send is a fact of that model).
+   */
+  releaseModels(): void {
+    let chars = 0;
+    for (const { text } of this.entries.values()) chars += text.length;
+    if (chars > MODEL_CACHE_CHARS) this.entries.clear();
   }
 
   modelAt(filePath: string): JsModel | null {

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { AnalyzeOptions, Finding, ParseProblem, SourceProvider, TextChange } from '../core/types';
-import type { LanguageProject } from '../core/front-end';
+import { type LanguageProject, MODEL_CACHE_CHARS } from '../core/front-end';
 import { runRules } from '../core/runner';
 import { parseSuppressions } from '../core/suppression';
 import { type ModuleResolver, PythonModel } from './model';
@@ -15,6 +15,8 @@ import type { PythonRuleContext } from './rule';
 export class PythonProject implements ModuleResolver, LanguageProject {
   private readonly models = new Map<string, { text: string; model: PythonModel | null }>();
   private readonly building = new Set<string>();
+  /** For each cached file, the cached files whose models resolved names to it (see releaseModels). */
+  private readonly importers = new Map<string, Set<string>>();
   /** Open documents keep their previous tree, so an edit re-parses only what changed. */
   private readonly parsers = new Map<string, IncrementalPythonParser>();
 
@@ -38,7 +40,10 @@ export class PythonProject implements ModuleResolver, LanguageProject {
   model(filePath: string, text: string, edits?: readonly TextChange[] | null): PythonModel {
     const key = path.resolve(filePath);
     const cached = this.models.get(key);
-    if (cached && cached.text === text && cached.model) return cached.model;
+    if (cached && cached.text === text && cached.model) {
+      this.touch(key, cached);
+      return cached.model;
+    }
     const parser = this.parsers.get(key);
     const parsed = parser ? parser.parse(text, edits ?? undefined) : parsePython(text);
     this.building.add(key);
@@ -48,6 +53,46 @@ export class PythonProject implements ModuleResolver, LanguageProject {
       return model;
     } finally {
       this.building.delete(key);
+    }
+  }
+
+  private recordImporter(key: string, fromPath: string): void {
+    const from = path.resolve(fromPath);
+    if (from === key) return;
+    let set = this.importers.get(key);
+    if (!set) this.importers.set(key, (set = new Set()));
+    set.add(from);
+  }
+
+  /** Marks a cached entry as used last: the map's order is least recently used first. */
+  private touch(key: string, entry: { text: string; model: PythonModel | null }): void {
+    this.models.delete(key);
+    this.models.set(key, entry);
+  }
+
+  /**
+   * Between the files of a batch run: drops the least recently used models until the cached
+   * sources fit the bound. A dropped file takes with it every model that resolved a name to it
+   * (directly or through others): a kept model never refers to a copy of a file that is no longer
+   * the cached one, so a later file sees one model per file, as if nothing had been dropped.
+   */
+  releaseModels(): void {
+    let chars = 0;
+    for (const { text } of this.models.values()) chars += text.length;
+    if (chars <= MODEL_CACHE_CHARS) return;
+    for (const [victim, entry] of this.models) {
+      if (chars <= MODEL_CACHE_CHARS) break;
+      if (!entry.model) continue;
+      const stack = [victim];
+      while (stack.length > 0) {
+        const key = stack.pop()!;
+        const dropped = this.models.get(key);
+        if (!dropped) continue;
+        chars -= dropped.text.length;
+        this.models.delete(key);
+        for (const importer of this.importers.get(key) ?? []) stack.push(importer);
+        this.importers.delete(key);
+      }
     }
   }
 
@@ -62,15 +107,19 @@ export class PythonProject implements ModuleResolver, LanguageProject {
       if (this.building.has(key)) return null; // an import cycle: stop here
       const cached = this.models.get(key);
       if (cached) {
-        if (cached.model) return cached.model;
-        continue;
+        if (!cached.model) continue;
+        this.touch(key, cached);
+        this.recordImporter(key, fromPath);
+        return cached.model;
       }
       const text = this.sources.readFile(candidate);
       if (text === undefined) {
         this.models.set(key, { text: '', model: null });
         continue;
       }
-      return this.model(candidate, text);
+      const model = this.model(candidate, text);
+      this.recordImporter(key, fromPath);
+      return model;
     }
     return null;
   }
