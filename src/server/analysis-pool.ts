@@ -1,4 +1,3 @@
-import * as fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { AnalysisResult } from '../analysis';
 import type { DocumentSync, FromWorker, JobResult, ToWorker, WorkerJob } from './worker-protocol';
@@ -86,12 +85,17 @@ class Slot {
     worker.on('exit', (code) => {
       if (this.worker !== worker) return; // ended on purpose, already replaced
       this.pool.host.log(`analysis worker (${this.lane}) exited with code ${code}`);
+      const started = this.ready;
       this.worker = null;
       this.ready = false;
       const running = this.running;
       this.running = null;
-      running?.reject(new Error(`the analysis worker exited (code ${code})`));
-      if (this.queue.length > 0) this.pump();
+      const error = new Error(`the analysis worker exited (code ${code})`);
+      running?.reject(error);
+      // One that never started (a missing script) would fail again at once: fail what waits, and
+      // try again on the next job. One that crashed on a job gets a successor for the rest.
+      if (!started) for (const task of this.queue.splice(0)) task.reject(error);
+      else if (this.queue.length > 0) this.pump();
     });
   }
 
@@ -204,10 +208,6 @@ export class AnalysisPool {
     readonly host: PoolHost,
   ) {
     this.slots = { fast: new Slot('fast', this), slow: new Slot('slow', this) };
-  }
-
-  static available(script: string): boolean {
-    return fs.existsSync(script);
   }
 
   /** Starts the workers ahead of the first document (each loads the parser wasm). */
