@@ -154,7 +154,7 @@ describe('verdict sentence', () => {
       { mode: 'worker_threads', workers: 2, speedup: 1.8 },
       { mode: 'child_process', workers: 2, speedup: 1.5 },
     ], { mode: 'worker_threads', workers: 2 }, { settings: { ...REAL.settings, modes: ['sequential', 'main-thread-async', 'worker_threads', 'child_process'] } });
-    assert.equal(verdictSentence(r), 'CPU-bound: worker threads are 1.8× faster than sequential with 2 workers; main-thread-async 1.0×, child_process 1.5×.');
+    assert.equal(verdictSentence(r), 'CPU-bound: worker_threads are 1.8× faster than sequential with 2 workers; main thread (async) 1.0×, child_process 1.5×.');
     const svg = speedupChartSvg(r);
     assert.match(svg, /<line class="line flat c-green" data-mode="main-thread-async"/);
     assert.match(svg, /<path class="line c-blue" data-mode="worker_threads"/);

@@ -17,7 +17,8 @@ export const MIN_GAIN = 1.1;
 /** Threads at this speedup or more on CPU-bound work mean the GIL is not in the way. */
 const THREADS_SCALE = 1.3;
 
-export const modeLabel = (mode: Mode): string => (mode === 'processes-spawn' ? 'processes (spawn)' : mode);
+/** A mode as the reports name it: Node.js's by their own names (main thread, worker_threads, child_process). */
+export const modeLabel = (mode: Mode): string => (mode === 'processes-spawn' ? 'processes (spawn)' : mode === 'main-thread-async' ? 'main thread (async)' : mode);
 
 export const cellLabel = (cell: { mode: Mode; workers: number }): string =>
   singleCellMode(cell.mode) ? modeLabel(cell.mode) : `${modeLabel(cell.mode)} × ${cell.workers}`;

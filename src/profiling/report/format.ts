@@ -17,7 +17,8 @@ export function shortX(x: number): string {
   return `${x.toFixed(2)}×`;
 }
 
-export const capitalise = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+/** Upper-case first letter; identifiers (worker_threads, child_process) keep their spelling. */
+export const capitalise = (text: string): string => (/^[a-z]+[_-]/.test(text) ? text : text.charAt(0).toUpperCase() + text.slice(1));
 export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** A cell's numbers as table text; '' where there is no value. */
@@ -110,9 +111,9 @@ const MODE_SUBJECT: Record<Mode, { text: string; verb: 'is' | 'are' }> = {
   processes: { text: 'processes', verb: 'are' },
   'processes-spawn': { text: 'processes (spawn)', verb: 'are' },
   interpreters: { text: 'sub-interpreters', verb: 'are' },
-  worker_threads: { text: 'worker threads', verb: 'are' },
-  child_process: { text: 'child processes', verb: 'are' },
-  'main-thread-async': { text: 'async on the main thread', verb: 'is' },
+  worker_threads: { text: 'worker_threads', verb: 'are' },
+  child_process: { text: 'child_process', verb: 'is' },
+  'main-thread-async': { text: 'the main thread (async)', verb: 'is' },
 };
 
 const WORKLOAD_LABEL: Record<WorkloadKind, string | null> = {
