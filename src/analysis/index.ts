@@ -5,6 +5,7 @@ import type { PythonProject } from './python/analyze';
 import type { JsProject } from './javascript/analyze';
 import { languageOf } from './languages';
 import { LineIndex } from './core/lines';
+import { WorkBudgetExceeded, withWorkBudget } from './core/budget';
 
 export * from './core/types';
 export type { BenchLens, BenchmarkParameter, BenchmarkTarget, BenchmarkTargetRequest, Hover, ImportEffect, StaticWorkload, SwapOutcome } from './core/services';
@@ -169,8 +170,14 @@ export function analyzeLoaded(
   }
   if (looksBinary(text)) return { ...base, skipped: 'binary file' };
   const front = frontEnd(language) as FrontEnd;
-  const { findings, parseErrors } = front.analyze(projectFor(language, context, options.sources), document, options);
-  return { ...base, findings, parseErrors };
+  try {
+    const { value } = withWorkBudget(() => front.analyze(projectFor(language, context, options.sources), document, options));
+    return { ...base, findings: value.findings, parseErrors: value.parseErrors };
+  } catch (error) {
+    // Too much work for the file's size (core/budget.ts): reported as skipped, never cut silently.
+    if (!(error instanceof WorkBudgetExceeded)) throw error;
+    return { ...base, skipped: error.message };
+  }
 }
 
 /** Lines as editors count them (core/lines.ts); a final line ending does not start another. */

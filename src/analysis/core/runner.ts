@@ -1,6 +1,7 @@
 import type { AnalyzeOptions, Finding, FindingSubject, Fix, Range, RelatedInformation, RuleMeta } from './types';
 import { effectiveSeverity, isRuleEnabled } from './selection';
 import { type Suppressions, isSuppressed } from './suppression';
+import { WorkBudgetExceeded } from './budget';
 
 // Runs a language's rules over one model: selection and severity, suppression comments, and the
 // same finding reported twice by one rule kept once. Python and JS/TS differ only in the context
@@ -51,6 +52,8 @@ export function runRules<C>(
     try {
       rule.check(context);
     } catch (error) {
+      // An exhausted budget skips the file with its own message (analysis/index.ts).
+      if (error instanceof WorkBudgetExceeded) throw error;
       // Name the rule and file: the CLI reports it as an internal error for this file only.
       throw new Error(`rule ${rule.meta.code} failed on ${file}: ${(error as Error).stack ?? error}`);
     }

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import type { AnalyzeOptions, Finding, ParseProblem, SourceProvider, TextChange } from '../core/types';
 import { type LanguageProject, MODEL_CACHE_CHARS } from '../core/front-end';
 import { runRules } from '../core/runner';
+import { allowWork } from '../core/budget';
 import { parseSuppressions } from '../core/suppression';
 import { type ModuleResolver, PythonModel } from './model';
 import { IncrementalPythonParser, parsePython, rangeOf } from './syntax';
@@ -49,6 +50,7 @@ export class PythonProject implements ModuleResolver, LanguageProject {
     this.building.add(key);
     try {
       const model = new PythonModel(filePath, text, parsed.root, this);
+      allowWork(model.nodeCount);
       this.models.set(key, { text, model });
       return model;
     } finally {

@@ -1,5 +1,6 @@
 import type { Fix, TextEdit } from '../core/types';
 import { applyEdits } from '../core/apply-edits';
+import { spendWork } from '../core/budget';
 import { compatibleFixes } from '../core/fix-all';
 import { LineIndex } from '../core/lines';
 import { isRuleEnabled } from '../core/selection';
@@ -67,6 +68,8 @@ function findingsOf(context: FollowUpContext, model: PythonModel, rules: readonl
 }
 
 function modelOf(original: PythonModel, text: string): PythonModel | null {
+  // A re-parse is work done for the original file: it counts against that file's budget.
+  spendWork(original.nodeCount);
   try {
     return new PythonModel(original.path, text, parsePython(text).root, original.resolver);
   } catch {

@@ -1,4 +1,5 @@
 import { fact } from '../core/facts';
+import { spendWork } from '../core/budget';
 import {
   type PyNode,
   childByField,
@@ -147,6 +148,8 @@ export class PythonModel {
   private readonly classByNode = new Map<PyNode, ClassInfo>();
   private readonly callByNode = new Map<PyNode, CallInfo>();
   private readonly contextCache = new Map<PyNode, NodeContext>();
+  /** Syntax nodes of the copied tree. */
+  readonly nodeCount: number;
 
   constructor(
     readonly path: string,
@@ -155,7 +158,7 @@ export class PythonModel {
     readonly resolver: ModuleResolver | null,
   ) {
     this.moduleScope = this.newScope('module', root, null, null);
-    this.index();
+    this.nodeCount = this.index();
     this.collectScopes();
     this.collectCalls();
   }
@@ -308,6 +311,7 @@ export class PythonModel {
    * ancestors, which are registered first (pre-order).
    */
   contextOf(node: PyNode): NodeContext {
+    spendWork(1);
     const cached = this.contextCache.get(node);
     if (cached) return cached;
     const chain: PyNode[] = [];
@@ -316,6 +320,7 @@ export class PythonModel {
       chain.push(top);
       top = top.parent;
     }
+    spendWork(chain.length);
     for (let i = chain.length - 1; i >= 0; i--) {
       const child = chain[i];
       const parent = child.parent;
@@ -399,6 +404,7 @@ export class PythonModel {
   /** What an expression evaluates to, as far as the model can tell without running it. */
   resolve(expr: PyNode, scope: Scope, depth = 0): Value {
     if (depth > 12) return UNKNOWN;
+    spendWork(1);
     switch (expr.type) {
       case 'identifier': {
         const name = this.text(expr);
@@ -572,12 +578,15 @@ export class PythonModel {
     return scope;
   }
 
-  private index(): void {
+  private index(): number {
+    let count = 0;
     walk(this.root, (node) => {
+      count++;
       let list = this.byType.get(node.type);
       if (!list) this.byType.set(node.type, (list = []));
       list.push(node);
     });
+    return count;
   }
 
   private collectScopes(): void {
