@@ -211,13 +211,19 @@ test('a short benchmark through the command: stored result, cited in the CL101 d
     assert.equal(result.inputs, '[20_000] * 4');
     assert.equal(result.interpreter?.language, 'python');
     assert.ok(result.cells.some((c) => c.mode === 'processes' && c.status === 'ok'), 'processes were measured');
-    assert.ok(result.recommendation, 'a recommendation');
-
     const stored = lens.lastBenchmark({ file: uri.fsPath, functionName: 'compute' });
     assert.ok(stored, 'kept in workspace storage');
     assert.equal(stored.startedAt, result.startedAt);
     assert.deepEqual(stored.cells.map((c) => c.medianMs), result.cells.map((c) => c.medianMs));
     const summary = lens.measurements()[uri.toString()]?.compute;
+    if (result.verdict?.status === 'inconclusive') {
+      // A busy machine: the run says so, and is never cited in a diagnostic.
+      console.log(`  inconclusive: ${result.verdict.reason}`);
+      assert.equal(summary, undefined, 'an inconclusive run is not sent to the server');
+      assert.equal(lens.runningBenchmarks().length, 0, 'nothing left running');
+      return;
+    }
+    assert.ok(result.recommendation, 'a recommendation');
     assert.equal(summary?.recommendation.mode, result.recommendation.mode);
 
     // The server now cites the measurement in the CL101 message.
