@@ -8,7 +8,9 @@ import { classifyWorkload } from './workload';
 import { referenceTo, replaceNode } from './edits';
 import { sharedStateWrite } from './parent-state';
 import { type FollowUpContext, withFollowUps } from './fix-rounds';
-import { rule as hardcodedWorkerCount } from './rules/hardcoded-worker-count';
+import { countFix, rule as hardcodedWorkerCount } from './rules/hardcoded-worker-count';
+import { integerLiteral, poolConstruction } from './spawning';
+import { isRuleEnabled } from '../core/selection';
 import { rule as missingMainGuard } from './rules/missing-main-guard';
 
 // The CL101/CL102 fix: construct the executor's twin from the other family, reusing the file's
@@ -96,18 +98,34 @@ function computeSwapFix(context: FollowUpContext, site: TaskSite, to: 'process' 
   if (to === 'thread') return swap;
   // A process pool needs what a thread pool did not: a CPU-sized worker count and, at module
   // level, a main guard. The editor offers them in the same edit, as `check --fix` rounds would.
+  const followUps: string[] = [];
+  // The size is CL301's own fix on the literal, made on this text: no re-parse.
+  const sizeNode = poolConstruction(model, ctorCall)?.sizeNode ?? null;
+  const size = sizeNode ? integerLiteral(model, sizeNode) : null;
+  if (sizeNode && size !== null && size > 1 && isRuleEnabled(hardcodedWorkerCount.meta, context.options)) {
+    swap.edits.push(...countFix(model, sizeNode, 'process', false).edits);
+    followUps.push(hardcodedWorkerCount.meta.code);
+  }
+  let completed: Fix = swap;
+  const ctx = model.contextOf(ctor);
+  const needsGuard = !ctx.fn && !ctx.cls && !ctx.inMainGuard;
+  // The guard moves whole statements, which only the swapped text's model can tell: re-parsed,
+  // only for module-level pools (rare), and a bounded number of times per file.
   const budget = completedSwaps(model);
-  const completed = budget.count < MAX_COMPLETED_SWAPS ? withFollowUps(context, swap, [hardcodedWorkerCount, missingMainGuard]) : { fix: swap, followUps: [] };
-  budget.count++;
+  if (needsGuard && budget.count < MAX_COMPLETED_SWAPS) {
+    budget.count++;
+    const guarded = withFollowUps(context, swap, [missingMainGuard]);
+    completed = guarded.fix;
+    followUps.push(...guarded.followUps);
+  }
   let description = swap.description;
   // Said by rule, not with the follow-up fixes' own words: those count lines of the text in between.
-  const also = completed.followUps.map((code) => FOLLOW_UP_WORDS[code]).filter(Boolean);
+  const also = followUps.map((code) => FOLLOW_UP_WORDS[code]).filter(Boolean);
   if (also.length > 0) description += `, ${also.join(' and ')}`;
-  const ctx = model.contextOf(ctor);
-  if (!ctx.fn && !ctx.inMainGuard && !completed.followUps.includes(missingMainGuard.meta.code)) {
+  if (needsGuard && !followUps.includes(missingMainGuard.meta.code)) {
     description += ' (the module then needs an `if __name__ == "__main__":` guard, see CL201)';
   }
-  return { ...completed.fix, description };
+  return { ...completed, description };
 }
 
 const FOLLOW_UP_WORDS: Record<string, string> = {

@@ -81,7 +81,7 @@ function flagged(family: Family, count: number): boolean {
   return family === 'process' || count > THREAD_LIMIT;
 }
 
-function countFix(model: PythonModel, literal: PyNode, family: Family, needsInt: boolean): Fix {
+export function countFix(model: PythonModel, literal: PyNode, family: Family, needsInt: boolean): Fix {
   const cpuCount = referenceTo(model, 'os', 'cpu_count', 'qualified');
   let text: string;
   let description: string;
