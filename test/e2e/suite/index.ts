@@ -261,6 +261,16 @@ test('a module in a package is benchmarked by its dotted name (relative imports,
   }
 });
 
+test('one results panel for every run: two functions benchmarked, one webview tab, in one group', async () => {
+  // The two benchmarks above (cpu_threads.compute, pkg.work) reused the same panel.
+  const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => ({ t, g })))
+    .filter(({ t }) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes('concurrencyLens.benchmark'));
+  console.log(`  benchmark tabs: ${tabs.map(({ t, g }) => `${t.label} (group ${g.viewColumn})`).join(', ')}; groups: ${vscode.window.tabGroups.all.length}`);
+  assert.equal(tabs.length, 1, 'one results panel');
+  assert.equal(tabs[0].t.label, 'Benchmark: work', 'showing the last function benchmarked');
+  assert.ok(vscode.window.tabGroups.all.length <= 2, 'no new editor group per run');
+});
+
 test('a module that starts a Pool at import is refused before anything runs, not stored', async () => {
   const lens = await api();
   const uri = workspaceFile('pool_at_import.py');
