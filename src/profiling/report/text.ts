@@ -77,7 +77,8 @@ function setupLines(result: BenchResult, style: Styler, cwd: string): string[] {
   }
   out.push(
     style.dim(
-      `  ${plural(result.rounds, 'interleaved round')} in ${(result.durationMs / 1000).toFixed(1)} s (budget ${result.settings.maxSeconds} s); ` +
+      `  ${plural(result.rounds, 'interleaved round')} in ${(result.durationMs / 1000).toFixed(1)} s (budget ${result.settings.maxSeconds} s` +
+        `${result.budget ? ` after ${result.budget.startupSeconds.toFixed(1)} s of start-up` : ''}); ` +
         `medians with bootstrap ${Math.round(result.settings.confidence * 100)}% CIs`,
     ),
   );
