@@ -10,6 +10,7 @@ import { WorkBudgetExceeded, withWorkBudget } from './core/budget';
 export * from './core/types';
 export type { BenchLens, BenchmarkParameter, BenchmarkTarget, BenchmarkTargetRequest, Hover, ImportEffect, StaticWorkload, SwapOutcome } from './core/services';
 export type { TaskEvidence, TaskReport } from './core/front-end';
+export { MODEL_CACHE_CHARS } from './core/front-end';
 export type { PythonProject } from './python/analyze';
 export type { JsProject } from './javascript/analyze';
 export { isAnalyzablePath, languageOf, LANGUAGES, LANGUAGE_IDS, JS_EXTENSIONS, PYTHON_EXTENSIONS } from './languages';
@@ -122,8 +123,8 @@ export class Projects implements Required<AnalyzeContext> {
   }
 
   /** Between the files of a batch run: let each project drop models over its memory bound. */
-  releaseModels(): void {
-    for (const project of this.existing()) project.releaseModels?.();
+  releaseModels(maxChars?: number): void {
+    for (const project of this.existing()) project.releaseModels?.(maxChars);
   }
 }
 

@@ -27,10 +27,17 @@ const BATCH_SIZE = 8;
  * live set exceeds it does not collect after every file.
  */
 const HEAP_SOFT_LIMIT = 160 * 1024 * 1024;
+const MIN_HEAP_LIMIT = 64 * 1024 * 1024;
 let heapThreshold = HEAP_SOFT_LIMIT;
 let collectGarbage: (() => void) | null | undefined;
 
-export function boundHeap(): void {
+/**
+ * Collects garbage when the heap passes its threshold. `share`: the number of threads of the run
+ * splitting the memory (each worker of a pool of 4 gets a quarter of the limit).
+ */
+export function boundHeap(share = 1): void {
+  const limit = Math.max(MIN_HEAP_LIMIT, HEAP_SOFT_LIMIT / share);
+  if (heapThreshold === HEAP_SOFT_LIMIT) heapThreshold = limit;
   if (v8.getHeapStatistics().used_heap_size < heapThreshold) return;
   if (collectGarbage === undefined) {
     try {
@@ -42,7 +49,7 @@ export function boundHeap(): void {
   }
   if (!collectGarbage) return;
   collectGarbage();
-  heapThreshold = Math.max(HEAP_SOFT_LIMIT, v8.getHeapStatistics().used_heap_size * 1.5);
+  heapThreshold = Math.max(limit, v8.getHeapStatistics().used_heap_size * 1.5);
 }
 
 export interface LintRequest {
@@ -125,7 +132,8 @@ async function lintOnPool(
 
   const runWorker = (): Promise<void> =>
     new Promise((resolve) => {
-      const worker = new Worker(script);
+      // Each worker gets its share of the memory bounds (model cache, heap threshold).
+      const worker = new Worker(script, { workerData: { share: size } });
       let current: LintJob[] | null = null;
       let finished = false;
       const finish = (): void => {

@@ -1,5 +1,5 @@
-import { parentPort } from 'node:worker_threads';
-import { createProjects, initEngine } from '../analysis';
+import { parentPort, workerData } from 'node:worker_threads';
+import { MODEL_CACHE_CHARS, createProjects, initEngine } from '../analysis';
 import { lintFile } from '../workspace/lint-file';
 import { boundHeap } from './lint-pool';
 import { diskSources } from '../workspace/read-source';
@@ -13,6 +13,8 @@ const port = parentPort;
 if (!port) throw new Error('lint-worker must run in a worker thread');
 
 let context = createProjects(diskSources);
+/** How many workers split the run's memory bounds (lint-pool.ts). */
+const share = Math.max(1, Number((workerData as { share?: number } | null)?.share ?? 1));
 const send = (message: FromWorker): void => port.postMessage(message);
 
 port.on('message', (message: ToWorker) => {
@@ -22,8 +24,8 @@ port.on('message', (message: ToWorker) => {
   }
   const results = message.jobs.map((job) => {
     const result = lintFile(job.path, job.options, context);
-    context.releaseModels();
-    boundHeap();
+    context.releaseModels(MODEL_CACHE_CHARS / share);
+    boundHeap(share);
     return { index: job.index, result };
   });
   send({ type: 'results', results });

@@ -19,7 +19,7 @@ export interface LanguageProject {
    * the bound, so memory stays bounded however many files the run has. Only between files, never
    * during an analysis: a file's analysis sees one consistent set of models.
    */
-  releaseModels?(): void;
+  releaseModels?(maxChars?: number): void;
 }
 
 /** Source characters of cached models a project keeps between files of a batch run (about 50 bytes of heap each). */

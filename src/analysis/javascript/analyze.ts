@@ -89,10 +89,10 @@ export class JsProject implements JsProjectLike {
    * Drops the cached models once their sources exceed the bound. The spawn index keeps the
    * models of files that spawn workers (what their sites send is a fact of that model).
    */
-  releaseModels(): void {
+  releaseModels(maxChars = MODEL_CACHE_CHARS): void {
     let chars = 0;
     for (const { text } of this.entries.values()) chars += text.length;
-    if (chars > MODEL_CACHE_CHARS) this.entries.clear();
+    if (chars > maxChars) this.entries.clear();
   }
 
   modelAt(filePath: string): JsModel | null {

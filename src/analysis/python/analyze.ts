@@ -78,12 +78,12 @@ export class PythonProject implements ModuleResolver, LanguageProject {
    * (directly or through others): a kept model never refers to a copy of a file that is no longer
    * the cached one, so a later file sees one model per file, as if nothing had been dropped.
    */
-  releaseModels(): void {
+  releaseModels(maxChars = MODEL_CACHE_CHARS): void {
     let chars = 0;
     for (const { text } of this.models.values()) chars += text.length;
-    if (chars <= MODEL_CACHE_CHARS) return;
+    if (chars <= maxChars) return;
     for (const [victim, entry] of this.models) {
-      if (chars <= MODEL_CACHE_CHARS) break;
+      if (chars <= maxChars) break;
       if (!entry.model) continue;
       const stack = [victim];
       while (stack.length > 0) {
