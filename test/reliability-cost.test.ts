@@ -59,6 +59,13 @@ describe('work budget', () => {
     spendWork(WORK_FLOOR * 2);
   });
 
+  test('a large ordinary file is analyzed, not skipped: building its model is allowed for', async () => {
+    // Building the model resolves every call: past the budget's floor before any rule runs.
+    const { result, work } = await measure('x = f(g(h(a)))\n'.repeat(100_000));
+    assert.ok(work > WORK_FLOOR, `${work} units: the input must need more than the floor to test the allowance`);
+    assert.equal(result.skipped, null);
+  });
+
   test('a file that needs superlinear work ends, analyzed or skipped with the reason', async () => {
     // f0 calls f1 ... calls f3000, which starts a process: a fixed point that finds one creator per pass.
     const lines = ['import multiprocessing'];

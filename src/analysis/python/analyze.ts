@@ -2,7 +2,6 @@ import * as path from 'node:path';
 import type { AnalyzeOptions, Finding, ParseProblem, SourceProvider, TextChange } from '../core/types';
 import { type LanguageProject, MODEL_CACHE_CHARS } from '../core/front-end';
 import { runRules } from '../core/runner';
-import { allowWork } from '../core/budget';
 import { parseSuppressions } from '../core/suppression';
 import { type ModuleResolver, PythonModel } from './model';
 import { IncrementalPythonParser, parsePython, rangeOf } from './syntax';
@@ -50,7 +49,6 @@ export class PythonProject implements ModuleResolver, LanguageProject {
     this.building.add(key);
     try {
       const model = new PythonModel(filePath, text, parsed.root, this);
-      allowWork(model.nodeCount);
       this.models.set(key, { text, model });
       return model;
     } finally {

@@ -71,7 +71,7 @@ function modelOf(original: PythonModel, text: string): PythonModel | null {
   // A re-parse is work done for the original file: it counts against that file's budget.
   spendWork(original.nodeCount);
   try {
-    return new PythonModel(original.path, text, parsePython(text).root, original.resolver);
+    return new PythonModel(original.path, text, parsePython(text).root, original.resolver, false);
   } catch {
     return null; // no parser, or a text it cannot take: offer the first fix alone
   }

@@ -113,11 +113,13 @@ export function wrapInMainGuardFix(model: PythonModel, first: PyNode, offending:
 
   const out: string[] = [];
   if (kept.length > 0) {
-    out.push(...kept);
+    // A loop, not push(...lines): a spread of 300k lines overflows the stack.
+    for (const line of kept) out.push(line);
     // PEP 8: two blank lines after a top-level definition, one is enough after imports/constants.
     for (let i = 0; i < (keptDefinition ? 2 : 1); i++) out.push('');
   }
-  out.push('if __name__ == "__main__":', ...wrapped);
+  out.push('if __name__ == "__main__":');
+  for (const line of wrapped) out.push(line);
 
   const endRow = lastChunk.endRow;
   const moved = chunks.some((c) => c.role === 'keep');

@@ -1,5 +1,5 @@
 import { fact } from '../core/facts';
-import { spendWork } from '../core/budget';
+import { allowWork, spendWork } from '../core/budget';
 import {
   type PyNode,
   childByField,
@@ -156,9 +156,13 @@ export class PythonModel {
     readonly source: string,
     readonly root: PyNode,
     readonly resolver: ModuleResolver | null,
+    /** False for a model of a fix's result (fix-rounds.ts): its work is the fixed file's, without more allowance. */
+    allowance = true,
   ) {
     this.moduleScope = this.newScope('module', root, null, null);
     this.nodeCount = this.index();
+    // Before the scopes and calls: building a large file's model is most of the work it needs.
+    if (allowance) allowWork(this.nodeCount);
     this.collectScopes();
     this.collectCalls();
   }
