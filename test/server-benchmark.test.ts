@@ -96,6 +96,54 @@ test('CodeLens above exported JS functions a worker runs, not above unexported o
   assert.deepEqual(await codeLenses(mainUri), []);
 });
 
+const SERVER_JS = `const http = require('node:http');
+const crypto = require('node:crypto');
+
+function hash(password) {
+  return crypto.pbkdf2Sync(password, 'salt', 100000, 64, 'sha512').toString('hex');
+}
+
+function checksum(text) {
+  let h = 0;
+  for (let i = 0; i < 1e7; i++) h = (h * 31 + text.charCodeAt(i % text.length)) | 0;
+  return h;
+}
+
+function render(n) {
+  let s = 0;
+  for (let i = 0; i < 1e7; i++) s += i % n;
+  return String(s);
+}
+
+const server = http.createServer((req, res) => {
+  res.end(hash(req.url) + checksum(req.url) + render(7));
+});
+
+if (require.main === module) server.listen(3000);
+
+module.exports = { hash, checksum };
+`;
+
+test('CodeLens and "Measure it" on exported CPU-heavy functions an HTTP handler calls (CL104), not on unexported ones', async () => {
+  const { uri } = open('server.js', SERVER_JS, 'javascript');
+  const diagnostics = await latestDiagnostics(uri, (d) => d.some((x) => x.code === 'CL104'));
+  const lenses = await codeLenses(uri);
+  // `render` does the same work but is not exported: the harness could not import it.
+  assert.deepEqual(lenses.map((l) => [l.range.start.line, l.command?.arguments?.[0]?.functionName]), [[3, 'hash'], [7, 'checksum']]);
+  assert.equal(lenses[0].command?.title, 'Benchmark worker_threads vs child_process');
+  assert.equal(lenses[0].command?.command, 'concurrencyLens.benchmarkFunction');
+  const cl104 = diagnostics.filter((d) => d.code === 'CL104');
+  const actions = (await connection.sendRequest('textDocument/codeAction', {
+    textDocument: { uri },
+    range: cl104[0].range,
+    context: { diagnostics: cl104, only: ['quickfix'] },
+  })) as CodeAction[];
+  const measure = actions.find((a) => a.title.startsWith('Measure it'));
+  assert.ok(measure, actions.map((a) => a.title).join(', '));
+  assert.equal(measure.title, 'Measure it: benchmark `hash` (worker_threads vs child_process)');
+  assert.deepEqual(measure.command?.arguments, [{ uri, functionName: 'hash', line: 3 }]);
+});
+
 test('concurrencyLens.codeLens.enable = false turns the CodeLens off (and asks the client to refresh)', async () => {
   const { uri } = open('lens-off.py', CPU_IN_THREADS);
   await latestDiagnostics(uri);

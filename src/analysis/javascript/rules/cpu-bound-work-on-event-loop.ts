@@ -1,4 +1,4 @@
-import type { Fix, RelatedInformation } from '../../core/types';
+import type { FindingSubject, Fix, RelatedInformation } from '../../core/types';
 import { ruleMeta } from '../../catalog';
 import type { JsRule } from '../rule';
 import { type Hotspot, cpuHotspots } from '../cpu';
@@ -57,6 +57,30 @@ export const rule: JsRule = {
     }
   },
 };
+
+/**
+ * The functions CL104 would benchmark in this file (its findings' `subject`s, found the same way):
+ * exported functions of this file whose CPU-heavy work runs on the event loop, in a handler's own
+ * body or in a function a handler calls. What a "Benchmark" CodeLens sits on in main-thread code
+ * (src/analysis/javascript/services/bench-targets.ts); independent of the rule's selection.
+ */
+export function eventLoopCpuSubjects(model: JsModel): FindingSubject[] {
+  const out: FindingSubject[] = [];
+  const add = (subject: FindingSubject | null): void => {
+    if (subject && !out.some((s) => s.functionName === subject.functionName)) out.push(subject);
+  };
+  for (const hotspot of cpuHotspots(model)) {
+    const event = eventContextOf(model, hotspot.node);
+    if (!event || event.steps.length > 0 || model.threadContext(hotspot.node) === 'worker') continue;
+    add(exportedSubjectOf(model, hotspot.node));
+  }
+  for (const entry of eventEntries(model)) {
+    for (const found of reachedHotspots(entry)) {
+      if (found.model === model) add(exportedSubjectOf(model, found.hotspot.node));
+    }
+  }
+  return out;
+}
 
 /**
  * Where the work is, seen from the entry call: nothing to add when it is the called function of

@@ -7,13 +7,28 @@ import type { Node, TSESTree } from '../parse';
 import { type ExportedFunction, exportedFunctions, workerRunFunctions } from '../exports';
 import type { FunctionNode } from '../syntax';
 import { LineIndex } from '../../core/lines';
+import { eventLoopCpuSubjects } from '../rules/cpu-bound-work-on-event-loop';
 
 // The benchmark's JS/TS side, pure functions over the model: the exported functions a CodeLens
 // sits on, and the function under the cursor with default inputs derived from its signature.
 
-/** Exported functions that workers run (worker scripts only). */
+/**
+ * The exported functions a "Benchmark" lens sits on: those workers run (worker scripts), and
+ * CPU-heavy ones that run on the event loop (CL104's targets: called from an HTTP handler or an
+ * event listener in main-thread code). Only exported ones: the harness imports the module and looks
+ * the function up among its exports (src/profiling/harness/node-common.ts `findFunction`); a
+ * module-scoped function is out of its reach.
+ */
 export function jsBenchLenses(model: JsModel): BenchLens[] {
-  return workerRunFunctions(model).map((e) => ({ functionName: e.name, line: e.line, lensLine: lensLineOf(model, e) }));
+  const exported = exportedFunctions(model);
+  const chosen = [...workerRunFunctions(model)];
+  for (const subject of eventLoopCpuSubjects(model)) {
+    const e = exported.find((x) => x.name === subject.functionName);
+    if (e && !chosen.some((c) => c.name === e.name)) chosen.push(e);
+  }
+  return chosen
+    .map((e) => ({ functionName: e.name, line: e.line, lensLine: lensLineOf(model, e) }))
+    .sort((a, b) => a.line - b.line);
 }
 
 function lensLineOf(model: JsModel, e: ExportedFunction): number {
