@@ -13,6 +13,8 @@ const entries = [
   { in: 'src/cli/lint-worker.ts', out: 'lint-worker' },
   { in: 'src/extension/extension.ts', out: 'extension', external: ['vscode'] },
   { in: 'src/server/server.ts', out: 'server' },
+  // The ESLint plugin (docs/eslint-plugin.md): ESLint itself is the host, never bundled.
+  { in: 'src/eslint-plugin/index.ts', out: 'eslint-plugin', external: ['eslint'] },
   // The server's analysis workers (src/server/analysis-pool.ts loads it from beside server.js).
   { in: 'src/server/analysis-worker.ts', out: 'server-worker' },
   // The benchmark engine for the extension host, loaded only when a benchmark runs. It carries the
