@@ -11,7 +11,7 @@ import * as path from 'node:path';
 
 const SRC = path.join(__dirname, '..', 'src');
 
-type Layer = 'analysis' | 'profiling' | 'workspace' | 'protocol' | 'server' | 'cli' | 'extension' | 'webview';
+type Layer = 'analysis' | 'profiling' | 'workspace' | 'protocol' | 'server' | 'cli' | 'extension' | 'webview' | 'eslint-plugin';
 
 /** What each layer may import besides itself: a layer, or specific files of one. */
 const ALLOWED: Record<Layer, readonly string[]> = {
@@ -23,6 +23,7 @@ const ALLOWED: Record<Layer, readonly string[]> = {
   cli: ['analysis/index.ts', 'profiling', 'workspace'],
   extension: ['analysis/languages.ts', 'profiling', 'protocol'],
   webview: ['protocol/panel.ts'],
+  'eslint-plugin': ['analysis/index.ts', 'workspace'],
 };
 
 /** npm packages only some layers may use. */
