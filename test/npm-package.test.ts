@@ -26,7 +26,7 @@ function run(command: string, args: string[], cwd: string, input?: string) {
 }
 
 before(() => {
-  ensureBuilt('dist/cli.js', 'dist/lint-worker.js', 'dist/server.js', 'dist/server-worker.js');
+  ensureBuilt('dist/cli.js', 'dist/lint-worker.js', 'dist/server.js', 'dist/server-worker.js', 'dist/eslint-plugin.js');
   const pack = run(process.execPath, ['scripts/pack-cli.mjs', '--no-build', '--out', path.join(temp, 'pack')], ROOT);
   assert.equal(pack.status, 0, `pack-cli failed:\n${pack.stderr}`);
   tarball = pack.stdout.trim().split('\n').pop()!;
@@ -54,7 +54,7 @@ describe('npm package', () => {
       }
     };
     walk(installed);
-    for (const needed of ['dist/cli.js', 'dist/lint-worker.js', 'dist/server.js', 'dist/server-worker.js', 'dist/tree-sitter.wasm', 'dist/tree-sitter-python.wasm', 'dist/harness/python_harness.py', 'dist/harness/node-harness.js', 'docs/rules/CL201.md', 'LICENSE', 'README.md', 'package.json']) {
+    for (const needed of ['dist/cli.js', 'dist/lint-worker.js', 'dist/server.js', 'dist/server-worker.js', 'dist/tree-sitter.wasm', 'dist/tree-sitter-python.wasm', 'dist/harness/python_harness.py', 'dist/harness/node-harness.js', 'dist/eslint-plugin.js', 'docs/rules/CL201.md', 'LICENSE', 'README.md', 'package.json']) {
       assert.ok(files.includes(needed), `${needed} is missing from the package`);
     }
     const unexpected = files.filter((f) => f.endsWith('.map') || /^dist\/(extension|profiling|bench-|webview)/.test(f) || f.startsWith('src/') || f.startsWith('node_modules/'));
@@ -101,6 +101,16 @@ describe('npm package', () => {
     assert.equal(explain.status, 0, explain.stderr);
     assert.match(explain.stdout, /^# CL201 missing-main-guard/);
     assert.match(explain.stdout, /## What it flags/);
+  });
+
+  test('the ESLint plugin resolves as `concurrency-lens/eslint-plugin` and needs nothing installed beside it', () => {
+    const script = "const p = require('concurrency-lens/eslint-plugin'); console.log(JSON.stringify({ name: p.meta.name, rules: Object.keys(p.rules).length, cl407: p.rules['unguarded-shared-buffer'].meta.docs.url, recommended: Object.keys(p.configs.recommended.rules).length }))";
+    const result = run(process.execPath, ['-e', script], project);
+    assert.equal(result.status, 0, result.stderr);
+    const info = JSON.parse(result.stdout);
+    assert.equal(info.name, 'concurrency-lens');
+    assert.ok(info.rules > 0 && info.rules === info.recommended);
+    assert.match(info.cl407, /docs\/rules\/CL407\.md$/);
   });
 
   test('`concurrency-lens --version` is the package version', () => {
