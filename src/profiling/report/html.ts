@@ -293,8 +293,9 @@ function chartAxes(f: ChartFrame, lines: readonly CellResult[]): string[] {
     out.push(`<line class="grid" x1="${pad.left}" x2="${pad.left + plotW}" y1="${n1(y(t))}" y2="${n1(y(t))}"/>`);
     out.push(`<text class="tick" x="${pad.left - 6}" y="${n1(y(t) + 4)}" text-anchor="end">${fmtTick(t)}×</text>`);
   }
-  const workerTicks = [...new Set(lines.map((c) => c.workers))].sort((a, b) => a - b);
-  for (const n of workerTicks.length > 0 ? workerTicks : [1]) {
+  // 1 too: the x axis starts there (sequential's 1× and the ideal line), measured or not.
+  const workerTicks = [...new Set([1, ...lines.map((c) => c.workers)])].sort((a, b) => a - b);
+  for (const n of workerTicks) {
     out.push(`<line class="axis" x1="${n1(x(n))}" x2="${n1(x(n))}" y1="${pad.top + plotH}" y2="${pad.top + plotH + 4}"/>`);
     out.push(`<text class="tick" x="${n1(x(n))}" y="${pad.top + plotH + 17}" text-anchor="middle">${n}</text>`);
   }
