@@ -125,6 +125,9 @@ test('a file over the size limit is skipped with its size and the limit', () => 
   fs.writeFileSync(path.join(dir, 'big.py'), `x = 1\n${'#'.repeat(9 * 1024 * 1024)}\n`);
   const run = cli(['check', 'big.py'], dir, 20_000);
   assert.match(run.stderr, /skipped big\.py: file is too large to analyze \(9\.0 MB, limit 8\.0 MB\)/, run.stderr);
+  // Nothing was checked: the summary must not say all checks passed.
+  assert.doesNotMatch(run.stderr, /All checks passed/);
+  assert.match(run.stderr, /No problems found \(0 files, 0 lines\), but 1 file was skipped\./);
   assert.equal(run.code, 0, run.stderr);
 });
 

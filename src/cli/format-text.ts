@@ -106,6 +106,9 @@ export function formatSummary(summary: Summary, c: Colors, fixMode: boolean): st
   if (summary.findings === 0 && summary.parseErrors > 0) {
     // Not "all checks passed": part or all of those files was never checked (notes above).
     parts.push(c.yellow(`No problems found (${checked}), but ${plural(summary.parseErrors, 'file')} could not be fully analyzed.`));
+  } else if (summary.findings === 0 && summary.skipped > 0) {
+    // Not "all checks passed" either: the skipped files (notes above) were never checked.
+    parts.push(c.yellow(`No problems found (${checked}), but ${plural(summary.skipped, 'file')} ${summary.skipped === 1 ? 'was' : 'were'} skipped.`));
   } else if (summary.findings === 0) {
     parts.push(c.green(`All checks passed (${checked}).`));
   } else {
