@@ -124,18 +124,25 @@ function processCreatingFunctions(model: PythonModel): Map<FunctionInfo, Creatio
     const creation = directCreation(model, call);
     if (creation) creators.set(fn, creation);
   }
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const call of model.calls) {
-      const fn = model.contextOf(call.node).fn;
-      if (!fn || creators.has(fn)) continue;
-      const callee = calledFunction(call);
-      if (!callee || callee.model !== model) continue;
-      const creation = creators.get(callee);
-      if (creation) {
-        creators.set(fn, creation);
-        changed = true;
-      }
+  // Callers of each function of this file, then a worklist from the direct creators: each call
+  // is looked at once (a fixpoint over all calls per pass is quadratic in a long call chain).
+  const callers = new Map<FunctionInfo, FunctionInfo[]>();
+  for (const call of model.calls) {
+    const fn = model.contextOf(call.node).fn;
+    const callee = calledFunction(call);
+    if (!fn || !callee || callee.model !== model) continue;
+    const list = callers.get(callee);
+    if (list) list.push(fn);
+    else callers.set(callee, [fn]);
+  }
+  const queue = [...creators.keys()];
+  while (queue.length > 0) {
+    const callee = queue.pop()!;
+    const creation = creators.get(callee)!;
+    for (const caller of callers.get(callee) ?? []) {
+      if (creators.has(caller)) continue;
+      creators.set(caller, creation);
+      queue.push(caller);
     }
   }
   return creators;
