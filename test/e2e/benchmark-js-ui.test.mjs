@@ -4,6 +4,8 @@
 //   0. examples/python/pool_without_guard.py, `square` through its CodeLens: refused by the
 //      pre-flight (CL201), the panel shows the refusal with the line and the fix
 //                                                                 -> benchmark-refused.png
+//   0b. io_threads.py, `wait` (time.sleep) through its CodeLens: waiting work, conclusive even on
+//      a busy machine                                              -> benchmark-conclusive.png
 //   1. opens hash-server.cjs (an HTTP handler calling the exported `hash`, pbkdf2Sync: CL104's
 //      target) and checks the "Benchmark worker_threads vs child_process" CodeLens sits on `hash`;
 //      clicks it, answers the inputs prompt                        -> benchmark-js-result.png
@@ -43,10 +45,12 @@ const JS_FILE = 'hash-server.cjs';
 const JS_LENS = 'Benchmark worker_threads vs child_process';
 const PY_FILE = 'pool_without_guard.py';
 const PY_LENS = 'Benchmark threads vs processes';
+const IO_FILE = 'io_threads.py';
 
-/** Lenses of the active editor: their titles and the editor line (1-based) they sit above. */
+/** The first lens titled `title` in the active editor group. */
 async function lensesAbove(page, title) {
-  const lens = page.locator('.part.editor .codelens-decoration a', { hasText: title }).first();
+  // The active group's editor: another group may show a file with the same lens.
+  const lens = page.locator('.part.editor .editor-group-container.active .codelens-decoration a', { hasText: title }).first();
   await lens.waitFor({ state: 'visible', timeout: T });
   return lens;
 }
@@ -82,6 +86,21 @@ step('python-refusal', async ({ page }) => {
   if (!/square\(\) was not benchmarked/.test(text) || !/CL201/.test(text)) throw new Error(`not the pre-flight refusal: ${text}`);
   await page.waitForTimeout(500);
   log(`screenshot: ${await screenshot(page, ARTIFACTS, 'benchmark-refused')}`);
+});
+
+step('conclusive-waiting-work', async ({ page }) => {
+  // Waiting work is the one kind a busy shared machine cannot blur (src/profiling/verdict.ts):
+  // the run that stays conclusive while other programs compute.
+  await openFileFromExplorer(page, IO_FILE, { timeout: T });
+  const lens = await lensesAbove(page, PY_LENS);
+  await lens.click();
+  await answerInputs(page, '[0.05] * 8');
+  await page.locator('.part.editor .tab', { hasText: 'Benchmark: wait' }).first().waitFor({ state: 'visible', timeout: T });
+  const summary = await waitForResult(page);
+  const verdict = await webviewFrame(page).locator('#verdict-box').getAttribute('data-verdict');
+  log(`verdict (${verdict}): ${summary.verdict}`);
+  if (verdict !== 'conclusive') throw new Error(`waiting work should give a conclusive run: ${summary.verdict}`);
+  log(`screenshot: ${await screenshot(page, ARTIFACTS, 'benchmark-conclusive')}`);
 });
 
 step('js-codelens-on-cl104-target', async ({ page }) => {
@@ -139,6 +158,7 @@ async function main() {
   const workspace = mkdtempSync('/tmp/clj-ws-');
   cpSync(join(REPO, 'test', 'fixtures', 'bench', 'node', JS_FILE), join(workspace, JS_FILE));
   cpSync(join(REPO, 'examples', 'python', PY_FILE), join(workspace, PY_FILE));
+  cpSync(join(REPO, 'test', 'e2e', 'workspace', IO_FILE), join(workspace, IO_FILE));
   const runDir = mkdtempSync('/tmp/clj-');
   let passed = 0;
   let failed = 0;
