@@ -23,10 +23,18 @@ const taskSites = (n: number): string =>
   'from concurrent.futures import ThreadPoolExecutor\nex = ThreadPoolExecutor()\n' +
   'ex.submit(work, 1)\n'.repeat(n);
 
+/** f(n-1) calls … f0, which makes a pool, called at module level: CL201 follows the whole chain. */
+const callChain = (n: number): string => {
+  let text = 'from multiprocessing import Pool\n\ndef f0():\n    return Pool(2)\n';
+  for (let i = 1; i < n; i++) text += `\ndef f${i}():\n    return f${i - 1}()\n`;
+  return `${text}\nf${n - 1}()\n`;
+};
+
 const cases: { name: string; make: (n: number) => string; small: number }[] = [
   { name: 'one line of chained calls', make: chainedCalls, small: 10_000 },
   { name: 'nested lambdas', make: nestedLambdas, small: 10_000 },
   { name: 'task sites on one executor', make: taskSites, small: 2_000 },
+  { name: 'a call chain that ends in a process pool', make: callChain, small: 500 },
 ];
 
 describe('analysis cost is about linear in the file', () => {
@@ -43,6 +51,12 @@ describe('analysis cost is about linear in the file', () => {
       assert.ok(b.ms < 30_000, `${small * 4}: ${Math.round(b.ms)} ms`);
     });
   }
+
+  test('CL201 sees a process pool at the end of a 2,000-function call chain', async () => {
+    const { result } = await measure(callChain(2_000));
+    assert.equal(result.skipped, null);
+    assert.deepEqual(result.findings.filter((f) => f.rule === 'CL201').map((f) => f.range.start.line), [6002]);
+  });
 
   test('the task sites of one executor share one swap fix', async () => {
     const { result } = await measure(taskSites(200));
