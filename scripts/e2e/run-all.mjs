@@ -5,6 +5,7 @@
 //   1. the in-extension-host suite  (scripts/e2e/run-host-suite.mjs, test/e2e/suite/index.ts)
 //   2. the Playwright UI test       (test/e2e/ui.test.mjs)
 //   3. the benchmark panel UI test  (test/e2e/benchmark-ui.test.mjs: CodeLens -> run -> webview, screenshots per theme)
+//   4. the JS benchmark UI test     (test/e2e/benchmark-js-ui.test.mjs: CL104 target lens, refusal, conclusive, CPU burners)
 // each on a fresh temp copy of test/e2e/workspace, with artifacts under test-results/e2e/.
 // Exits non-zero if either fails; the last line is "N passed, N failed" summed over both.
 //
@@ -161,6 +162,16 @@ async function main() {
     results.push({ name: 'benchmark UI test', ...r, time: secs(t) });
   } finally {
     removeWorkspace(benchWs);
+  }
+
+  // 4. JS benchmark UI test (makes its own workspace).
+  {
+    log('JS benchmark UI test');
+    const t = Date.now();
+    const r = await runNode(join(REPO, 'test', 'e2e', 'benchmark-js-ui.test.mjs'), ['--extension', REPO, '--artifacts', ARTIFACTS]);
+    if (!r.tallied && r.code !== 0) r.failed = 1;
+    if (r.tallied && r.code !== 0 && r.failed === 0) r.failed = 1;
+    results.push({ name: 'JS benchmark UI test', ...r, time: secs(t) });
   }
 
   for (const r of results) {
