@@ -10,6 +10,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { type MessageConnection, StreamMessageReader, StreamMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
+import { CPU_IN_THREADS, bigPython } from '../test/support/samples';
 
 interface Published {
   uri: string;
@@ -49,48 +50,6 @@ def run_${i}(items):
   return text;
 }
 
-/** About 1 MB of valid Python with nothing to report (test/server-responsive.test.ts's shape). */
-function bigPython(lines: number): string {
-  let text = 'import threading\n\n';
-  for (let i = 0; text.split('\n').length < lines; i++) {
-    text += `
-class Worker${i}:
-    def __init__(self, items):
-        self.items = list(items)
-        self.lock = threading.Lock()
-
-    def total(self):
-        acc = 0
-        for item in self.items:
-            if item % 3 == 0:
-                acc += item * 2
-            else:
-                acc -= item
-        return acc
-
-
-def load_${i}(path):
-    with open(path) as handle:
-        return [line.strip() for line in handle]
-`;
-  }
-  return text;
-}
-
-const CPU_IN_THREADS = `from concurrent.futures import ThreadPoolExecutor
-
-
-def compute(n):
-    total = 0
-    for i in range(n):
-        total += i * i
-    return total
-
-
-def main():
-    with ThreadPoolExecutor() as executor:
-        return list(executor.map(compute, [10**6] * 4))
-`;
 
 class Server {
   readonly published: Published[] = [];
@@ -191,7 +150,7 @@ async function typing(): Promise<void> {
 
 async function hoverBehindBigFile(): Promise<void> {
   const server = await Server.start();
-  const big = bigPython(45_000);
+  const big = bigPython(45_000, 'bench');
   const bigUri = 'file:///tmp/clens-bench/huge.py';
   const smallUri = 'file:///tmp/clens-bench/small.py';
   const opened = performance.now();

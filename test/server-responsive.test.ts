@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type { Hover } from 'vscode-languageserver-protocol';
 import { LspSession } from './support/lsp-client';
 import { ensureBuilt } from './support/build';
-import { CPU_IN_THREADS } from './support/samples';
+import { CPU_IN_THREADS, bigPython } from './support/samples';
 
 // Issue 14: the server analyzes on worker threads, so requests on a small file are answered while
 // a large one is being analyzed; an analysis made stale by a newer edit is never published; a
@@ -20,33 +20,6 @@ before(async () => {
 });
 after(() => session.stop());
 
-/** Valid Python, about 22 bytes a line and seconds of analysis at 30,000 lines. */
-function bigPython(lines: number, tag: string): string {
-  const parts = [`import threading\nfrom concurrent.futures import ThreadPoolExecutor\n# ${tag}\n`];
-  for (let i = 0, count = 4; count < lines; i++, count += 19) {
-    parts.push(`
-class Worker${i}:
-    def __init__(self, items):
-        self.items = list(items)
-        self.lock = threading.Lock()
-
-    def total(self):
-        acc = 0
-        for item in self.items:
-            if item % 3 == 0:
-                acc += item * 2
-            else:
-                acc -= item
-        return acc
-
-
-def load_${i}(path):
-    with open(path) as handle:
-        return [line.strip() for line in handle]
-`);
-  }
-  return parts.join('');
-}
 
 test('a hover on a small file is answered while a big file is analyzed; the stale analysis is not published', { timeout: 300_000 }, async (t) => {
   const dir = path.join(session.workspace, 'responsive');
