@@ -1,12 +1,12 @@
 import { before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MAX_THREAD_WORKERS, validateRequest, workerCap } from '../src/profiling/plan';
 import { runBenchmark } from '../src/profiling/run';
 import type { BenchRequest, BenchResult } from '../src/profiling/types';
-import { ensureBuilt } from './support/bench';
+import { ensureBuilt, python, skipPython } from './support/bench';
 
 // The benchmark's bounds: how many workers a request may ask for, how many inputs a harness
 // accepts, that no process of the user's code outlives a run (detached ones included), that the
@@ -18,8 +18,6 @@ const ROOT = path.join(__dirname, '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
 const PYTHON_FIXTURES = path.join(__dirname, 'fixtures', 'bench', 'python');
 const NODE_FIXTURES = path.join(__dirname, 'fixtures', 'bench', 'node');
-const python = ['python3', 'python'].find((cmd) => spawnSync(cmd, ['--version']).status === 0);
-const skipPython = python ? false : 'no Python interpreter on PATH';
 
 before(ensureBuilt);
 

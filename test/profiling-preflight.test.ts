@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { formatRefusal, preflight } from '../src/profiling/preflight';
 import type { BenchResult } from '../src/profiling/types';
-import { ensureBuilt } from './support/bench';
+import { ensureBuilt, python, skipPython } from './support/bench';
 
 // The benchmark's pre-flight (src/profiling/preflight.ts): modules that do work when imported are
 // refused before anything runs, from the analyzer's facts (CL201, CL203, the JS import effects),
@@ -15,8 +15,6 @@ import { ensureBuilt } from './support/bench';
 
 const ROOT = path.join(__dirname, '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
-const python = ['python3', 'python'].find((cmd) => spawnSync(cmd, ['--version']).status === 0);
-const skipPython = python ? false : 'no Python interpreter on PATH';
 
 let tmp = '';
 before(() => {

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { runBenchmark } from '../src/profiling/run';
 import type { BenchRequest, BenchResult, CellResult, ProgressEvent } from '../src/profiling/types';
-import { cellOf, ensureBuilt, eventually, noOrphans, speedupOf, survivors } from './support/bench';
+import { cellOf, ensureBuilt, eventually, noOrphans, python, skipPython, speedupOf, survivors } from './support/bench';
 
 // The benchmark engine against real Python, on workloads whose physics is known:
 //   a pure-Python loop   → processes scale on ≥ 2 cores, threads do not (the GIL);
@@ -24,9 +24,7 @@ const CLI = path.join(ROOT, 'dist', 'cli.js');
 const FIXTURES = path.join(__dirname, 'fixtures', 'bench', 'python');
 const fixture = (name: string): string => path.join(FIXTURES, name);
 
-const python = ['python3', 'python'].find((cmd) => spawnSync(cmd, ['--version']).status === 0);
 const cores = os.availableParallelism();
-const skipPython = python ? false : 'no Python interpreter on PATH';
 
 before(ensureBuilt);
 

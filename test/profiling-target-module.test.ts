@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { exportedSubpath, isPythonIdentifier, nodeImportTarget, pythonImportTarget } from '../src/profiling/target-module';
 import type { BenchResult } from '../src/profiling/types';
-import { ensureBuilt } from './support/bench';
+import { ensureBuilt, python, skipPython } from './support/bench';
 
 // How the benchmark imports a module (src/profiling/target-module.ts): the look-ups on temp
 // project layouts, then the real CLI on them, in every Python pool mode, so that relative
@@ -15,8 +15,6 @@ import { ensureBuilt } from './support/bench';
 
 const ROOT = path.join(__dirname, '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
-const python = ['python3', 'python'].find((cmd) => spawnSync(cmd, ['--version']).status === 0);
-const skipPython = python ? false : 'no Python interpreter on PATH';
 
 let tmp = '';
 before(() => {

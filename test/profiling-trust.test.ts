@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -9,7 +9,7 @@ import { BUDGET_MARGIN_SECONDS } from '../src/profiling/budget';
 import { verdictSentence } from '../src/profiling/report/format';
 import { formatBenchText } from '../src/profiling/report/text';
 import { summarizeMeasurement } from '../src/extension/measurements';
-import { ensureBuilt } from './support/bench';
+import { ensureBuilt, python, skipPython } from './support/bench';
 
 // The verdict and the budget against real Python (docs/bench.md "Inconclusive runs", "The time
 // budget"). With a CPU burner on every core, a CPU-bound benchmark cannot tell processes from
@@ -18,13 +18,11 @@ import { ensureBuilt } from './support/bench';
 // not speedups.
 
 const FIXTURES = path.join(__dirname, 'fixtures', 'bench', 'python');
-const python = ['python3', 'python'].find((cmd) => spawnSync(cmd, ['--version']).status === 0);
 const cores = os.availableParallelism();
-const skip = python ? false : 'no Python interpreter on PATH';
 
 before(ensureBuilt);
 
-describe('an untrusted machine (Python)', { skip }, () => {
+describe('an untrusted machine (Python)', { skip: skipPython }, () => {
   const burners: ChildProcess[] = [];
   after(() => {
     for (const b of burners) b.kill('SIGKILL');

@@ -4,7 +4,11 @@ import type { BenchResult, CellResult } from '../../src/profiling/types';
 import { ensureBuilt as ensureBundles } from './build';
 
 // Shared by the benchmark-engine tests (Python and Node): the bundle they need, cell look-ups,
-// retries for physical assertions on noisy machines, and the no-orphan check.
+// retries for physical assertions on noisy machines, the no-orphan check, and the Python interpreter.
+
+/** The interpreter the Python engine tests run, and their skip reason when there is none. */
+export const python = ['python3', 'python'].find((cmd) => spawnSync(cmd, ['--version']).status === 0);
+export const skipPython = python ? false : 'no Python interpreter on PATH';
 
 /** The CLI and the Python harness, which the engine tests run. */
 export function ensureBuilt(): void {
