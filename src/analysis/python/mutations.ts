@@ -149,12 +149,14 @@ function readThroughLocal(model: PythonModel, target: PyNode, right: PyNode): Py
     const name = model.text(node);
     if (fnScope.globals.has(name) || fnScope.nonlocals.has(name)) return true;
     const bindings = fnScope.bindings.get(name) ?? [];
-    // Follow the variable back through its earlier bindings in this function (`current += 1`).
+    // Follow the variable back through its earlier bindings in this function (`current += 1`);
+    // bindings are in source order, so one index walks back over them.
+    let i = bindings.length - 1;
     let at = node.startIndex;
-    for (let steps = 0; steps < 4 && !found; steps++) {
-      const earlier = [...bindings].reverse().find((b) => b.node.startIndex < at);
-      if (!earlier) break;
-      const statement = earlier.node;
+    for (let steps = 0; steps < 4; steps++) {
+      while (i >= 0 && bindings[i].node.startIndex >= at) i--;
+      if (i < 0) break;
+      const statement = bindings[i].node;
       if (statement.type === 'assignment' && model.text(childByField(statement, 'left') ?? statement) === name) {
         const value = childByField(statement, 'right');
         if (value && readsTarget(model, target, value)) found = statement;
