@@ -8,12 +8,14 @@ import { PythonModel } from './model';
 import type { PythonRule, PythonRuleContext } from './rule';
 import { parsePython } from './syntax';
 
-// A fix whose result other rules would flag at once (a thread pool turned into a process pool now
-// needs a main guard and a CPU-sized worker count) is completed here, the way `check --fix` would
-// over several rounds: apply it, re-parse, run the follow-up rules, apply the fixes of findings
-// that are new, repeat. The editor then offers the whole change as one edit.
+// A fix whose result another rule would flag at once (a module-level thread pool turned into a
+// process pool now needs a main guard, which only the new text's model can place) is completed
+// here, the way `check --fix` would over several rounds: apply it, re-parse, run the follow-up
+// rules, apply the fixes of findings that are new, repeat. The editor then offers the whole change
+// as one edit. Re-parsing costs a whole parse: callers use it only where an edit on the original
+// text cannot do (executor-swap.ts makes the pool size edit directly).
 
-/** Rounds after the first: each follow-up fix may make the next one possible (size, then guard). */
+/** Rounds after the first: a follow-up fix may make another one possible. */
 const MAX_ROUNDS = 3;
 
 interface FollowedFix {
