@@ -279,6 +279,15 @@ export const CATALOG = {
     measurable: false,
     inTests: 'info',
   },
+  CL900: {
+    name: 'unused-suppression',
+    languages: ['python', 'javascript'],
+    severity: 'warning',
+    summary: 'A suppression comment, or a code in one, that suppresses nothing',
+    fix: 'remove the comment or the unused codes (safe)',
+    measurable: false,
+    inTests: null,
+  },
 } as const satisfies Record<string, CatalogEntry>;
 
 export type RuleCode = keyof typeof CATALOG;

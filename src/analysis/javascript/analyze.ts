@@ -157,9 +157,10 @@ export class JsProject implements JsProjectLike {
 
 export function analyzeJsModel(model: JsModel, options: AnalyzeOptions): Finding[] {
   const suppressions = parseSuppressions(model.comments);
-  return runRules<JsRuleContext>(jsRules, model.path, options, suppressions, (report) => ({
+  return runRules<JsRuleContext>(jsRules, model.path, options, suppressions, (report, ledger) => ({
     model,
     options,
-    report: ({ node, ...rest }) => report({ ...rest, range: rangeOf(node) }),
+    suppressions: ledger,
+    report: (found) => report({ ...found, range: 'range' in found ? found.range : rangeOf(found.node) }),
   }));
 }

@@ -58,6 +58,7 @@ export function parseJs(filePath: string, text: string, languageId?: string): Pa
     // A block comment's directive applies from where it ends (`/* clens-ignore-next-line */`).
     line: (c.type === 'Block' ? c.loc.end.line : c.loc.start.line) - 1,
     text: c.type === 'Block' ? `/*${c.value}*/` : `//${c.value}`,
+    offset: c.range[0],
   }));
   return { program, comments, error: null };
 }

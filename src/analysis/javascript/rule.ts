@@ -1,13 +1,24 @@
 import type { RuleModule } from '../core/runner';
-import type { AnalyzeOptions, FindingSubject, Fix, RelatedInformation } from '../core/types';
+import type { SuppressionLedger } from '../core/suppression';
+import type { AnalyzeOptions, FindingSubject, Fix, Range, RelatedInformation } from '../core/types';
 import type { JsModel } from './model';
 import type { Node } from './parse';
 
 // The shape of a JS/TS rule module: its catalogue metadata beside its check (src/analysis/catalog.ts).
 
-export interface JsReport {
-  /** The node whose range the finding covers; its start line is the reported line. */
-  node: Node | { loc: Node['loc']; range: Node['range'] };
+export type JsReport = JsReportBody &
+  (
+    | {
+        /** The node whose range the finding covers; its start line is the reported line. */
+        node: Node | { loc: Node['loc']; range: Node['range'] };
+      }
+    | {
+        /** A range inside a node (a code in a suppression comment: CL900). */
+        range: Range;
+      }
+  );
+
+interface JsReportBody {
   message: string;
   fix?: Fix | null;
   related?: RelatedInformation[];
@@ -18,6 +29,8 @@ export interface JsReport {
 export interface JsRuleContext {
   model: JsModel;
   options: AnalyzeOptions;
+  /** What the file's suppression comments covered so far: read by CL900, which runs last. */
+  suppressions: SuppressionLedger;
   report(report: JsReport): void;
 }
 

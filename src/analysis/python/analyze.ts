@@ -168,15 +168,16 @@ function moduleCandidates(fromPath: string, module: string, level: number): stri
 }
 
 export function analyzePythonModel(model: PythonModel, options: AnalyzeOptions): Finding[] {
-  const comments = model.nodesOfType('comment').map((c) => ({ line: c.startRow, text: model.text(c) }));
+  const comments = model.nodesOfType('comment').map((c) => ({ line: c.startRow, text: model.text(c), offset: c.startIndex }));
   const suppressions = parseSuppressions(comments);
   const gilSetting = options.python?.gil ?? 'auto';
   const gilEnabled = gilSetting === 'disabled' ? false : gilSetting === 'enabled' ? true : options.python?.interpreterGilEnabled !== false;
-  return runRules<PythonRuleContext>(pythonRules, model.path, options, suppressions, (report) => ({
+  return runRules<PythonRuleContext>(pythonRules, model.path, options, suppressions, (report, ledger) => ({
     model,
     options,
     gilEnabled,
-    report: ({ node, ...rest }) => report({ ...rest, range: rangeOf(node) }),
+    suppressions: ledger,
+    report: (found) => report({ ...found, range: 'range' in found ? found.range : rangeOf(found.node) }),
   }));
 }
 

@@ -4,6 +4,7 @@ import { spendWork } from '../core/budget';
 import { compatibleFixes } from '../core/fix-all';
 import { LineIndex } from '../core/lines';
 import { isRuleEnabled } from '../core/selection';
+import { SuppressionLedger, parseSuppressions } from '../core/suppression';
 import { PythonModel } from './model';
 import type { PythonRule, PythonRuleContext } from './rule';
 import { parsePython } from './syntax';
@@ -46,7 +47,9 @@ export function withFollowUps(context: FollowUpContext, fix: Fix, followUps: rea
 }
 
 /** What the follow-up rules run with: the finding's own settings (GIL, options), any model. */
-export type FollowUpContext = Omit<PythonRuleContext, 'report'>;
+export type FollowUpContext = Omit<PythonRuleContext, 'report' | 'suppressions'>;
+
+const NO_SUPPRESSIONS = new SuppressionLedger(parseSuppressions([]));
 
 interface Reported {
   code: string;
@@ -62,6 +65,8 @@ function findingsOf(context: FollowUpContext, model: PythonModel, rules: readonl
     rule.check({
       ...context,
       model,
+      // Follow-up rules are ordinary ones (never CL900): nothing reads the ledger.
+      suppressions: NO_SUPPRESSIONS,
       // Findings are told apart by rule and message: positions move when a fix adds lines.
       report: (report) => out.push({ code: rule.meta.code, key: `${rule.meta.code}\n${report.message}`, fix: report.fix ?? null }),
     });

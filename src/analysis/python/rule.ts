@@ -1,13 +1,24 @@
 import type { RuleModule } from '../core/runner';
-import type { AnalyzeOptions, FindingSubject, Fix, RelatedInformation } from '../core/types';
+import type { SuppressionLedger } from '../core/suppression';
+import type { AnalyzeOptions, FindingSubject, Fix, Range, RelatedInformation } from '../core/types';
 import type { PythonModel } from './model';
 import type { PyNode } from './syntax';
 
 // The shape of a Python rule module: its catalogue metadata beside its check (src/analysis/catalog.ts).
 
-export interface PythonReport {
-  /** The node whose range the finding covers; its start line is the reported line. */
-  node: PyNode;
+export type PythonReport = PythonReportBody &
+  (
+    | {
+        /** The node whose range the finding covers; its start line is the reported line. */
+        node: PyNode;
+      }
+    | {
+        /** A range inside a node (a code in a suppression comment: CL900). */
+        range: Range;
+      }
+  );
+
+interface PythonReportBody {
   message: string;
   fix?: Fix | null;
   related?: RelatedInformation[];
@@ -20,6 +31,8 @@ export interface PythonRuleContext {
   options: AnalyzeOptions;
   /** The GIL of the target interpreter, from the `python.gil` setting and the interpreter's report. */
   gilEnabled: boolean;
+  /** What the file's suppression comments covered so far: read by CL900, which runs last. */
+  suppressions: SuppressionLedger;
   report(report: PythonReport): void;
 }
 

@@ -8,6 +8,7 @@ import { rule as hardcodedWorkerCount } from './hardcoded-worker-count';
 import { rule as unboundedWorkers } from './unbounded-workers';
 import { rule as unguardedSharedBuffer } from './unguarded-shared-buffer';
 import { rule as workerErrorsUnhandled } from './worker-errors-unhandled';
+import { rule as unusedSuppression } from './unused-suppression';
 
 export const jsRules: readonly JsRule[] = [
   cpuBoundWorkOnEventLoop,
@@ -19,4 +20,5 @@ export const jsRules: readonly JsRule[] = [
   unboundedWorkers,
   unguardedSharedBuffer,
   workerErrorsUnhandled,
+  unusedSuppression,
 ];

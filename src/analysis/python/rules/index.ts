@@ -20,6 +20,7 @@ import { rule as unobservedTaskExceptions } from './unobserved-task-exceptions';
 import { rule as poolNotClosed } from './pool-not-closed';
 import { rule as badThreadInstantiation } from './bad-thread-instantiation';
 import { rule as preexecFnWithThreads } from './preexec-fn-with-threads';
+import { rule as unusedSuppression } from './unused-suppression';
 
 export const pythonRules: readonly PythonRule[] = [
   cpuBoundWorkInThreads,
@@ -43,4 +44,5 @@ export const pythonRules: readonly PythonRule[] = [
   poolNotClosed,
   badThreadInstantiation,
   preexecFnWithThreads,
+  unusedSuppression,
 ];
