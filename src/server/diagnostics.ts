@@ -25,7 +25,8 @@ export function toDiagnostic(finding: Finding, index: number, uriOf: (path: stri
     code: finding.rule,
     codeDescription: { href: docsHref(finding.rule) },
     source: SOURCE,
-    message: `${finding.message} [${finding.name}]`,
+    // The code, its link and the source are shown beside the message: no `[rule-name]` suffix.
+    message: finding.message,
     relatedInformation: finding.related.map((r) => ({
       location: {
         uri: uriOf(r.path),
@@ -50,7 +51,10 @@ export function parseDiagnostic(problem: ParseProblem): Diagnostic {
     },
     severity: DiagnosticSeverity.Information,
     source: SOURCE,
-    message: `${problem.message} (Concurrency Lens analyzes the parts that parse)`,
+    // What the error means for the analysis: a JS/TS file that does not parse is not analyzed.
+    message: problem.fatal
+      ? `${problem.message} (Concurrency Lens analyzes the file again once it parses)`
+      : `${problem.message} (Concurrency Lens analyzes the parts that parse)`,
   };
 }
 

@@ -103,6 +103,11 @@ export function startServer(connection: Connection): void {
   const settingsCache = new Map<string, Promise<ServerSettings>>();
   let configResolver = new ConfigResolver();
   let supportsConfiguration = false;
+  /**
+   * For a client without `workspace/configuration`: the settings it pushed (initializationOptions,
+   * then each workspace/didChangeConfiguration), else the defaults. Nothing sent is fine.
+   */
+  let pushedSettings: ServerSettings = DEFAULT_SETTINGS;
   let supportsCodeLensRefresh = false;
   /** Benchmarks the client has stored: file path → function name → summary. */
   let measurements = new Map<string, Map<string, MeasurementSummary>>();
@@ -173,6 +178,7 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialize((params): InitializeResult => {
     supportsConfiguration = !!params.capabilities.workspace?.configuration;
+    if (params.initializationOptions !== undefined && params.initializationOptions !== null) pushedSettings = readSettings(sectionOf(params.initializationOptions));
     supportsCodeLensRefresh = !!params.capabilities.workspace?.codeLens?.refreshSupport;
     workspaceFolders = (params.workspaceFolders ?? [])
       .map((f) => URI.parse(f.uri))
@@ -208,7 +214,7 @@ export function startServer(connection: Connection): void {
   });
 
   function settingsFor(uri: string): Promise<ServerSettings> {
-    if (!supportsConfiguration) return Promise.resolve(DEFAULT_SETTINGS);
+    if (!supportsConfiguration) return Promise.resolve(pushedSettings);
     let cached = settingsCache.get(uri);
     if (!cached) {
       cached = connection.workspace
@@ -301,7 +307,8 @@ export function startServer(connection: Connection): void {
     state.set(document.uri, { version, findings, millis });
     const diagnostics = findings.map((f, i) => toDiagnostic(withMeasurement(f), i, pathToUri));
     if (result.skipped && result.skipped !== 'JavaScript/TypeScript analysis is not available yet') log(`${filePath}: skipped (${result.skipped})`);
-    for (const problem of result.parseErrors.slice(0, 1)) diagnostics.push(parseDiagnostic(problem));
+    // Syntax errors are the language servers' to report (Pylance, Ruff, tsserver), unless asked for.
+    if (settings.showSyntaxErrors) for (const problem of result.parseErrors.slice(0, 1)) diagnostics.push(parseDiagnostic(problem));
     void connection.sendDiagnostics({ uri: document.uri, version, diagnostics });
     record(updateTimings, performance.now() - started);
     record(publishTimings, performance.now() - received);
@@ -419,7 +426,8 @@ export function startServer(connection: Connection): void {
     sendStatus();
   });
 
-  connection.onDidChangeConfiguration(() => {
+  connection.onDidChangeConfiguration((params) => {
+    if (!supportsConfiguration && params?.settings !== undefined && params.settings !== null) pushedSettings = readSettings(sectionOf(params.settings));
     settingsCache.clear();
     for (const document of documents.all()) schedule(document, true);
     refreshCodeLenses();
@@ -641,6 +649,12 @@ export function startServer(connection: Connection): void {
 
   documents.listen(connection);
   connection.listen();
+}
+
+/** Settings as pushed: `{ "concurrencyLens": { … } }` (as VS Code sends them) or the section itself. */
+function sectionOf(value: unknown): unknown {
+  if (value && typeof value === 'object' && 'concurrencyLens' in value) return (value as { concurrencyLens: unknown }).concurrencyLens;
+  return value;
 }
 
 /** Changes when the file's content does (size, modification time, or a new file in its place). */

@@ -11,6 +11,8 @@ export interface ServerSettings {
   severity: Record<string, SeveritySetting>;
   python: { gil: GilSetting };
   exclude: string[];
+  /** Publish syntax errors as diagnostics (off: the language's own server reports them). */
+  showSyntaxErrors: boolean;
   /** "Benchmark threads vs processes" CodeLens above task functions. */
   codeLens: { enable: boolean };
 }
@@ -23,6 +25,7 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   severity: {},
   python: { gil: 'auto' },
   exclude: [],
+  showSyntaxErrors: false,
   codeLens: { enable: true },
 };
 
@@ -48,6 +51,7 @@ export function readSettings(raw: unknown): ServerSettings {
     severity,
     python: { gil },
     exclude: strings(value.exclude),
+    showSyntaxErrors: value.showSyntaxErrors === true,
     codeLens: { enable: !(value.codeLens && typeof value.codeLens === 'object' && (value.codeLens as Record<string, unknown>).enable === false) },
   };
 }

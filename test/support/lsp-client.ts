@@ -30,7 +30,11 @@ export class LspSession {
     readonly workspace: string,
   ) {}
 
-  static async start(): Promise<LspSession> {
+  /**
+   * `bare`: a client with no capabilities at all (no workspace/configuration, no progress, no
+   * registration), as the simplest editors are; `initializationOptions` is sent as given.
+   */
+  static async start(options: { bare?: boolean; initializationOptions?: unknown } = {}): Promise<LspSession> {
     assert.ok(fs.existsSync(SERVER), 'build first: npm run build');
     const workspace = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'clens-server-')));
     const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
@@ -59,10 +63,13 @@ export class LspSession {
       processId: process.pid,
       rootUri: uriOf(workspace),
       workspaceFolders: [{ uri: uriOf(workspace), name: 'ws' }],
-      capabilities: {
-        workspace: { configuration: true, codeLens: { refreshSupport: true } },
-        window: { workDoneProgress: true },
-      },
+      capabilities: options.bare
+        ? {}
+        : {
+            workspace: { configuration: true, codeLens: { refreshSupport: true } },
+            window: { workDoneProgress: true },
+          },
+      ...(options.initializationOptions === undefined ? {} : { initializationOptions: options.initializationOptions }),
     });
     await connection.sendNotification('initialized', {});
     return session;

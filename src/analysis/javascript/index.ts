@@ -2,6 +2,7 @@ import type { FrontEnd } from '../core/front-end';
 import { JsProject, analyzeJsModel } from './analyze';
 import { jsBenchLenses, jsBenchmarkTarget } from './services/bench-targets';
 import { jsImportEffects } from './services/import-effects';
+import { suppressionHover } from '../core/suppression-hover';
 
 // The JS/TS front end: typescript-estree parse, the semantic model, the rules, and the editor
 // services. src/analysis/index.ts loads this module (and with it `typescript`) on the first
@@ -16,6 +17,10 @@ export const javascriptFrontEnd: FrontEnd<JsProject> = {
     const entry = project.load(document.path, document.text, document.languageId);
     if (!entry.model) return { findings: [], parseErrors: entry.parseError ? [entry.parseError] : [] };
     return { findings: analyzeJsModel(entry.model, options), parseErrors: [] };
+  },
+  hover(project, document, position) {
+    const model = project.load(document.path, document.text, document.languageId).model;
+    return model ? suppressionHover(model.comments, model.source, 'javascript', position) : null;
   },
   benchLenses(project, document) {
     const model = project.load(document.path, document.text, document.languageId).model;

@@ -3,6 +3,7 @@ import { PythonProject, analyzePythonModel, pythonParseProblems } from './analyz
 import { ensurePythonParser } from './syntax';
 import { classifyWorkload, describeWorkload } from './workload';
 import { pythonTaskHover } from './services/hover';
+import { suppressionHover } from '../core/suppression-hover';
 import { executorSwaps, pythonBenchLenses, pythonBenchmarkTarget } from './services/bench-targets';
 import { pythonTaskReport } from './services/task-report';
 import { pythonImportEffects } from './services/import-effects';
@@ -20,7 +21,12 @@ export const pythonFrontEnd: FrontEnd<PythonProject> = {
     const model = project.model(document.path, document.text, document.edits);
     return { findings: analyzePythonModel(model, options), parseErrors: pythonParseProblems(model) };
   },
-  hover: (project, document, position) => pythonTaskHover(project.model(document.path, document.text), position.line, position.column),
+  hover(project, document, position) {
+    const model = project.model(document.path, document.text);
+    const comments = model.nodesOfType('comment').filter((c) => c.startRow === position.line);
+    const onSuppression = suppressionHover(comments.map((c) => ({ line: c.startRow, text: model.text(c), offset: c.startIndex })), model.source, 'python', position);
+    return onSuppression ?? pythonTaskHover(model, position.line, position.column);
+  },
   benchLenses: (project, document) => pythonBenchLenses(project.model(document.path, document.text)),
   benchmarkTarget: (project, document, request) => pythonBenchmarkTarget(project.model(document.path, document.text), request),
   staticWorkload(project, document, functionName) {

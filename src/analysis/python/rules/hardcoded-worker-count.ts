@@ -39,8 +39,9 @@ export const rule: PythonRule = {
             `cores sit idle. ${processAdvice}`
           : `\`${ctor}\` hardcodes ${count} threads: past a few dozen, threads add memory and contention rather ` +
             'than throughput. Use the default size or one derived from `os.cpu_count()`.';
-      if (pool.executor === 'concurrent.futures.ProcessPoolExecutor') {
-        message += ` Note: on Windows ProcessPoolExecutor rejects max_workers above ${WINDOWS_PROCESS_LIMIT}.`;
+      // Only where it bites: `max_workers=4` is no nearer the limit than the default is.
+      if (pool.executor === 'concurrent.futures.ProcessPoolExecutor' && count > WINDOWS_PROCESS_LIMIT) {
+        message += ` Note: on Windows ProcessPoolExecutor rejects max_workers above ${WINDOWS_PROCESS_LIMIT}, so this pool fails there.`;
       }
       const fix: Fix =
         joblib && pool.family === 'process'
