@@ -119,16 +119,22 @@ describe('npm package', () => {
     assert.equal(result.stdout.trim(), version);
   });
 
-  test('`concurrency-lens-server --stdio` answers initialize and publishes a CL201', async () => {
-    const child = spawn(bin('concurrency-lens-server'), ['--stdio'], { cwd: project, stdio: ['pipe', 'pipe', 'pipe'] });
+  /**
+   * Starts an installed bin as a language server, initializes it and opens app/jobs.py. `bare`: a
+   * client with no capabilities and no handlers for the server's requests, as the simplest editors.
+   */
+  async function serverDiagnostics(command: string, args: string[], bare: boolean): Promise<PublishDiagnosticsParams> {
+    const child = spawn(bin(command), args, { cwd: project, stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr!.on('data', (d) => (stderr += d));
     const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const published: PublishDiagnosticsParams[] = [];
     connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => published.push(p));
-    connection.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => ({})));
-    connection.onRequest('client/registerCapability', () => null);
-    connection.onRequest('window/workDoneProgress/create', () => null);
+    if (!bare) {
+      connection.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => ({})));
+      connection.onRequest('client/registerCapability', () => null);
+      connection.onRequest('window/workDoneProgress/create', () => null);
+    }
     connection.listen();
     try {
       const workspace = path.join(project, 'app');
@@ -136,11 +142,12 @@ describe('npm package', () => {
         processId: process.pid,
         rootUri: `file://${workspace}`,
         workspaceFolders: [{ uri: `file://${workspace}`, name: 'app' }],
-        capabilities: { workspace: { configuration: true } },
+        capabilities: bare ? {} : { workspace: { configuration: true } },
       })) as InitializeResult;
       assert.equal(init.serverInfo?.name, 'concurrency-lens');
       assert.ok(init.capabilities.textDocumentSync, 'document sync');
       assert.ok(init.capabilities.codeActionProvider, 'code actions');
+      assert.ok(init.capabilities.hoverProvider, 'hover');
       await connection.sendNotification('initialized', {});
 
       const uri = `file://${path.join(workspace, 'jobs.py')}`;
@@ -153,20 +160,31 @@ describe('npm package', () => {
         assert.ok(Date.now() < deadline, `no diagnostics published; server stderr:\n${stderr}`);
         await new Promise((r) => setTimeout(r, 50));
       }
-      const cl201 = diagnostics.diagnostics.find((d) => d.code === 'CL201');
-      assert.ok(cl201, JSON.stringify(diagnostics.diagnostics));
-      assert.equal(cl201.range.start.line, 5);
-      // The docs link is the rule page installed with the package.
-      const installedDoc = path.join(project, 'node_modules', 'concurrency-lens', 'docs', 'rules', 'CL201.md');
-      assert.equal(cl201.codeDescription?.href, `file://${installedDoc}`);
-
       await connection.sendRequest('shutdown');
       await connection.sendNotification('exit');
-      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-      assert.equal(code, 0);
+      const code = await new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', resolve)));
+      assert.equal(code, 0, stderr);
+      return diagnostics;
     } finally {
       connection.dispose();
       child.kill();
     }
+  }
+
+  test('`concurrency-lens-server --stdio` answers initialize and publishes a CL201', async () => {
+    const diagnostics = await serverDiagnostics('concurrency-lens-server', ['--stdio'], false);
+    const cl201 = diagnostics.diagnostics.find((d) => d.code === 'CL201');
+    assert.ok(cl201, JSON.stringify(diagnostics.diagnostics));
+    assert.equal(cl201.range.start.line, 5);
+    // The docs link is the rule page installed with the package.
+    const installedDoc = path.join(project, 'node_modules', 'concurrency-lens', 'docs', 'rules', 'CL201.md');
+    assert.equal(cl201.codeDescription?.href, `file://${installedDoc}`);
+  });
+
+  test('`concurrency-lens server --stdio` is the same server, for a client that sends no configuration at all', async () => {
+    const diagnostics = await serverDiagnostics('concurrency-lens', ['server', '--stdio'], true);
+    const cl201 = diagnostics.diagnostics.find((d) => d.code === 'CL201');
+    assert.equal(cl201?.range.start.line, 5, JSON.stringify(diagnostics.diagnostics));
+    assert.doesNotMatch(cl201.message, /\[missing-main-guard\]/);
   });
 });

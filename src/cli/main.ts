@@ -9,6 +9,7 @@ import { explainRule, formatRules } from './rules-command';
 import { TOOL_VERSION } from './rule-docs';
 import { PathNotFoundError } from '../workspace/walk';
 import { loadWorkloadsEngine, runWorkloads, type WorkloadsFlags } from './workloads';
+import { startLanguageServer } from './server-command';
 
 // The `concurrency-lens` command line (docs/architecture.md "Interfaces other code depends on"): exit 0 when
 // nothing is found, 1 when findings are reported, 2 on a usage or internal error. Commander would
@@ -125,6 +126,17 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .action(async (paths: string[], options: WorkloadsFlags) => {
       await loadWorkloadsEngine();
       setExitCode(runWorkloads(paths, options, { cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr }));
+    });
+
+  program
+    .command('server')
+    .description('run the language server for any editor (LSP over stdin/stdout; the same as concurrency-lens-server --stdio)')
+    .option('--stdio', 'speak LSP over stdin and stdout (the default and only transport)')
+    .addHelpText('after', '\nEditor set-ups (Neovim, Helix, Zed, Emacs): docs/editors.md.')
+    .action(() => {
+      // It runs until the client sends `exit` (the server ends the process then).
+      startLanguageServer();
+      setExitCode(EXIT_CLEAN);
     });
 
   program

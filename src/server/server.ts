@@ -677,4 +677,12 @@ function main(): void {
   startServer(connection);
 }
 
+/**
+ * The server over this process's stdin and stdout, whatever its command line says: the CLI's
+ * `concurrency-lens server --stdio` (src/cli/server-command.ts) loads this bundle and calls it.
+ */
+export function startStdioServer(): void {
+  startServer(createConnection(ProposedFeatures.all, process.stdin, process.stdout));
+}
+
 if (require.main === module) main();
