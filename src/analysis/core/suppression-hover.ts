@@ -17,6 +17,7 @@ function describe(code: DirectiveCode, language: Language): string {
 }
 
 export function suppressionHover(comments: readonly CommentText[], source: string, language: Language, position: { line: number; column: number }): Hover | null {
+  if (comments.length === 0) return null;
   const lines = new LineIndex(source);
   const offset = lines.offsetAt(position);
   const comment = comments.find((c) => c.offset !== undefined && c.offset <= offset && offset <= c.offset + c.text.length);
