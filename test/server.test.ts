@@ -77,7 +77,7 @@ test('quick fix, ignore-line and ignore-file actions; applying the fix clears th
   assert.deepEqual((await diagnosticsFor(uri, 3)).map((d) => d.code), []);
 });
 
-test('source.fixAll.concurrency-lens applies the safe fixes', async () => {
+test('source.fixAll.concurrencyLens applies the safe fixes', async () => {
   // ProcessPoolExecutor.map sends one item at a time unless told otherwise (Pool.map chunks by itself).
   const text = `from concurrent.futures import ProcessPoolExecutor
 import os
@@ -97,10 +97,10 @@ if __name__ == "__main__":
   const actions = (await connection.sendRequest('textDocument/codeAction', {
     textDocument: { uri },
     range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-    context: { diagnostics: [], only: ['source.fixAll.concurrency-lens'] },
+    context: { diagnostics: [], only: ['source.fixAll.concurrencyLens'] },
   })) as CodeAction[];
   assert.equal(actions.length, 1);
-  assert.equal(actions[0].kind, 'source.fixAll.concurrency-lens');
+  assert.equal(actions[0].kind, 'source.fixAll.concurrencyLens');
   const newText = actions[0].edit!.changes![uri].map((e) => e.newText).join('');
   assert.match(newText, /chunksize=/);
 });

@@ -8,8 +8,36 @@
 export const STATUS_NOTIFICATION = 'concurrencyLens/status';
 export interface StatusParams {
   state: 'ready';
+  /** Findings in the open documents. */
   findings: number;
+  /** Open documents analyzed. */
   files: number;
+  /** Open documents not analyzed (too large). */
+  skipped?: number;
+  /** The last (or running) Analyze Workspace, with the open documents' live findings folded in; absent before the first. */
+  workspace?: WorkspaceStatus;
+}
+
+export interface WorkspaceStatus {
+  state: 'running' | 'done' | 'cancelled';
+  /** Files analyzed (by the run, or open now; the skipped ones not counted). */
+  files: number;
+  /** The run's file count (known once it has listed the folders; 0 before). */
+  total: number;
+  findings: number;
+  /** Files not analyzed (too large, binary, unreadable, over the work budget), open ones included. */
+  skipped: number;
+  /** ISO time the run ended. */
+  finishedAt?: string;
+}
+
+/**
+ * Client commands the server may put in code actions, sent by a client in
+ * `initializationOptions.clientCommands` (the VS Code extension does). Other clients get none.
+ */
+export const SHOW_RULE_DOCS_COMMAND = 'concurrencyLens.showRuleDocumentation';
+export interface InitializationOptions {
+  clientCommands?: string[];
 }
 
 /** Client → server request (cancellable): analyze every file of the workspace folders. */
@@ -18,6 +46,8 @@ export interface AnalyzeWorkspaceResult {
   files: number;
   findings: number;
   cancelled: boolean;
+  /** Files that could not be analyzed (too large, binary, unreadable, over the work budget). */
+  skipped?: number;
 }
 
 /** Client → server request: the median server-side analysis time, for tests and benchmarks. */

@@ -15,7 +15,10 @@ import {
 } from '../analysis';
 import { SOURCE } from './diagnostics';
 
-export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.concurrency-lens`;
+/** The fix-all kind, for `editor.codeActionsOnSave` (ESLint's `source.fixAll.eslint`). */
+export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.concurrencyLens`;
+/** The kind's first spelling: settings that name it keep working. */
+export const LEGACY_FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.concurrency-lens`;
 
 export function toLspEdit(edit: TextEdit): LspTextEdit {
   return {
@@ -39,12 +42,17 @@ function findingFor(diagnostic: Diagnostic, findings: readonly Finding[]): Findi
   );
 }
 
-/** Quick fixes and suppressions for the diagnostics in the request's context. */
+/**
+ * Quick fixes and suppressions for the diagnostics in the request's context. `stale`: the findings
+ * come from an earlier text (JS/TS kept through a syntax error), so their fixes' edits would land
+ * in the wrong place; the suppressions are computed on the current text and stay.
+ */
 export function quickFixes(
   document: TextDocument,
   language: Language,
   diagnostics: readonly Diagnostic[],
   findings: readonly Finding[],
+  stale = false,
 ): CodeAction[] {
   const actions: CodeAction[] = [];
   const text = document.getText();
@@ -53,7 +61,7 @@ export function quickFixes(
     if (diagnostic.source !== SOURCE || typeof diagnostic.code !== 'string') continue;
     const finding = findingFor(diagnostic, findings);
     if (!finding) continue;
-    if (finding.fix) {
+    if (finding.fix && !stale) {
       actions.push({
         title: finding.fix.description,
         kind: CodeActionKind.QuickFix,
@@ -81,13 +89,34 @@ export function quickFixes(
   return actions;
 }
 
-/** "Fix all auto-fixable Concurrency Lens problems": the safe fixes that apply together. */
-export function fixAllAction(document: TextDocument, findings: readonly Finding[], kind: string): CodeAction | null {
+export const FIX_ALL_TITLE = 'Fix all auto-fixable Concurrency Lens problems';
+/** The lightbulb's entry (a quick fix beside the finding's own fix, as ESLint's "Fix all"). */
+export const FIX_ALL_QUICK_FIX_TITLE = 'Fix all Concurrency Lens problems';
+
+/**
+ * The safe fixes that apply together (core/fix-all.ts), as one code action. One round: a fix that
+ * overlaps a chosen one waits for the next request, after re-analysis (the client's fix-all
+ * command asks until nothing is left).
+ */
+export function fixAllAction(document: TextDocument, findings: readonly Finding[], kind: string, title = FIX_ALL_TITLE): CodeAction | null {
   const chosen = compatibleFixes(findings.flatMap((f) => (f.fix?.safe ? [f.fix] : [])));
   if (chosen.length === 0) return null;
   return {
-    title: 'Fix all auto-fixable Concurrency Lens problems',
+    title,
     kind,
     edit: { changes: { [document.uri]: chosen.flatMap((fix) => fix.edits.map(toLspEdit)) } },
   };
+}
+
+/** "Show documentation for CLxxx", once per rule among the diagnostics, when the client has the command. */
+export function documentationActions(diagnostics: readonly Diagnostic[], command: string): CodeAction[] {
+  const actions: CodeAction[] = [];
+  const seen = new Set<string>();
+  for (const diagnostic of diagnostics) {
+    if (diagnostic.source !== SOURCE || typeof diagnostic.code !== 'string' || seen.has(diagnostic.code)) continue;
+    seen.add(diagnostic.code);
+    const title = `Show documentation for ${diagnostic.code}`;
+    actions.push({ title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], command: { title, command, arguments: [diagnostic.code] } });
+  }
+  return actions;
 }

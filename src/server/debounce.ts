@@ -15,6 +15,10 @@ export class Debouncer {
     );
   }
 
+  isPending(key: string): boolean {
+    return this.timers.has(key);
+  }
+
   cancel(key: string): void {
     const timer = this.timers.get(key);
     if (timer) clearTimeout(timer);

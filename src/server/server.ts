@@ -29,7 +29,15 @@ import {
 import { ConfigError, ConfigResolver, excludeMatcher, mergeOptions } from '../workspace/config';
 import { DEFAULT_SETTINGS, type ServerSettings, readSettings, settingsOverrides } from './settings';
 import { SOURCE, parseDiagnostic, pathToUri, toDiagnostic } from './diagnostics';
-import { FIX_ALL_KIND, fixAllAction, quickFixes, toLspEdit } from './code-actions';
+import {
+  FIX_ALL_KIND,
+  FIX_ALL_QUICK_FIX_TITLE,
+  LEGACY_FIX_ALL_KIND,
+  documentationActions,
+  fixAllAction,
+  quickFixes,
+  toLspEdit,
+} from './code-actions';
 import { collectFiles } from '../workspace/walk';
 import { tooLargeReason } from '../workspace/read-source';
 import { Debouncer, debounceFor } from './debounce';
@@ -50,9 +58,12 @@ import {
   type MeasurementsMap,
   ANALYZE_WORKSPACE_REQUEST,
   type AnalyzeWorkspaceResult,
+  type InitializationOptions,
+  SHOW_RULE_DOCS_COMMAND,
   STATUS_NOTIFICATION,
   type StatusParams,
   TIMING_REQUEST,
+  type WorkspaceStatus,
   type TimingResult,
 } from '../protocol/lsp';
 import { benchLensCommand, measurementNote } from './measurements';
@@ -69,6 +80,8 @@ const SLOW_LANE_MS = 400;
 interface DocumentState {
   version: number;
   findings: Finding[];
+  /** The findings are an earlier text's (JS/TS kept through a syntax error): their fixes do not apply. */
+  stale?: boolean;
   /** Server-side milliseconds of the last analysis, for the status bar and the measurements. */
   millis: number;
 }
@@ -112,6 +125,17 @@ export function startServer(connection: Connection): void {
   /** Benchmarks the client has stored: file path → function name → summary. */
   let measurements = new Map<string, Map<string, MeasurementSummary>>();
   let workspaceFolders: string[] = [];
+  /** Client commands the code actions may name (InitializationOptions). */
+  let clientCommands = new Set<string>();
+  /** The last Analyze Workspace: per file not open, its findings count and whether it was skipped. */
+  let workspaceRun: {
+    state: WorkspaceStatus['state'];
+    total: number;
+    files: Map<string, { findings: number; skipped: boolean }>;
+    /** Files it could not read (reported only in its summary). */
+    unread: number;
+    finishedAt?: string;
+  } | null = null;
 
   /**
    * An open document too large to analyze: none of its text is parsed (not for diagnostics, not as
@@ -184,10 +208,12 @@ export function startServer(connection: Connection): void {
       .map((f) => URI.parse(f.uri))
       .filter((u) => u.scheme === 'file')
       .map((u) => u.fsPath);
+    const commands = (params.initializationOptions as InitializationOptions | undefined)?.clientCommands;
+    clientCommands = new Set(Array.isArray(commands) ? commands.filter((c) => typeof c === 'string') : []);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, CodeActionKind.SourceFixAll] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, LEGACY_FIX_ALL_KIND, CodeActionKind.SourceFixAll] },
         hoverProvider: true,
         codeLensProvider: { resolveProvider: false },
       },
@@ -198,6 +224,7 @@ export function startServer(connection: Connection): void {
   connection.onInitialized(() => {
     if (supportsConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'concurrencyLens' });
     log('server ready');
+    logConfigurations();
     pool.warmUp();
     // The workspace's files let a JS file started by `new Worker(path)` elsewhere count as a
     // worker script before the spawning file is opened. Off the initialize path: it walks the tree.
@@ -233,13 +260,94 @@ export function startServer(connection: Connection): void {
     return `/__${uri.scheme}__/${uri.path.replace(/[^\w.-]+/g, '_')}${path.extname(uri.path) ? '' : ext}`;
   }
 
-  function sendStatus(): void {
-    let findings = 0;
-    for (const s of state.values()) findings += s.findings.length;
-    void connection.sendNotification(STATUS_NOTIFICATION, { state: 'ready', findings, files: state.size } satisfies StatusParams);
+  /** Which configuration file governs each workspace folder (nearest first, as for its files). */
+  function logConfigurations(): void {
+    for (const folder of workspaceFolders) {
+      try {
+        const file = configResolver.configFor(folder, true).config.file;
+        log(`configuration for ${folder}: ${file ?? 'none (defaults; pyproject.toml [tool.concurrency-lens] or concurrency-lens.json would be read)'}`);
+      } catch (error) {
+        reportConfigError(error);
+      }
+    }
+    if (workspaceFolders.length === 0) log('configuration: no workspace folder (each file uses the nearest configuration above it)');
   }
 
+  function sendStatus(): void {
+    let findings = 0;
+    let files = 0;
+    let skipped = 0;
+    for (const [uri, s] of state) {
+      findings += s.findings.length;
+      if (tooLargeLogged.has(uri)) skipped++;
+      else files++;
+    }
+    const params: StatusParams = { state: 'ready', findings, files, skipped };
+    if (workspaceRun) {
+      // The run's files, with the open documents' live findings in place of the run's.
+      const status: WorkspaceStatus = {
+        state: workspaceRun.state,
+        files: 0,
+        total: workspaceRun.total,
+        findings,
+        skipped: skipped + workspaceRun.unread,
+        finishedAt: workspaceRun.finishedAt,
+      };
+      for (const [file, entry] of workspaceRun.files) {
+        if (openByPath.has(file)) continue;
+        status.findings += entry.findings;
+        if (entry.skipped) status.skipped++;
+        else status.files++;
+      }
+      status.files += files;
+      params.workspace = status;
+    }
+    void connection.sendNotification(STATUS_NOTIFICATION, params);
+  }
+
+  /** Callbacks waiting for a document's next analysis to finish (freshFindings). */
+  const analysed = new Map<string, (() => void)[]>();
+
   async function validate(document: TextDocument): Promise<void> {
+    try {
+      await validateNow(document);
+    } finally {
+      const waiting = analysed.get(document.uri);
+      analysed.delete(document.uri);
+      for (const resolve of waiting ?? []) resolve();
+    }
+  }
+
+  /**
+   * The findings of the document's current text, waiting (up to a few seconds) for the analysis of
+   * the latest edit: a fix computed on an earlier text lands in the wrong place, and a code action
+   * request (the lightbulb, a fix-all on save) comes right after typing. undefined: not analyzed.
+   */
+  async function freshFindings(uri: string): Promise<DocumentState | undefined> {
+    const deadline = Date.now() + 5000;
+    for (;;) {
+      const document = documents.get(uri);
+      const current = state.get(uri);
+      if (!document) return undefined;
+      if (current && current.version === document.version) return current;
+      if (Date.now() > deadline) return undefined;
+      // With run: onSave no analysis may be on its way: ask for one now.
+      if (!debouncer.isPending(uri)) schedule(document, true);
+      const done = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()));
+        const list = analysed.get(uri) ?? [];
+        list.push(() => {
+          clearTimeout(timer);
+          resolve(true);
+        });
+        analysed.set(uri, list);
+      });
+      // Analyzed, yet no state: disabled, excluded or not a language it knows.
+      if (done && !state.get(uri) && documents.get(uri)?.version === document.version) return undefined;
+    }
+  }
+
+  async function validateNow(document: TextDocument): Promise<void> {
     const settings = await settingsFor(document.uri);
     const filePath = filePathOf(document);
     if (!settings.enable || !languageOf({ path: filePath, languageId: document.languageId })) {
@@ -304,7 +412,7 @@ export function startServer(connection: Connection): void {
     // JS/TS mid-edit syntax errors yield no findings: keep the last good ones (docs/architecture.md).
     const keepPrevious = result.language === 'javascript' && result.parseErrors.length > 0 && previous;
     const findings = keepPrevious ? previous.findings : result.findings;
-    state.set(document.uri, { version, findings, millis });
+    state.set(document.uri, { version, findings, millis, stale: !!keepPrevious });
     const diagnostics = findings.map((f, i) => toDiagnostic(withMeasurement(f), i, pathToUri));
     if (result.skipped && result.skipped !== 'JavaScript/TypeScript analysis is not available yet') log(`${filePath}: skipped (${result.skipped})`);
     // Syntax errors are the language servers' to report (Pylance, Ruff, tsserver), unless asked for.
@@ -448,21 +556,34 @@ export function startServer(connection: Connection): void {
     for (const document of documents.all()) schedule(document, true);
   });
 
-  connection.onCodeAction((params): CodeAction[] => {
+  connection.onCodeAction(async (params): Promise<CodeAction[]> => {
+    const current = await freshFindings(params.textDocument.uri);
     const document = documents.get(params.textDocument.uri);
-    const current = state.get(params.textDocument.uri);
-    if (!document || !current) return [];
+    if (!document || !current || current.version !== document.version) return [];
     const language = languageOf({ path: filePathOf(document), languageId: document.languageId });
     if (!language) return [];
     const only = params.context.only;
-    const wantsFixAll = only?.some((k) => FIX_ALL_KIND.startsWith(k) || k === CodeActionKind.Source);
+    // A request for the kind's first spelling gets the action under that spelling: VS Code drops
+    // actions whose kind is not within the one asked for.
+    const fixAllKind = only?.includes(LEGACY_FIX_ALL_KIND) ? LEGACY_FIX_ALL_KIND : FIX_ALL_KIND;
+    const wantsFixAll = only?.some((k) => k === LEGACY_FIX_ALL_KIND || FIX_ALL_KIND === k || FIX_ALL_KIND.startsWith(`${k}.`));
+    const diagnostics = params.context.diagnostics;
     const actions: CodeAction[] = [];
     if (!only || only.includes(CodeActionKind.QuickFix)) {
-      actions.push(...quickFixes(document, language, params.context.diagnostics, current.findings));
-      actions.push(...measureActions(params.context.diagnostics, current.findings));
+      const fixes = quickFixes(document, language, diagnostics, current.findings, current.stale);
+      // Ours first (the finding's fix, when it has one), then "Fix all", the suppressions, "Measure it", the docs.
+      const own = fixes.filter((a) => a.isPreferred);
+      actions.push(...own);
+      if (!current.stale && diagnostics.some((d) => d.source === SOURCE)) {
+        const fixAll = fixAllAction(document, current.findings, CodeActionKind.QuickFix, FIX_ALL_QUICK_FIX_TITLE);
+        if (fixAll) actions.push(fixAll);
+      }
+      actions.push(...fixes.filter((a) => !a.isPreferred));
+      actions.push(...measureActions(diagnostics, current.findings));
+      if (clientCommands.has(SHOW_RULE_DOCS_COMMAND)) actions.push(...documentationActions(diagnostics, SHOW_RULE_DOCS_COMMAND));
     }
-    if (!only || wantsFixAll) {
-      const fixAll = fixAllAction(document, current.findings, FIX_ALL_KIND);
+    if ((!only || wantsFixAll) && !current.stale) {
+      const fixAll = fixAllAction(document, current.findings, fixAllKind);
       if (fixAll) actions.push(fixAll);
     }
     return actions;
@@ -607,21 +728,45 @@ export function startServer(connection: Connection): void {
     progress.begin('Concurrency Lens: analyzing workspace', 0, undefined, true);
     try {
       const settings = await settingsFor(workspaceFolders[0] ? pathToUri(workspaceFolders[0]) : '');
+      const thisRun = { state: 'running' as WorkspaceStatus['state'], total: 0, files: new Map<string, { findings: number; skipped: boolean }>(), unread: 0, finishedAt: undefined as string | undefined };
+      workspaceRun = thisRun;
+      sendStatus();
+      // The status follows the run, at most every 250 ms (a large workspace has thousands of files).
+      let lastStatus = Date.now();
       // A worker of its own: the open documents keep being analyzed while it runs.
       const run = pool.workspace(
         { op: 'workspace', folders: workspaceFolders, overrides: settingsOverrides(settings) },
         (result) => {
+          thisRun.files.set(result.path, { findings: result.findings.length, skipped: !!result.skipped });
           const uri = pathToUri(result.path);
           if (documents.get(uri)) return; // open documents are kept live by validate()
           void connection.sendDiagnostics({ uri, diagnostics: result.findings.map((f, i) => toDiagnostic(withMeasurement(f), i, pathToUri)) });
         },
-        (done, total) => progress.report(Math.round((done / Math.max(total, 1)) * 100), `${done}/${total} files`),
+        (done, total) => {
+          progress.report(Math.round((done / Math.max(total, 1)) * 100), `${done}/${total} files`);
+          thisRun.total = total;
+          if (Date.now() - lastStatus > 250 && workspaceRun === thisRun) {
+            lastStatus = Date.now();
+            sendStatus();
+          }
+        },
       );
       token.onCancellationRequested(run.cancel);
       progress.token.onCancellationRequested(run.cancel);
       const summary = await run.result;
-      if (summary?.op !== 'workspace') return { files: 0, findings: 0, cancelled: true };
-      return { files: summary.files, findings: summary.findings, cancelled: summary.cancelled };
+      thisRun.finishedAt = new Date().toISOString();
+      if (summary?.op !== 'workspace') {
+        thisRun.state = 'cancelled';
+        if (workspaceRun === thisRun) sendStatus();
+        return { files: 0, findings: 0, cancelled: true };
+      }
+      thisRun.state = summary.cancelled ? 'cancelled' : 'done';
+      let skippedResults = 0;
+      for (const entry of thisRun.files.values()) if (entry.skipped) skippedResults++;
+      thisRun.unread = Math.max(0, summary.skipped - skippedResults);
+      if (workspaceRun === thisRun) sendStatus();
+      log(`analyzed the workspace: ${summary.files} file(s), ${summary.findings} finding(s), ${summary.skipped} skipped${summary.cancelled ? ' (cancelled)' : ''}`);
+      return { files: summary.files, findings: summary.findings, cancelled: summary.cancelled, skipped: summary.skipped };
     } finally {
       progress.done();
     }

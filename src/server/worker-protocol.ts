@@ -46,7 +46,7 @@ export type JobResult =
   | { op: 'lenses'; lenses: BenchLens[] }
   | { op: 'target'; target: BenchmarkTarget }
   | { op: 'swap'; outcome: SwapOutcome | null }
-  | { op: 'workspace'; files: number; findings: number; cancelled: boolean };
+  | { op: 'workspace'; files: number; findings: number; cancelled: boolean; skipped: number };
 
 export type FromWorker =
   | { type: 'ready' }

@@ -21,10 +21,12 @@ export interface WorkspaceSummary {
   files: number;
   findings: number;
   cancelled: boolean;
+  /** Files not analyzed: unreadable, too large, binary, or skipped by the engine (work budget). */
+  skipped: number;
 }
 
 export async function analyzeWorkspaceFolders(folders: readonly string[], options: WorkspaceAnalysisOptions): Promise<WorkspaceSummary> {
-  const summary: WorkspaceSummary = { files: 0, findings: 0, cancelled: false };
+  const summary: WorkspaceSummary = { files: 0, findings: 0, cancelled: false, skipped: 0 };
   if (folders.length === 0) return summary;
   const files = collectFiles(folders, folders[0], { configs: options.configResolver });
   let lastYield = Date.now();
@@ -40,10 +42,14 @@ export async function analyzeWorkspaceFolders(folders: readonly string[], option
       try {
         const result = analyzeLoaded({ path: file.absolute, text: read.text }, analyzeOptions, options.projects);
         summary.findings += result.findings.length;
+        if (result.skipped) summary.skipped++;
         options.onResult(result);
       } catch {
         // One file the engine cannot handle must not stop the workspace run; the CLI reports details.
+        summary.skipped++;
       }
+    } else {
+      summary.skipped++;
     }
     summary.files++;
     options.onProgress(index + 1, files.length);

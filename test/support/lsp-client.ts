@@ -23,6 +23,8 @@ export class LspSession {
   readonly shown: ShowMessageParams[] = [];
   /** `window/logMessage` lines (the server's output channel), in order. */
   readonly logs: string[] = [];
+  /** The server's status notifications (concurrencyLens/status), in order. */
+  readonly statuses: unknown[] = [];
 
   private constructor(
     readonly connection: MessageConnection,
@@ -51,6 +53,7 @@ export class LspSession {
       return null; // dismissed
     });
     connection.onNotification('window/logMessage', (params: LogMessageParams) => session.logs.push(params.message));
+    connection.onNotification('concurrencyLens/status', (params: unknown) => session.statuses.push(params));
     connection.onRequest('window/workDoneProgress/create', () => null);
     connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => session.settings));
     connection.onRequest('client/registerCapability', () => null);
