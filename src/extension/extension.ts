@@ -11,7 +11,9 @@ import type { BenchResult } from '../profiling/types';
 import {
   ANALYZE_WORKSPACE_REQUEST,
   type AnalyzeWorkspaceResult,
+  type InitializationOptions,
   type MeasurementsMap,
+  SHOW_RULE_DOCS_COMMAND,
   STATUS_NOTIFICATION,
   type StatusParams,
   TIMING_REQUEST,
@@ -20,14 +22,22 @@ import {
 import { BenchmarkController, type BenchmarkKey } from './benchmark';
 import { restoreLensTooltips } from './measurements';
 import { JS_EXTENSIONS, LANGUAGE_IDS, PYTHON_EXTENSIONS } from '../analysis/languages';
+import { LanguageStatus } from './status';
+import { fixAllCommand } from './fix-all';
+import { registerRuleDocs, withDocsLinks } from './rule-docs';
+import { openExample, registerWalkthroughCommands } from './examples';
+import { findNode, findPython, interpreterLabel } from './interpreters';
 
 // The VS Code client: starts the language server (dist/server.js), shows its state and the
-// findings count in the status bar, and offers restart and workspace-analysis commands.
+// findings in a language-status item, and offers the restart, workspace-analysis, fix-all, rule
+// documentation and walkthrough commands.
 
-
+/** The diagnostics' source, as the server sets it (src/server/diagnostics.ts). */
+const SOURCE = 'Concurrency Lens';
+const WALKTHROUGH = 'concurrencyLens.gettingStarted';
 
 let client: LanguageClient | undefined;
-let statusItem: vscode.StatusBarItem;
+let status: LanguageStatus;
 let output: vscode.OutputChannel;
 let benchmarks: BenchmarkController | undefined;
 
@@ -44,16 +54,16 @@ export interface ConcurrencyLensApi {
   cancelBenchmark(key?: BenchmarkKey): Promise<number>;
   /** The measurement summaries sent to the server. */
   measurements(): MeasurementsMap;
+  /** The language-status item's text and detail. */
+  languageStatus(): string;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<ConcurrencyLensApi> {
   output = vscode.window.createOutputChannel('Concurrency Lens');
-  statusItem = vscode.window.createStatusBarItem('concurrencyLens.status', vscode.StatusBarAlignment.Right, 100);
-  statusItem.name = 'Concurrency Lens';
-  statusItem.command = 'concurrencyLens.showOutput';
-  setStatus('$(sync~spin) Concurrency Lens', 'Starting the Concurrency Lens server');
-  statusItem.show();
-  context.subscriptions.push(output, statusItem);
+  status = new LanguageStatus();
+  context.subscriptions.push(output, status);
+  const version = (context.extension.packageJSON as { version?: string }).version ?? 'unknown';
+  output.appendLine(`Concurrency Lens ${version} (${context.extension.id}) on VS Code ${vscode.version}, ${process.platform}-${process.arch}, Node.js ${process.versions.node}`);
 
   context.subscriptions.push(
     vscode.commands.registerCommand('concurrencyLens.restartServer', async () => {
@@ -63,12 +73,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<Concur
     }),
     vscode.commands.registerCommand('concurrencyLens.showOutput', () => output.show(true)),
     vscode.commands.registerCommand('concurrencyLens.analyzeWorkspace', () => analyzeWorkspace()),
+    vscode.commands.registerCommand('concurrencyLens.fixAll', () => fixAllCommand(SOURCE)),
+    vscode.commands.registerCommand('concurrencyLens.openExample', (which?: unknown) => openExample(context, which)),
+    vscode.commands.registerCommand('concurrencyLens.openWalkthrough', () =>
+      vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#${WALKTHROUGH}`, false),
+    ),
+    ...registerRuleDocs(context, output),
+    ...registerWalkthroughCommands(context, SOURCE),
   );
   const controller = new BenchmarkController(context, output, () => client);
   benchmarks = controller;
   context.subscriptions.push(...controller.register());
 
   await startClient(context);
+  void logInterpreters();
   return {
     client: () => client,
     timings: async () => (client ? client.sendRequest<TimingResult>(TIMING_REQUEST) : { count: 0, medianMs: null }),
@@ -76,7 +94,26 @@ export async function activate(context: vscode.ExtensionContext): Promise<Concur
     runningBenchmarks: () => controller.runningBenchmarks(),
     cancelBenchmark: (key) => controller.cancel(key),
     measurements: () => controller.measurements(),
+    languageStatus: () => status.text,
   };
+}
+
+/** The interpreters benchmarks would use now, for the log (each benchmark looks again). */
+async function logInterpreters(): Promise<void> {
+  // Finding one runs it (its version): not in a workspace that could have chosen it.
+  if (!vscode.workspace.isTrusted) {
+    output.appendLine('interpreters for benchmarks: not looked up (the workspace is not trusted; benchmarks are off)');
+    return;
+  }
+  const resource = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(process.cwd());
+  try {
+    const python = await findPython(resource, (line) => output.appendLine(line));
+    output.appendLine(python.ok ? `Python for benchmarks: ${interpreterLabel(python.interpreter)}` : `Python for benchmarks: none (${python.message})`);
+    const node = await findNode(resource);
+    output.appendLine(node.ok ? `Node.js for benchmarks: ${interpreterLabel(node.interpreter)}` : `Node.js for benchmarks: none (${node.message})`);
+  } catch (error) {
+    output.appendLine(`could not look up the interpreters: ${(error as Error).message}`);
+  }
 }
 
 export async function deactivate(): Promise<void> {
@@ -103,27 +140,31 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     },
     outputChannel: output,
     diagnosticCollectionName: 'concurrency-lens',
+    // "Show documentation for CLxxx" in the lightbulb runs this client command.
+    initializationOptions: { clientCommands: [SHOW_RULE_DOCS_COMMAND] } satisfies InitializationOptions,
     middleware: {
       provideCodeLenses: async (document, token, next) => restoreLensTooltips(await next(document, token)),
+      // The code link opens the rendered page (rule-docs.ts); the server's link is other editors'.
+      handleDiagnostics: (uri, diagnostics, next) => next(uri, withDocsLinks(context.extension.id, diagnostics, SOURCE)),
     },
   };
   client = new LanguageClient('concurrencyLens', 'Concurrency Lens', serverOptions, clientOptions);
   client.onDidChangeState((event) => {
-    if (event.newState === State.Stopped) setStatus('$(error) Concurrency Lens', 'The Concurrency Lens server stopped', true);
-    if (event.newState === State.Starting) setStatus('$(sync~spin) Concurrency Lens', 'Starting the Concurrency Lens server');
+    if (event.newState === State.Stopped) status.stopped('The server stopped: see the output, or restart it');
+    if (event.newState === State.Starting) status.starting();
   });
+  const started = Date.now();
+  output.appendLine(`starting the server: ${serverModule}`);
   try {
     await client.start();
   } catch (error) {
-    setStatus('$(error) Concurrency Lens', `The server failed to start: ${(error as Error).message}`, true);
+    status.stopped(`The server failed to start: ${(error as Error).message}`);
     output.appendLine(`server failed to start: ${(error as Error).stack ?? error}`);
     return;
   }
-  client.onNotification(STATUS_NOTIFICATION, (status: StatusParams) => {
-    const label = status.findings === 0 ? '$(check) Concurrency Lens' : `$(warning) Concurrency Lens: ${status.findings}`;
-    setStatus(label, `Concurrency Lens: ${status.findings} finding(s) in ${status.files} open file(s). Click for the log.`);
-  });
-  setStatus('$(check) Concurrency Lens', 'Concurrency Lens is ready');
+  output.appendLine(`server started in ${Date.now() - started} ms`);
+  client.onNotification(STATUS_NOTIFICATION, (params: StatusParams) => status.update(params));
+  status.update({ state: 'ready', findings: 0, files: 0 });
   benchmarks?.sendMeasurements();
 }
 
@@ -139,12 +180,6 @@ async function stopClient(): Promise<void> {
   }
 }
 
-function setStatus(text: string, tooltip: string, isError = false): void {
-  statusItem.text = text;
-  statusItem.tooltip = tooltip;
-  statusItem.backgroundColor = isError ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
-}
-
 async function analyzeWorkspace(): Promise<void> {
   if (!client) {
     void vscode.window.showErrorMessage('Concurrency Lens: the server is not running. Run "Concurrency Lens: Restart Server".');
@@ -154,9 +189,10 @@ async function analyzeWorkspace(): Promise<void> {
   const summary = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Concurrency Lens: analyzing workspace', cancellable: true },
     (_progress, token) => running.sendRequest<AnalyzeWorkspaceResult>(ANALYZE_WORKSPACE_REQUEST, {}, token),
-  ) as { files: number; findings: number; cancelled: boolean } | undefined;
+  ) as AnalyzeWorkspaceResult | undefined;
   if (summary) {
     const verb = summary.cancelled ? 'Stopped after' : 'Analyzed';
-    void vscode.window.showInformationMessage(`Concurrency Lens: ${verb} ${summary.files} file(s), ${summary.findings} finding(s). See the Problems panel.`);
+    const skipped = summary.skipped ? `, ${summary.skipped} skipped (see the output)` : '';
+    void vscode.window.showInformationMessage(`Concurrency Lens: ${verb} ${summary.files} file(s), ${summary.findings} finding(s)${skipped}. See the Problems panel.`);
   }
 }
