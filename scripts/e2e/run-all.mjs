@@ -6,6 +6,8 @@
 //   2. the Playwright UI test       (test/e2e/ui.test.mjs)
 //   3. the benchmark panel UI test  (test/e2e/benchmark-ui.test.mjs: CodeLens -> run -> webview, screenshots per theme)
 //   4. the JS benchmark UI test     (test/e2e/benchmark-js-ui.test.mjs: CL104 target lens, refusal, conclusive, CPU burners)
+//   5. the editor UI test           (test/e2e/editor-ui.test.mjs: lightbulb Fix all and docs, the fix-all command, the rendered
+//                                    rule page from the code link, the language status, the start log, the walkthrough)
 // each on a fresh temp copy of test/e2e/workspace, with artifacts under test-results/e2e/.
 // Exits non-zero if either fails; the last line is "N passed, N failed" summed over both.
 //
@@ -172,6 +174,20 @@ async function main() {
     if (!r.tallied && r.code !== 0) r.failed = 1;
     if (r.tallied && r.code !== 0 && r.failed === 0) r.failed = 1;
     results.push({ name: 'JS benchmark UI test', ...r, time: secs(t) });
+  }
+
+  // 5. Editor UI test (copies the workspace again itself).
+  const editorWs = freshWorkspace('editorsrc');
+  try {
+    log('editor UI test');
+    const t = Date.now();
+    const r = await runNode(join(REPO, 'test', 'e2e', 'editor-ui.test.mjs'), ['--extension', REPO,
+      '--workspace', editorWs, '--artifacts', ARTIFACTS, ...(args.vsix ? ['--vsix', resolve(args.vsix)] : [])]);
+    if (!r.tallied && r.code !== 0) r.failed = 1;
+    if (r.tallied && r.code !== 0 && r.failed === 0) r.failed = 1;
+    results.push({ name: 'editor UI test', ...r, time: secs(t) });
+  } finally {
+    removeWorkspace(editorWs);
   }
 
   for (const r of results) {

@@ -574,9 +574,11 @@ export function startServer(connection: Connection): void {
       // Ours first (the finding's fix, when it has one), then "Fix all", the suppressions, "Measure it", the docs.
       const own = fixes.filter((a) => a.isPreferred);
       actions.push(...own);
-      if (!current.stale && diagnostics.some((d) => d.source === SOURCE)) {
+      const mine = diagnostics.filter((d) => d.source === SOURCE);
+      if (!current.stale && mine.length > 0) {
         const fixAll = fixAllAction(document, current.findings, CodeActionKind.QuickFix, FIX_ALL_QUICK_FIX_TITLE);
-        if (fixAll) actions.push(fixAll);
+        // With the diagnostics: VS Code lists actions without any after all the others.
+        if (fixAll) actions.push({ ...fixAll, diagnostics: mine });
       }
       actions.push(...fixes.filter((a) => !a.isPreferred));
       actions.push(...measureActions(diagnostics, current.findings));
