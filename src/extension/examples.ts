@@ -86,7 +86,8 @@ export function registerWalkthroughCommands(context: vscode.ExtensionContext, so
     vscode.commands.registerCommand('concurrencyLens.benchmarkExample', async () => {
       const editor = await openExample(context);
       if (!editor) return undefined;
-      return vscode.commands.executeCommand('concurrencyLens.benchmarkFunction', { uri: editor.document.uri.toString(), functionName: 'count_primes' });
+      // The example's own tasks (its main() maps these): one click, no prompt; the CodeLens asks.
+      return vscode.commands.executeCommand('concurrencyLens.benchmarkFunction', { uri: editor.document.uri.toString(), functionName: 'count_primes', inputs: '[50_000] * 8' });
     }),
     watchExampleFixes(context, source),
   ];
