@@ -207,6 +207,24 @@ test('the walkthrough example is a copy in the global storage, with its CL101', 
   await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
 });
 
+test("the walkthrough's benchmark button measures the example's count_primes", async () => {
+  const config = vscode.workspace.getConfiguration('concurrencyLens');
+  await config.update('benchmark.maxSeconds', 5, vscode.ConfigurationTarget.Workspace);
+  try {
+    const result = await vscode.commands.executeCommand<BenchResult | undefined>('concurrencyLens.benchmarkExample');
+    assert.ok(result, 'the command returns the result');
+    // The button's wiring: the copy imported, its function found, its inputs evaluated. How far
+    // the run got within the budget depends on the machine's load, which is not what this checks.
+    const wiring = (result.errors ?? []).filter((e) => ['import', 'no-function', 'inputs', 'usage', 'refused'].includes(e.kind));
+    assert.deepEqual(wiring, [], JSON.stringify(result.errors));
+    assert.equal(result.functionName, 'count_primes');
+    assert.equal(result.inputs, '[50_000] * 8');
+  } finally {
+    await config.update('benchmark.maxSeconds', undefined, vscode.ConfigurationTarget.Workspace);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  }
+});
+
 test('the language status follows Analyze Workspace', async () => {
   const lens = await api();
   await vscode.commands.executeCommand('concurrencyLens.analyzeWorkspace');
