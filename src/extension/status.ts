@@ -5,6 +5,8 @@ import { LANGUAGE_IDS } from '../analysis/languages';
 // The language-status item (the `{}` beside the language mode, pinnable to the status bar, as
 // ESLint's and Ruff's): the server's state, the open files' findings, and the last Analyze
 // Workspace (files, findings, skipped, running or when it ended), with the command to (re)run it.
+// Its severity is about the tool, not the code (the Problems panel has the findings): a warning
+// when files could not be analyzed, an error when the server is not running.
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
@@ -40,7 +42,7 @@ export class LanguageStatus implements vscode.Disposable {
       this.set({
         text: `Concurrency Lens: ${plural(workspace.findings, 'finding')} in the workspace`,
         detail: `${plural(workspace.files, 'file')} analyzed${skipped}${cancelled}${when ? `, at ${when}` : ''}`,
-        severity: workspace.findings > 0 ? vscode.LanguageStatusSeverity.Warning : vscode.LanguageStatusSeverity.Information,
+        severity: workspace.skipped > 0 ? vscode.LanguageStatusSeverity.Warning : vscode.LanguageStatusSeverity.Information,
         command: analyzeCommand,
       });
       return;
@@ -49,7 +51,7 @@ export class LanguageStatus implements vscode.Disposable {
     this.set({
       text: `Concurrency Lens: ${plural(status.findings, 'finding')}`,
       detail: `in ${plural(status.files, 'open file')}${skipped}; the workspace is not analyzed yet`,
-      severity: status.findings > 0 ? vscode.LanguageStatusSeverity.Warning : vscode.LanguageStatusSeverity.Information,
+      severity: status.skipped ? vscode.LanguageStatusSeverity.Warning : vscode.LanguageStatusSeverity.Information,
       command: analyzeCommand,
     });
   }
