@@ -5,25 +5,27 @@
 //      "Show documentation for CL103"; Fix all adds the chunksize       -> lightbulb-fix-all.png
 //   2. undo, then the command "Concurrency Lens: Fix all auto-fixable problems" adds it again
 //                                                                        -> fix-all-command.png
-//   3. cpu_threads.py: "Show documentation for CL101" from the light bulb opens the rule's page
+//   3. an unused suppression comment gets its CL900 (squiggle and Problems row); the fix-all
+//      command removes it                                                -> unused-suppression.png
+//   4. cpu_threads.py: "Show documentation for CL101" from the light bulb opens the rule's page
 //      rendered (the Markdown preview, a webview), not the .md file      -> docs-from-lightbulb.png
-//   4. the code link "CL101" in the hover opens the same rendered page   -> docs-from-code-link.png
-//   5. the language-status item shows the open files' findings, then the workspace's after
+//   5. the code link "CL101" in the hover opens the same rendered page   -> docs-from-code-link.png
+//   6. the language-status item shows the open files' findings, then the workspace's after
 //      "Concurrency Lens: Analyze Workspace"                             -> language-status.png
-//   6. the output channel logged the version, the configuration, the interpreters and the start
-//   7. "Concurrency Lens: Get Started" opens the walkthrough (walkthrough.png); its first button
+//   7. the output channel logged the version, the configuration, the interpreters and the start
+//   8. "Concurrency Lens: Get Started" opens the walkthrough (walkthrough.png); its first button
 //      opens the example copy, which gets its CL101, and checks the step -> walkthrough-example.png
 // EUI_ONLY=step,step runs only those steps (while working on one).
 //
 //   node test/e2e/editor-ui.test.mjs [--extension DIR] [--workspace DIR] [--artifacts DIR] [--vsix FILE]
 //        [--timeout SECONDS] [--headed]
 // A failing step saves failure-editor-<step>.png. Exit code 0/1; the last line is "N passed, N failed".
-import { cpSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { cpSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startUiSession, openFileFromExplorer, screenshot, webviewFrame } from '../../scripts/e2e/ui.mjs';
-import { activeEditor, editorText, goToLine, openQuickFixMenu, waitForSquiggleOnLine, waitUntil } from './editor-helpers.mjs';
+import { startUiSession, openFileFromExplorer, openProblems, screenshot, webviewFrame } from '../../scripts/e2e/ui.mjs';
+import { activeEditor, editorText, goToLine, openQuickFixMenu, problemRowTexts, waitForProblemRow, waitForSquiggleOnLine, waitUntil } from './editor-helpers.mjs';
 import { runCommandExact } from './benchmark-ui-helpers.mjs';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -117,6 +119,23 @@ step('fix-all-command', async ({ page }) => {
   await waitUntil('the chunksize again', async () => (CHUNKSIZE.test(await editorText(page)) ? true : undefined), T);
   await waitUntil('the squiggle to go', async () => ((await activeEditor(page).locator('.squiggly-warning').count()) === 0 ? true : undefined), T);
   await screenshot(page, ARTIFACTS, 'fix-all-command');
+});
+
+// CL900 (editor-engine's rule): a suppression comment that suppresses nothing, reported and
+// removed by the fix-all command (its fix is safe).
+const UNUSED = 'unused_suppression.py';
+step('unused-suppression', async ({ page, workspace }) => {
+  writeFileSync(join(workspace, UNUSED), 'import os\n\n\ndef size():\n    return os.cpu_count()  # clens: ignore[CL101]\n');
+  await openFileFromExplorer(page, UNUSED, { timeout: T });
+  await waitForSquiggleOnLine(page, 'warning', 'clens: ignore[CL101]', T);
+  await openProblems(page, { timeout: T });
+  const row = await waitForProblemRow(page, /CL900/, UNUSED, T);
+  log(`Problems row: ${row}`);
+  await screenshot(page, ARTIFACTS, 'unused-suppression');
+  await focusTab(page, UNUSED);
+  await runCommandExact(page, 'Concurrency Lens: Fix all auto-fixable problems', { timeout: T });
+  await waitUntil('the comment removed', async () => (!/clens: ignore/.test(await editorText(page)) && /return os\.cpu_count\(\)/.test(await editorText(page)) ? true : undefined), T);
+  await waitUntil('the CL900 row to go', async () => (!(await problemRowTexts(page)).some((r) => /CL900/.test(r)) ? true : undefined), T);
 });
 
 step('docs-from-lightbulb', async ({ page }) => {
@@ -264,7 +283,7 @@ async function main() {
       if (interrupted) break;
       const ts = Date.now();
       try {
-        await s.fn({ page });
+        await s.fn({ page, workspace });
         passed++;
         log(`✔ ${s.name} (${secs(ts)})`);
       } catch (e) {
