@@ -20,6 +20,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import {
   type AnalysisResult,
+  type AnalyzeOptions,
   DEFAULT_MAX_FILE_SIZE,
   type Finding,
   isMeasurable,
@@ -56,6 +57,7 @@ import {
   type TimingResult,
 } from '../protocol/lsp';
 import { benchLensCommand, measurementNote } from './measurements';
+import { NOTEBOOK_SELECTOR, NotebookSync } from './notebooks';
 
 // The language server (vscode-eslint's shape): off the extension host's thread, and any LSP
 // client (Neovim, Helix, Zed) gets the same diagnostics and fixes. This thread routes messages and
@@ -176,10 +178,22 @@ export function startServer(connection: Connection): void {
 
   const log = (message: string): void => connection.console.log(`[${new Date().toISOString()}] ${message}`);
 
+  // Notebook cells come over notebook document sync, not as text documents (notebooks.ts).
+  const notebooks = new NotebookSync(connection, {
+    pool,
+    optionsFor: (uri, filePath) => notebookOptions(uri, filePath),
+    analyzesOnType: async (uri) => (await settingsFor(uri)).run === 'onType',
+    withMeasurement: (finding) => withMeasurement(finding),
+    log,
+    changed: () => sendStatus(),
+  });
+
   connection.onInitialize((params): InitializeResult => {
     supportsConfiguration = !!params.capabilities.workspace?.configuration;
     if (params.initializationOptions !== undefined && params.initializationOptions !== null) pushedSettings = readSettings(sectionOf(params.initializationOptions));
     supportsCodeLensRefresh = !!params.capabilities.workspace?.codeLens?.refreshSupport;
+    const workspaceEdit = params.capabilities.workspace?.workspaceEdit;
+    notebooks.supportsCreateFile = !!workspaceEdit?.documentChanges && !!workspaceEdit.resourceOperations?.includes('create');
     workspaceFolders = (params.workspaceFolders ?? [])
       .map((f) => URI.parse(f.uri))
       .filter((u) => u.scheme === 'file')
@@ -187,6 +201,7 @@ export function startServer(connection: Connection): void {
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+        notebookDocumentSync: { notebookSelector: NOTEBOOK_SELECTOR, save: true },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, CodeActionKind.SourceFixAll] },
         hoverProvider: true,
         codeLensProvider: { resolveProvider: false },
@@ -234,9 +249,24 @@ export function startServer(connection: Connection): void {
   }
 
   function sendStatus(): void {
-    let findings = 0;
+    let findings = notebooks.findingCount;
     for (const s of state.values()) findings += s.findings.length;
-    void connection.sendNotification(STATUS_NOTIFICATION, { state: 'ready', findings, files: state.size } satisfies StatusParams);
+    void connection.sendNotification(STATUS_NOTIFICATION, { state: 'ready', findings, files: state.size + notebooks.notebookCount } satisfies StatusParams);
+  }
+
+  /** The engine options for a notebook, as validate() decides them for a file; null: not analyzed. */
+  async function notebookOptions(uri: string, filePath: string): Promise<AnalyzeOptions | null> {
+    const settings = await settingsFor(uri);
+    if (!settings.enable) return null;
+    let resolved;
+    try {
+      resolved = configResolver.configFor(filePath);
+    } catch (error) {
+      reportConfigError(error);
+      resolved = null;
+    }
+    if (resolved?.isExcluded(filePath) || isExcludedBySetting(filePath, settings)) return null;
+    return resolved ? resolved.optionsFor(filePath, settingsOverrides(settings)) : mergeOptions({}, settingsOverrides(settings));
   }
 
   async function validate(document: TextDocument): Promise<void> {
@@ -430,6 +460,7 @@ export function startServer(connection: Connection): void {
     if (!supportsConfiguration && params?.settings !== undefined && params.settings !== null) pushedSettings = readSettings(sectionOf(params.settings));
     settingsCache.clear();
     for (const document of documents.all()) schedule(document, true);
+    notebooks.revalidateAll();
     refreshCodeLenses();
   });
 
@@ -446,9 +477,11 @@ export function startServer(connection: Connection): void {
       shownConfigErrors.clear();
     }
     for (const document of documents.all()) schedule(document, true);
+    notebooks.revalidateAll();
   });
 
   connection.onCodeAction((params): CodeAction[] => {
+    if (notebooks.notebookOf(params.textDocument.uri)) return notebooks.codeActions(params);
     const document = documents.get(params.textDocument.uri);
     const current = state.get(params.textDocument.uri);
     if (!document || !current) return [];
@@ -587,6 +620,7 @@ export function startServer(connection: Connection): void {
   // Answered by the document's worker, ahead of any analysis queued there: a small file's hover
   // does not wait for a large file's analysis, which runs on the other lane.
   connection.onHover(async (params, token) => {
+    if (notebooks.notebookOf(params.textDocument.uri)) return notebooks.hover(params, () => token.isCancellationRequested);
     const document = documents.get(params.textDocument.uri);
     if (!document || isTooLarge(document)) return null;
     const job = { op: 'hover' as const, path: filePathOf(document), languageId: document.languageId, position: { line: params.position.line, column: params.position.character } };
@@ -648,6 +682,7 @@ export function startServer(connection: Connection): void {
   connection.onShutdown(() => pool.dispose());
 
   documents.listen(connection);
+  notebooks.listen();
   connection.listen();
 }
 

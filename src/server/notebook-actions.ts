@@ -1,0 +1,170 @@
+import {
+  type CodeAction,
+  CodeActionKind,
+  CreateFile,
+  type Diagnostic,
+  type TextDocumentEdit,
+  type WorkspaceEdit,
+} from 'vscode-languageserver/node';
+import * as fs from 'node:fs';
+import { type Finding, type Fix, ignoreInFileEdit, ignoreOnLineEdit, type TextEdit } from '../analysis';
+import { FIX_ALL_KIND, toLspEdit } from './code-actions';
+import { SOURCE, pathToUri } from './diagnostics';
+
+// Code actions in a notebook cell: the finding's fix (its edits may reach other cells, and
+// CL206's creates a module file beside the notebook: a WorkspaceEdit with documentChanges, a
+// CreateFile then the file's text), the suppressions (this line of the cell; the whole notebook,
+// at the top of its first cell, which is the top of the module the engine analyzes), and fix-all.
+
+export interface NotebookActionRequest {
+  /** The cell the request is for (index into `cells`). */
+  cell: number;
+  /** The analyzed cells, with the versions the findings are of. */
+  cells: readonly { uri: string; version: number }[];
+  /** Each with `cell` (an index into `cells`); its range and fix edits are within that cell. */
+  findings: readonly Finding[];
+  diagnostics: readonly Diagnostic[];
+  only?: readonly string[];
+  textOf(cell: number): string | undefined;
+  /** The client applies CreateFile operations and the notebook is a file: else fixes creating files are not offered. */
+  supportsCreateFile: boolean;
+}
+
+export function notebookActions(request: NotebookActionRequest): CodeAction[] {
+  const { cell, cells, findings, diagnostics, only } = request;
+  const actions: CodeAction[] = [];
+  const text = request.textOf(cell);
+  if (text === undefined) return actions;
+  if (!only || only.includes(CodeActionKind.QuickFix)) {
+    const seenNotebookIgnores = new Set<string>();
+    for (const diagnostic of diagnostics) {
+      if (diagnostic.source !== SOURCE || typeof diagnostic.code !== 'string') continue;
+      const found = findingFor(diagnostic, cell, findings);
+      if (!found) continue;
+      const edit = found.fix ? fixEdit(found.fix, cell, cells, request.supportsCreateFile) : null;
+      if (found.fix && edit) {
+        actions.push({ title: found.fix.description, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: true, edit });
+      }
+      const rule = found.rule;
+      actions.push({
+        title: `Ignore ${rule} on this line`,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [diagnostic],
+        edit: cellEdits(cells, [{ cell, edit: ignoreOnLineEdit(text, 'python', found) }]),
+      });
+      const firstText = request.textOf(0);
+      if (!seenNotebookIgnores.has(rule) && firstText !== undefined) {
+        seenNotebookIgnores.add(rule);
+        actions.push({
+          title: `Ignore ${rule} in this notebook`,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [diagnostic],
+          edit: cellEdits(cells, [{ cell: 0, edit: ignoreInFileEdit(firstText, 'python', rule) }]),
+        });
+      }
+    }
+  }
+  const wantsFixAll = only?.some((k) => FIX_ALL_KIND.startsWith(k) || k === CodeActionKind.Source);
+  if (!only || wantsFixAll) {
+    const all = fixAll(findings, cells);
+    if (all) actions.push({ title: 'Fix all auto-fixable Concurrency Lens problems', kind: FIX_ALL_KIND, edit: all });
+  }
+  return actions;
+}
+
+function findingFor(diagnostic: Diagnostic, cell: number, findings: readonly Finding[]): Finding | undefined {
+  const index = (diagnostic.data as { index?: number } | undefined)?.index;
+  const matches = (f: Finding | undefined): f is Finding =>
+    !!f && f.cell === cell && f.rule === diagnostic.code && f.range.start.line === diagnostic.range.start.line;
+  const candidate = typeof index === 'number' ? findings[index] : undefined;
+  // The diagnostic may be stale (the cell changed since): check that it still matches.
+  if (matches(candidate)) return candidate;
+  return findings.find((f) => matches(f) && f.range.start.column === diagnostic.range.start.character);
+}
+
+/** A cell's edit: `cell` says which (an edit without one is in the cell the finding is in). */
+type CellEdit = { cell: number; edit: TextEdit };
+
+/** The cells' edits as versioned document edits: a cell edited since the analysis makes the client refuse. */
+function cellDocumentEdits(cells: NotebookActionRequest['cells'], edits: readonly CellEdit[]): TextDocumentEdit[] {
+  const byCell = new Map<number, CellEdit[]>();
+  for (const e of edits) {
+    const list = byCell.get(e.cell) ?? [];
+    list.push(e);
+    byCell.set(e.cell, list);
+  }
+  const out: TextDocumentEdit[] = [];
+  for (const [cell, list] of [...byCell].sort((a, b) => a[0] - b[0])) {
+    const target = cells[cell];
+    if (!target) continue;
+    out.push({ textDocument: { uri: target.uri, version: target.version }, edits: list.map((e) => toLspEdit(e.edit)) });
+  }
+  return out;
+}
+
+function cellEdits(cells: NotebookActionRequest['cells'], edits: readonly CellEdit[]): WorkspaceEdit {
+  return { documentChanges: cellDocumentEdits(cells, edits) };
+}
+
+function editsOf(fix: Fix, home: number): CellEdit[] {
+  return fix.edits.map((edit) => ({ cell: edit.cell ?? home, edit }));
+}
+
+/**
+ * A fix as one WorkspaceEdit; null when it cannot be applied as the engine meant it: an edit in a
+ * cell the client did not sync, files to create and a client (or an untitled notebook) that
+ * cannot, or a file of that name that exists with other text (Fix.createFiles: never overwrite).
+ * A file that already holds exactly the text is left alone and the cell edits still apply.
+ */
+export function fixEdit(fix: Fix, home: number, cells: NotebookActionRequest['cells'], supportsCreateFile: boolean): WorkspaceEdit | null {
+  const edits = editsOf(fix, home);
+  if (edits.some((e) => !cells[e.cell])) return null;
+  const files = fix.createFiles ?? [];
+  if (files.length === 0) return cellEdits(cells, edits);
+  if (!supportsCreateFile) return null;
+  const documentChanges: NonNullable<WorkspaceEdit['documentChanges']> = [];
+  for (const file of files) {
+    const existing = readIfExists(file.path);
+    if (existing === file.text) continue;
+    if (existing !== undefined) return null;
+    const uri = pathToUri(file.path);
+    // overwrite: false, and no ignoreIfExists: a file made meanwhile fails the whole edit, nothing applied.
+    documentChanges.push(CreateFile.create(uri, { overwrite: false, ignoreIfExists: false }));
+    documentChanges.push({ textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: file.text }] });
+  }
+  documentChanges.push(...cellDocumentEdits(cells, edits));
+  return { documentChanges };
+}
+
+function readIfExists(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The safe fixes that apply together, across cells: as compatibleFixes (core/fix-all.ts) does in
+ * one file, a fix whose edits overlap or touch a chosen one in the same cell waits for the next
+ * round. Fixes that create files are left to their own quick fix.
+ */
+function fixAll(findings: readonly Finding[], cells: NotebookActionRequest['cells']): WorkspaceEdit | null {
+  const at = (p: { line: number; column: number }): number => p.line * 1_000_000 + p.column;
+  const taken: { cell: number; start: number; end: number }[] = [];
+  const seen = new Set<string>();
+  const chosen: CellEdit[] = [];
+  for (const f of findings) {
+    if (!f.fix?.safe || (f.fix.createFiles?.length ?? 0) > 0 || f.cell === undefined) continue;
+    const edits = editsOf(f.fix, f.cell);
+    if (edits.some((e) => !cells[e.cell])) continue;
+    const key = JSON.stringify(edits);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const spans = edits.map((e) => ({ cell: e.cell, start: at(e.edit.range.start), end: at(e.edit.range.end) }));
+    if (spans.some((s) => taken.some((t) => t.cell === s.cell && s.start <= t.end && t.start <= s.end))) continue;
+    taken.push(...spans);
+    chosen.push(...edits);
+  }
+  return chosen.length > 0 ? cellEdits(cells, chosen) : null;
+}
