@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { analyzeNotebook, benchLenses, benchmarkTarget, createProjects, executorSwaps, hoverAt, initEngine, analyzeLoaded, notebookModule, type SourceDocument } from '../analysis';
+import { analyzeNotebookLoaded, benchLenses, benchmarkTarget, createProjects, executorSwaps, hoverAt, initEngine, analyzeLoaded, notebookModule, type SourceDocument } from '../analysis';
 import { ConfigResolver } from '../workspace/config';
 import { readSource } from '../workspace/read-source';
 import { analyzeWorkspaceFolders } from './workspace-analysis';
@@ -61,12 +61,15 @@ async function run(id: number, job: WorkerJob): Promise<JobResult> {
     }
     case 'notebook': {
       const started = performance.now();
-      const result = analyzeNotebook(job.path, job.cells, { ...job.options, sources }, projects);
+      // The module is never anyone's import: its model is rebuilt from the cells each time.
+      projects.pythonProject.invalidate(job.path);
+      const result = analyzeNotebookLoaded(job.path, job.cells, { ...job.options, sources }, { pythonProject: projects.pythonProject });
       return { op: 'notebook', outcome: { findings: result.findings, parseErrors: result.parseErrors, skipped: result.skipped }, millis: performance.now() - started };
     }
     case 'notebookHover': {
       // The hover of the module the cells make, at the cell position's module position.
       const module = notebookModule(job.cells);
+      projects.pythonProject.invalidate(job.path);
       const at = module.fromCell({ cell: job.cell, line: job.position.line, character: job.position.column });
       if (!at) return { op: 'notebookHover', hover: null };
       const hover = hoverAt({ path: job.path, text: module.text, languageId: 'python' }, { line: at.line, column: at.character }, projects);

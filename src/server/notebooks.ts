@@ -49,9 +49,16 @@ export const NOTEBOOK_SELECTOR = [
 const SLOW_LANE_CHARS = 256 * 1024;
 const SLOW_LANE_MS = 400;
 
+interface CellId {
+  uri: string;
+  version: number;
+  /** Code cells get diagnostics (an empty list clears old ones); markup cells are left alone. */
+  code: boolean;
+}
+
 interface NotebookState {
   /** The cells' URIs and versions as analyzed, in the order the engine saw them. */
-  cells: { uri: string; version: number }[];
+  cells: CellId[];
   findings: Finding[];
   millis: number;
 }
@@ -121,14 +128,14 @@ export class NotebookSync {
   }
 
   /** The cells to analyze, in notebook order, with the URI and version of each. */
-  private sources(notebook: NotebookDocument): { cells: NotebookCellSource[]; ids: { uri: string; version: number }[] } {
+  private sources(notebook: NotebookDocument): { cells: NotebookCellSource[]; ids: CellId[] } {
     const cells: NotebookCellSource[] = [];
-    const ids: { uri: string; version: number }[] = [];
+    const ids: CellId[] = [];
     for (const cell of notebook.cells) {
       const document = this.documents.getCellTextDocument(cell);
       if (!document) continue;
       cells.push({ kind: cell.kind === NotebookCellKind.Code ? 'code' : 'markup', language: document.languageId, source: document.getText() });
-      ids.push({ uri: document.uri, version: document.version });
+      ids.push({ uri: document.uri, version: document.version, code: cell.kind === NotebookCellKind.Code });
     }
     return { cells, ids };
   }
@@ -142,7 +149,7 @@ export class NotebookSync {
     const options = await this.host.optionsFor(notebook.uri, filePath);
     if (!options) {
       this.state.delete(notebook.uri);
-      this.publish(notebook.uri, new Map(this.sources(notebook).ids.map((c) => [c.uri, []])));
+      this.publish(notebook.uri, new Map(this.sources(notebook).ids.filter((c) => c.code).map((c) => [c.uri, []])));
       this.host.changed();
       return;
     }
@@ -172,17 +179,16 @@ export class NotebookSync {
   }
 
   /** Diagnostics per cell URI; every analyzed cell gets a list (empty clears its old ones). */
-  private diagnostics(cells: { uri: string }[], outcome: NotebookOutcome): Map<string, Diagnostic[]> {
-    const byCell = new Map<string, Diagnostic[]>(cells.map((c) => [c.uri, []]));
+  private diagnostics(cells: CellId[], outcome: NotebookOutcome): Map<string, Diagnostic[]> {
+    const byCell = new Map<string, Diagnostic[]>(cells.filter((c) => c.code).map((c) => [c.uri, []]));
     // Related points in the notebook name their cell: they link to that cell's URI.
     const uriOf = (file: string, cell?: number): string => (cell !== undefined && cells[cell] ? cells[cell].uri : pathToUri(file));
     outcome.findings.forEach((finding, index) => {
-      const uri = finding.cell !== undefined ? cells[finding.cell]?.uri : undefined;
-      if (!uri) return;
-      byCell.get(uri)!.push(toDiagnostic(this.host.withMeasurement(finding), index, uriOf));
+      const list = finding.cell !== undefined ? byCell.get(cells[finding.cell]?.uri) : undefined;
+      list?.push(toDiagnostic(this.host.withMeasurement(finding), index, uriOf));
     });
     // The parser recovered and analyzed the rest: one notice, in the first cell that has an error.
-    const first = outcome.parseErrors.find((p) => p.cell !== undefined && cells[p.cell]);
+    const first = outcome.parseErrors.find((p) => p.cell !== undefined && byCell.has(cells[p.cell]?.uri));
     if (first) byCell.get(cells[first.cell!].uri)!.push(parseDiagnostic(first));
     return byCell;
   }
@@ -260,7 +266,7 @@ export function notebookPath(uri: string): string {
   return `/__${parsed.scheme}__/${parsed.path.replace(/[^\w.-]+/g, '_')}${path.extname(parsed.path) === '.ipynb' ? '' : '.ipynb'}`;
 }
 
-function sameCells(a: { uri: string; version: number }[], b: { uri: string; version: number }[]): boolean {
+function sameCells(a: CellId[], b: CellId[]): boolean {
   return a.length === b.length && a.every((c, i) => c.uri === b[i].uri && c.version === b[i].version);
 }
 

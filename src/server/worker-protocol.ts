@@ -1,4 +1,4 @@
-import type { AnalysisResult, AnalyzeOptions, BenchLens, BenchmarkTarget, BenchmarkTargetRequest, Finding, Hover, ParseProblem, Range, SwapOutcome, TextChange } from '../analysis';
+import type { AnalysisResult, AnalyzeOptions, BenchLens, BenchmarkTarget, BenchmarkTargetRequest, Finding, Hover, NotebookCell, ParseProblem, Range, SwapOutcome, TextChange } from '../analysis';
 
 // Messages between the language server's request thread (analysis-pool.ts) and its analysis
 // workers (analysis-worker.ts). Each worker holds its own Projects, parse trees and a copy of the
@@ -31,15 +31,11 @@ export type WorkerJob =
   | { op: 'notebookHover'; path: string; cells: NotebookCellSource[]; cell: number; position: { line: number; column: number } };
 
 /**
- * One cell of a notebook as the client synced it. LSP clients send only the cells their selector
- * matches (VS Code: the Python code cells), so `cell` indexes below count those, in notebook order.
+ * One cell of a notebook as the client synced it (the engine's NotebookCell). LSP clients send only
+ * the cells their selector matches (VS Code: the Python code cells), so a `cell` index in the
+ * results counts those, in notebook order.
  */
-export interface NotebookCellSource {
-  kind: 'code' | 'markup';
-  /** The cell document's language id. */
-  language: string;
-  source: string;
-}
+export type NotebookCellSource = NotebookCell;
 
 /**
  * A notebook's findings and parse problems: each carries `cell` (an index into the job's cells)
