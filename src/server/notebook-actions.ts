@@ -14,7 +14,7 @@ import { SOURCE, pathToUri } from './diagnostics';
 // Code actions in a notebook cell: the finding's fix (its edits may reach other cells, and
 // CL206's creates a module file beside the notebook: a WorkspaceEdit with documentChanges, a
 // CreateFile then the file's text), the suppressions (this line of the cell; the whole notebook,
-// at the top of its first cell, which is the top of the module the engine analyzes), and fix-all.
+// at the top of its first Python cell, the top of the module the engine analyzes), and fix-all.
 
 export interface NotebookActionRequest {
   /** The cell the request is for (index into `cells`). */
@@ -23,6 +23,8 @@ export interface NotebookActionRequest {
   cells: readonly { uri: string; version: number }[];
   /** Each with `cell` (an index into `cells`); its range and fix edits are within that cell. */
   findings: readonly Finding[];
+  /** The cell whose top is the module's (for a notebook-wide suppression); -1: none. */
+  top: number;
   diagnostics: readonly Diagnostic[];
   only?: readonly string[];
   textOf(cell: number): string | undefined;
@@ -52,14 +54,14 @@ export function notebookActions(request: NotebookActionRequest): CodeAction[] {
         diagnostics: [diagnostic],
         edit: cellEdits(cells, [{ cell, edit: ignoreOnLineEdit(text, 'python', found) }]),
       });
-      const firstText = request.textOf(0);
-      if (!seenNotebookIgnores.has(rule) && firstText !== undefined) {
+      const topText = request.top >= 0 ? request.textOf(request.top) : undefined;
+      if (!seenNotebookIgnores.has(rule) && topText !== undefined) {
         seenNotebookIgnores.add(rule);
         actions.push({
           title: `Ignore ${rule} in this notebook`,
           kind: CodeActionKind.QuickFix,
           diagnostics: [diagnostic],
-          edit: cellEdits(cells, [{ cell: 0, edit: ignoreInFileEdit(firstText, 'python', rule) }]),
+          edit: cellEdits(cells, [{ cell: request.top, edit: ignoreInFileEdit(topText, 'python', rule) }]),
         });
       }
     }

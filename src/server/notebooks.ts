@@ -12,10 +12,11 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import type { AnalyzeOptions, Finding } from '../analysis';
+import { type AnalyzeOptions, type Finding, isPythonCell } from '../analysis';
 import { AnalysisPool, CancelledError, type Lane } from './analysis-pool';
 import { Debouncer, debounceFor } from './debounce';
 import { parseDiagnostic, pathToUri, toDiagnostic } from './diagnostics';
+import { importersOf } from './dependents';
 import { notebookActions } from './notebook-actions';
 import type { NotebookCellSource, NotebookOutcome } from './worker-protocol';
 
@@ -54,6 +55,7 @@ interface CellId {
   version: number;
   /** Code cells get diagnostics (an empty list clears old ones); markup cells are left alone. */
   code: boolean;
+  python: boolean;
 }
 
 interface NotebookState {
@@ -119,6 +121,20 @@ export class NotebookSync {
     }
   }
 
+  /** The open notebooks whose cells import a changed file (dependents.ts, as for open documents): re-check them. */
+  revalidateImporters(changed: { path: string; languageId?: string }): void {
+    const candidates = [...this.open].flatMap((uri) => {
+      const notebook = this.documents.getNotebookDocument(uri);
+      if (!notebook) return [];
+      const text = this.sources(notebook).cells.map((c) => c.source).join('\n');
+      return [{ key: uri, path: notebookPath(uri), languageId: 'python', text }];
+    });
+    for (const uri of importersOf(changed, candidates)) {
+      const notebook = this.documents.getNotebookDocument(uri);
+      if (notebook) this.schedule(notebook);
+    }
+  }
+
   private schedule(notebook: NotebookDocument, immediate = false): void {
     const chars = this.sources(notebook).cells.reduce((n, c) => n + c.source.length, 0);
     this.debouncer.run(notebook.uri, immediate ? 0 : debounceFor(this.lastMillis.get(notebook.uri), chars), () => {
@@ -135,7 +151,7 @@ export class NotebookSync {
       const document = this.documents.getCellTextDocument(cell);
       if (!document) continue;
       cells.push({ kind: cell.kind === NotebookCellKind.Code ? 'code' : 'markup', language: document.languageId, source: document.getText() });
-      ids.push({ uri: document.uri, version: document.version, code: cell.kind === NotebookCellKind.Code });
+      ids.push({ uri: document.uri, version: document.version, code: cell.kind === NotebookCellKind.Code, python: isPythonCell(cells[cells.length - 1]) });
     }
     return { cells, ids };
   }
@@ -227,6 +243,7 @@ export class NotebookSync {
     return notebookActions({
       cell,
       cells: state.cells,
+      top: topCell(state.cells, textOf),
       findings: state.findings,
       diagnostics: params.context.diagnostics,
       only: params.context.only,
@@ -264,6 +281,14 @@ export function notebookPath(uri: string): string {
   const parsed = URI.parse(uri);
   if (parsed.scheme === 'file') return parsed.fsPath;
   return `/__${parsed.scheme}__/${parsed.path.replace(/[^\w.-]+/g, '_')}${path.extname(parsed.path) === '.ipynb' ? '' : '.ipynb'}`;
+}
+
+/**
+ * The cell whose top is the top of the module: the first Python code cell that is not a cell
+ * magic (a comment above `%%time` would end the magic). -1: none.
+ */
+function topCell(cells: readonly CellId[], textOf: (index: number) => string | undefined): number {
+  return cells.findIndex((c, i) => c.code && c.python && !/^\s*%%/.test(textOf(i) ?? ''));
 }
 
 function sameCells(a: CellId[], b: CellId[]): boolean {

@@ -425,13 +425,17 @@ export function startServer(connection: Connection): void {
     const settings = await settingsFor(e.document.uri);
     if (opening) {
       // Its text may differ from the disk the importers were analyzed with.
-      if (settings.run === 'onType') revalidateDependents(e.document);
+      if (settings.run === 'onType') {
+        revalidateDependents(e.document);
+        notebooks.revalidateImporters({ path: filePath, languageId: e.document.languageId });
+      }
       return;
     }
     if (settings.run === 'onType') {
       pool.supersede(filePath);
       schedule(e.document);
       revalidateDependents(e.document);
+      notebooks.revalidateImporters({ path: filePath, languageId: e.document.languageId });
     }
   });
   documents.onDidSave(async (e) => {
@@ -439,6 +443,7 @@ export function startServer(connection: Connection): void {
     if (settings.run === 'onSave') schedule(e.document, true);
     pool.invalidated(filePathOf(e.document));
     revalidateDependents(e.document);
+    notebooks.revalidateImporters({ path: filePathOf(e.document), languageId: e.document.languageId });
   });
   documents.onDidClose((e) => {
     debouncer.cancel(e.document.uri);
@@ -572,6 +577,9 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onRequest(BENCHMARK_TARGET_REQUEST, async (params: BenchmarkTargetParams, token): Promise<BenchmarkTarget> => {
+    if (notebooks.notebookOf(params.uri)) {
+      return { ok: false, message: 'A function defined in a notebook cannot be benchmarked: the harness imports it from a module file. Move it into a module next to the notebook (the CL206 quick fix does) and benchmark it there.' };
+    }
     const document = documents.get(params.uri);
     const filePath = document ? filePathOf(document) : URI.parse(params.uri).fsPath;
     const request = { line: params.position?.line, character: params.position?.character, functionName: params.functionName };
