@@ -7,7 +7,7 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import * as fs from 'node:fs';
-import { type Finding, type Fix, ignoreInFileEdit, ignoreOnLineEdit, type TextEdit } from '../analysis';
+import { compatibleFixes, type Finding, type Fix, ignoreInFileEdit, ignoreOnLineEdit, type TextEdit } from '../analysis';
 import { FIX_ALL_KIND, toLspEdit } from './code-actions';
 import { SOURCE, pathToUri } from './diagnostics';
 
@@ -68,7 +68,7 @@ export function notebookActions(request: NotebookActionRequest): CodeAction[] {
   }
   const wantsFixAll = only?.some((k) => FIX_ALL_KIND.startsWith(k) || k === CodeActionKind.Source);
   if (!only || wantsFixAll) {
-    const all = fixAll(findings, cells);
+    const all = fixAll(findings, cells, request.supportsCreateFile);
     if (all) actions.push({ title: 'Fix all auto-fixable Concurrency Lens problems', kind: FIX_ALL_KIND, edit: all });
   }
   return actions;
@@ -112,30 +112,44 @@ function editsOf(fix: Fix, home: number): CellEdit[] {
   return fix.edits.map((edit) => ({ cell: edit.cell ?? home, edit }));
 }
 
+/** What a fix changes: the files it creates (operations, then their text) and its cell edits. */
+interface FixChanges {
+  files: NonNullable<WorkspaceEdit['documentChanges']>;
+  edits: CellEdit[];
+}
+
 /**
- * A fix as one WorkspaceEdit; null when it cannot be applied as the engine meant it: an edit in a
- * cell the client did not sync, files to create and a client (or an untitled notebook) that
- * cannot, or a file of that name that exists with other text (Fix.createFiles: never overwrite).
- * A file that already holds exactly the text is left alone and the cell edits still apply.
+ * A fix's changes; null when it cannot be applied as the engine meant it: an edit in a cell the
+ * client did not sync, files to create and a client (or an untitled notebook) that cannot, or a
+ * file of that name that exists with other text (Fix.createFiles: never overwrite). A file that
+ * already holds exactly the text is left alone and the cell edits still apply.
  */
-export function fixEdit(fix: Fix, home: number, cells: NotebookActionRequest['cells'], supportsCreateFile: boolean): WorkspaceEdit | null {
+function changesOf(fix: Fix, home: number, cells: NotebookActionRequest['cells'], supportsCreateFile: boolean): FixChanges | null {
   const edits = editsOf(fix, home);
   if (edits.some((e) => !cells[e.cell])) return null;
-  const files = fix.createFiles ?? [];
-  if (files.length === 0) return cellEdits(cells, edits);
-  if (!supportsCreateFile) return null;
-  const documentChanges: NonNullable<WorkspaceEdit['documentChanges']> = [];
-  for (const file of files) {
+  const created = fix.createFiles ?? [];
+  if (created.length > 0 && !supportsCreateFile) return null;
+  const files: FixChanges['files'] = [];
+  for (const file of created) {
     const existing = readIfExists(file.path);
     if (existing === file.text) continue;
     if (existing !== undefined) return null;
     const uri = pathToUri(file.path);
     // overwrite: false, and no ignoreIfExists: a file made meanwhile fails the whole edit, nothing applied.
-    documentChanges.push(CreateFile.create(uri, { overwrite: false, ignoreIfExists: false }));
-    documentChanges.push({ textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: file.text }] });
+    files.push(CreateFile.create(uri, { overwrite: false, ignoreIfExists: false }));
+    files.push({ textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: file.text }] });
   }
-  documentChanges.push(...cellDocumentEdits(cells, edits));
-  return { documentChanges };
+  return { files, edits };
+}
+
+function asWorkspaceEdit(changes: readonly FixChanges[], cells: NotebookActionRequest['cells']): WorkspaceEdit {
+  return { documentChanges: [...changes.flatMap((c) => c.files), ...cellDocumentEdits(cells, changes.flatMap((c) => c.edits))] };
+}
+
+/** A fix as one WorkspaceEdit (the files first, so the cells' new imports find them); null: see changesOf. */
+export function fixEdit(fix: Fix, home: number, cells: NotebookActionRequest['cells'], supportsCreateFile: boolean): WorkspaceEdit | null {
+  const changes = changesOf(fix, home, cells, supportsCreateFile);
+  return changes ? asWorkspaceEdit([changes], cells) : null;
 }
 
 function readIfExists(file: string): string | undefined {
@@ -146,27 +160,9 @@ function readIfExists(file: string): string | undefined {
   }
 }
 
-/**
- * The safe fixes that apply together, across cells: as compatibleFixes (core/fix-all.ts) does in
- * one file, a fix whose edits overlap or touch a chosen one in the same cell waits for the next
- * round. Fixes that create files are left to their own quick fix.
- */
-function fixAll(findings: readonly Finding[], cells: NotebookActionRequest['cells']): WorkspaceEdit | null {
-  const at = (p: { line: number; column: number }): number => p.line * 1_000_000 + p.column;
-  const taken: { cell: number; start: number; end: number }[] = [];
-  const seen = new Set<string>();
-  const chosen: CellEdit[] = [];
-  for (const f of findings) {
-    if (!f.fix?.safe || (f.fix.createFiles?.length ?? 0) > 0 || f.cell === undefined) continue;
-    const edits = editsOf(f.fix, f.cell);
-    if (edits.some((e) => !cells[e.cell])) continue;
-    const key = JSON.stringify(edits);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const spans = edits.map((e) => ({ cell: e.cell, start: at(e.edit.range.start), end: at(e.edit.range.end) }));
-    if (spans.some((s) => taken.some((t) => t.cell === s.cell && s.start <= t.end && t.start <= s.end))) continue;
-    taken.push(...spans);
-    chosen.push(...edits);
-  }
-  return chosen.length > 0 ? cellEdits(cells, chosen) : null;
+/** The safe fixes that apply together, across cells (compatibleFixes compares edits cell by cell). */
+function fixAll(findings: readonly Finding[], cells: NotebookActionRequest['cells'], supportsCreateFile: boolean): WorkspaceEdit | null {
+  const fixes = findings.flatMap((f) => (f.fix?.safe && f.cell !== undefined ? [{ ...f.fix, edits: editsOf(f.fix, f.cell).map(({ cell, edit }) => ({ ...edit, cell })) }] : []));
+  const changes = compatibleFixes(fixes).flatMap((fix) => changesOf(fix, 0, cells, supportsCreateFile) ?? []);
+  return changes.length > 0 ? asWorkspaceEdit(changes, cells) : null;
 }
