@@ -16,7 +16,7 @@ export type { TaskEvidence, TaskReport } from './core/front-end';
 export { MODEL_CACHE_CHARS } from './core/front-end';
 export type { PythonProject } from './python/analyze';
 export type { JsProject } from './javascript/analyze';
-export { isAnalyzablePath, languageOf, LANGUAGES, LANGUAGE_IDS, JS_EXTENSIONS, PYTHON_EXTENSIONS } from './languages';
+export { isAnalyzablePath, isCheckablePath, isNotebookPath, NOTEBOOK_EXTENSIONS, languageOf, LANGUAGES, LANGUAGE_IDS, JS_EXTENSIONS, PYTHON_EXTENSIONS } from './languages';
 export { CATALOG, RULE_CODES, type CatalogEntry, type RuleCode, allRules, docsUrl, findRule, isMeasurable, isRuleCode, ruleMeta, testProfileSeverities } from './catalog';
 export { applyEdits } from './core/apply-edits';
 export { compatibleFixes } from './core/fix-all';

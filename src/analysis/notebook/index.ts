@@ -4,5 +4,5 @@
 export type { CellPosition, NotebookCell } from './types';
 export { type ModuleSegment, type NotebookModuleOptions, type NotebookModuleText, isPythonCell, notebookModule } from './module-text';
 export { type NotebookAnalysis, type NotebookContext, analyzeIpynbLoaded, analyzeNotebook, analyzeNotebookLoaded, applyCellEdits } from './analyze';
-export { type IpynbNotebook, type IpynbRead, readIpynb, sourceLines, writeCellSources } from './ipynb';
+export { type IpynbNotebook, type IpynbRead, ipynbTextRange, readIpynb, sourceLines, writeCellSources } from './ipynb';
 export { isIPythonLine } from './magics';

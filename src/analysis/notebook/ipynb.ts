@@ -1,3 +1,5 @@
+import type { Position, Range } from '../core/types';
+import { LineIndex } from '../core/lines';
 import type { NotebookCell } from './types';
 import { cellSourceSpans } from './json-spans';
 
@@ -104,4 +106,47 @@ function serializeSource(text: string, span: { start: number; end: number }, sou
   }
   const separator = open.includes('\n') ? `,${open}` : ', ';
   return `[${open}${lines.map((l) => JSON.stringify(l)).join(separator)}${close}]`;
+}
+
+/**
+ * Where a range of a cell lies in the notebook's JSON text (0-based lines and UTF-16 columns of
+ * the file itself), for tools that know files but not cells (SARIF viewers, GitHub code
+ * scanning). A cell position maps to the character of the JSON string that encodes it (after
+ * any escape before it). Null when the cell or the position is not in the text.
+ */
+export function ipynbTextRange(text: string, cell: number, range: Range): Range | null {
+  const span = cellSourceSpans(text).get(cell);
+  if (!span) return null;
+  // Decoded offset in the cell's source → offset in the JSON text, one entry per source char.
+  const offsets: number[] = [];
+  let i = span.start;
+  while (i < span.end) {
+    if (text[i] !== '"') {
+      i++;
+      continue;
+    }
+    i++;
+    while (i < span.end && text[i] !== '"') {
+      offsets.push(i);
+      i += text[i] === '\\' ? (text[i + 1] === 'u' ? 6 : 2) : 1;
+    }
+    i++;
+  }
+  // The end of the source maps to just after its last character.
+  offsets.push(offsets.length > 0 ? offsets[offsets.length - 1] + 1 : span.start);
+  const read = readIpynb(text);
+  if (!read.ok || !read.notebook.cells[cell]) return null;
+  const source = new LineIndex(read.notebook.cells[cell].source);
+  const file = new LineIndex(text);
+  const at = (p: Position): Position | null => {
+    const offset = source.offsetAt(p);
+    return offset < offsets.length ? positionOf(file, offsets[offset]) : null;
+  };
+  const start = at(range.start);
+  const end = at(range.end);
+  return start && end ? { start, end } : null;
+}
+
+function positionOf(lines: LineIndex, offset: number): Position {
+  return lines.positionAt(offset);
 }
