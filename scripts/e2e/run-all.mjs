@@ -7,10 +7,11 @@
 //   3. the benchmark panel UI test  (test/e2e/benchmark-ui.test.mjs: CodeLens -> run -> webview, screenshots per theme)
 //   4. the JS benchmark UI test     (test/e2e/benchmark-js-ui.test.mjs: CL104 target lens, refusal, conclusive, CPU burners)
 //   5. the notebook in-host suite   (test/e2e/suite/notebook.ts: CL206 in a cell of a Jupyter notebook, its fix)
+//   6. the notebook UI test         (test/e2e/notebook-ui.test.mjs: squiggles in cells, Problems, Ctrl+. fix)
 // each on a fresh temp copy of test/e2e/workspace, with artifacts under test-results/e2e/.
 // Exits non-zero if either fails; the last line is "N passed, N failed" summed over both.
 //
-//   node scripts/e2e/run-all.mjs [--vsix FILE] [--verbose] [--only fresh-home,host,ui,bench,bench-js,notebook]
+//   node scripts/e2e/run-all.mjs [--vsix FILE] [--verbose] [--only fresh-home,host,ui,bench,bench-js,notebook,notebook-ui]
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -24,7 +25,7 @@ const SUITE_OUT = join(REPO, 'out', 'e2e', 'suite.js');
 const NOTEBOOK_SUITE_OUT = join(REPO, 'out', 'e2e', 'notebook-suite.js');
 
 const { values: args } = parseArgs({ options: { vsix: { type: 'string' }, verbose: { type: 'boolean' }, only: { type: 'string' } } });
-const STEPS = ['fresh-home', 'host', 'ui', 'bench', 'bench-js', 'notebook'];
+const STEPS = ['fresh-home', 'host', 'ui', 'bench', 'bench-js', 'notebook', 'notebook-ui'];
 const only = args.only ? args.only.split(',').map((s) => s.trim()) : STEPS;
 for (const step of only) {
   if (!STEPS.includes(step)) {
@@ -208,6 +209,16 @@ async function main() {
     } finally {
       removeWorkspace(nbWs);
     }
+  }
+
+  // 6. Notebook UI test (copies the workspace itself).
+  if (want('notebook-ui')) {
+    log('notebook UI test');
+    const t = Date.now();
+    const r = await runNode(join(REPO, 'test', 'e2e', 'notebook-ui.test.mjs'), ['--extension', REPO, '--artifacts', ARTIFACTS]);
+    if (!r.tallied && r.code !== 0) r.failed = 1;
+    if (r.tallied && r.code !== 0 && r.failed === 0) r.failed = 1;
+    results.push({ name: 'notebook UI test', ...r, time: secs(t) });
   }
 
   for (const r of results) {
