@@ -84,7 +84,7 @@ export const rule: PythonRule = {
         message:
           `Notebook code ${how}. A notebook needs no \`if __name__ == "__main__":\` guard (its workers never re-run it), ` +
           `but with spawn and forkserver they cannot find functions defined in it either: move ${names} into a module next ` +
-          'to the notebook and import it (the fix of CL206 does that).',
+          `to the notebook and import ${names.includes(',') ? 'them' : 'it'} (the fix of CL206 does that).`,
         related: tasks.map((t) => ({ path: model.path, range: rangeOf(t.site.call.callee), message: `\`${t.fn.name}\`, defined in the notebook, is handed to a process here` })),
       });
       return;
