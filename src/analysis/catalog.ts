@@ -140,7 +140,7 @@ export const CATALOG = {
     languages: ['python'],
     severity: 'error',
     summary: 'A function defined in a notebook handed to a process executor, whose spawned workers cannot import it',
-    fix: 'move the function (and what it needs) into a module next to the notebook and import it',
+    fix: 'move the function and what it needs into `<notebook>_tasks.py` and import it (safe unless it copies mutable notebook state)',
     measurable: false,
     inTests: null,
   },
