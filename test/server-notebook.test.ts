@@ -345,7 +345,7 @@ test('CL206 in the cell of the task site; its fix creates the module file and im
   notebook.close();
 });
 
-test('CL206: no fix offered when its module file exists with other text', async () => {
+test('CL206: no fix offered when its module file appeared with other text since the analysis', async () => {
   const notebook = new Notebook(path.join(workspace, 'taken.ipynb'), NOTEBOOK_TASK);
   notebook.open();
   const lists = await notebook.diagnostics();
@@ -379,5 +379,22 @@ test('settings: a disabled server publishes nothing for a notebook', async () =>
   session.settings = {};
   void session.connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
   await session.latestDiagnostics(notebook.cells[3].uri, (d) => d.some((x) => x.code === 'CL101'));
+  notebook.close();
+});
+
+test('cross-file: editing a module the notebook imports re-checks the notebook', async () => {
+  const helper = path.join(workspace, 'nbhelpers.py');
+  fs.writeFileSync(helper, 'import time\n\n\ndef work(n):\n    time.sleep(n)\n');
+  const notebook = new Notebook(path.join(workspace, 'imports.ipynb'), [
+    { kind: 'code', text: 'from concurrent.futures import ThreadPoolExecutor\nfrom nbhelpers import work\n' },
+    { kind: 'code', text: 'with ThreadPoolExecutor() as ex:\n    done = list(ex.map(work, [1]))\n' },
+  ]);
+  notebook.open();
+  assert.deepEqual(codes(await notebook.diagnostics()), [[], []], 'I/O on threads: nothing');
+  // The module becomes CPU-bound in the editor (unsaved): the notebook's diagnostics follow.
+  const helperUri = session.open(helper, fs.readFileSync(helper, 'utf8'));
+  await session.diagnosticsFor(helperUri, 1);
+  session.change(helperUri, 2, 'def work(n):\n    total = 0\n    for i in range(n):\n        total += i * i\n    return total\n');
+  await session.latestDiagnostics(notebook.cells[1].uri, (d) => d.some((x) => x.code === 'CL101'));
   notebook.close();
 });
