@@ -398,3 +398,20 @@ test('cross-file: editing a module the notebook imports re-checks the notebook',
   await session.latestDiagnostics(notebook.cells[1].uri, (d) => d.some((x) => x.code === 'CL101'));
   notebook.close();
 });
+
+test('a notebook too large to analyze: nothing parsed, empty diagnostics, the log says why once', async () => {
+  const big = 'x = 1\n'.repeat(1_500_000); // 9 MB in one cell, past the 8 MB limit
+  const notebook = new Notebook(path.join(workspace, 'big.ipynb'), [
+    { kind: 'code', text: big },
+    { kind: 'code', text: CROSS_CELL[2].text + CROSS_CELL[3].text.replace('%time print(1)\n', '') },
+  ]);
+  notebook.open();
+  assert.deepEqual(codes(await notebook.diagnostics()), [[], []]);
+  await session.until('the log line', () => (session.logs.some((l) => /big\.ipynb: skipped/.test(l)) ? true : undefined));
+  const hover = await session.connection.sendRequest('textDocument/hover', { textDocument: { uri: notebook.cells[1].uri }, position: { line: 0, character: 6 } });
+  assert.equal(hover, null, 'no hover parses it either');
+  // Small again: analyzed (the CPU work handed to threads in the second cell).
+  notebook.edit(0, 'from concurrent.futures import ThreadPoolExecutor\n');
+  assert.deepEqual(codes(await notebook.diagnostics()), [[], ['CL101']]);
+  notebook.close();
+});

@@ -12,7 +12,8 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import { type AnalyzeOptions, type Finding, isPythonCell } from '../analysis';
+import { type AnalyzeOptions, DEFAULT_MAX_FILE_SIZE, type Finding, isPythonCell } from '../analysis';
+import { tooLargeReason } from '../workspace/read-source';
 import { AnalysisPool, CancelledError, type Lane } from './analysis-pool';
 import { Debouncer, debounceFor } from './debounce';
 import { parseDiagnostic, pathToUri, toDiagnostic } from './diagnostics';
@@ -73,6 +74,7 @@ export class NotebookSync {
   private readonly debouncer = new Debouncer();
   private readonly lastMillis = new Map<string, number>();
   private readonly open = new Set<string>();
+  private readonly tooLargeLogged = new Set<string>();
   /** The client can apply a WorkspaceEdit that creates files (CL206's fix). */
   supportsCreateFile = false;
 
@@ -171,6 +173,18 @@ export class NotebookSync {
     }
     let snapshot = this.sources(notebook);
     const chars = snapshot.cells.reduce((n, c) => n + c.source.length, 0);
+    if (chars > DEFAULT_MAX_FILE_SIZE) {
+      // As for a file too large (server.ts): nothing of it is parsed, and the log says so once.
+      if (!this.tooLargeLogged.has(notebook.uri)) {
+        this.tooLargeLogged.add(notebook.uri);
+        this.host.log(`${filePath}: skipped (${tooLargeReason(chars, DEFAULT_MAX_FILE_SIZE)})`);
+      }
+      this.state.delete(notebook.uri);
+      this.publish(notebook.uri, new Map(snapshot.ids.filter((c) => c.code).map((c) => [c.uri, []])));
+      this.host.changed();
+      return;
+    }
+    this.tooLargeLogged.delete(notebook.uri);
     let outcome;
     try {
       outcome = await this.host.pool.analyze(this.lane(notebook, chars), filePath, () => {
@@ -222,6 +236,7 @@ export class NotebookSync {
   private close(notebook: NotebookDocument): void {
     this.debouncer.cancel(notebook.uri);
     this.open.delete(notebook.uri);
+    this.tooLargeLogged.delete(notebook.uri);
     this.host.pool.supersede(notebookPath(notebook.uri));
     this.state.delete(notebook.uri);
     this.lastMillis.delete(notebook.uri);
@@ -259,6 +274,7 @@ export class NotebookSync {
     const cell = ids.findIndex((c) => c.uri === params.textDocument.uri);
     if (cell < 0) return null;
     const chars = cells.reduce((n, c) => n + c.source.length, 0);
+    if (chars > DEFAULT_MAX_FILE_SIZE) return null;
     const job = { op: 'notebookHover' as const, path: notebookPath(notebook.uri), cells, cell, position: { line: params.position.line, column: params.position.character } };
     let answer;
     try {
