@@ -119,7 +119,13 @@ export async function fixText(
 function applyNotebookEdits(text: string, edits: readonly TextEdit[]): string | null {
   const read = readIpynb(text);
   if (!read.ok) return null;
-  return writeCellSources(text, applyCellEdits(read.notebook.cells, edits));
+  const sources = applyCellEdits(read.notebook.cells, edits);
+  // A cell without a `source` key has no value to rewrite: such a fix is not applied.
+  try {
+    return writeCellSources(text, sources);
+  } catch {
+    return null;
+  }
 }
 
 /**

@@ -11,7 +11,8 @@ export interface ValueSpan {
 /** The spans of `cells[i].source` for each cell index i (a cell without `source` has none). */
 export function cellSourceSpans(text: string): Map<number, ValueSpan> {
   const spans = new Map<number, ValueSpan>();
-  let i = skipWs(text, 0);
+  // A byte order mark before the JSON is not part of it.
+  let i = skipWs(text, text.charCodeAt(0) === 0xfeff ? 1 : 0);
   if (text[i] !== '{') return spans;
   // Top level: find the `cells` member, then walk its array elements.
   i++;
