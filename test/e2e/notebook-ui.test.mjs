@@ -34,8 +34,8 @@ const ARTIFACTS = resolve(args.artifacts);
 const t0 = Date.now();
 const secs = (from) => `${((Date.now() - from) / 1000).toFixed(1)} s`;
 const log = (msg) => process.stdout.write(`[nb-ui ${secs(t0).padStart(7)}] ${msg}\n`);
-// The rule's name ends its message; CL201's message in a notebook names CL206 too.
-const CL206 = /task-defined-in-notebook/;
+// CL206's message (CL201's in a notebook names CL206 too, so not the code).
+const CL206 = /is defined in the notebook, which runs as/;
 
 async function waitUntil(what, probe, timeout = T) {
   const deadline = Date.now() + timeout;
