@@ -43,12 +43,12 @@ for (const file of readdirSync(join('src', 'profiling', 'harness')).filter((f) =
 }
 
 // The engine loads each language's front end with require('./<language>') from
-// src/analysis/index.ts; this plugin points the JS/TS one at a stand-in that offers nothing.
+// src/analysis/front-ends.ts; this plugin points the JS/TS one at a stand-in that offers nothing.
 const withoutJsAnalyzer = {
   name: 'without-js-analyzer',
   setup(build) {
     build.onResolve({ filter: /^\.\/javascript$/ }, (args) =>
-      args.importer.endsWith(join('src', 'analysis', 'index.ts'))
+      args.importer.endsWith(join('src', 'analysis', 'front-ends.ts'))
         ? { path: join(dirname(args.importer), 'javascript', 'absent.ts') }
         : undefined,
     );

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CATALOG, RULE_CODES, docsPath, ruleMeta } from '../src/analysis/catalog';
-import { isAnalyzablePath } from '../src/analysis/languages';
+import { isCheckablePath } from '../src/analysis/languages';
 import { docsHeaderLine, docsTitle, withGeneratedTable } from '../src/analysis/catalog-docs';
 import { pythonRules } from '../src/analysis/python/rules';
 import { jsRules } from '../src/analysis/javascript/rules';
@@ -53,7 +53,7 @@ test('every rule has a fixture folder per language with a marked (positive) and 
         continue;
       }
       // Only source files count: a fixture's .snap beside it is not a negative fixture.
-      const files = fs.readdirSync(dir).filter((f) => fs.statSync(path.join(dir, f)).isFile() && isAnalyzablePath(f));
+      const files = fs.readdirSync(dir).filter((f) => fs.statSync(path.join(dir, f)).isFile() && isCheckablePath(f));
       const marked = files.filter((f) => /expect:\s*CL\d{3}/.test(fs.readFileSync(path.join(dir, f), 'utf8')));
       if (marked.length === 0) gaps.push(`${where} has no file with an expect marker`);
       if (marked.length === files.length) gaps.push(`${where} has no negative (unmarked) file`);

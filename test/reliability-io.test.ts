@@ -173,7 +173,7 @@ test('paths in warnings and errors of the text output are escaped too', { skip: 
   const dir = folder();
   fs.mkdirSync(path.join(dir, 'empty\nfolder'));
   const empty = cli(['check', 'empty\nfolder'], dir);
-  assert.match(empty.stderr, /^warning: no Python, JavaScript or TypeScript files found in empty\\nfolder$/m, empty.stderr);
+  assert.match(empty.stderr, /^warning: no Python, JavaScript, TypeScript or notebook files found in empty\\nfolder$/m, empty.stderr);
   const missing = cli(['check', 'gone\u001b[31m.py'], dir);
   assert.equal(missing.code, 2);
   assert.doesNotMatch(missing.stderr, /\u001b/);

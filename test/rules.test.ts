@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { type AnalysisResult, JS_EXTENSIONS, type Language, PYTHON_EXTENSIONS, type Projects, analyze, createProjects } from '../src/analysis';
+import { type AnalysisResult, JS_EXTENSIONS, type Language, PYTHON_EXTENSIONS, type Projects, analyze, analyzeNotebook, createProjects, readIpynb } from '../src/analysis';
 import { FIXTURES, diskSources, expectedFindings, fixtureCodes, key, listFiles } from './support/fixtures';
 import { generalTest, ruleTest } from './support/rule-filter';
 import { assertNoOrphanSnapshots, assertSnapshot, formatFindings } from './support/snapshot';
@@ -69,6 +69,27 @@ for (const lang of LANGUAGES) {
       assertSnapshot(`${file}.snap`, formatFindings(result.findings, FIXTURES));
     });
   }
+}
+
+// Notebook fixtures (python/CL206/*.ipynb): markers sit in the cells' sources, and findings are
+// compared by cell (1-based), line in the cell and code.
+for (const file of listFiles(path.join(FIXTURES, 'python'), ['.ipynb'])) {
+  fixtures.push(file);
+  const name = path.relative(FIXTURES, file);
+  const text = fs.readFileSync(file, 'utf8');
+  ruleTest(fixtureCodes(name, text), name, async () => {
+    const read = readIpynb(text);
+    assert.ok(read.ok, `${name} must be a notebook`);
+    const result = await analyzeNotebook(file, read.notebook.cells, { sources: diskSources }, createProjects(diskSources));
+    assert.deepEqual(result.parseErrors, [], `${name} must parse`);
+    assert.equal(result.skipped, null);
+    const actual = result.findings.map((f) => `${(f.cell ?? -1) + 1}:${f.range.start.line + 1}:${f.rule}`).sort();
+    const expected = read.notebook.cells
+      .flatMap((cell, index) => (cell.kind === 'code' ? expectedFindings(cell.source, /#\s*expect:\s*([A-Z0-9 ,]+)/).map((e) => `${index + 1}:${e.line}:${e.rule}`) : []))
+      .sort();
+    assert.deepEqual(actual, expected, result.findings.map((f) => `cell ${(f.cell ?? -1) + 1}:${f.range.start.line + 1}:${f.rule} ${f.message}`).join('\n'));
+    assertSnapshot(`${file}.snap`, formatFindings(result.findings, FIXTURES));
+  });
 }
 
 generalTest('every .snap file sits beside a fixture', () => {

@@ -8,10 +8,12 @@
 //   4. the JS benchmark UI test     (test/e2e/benchmark-js-ui.test.mjs: CL104 target lens, refusal, conclusive, CPU burners)
 //   5. the editor UI test           (test/e2e/editor-ui.test.mjs: lightbulb Fix all and docs, the fix-all command, the rendered
 //                                    rule page from the code link, the language status, the start log, the walkthrough)
+//   6. the notebook in-host suite   (test/e2e/suite/notebook.ts: CL206 in a cell of a Jupyter notebook, its fix)
+//   7. the notebook UI test         (test/e2e/notebook-ui.test.mjs: squiggles in cells, Problems, Ctrl+. fix)
 // each on a fresh temp copy of test/e2e/workspace, with artifacts under test-results/e2e/.
 // Exits non-zero if either fails; the last line is "N passed, N failed" summed over both.
 //
-//   node scripts/e2e/run-all.mjs [--vsix FILE] [--verbose]
+//   node scripts/e2e/run-all.mjs [--vsix FILE] [--verbose] [--only fresh-home,host,ui,bench,bench-js,notebook,notebook-ui]
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -22,8 +24,18 @@ const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ARTIFACTS = join(REPO, 'test-results', 'e2e');
 const FIXTURE_WS = join(REPO, 'test', 'e2e', 'workspace');
 const SUITE_OUT = join(REPO, 'out', 'e2e', 'suite.js');
+const NOTEBOOK_SUITE_OUT = join(REPO, 'out', 'e2e', 'notebook-suite.js');
 
-const { values: args } = parseArgs({ options: { vsix: { type: 'string' }, verbose: { type: 'boolean' } } });
+const { values: args } = parseArgs({ options: { vsix: { type: 'string' }, verbose: { type: 'boolean' }, only: { type: 'string' } } });
+const STEPS = ['fresh-home', 'host', 'ui', 'bench', 'bench-js', 'notebook', 'notebook-ui'];
+const only = args.only ? args.only.split(',').map((s) => s.trim()) : STEPS;
+for (const step of only) {
+  if (!STEPS.includes(step)) {
+    console.error(`--only: unknown step ${step} (one of ${STEPS.join(', ')})`);
+    process.exit(2);
+  }
+}
+const want = (step) => only.includes(step);
 
 const t0 = Date.now();
 const secs = (from) => `${((Date.now() - from) / 1000).toFixed(1)} s`;
@@ -100,21 +112,23 @@ async function main() {
 
   const tb = Date.now();
   const esbuild = await import('esbuild');
-  await esbuild.build({
-    absWorkingDir: REPO,
-    entryPoints: [join(REPO, 'test', 'e2e', 'suite', 'index.ts')],
-    bundle: true, platform: 'node', format: 'cjs', external: ['vscode'], outfile: SUITE_OUT,
-    logLevel: 'warning',
-  });
+  for (const [entry, outfile] of [['index.ts', SUITE_OUT], ['notebook.ts', NOTEBOOK_SUITE_OUT]]) {
+    await esbuild.build({
+      absWorkingDir: REPO,
+      entryPoints: [join(REPO, 'test', 'e2e', 'suite', entry)],
+      bundle: true, platform: 'node', format: 'cjs', external: ['vscode'], outfile,
+      logLevel: 'warning',
+    });
+  }
   esbuild.stop?.(); // no esbuild service process left around for the rest of the run
-  log(`bundle in-host suite -> ${SUITE_OUT}: ok (${secs(tb)})`);
+  log(`bundle in-host suites -> ${SUITE_OUT}, ${NOTEBOOK_SUITE_OUT}: ok (${secs(tb)})`);
 
   rmSync(ARTIFACTS, { recursive: true, force: true });
   mkdirSync(ARTIFACTS, { recursive: true });
   const results = [];
 
   // 0. The toolchain with an empty home folder, as a new machine (and CI) has it.
-  {
+  if (want('fresh-home')) {
     log('fresh-home test');
     const t = Date.now();
     const r = await runNode(join(REPO, 'test', 'e2e', 'fresh-home.test.mjs'), []);
@@ -123,51 +137,57 @@ async function main() {
   }
 
   // 1. In-extension-host suite.
-  const hostWs = freshWorkspace('host');
-  try {
-    log(`in-host suite on ${hostWs}`);
-    const t = Date.now();
-    const r = await runNode(join(REPO, 'scripts', 'e2e', 'run-host-suite.mjs'), ['--extension', REPO,
-      '--suite', SUITE_OUT, '--workspace', hostWs, '--artifacts', join(ARTIFACTS, 'host'),
-      ...(args.verbose ? ['--verbose'] : [])]);
-    // No tally (the suite never ran, e.g. timeout or infrastructure error): count it as one failure.
-    if (!r.tallied && r.code !== 0) r.failed = 1;
-    if (r.tallied && r.code !== 0 && r.failed === 0) r.failed = 1;
-    results.push({ name: 'in-host suite', ...r, time: secs(t) });
-  } finally {
-    removeWorkspace(hostWs);
+  if (want('host')) {
+    const hostWs = freshWorkspace('host');
+    try {
+      log(`in-host suite on ${hostWs}`);
+      const t = Date.now();
+      const r = await runNode(join(REPO, 'scripts', 'e2e', 'run-host-suite.mjs'), ['--extension', REPO,
+        '--suite', SUITE_OUT, '--workspace', hostWs, '--artifacts', join(ARTIFACTS, 'host'),
+        ...(args.verbose ? ['--verbose'] : [])]);
+      // No tally (the suite never ran, e.g. timeout or infrastructure error): count it as one failure.
+      if (!r.tallied && r.code !== 0) r.failed = 1;
+      if (r.tallied && r.code !== 0 && r.failed === 0) r.failed = 1;
+      results.push({ name: 'in-host suite', ...r, time: secs(t) });
+    } finally {
+      removeWorkspace(hostWs);
+    }
   }
 
   // 2. UI test (makes its own temp copy of the workspace as well; this one is the source).
-  const uiWs = freshWorkspace('uisrc');
-  try {
-    log('UI test');
-    const t = Date.now();
-    const r = await runNode(join(REPO, 'test', 'e2e', 'ui.test.mjs'), ['--extension', REPO,
-      '--workspace', uiWs, '--artifacts', ARTIFACTS, ...(args.vsix ? ['--vsix', resolve(args.vsix)] : [])]);
-    if (!r.tallied && r.code !== 0) r.failed = 1;
-    if (r.tallied && r.code !== 0 && r.failed === 0) r.failed = 1;
-    results.push({ name: 'UI test', ...r, time: secs(t) });
-  } finally {
-    removeWorkspace(uiWs);
+  if (want('ui')) {
+    const uiWs = freshWorkspace('uisrc');
+    try {
+      log('UI test');
+      const t = Date.now();
+      const r = await runNode(join(REPO, 'test', 'e2e', 'ui.test.mjs'), ['--extension', REPO,
+        '--workspace', uiWs, '--artifacts', ARTIFACTS, ...(args.vsix ? ['--vsix', resolve(args.vsix)] : [])]);
+      if (!r.tallied && r.code !== 0) r.failed = 1;
+      if (r.tallied && r.code !== 0 && r.failed === 0) r.failed = 1;
+      results.push({ name: 'UI test', ...r, time: secs(t) });
+    } finally {
+      removeWorkspace(uiWs);
+    }
   }
 
   // 3. Benchmark panel UI test (copies the workspace again itself).
-  const benchWs = freshWorkspace('benchsrc');
-  try {
-    log('benchmark UI test');
-    const t = Date.now();
-    const r = await runNode(join(REPO, 'test', 'e2e', 'benchmark-ui.test.mjs'), ['--extension', REPO,
-      '--workspace', benchWs, '--artifacts', ARTIFACTS, ...(args.vsix ? ['--vsix', resolve(args.vsix)] : [])]);
-    if (!r.tallied && r.code !== 0) r.failed = 1;
-    if (r.tallied && r.code !== 0 && r.failed === 0) r.failed = 1;
-    results.push({ name: 'benchmark UI test', ...r, time: secs(t) });
-  } finally {
-    removeWorkspace(benchWs);
+  if (want('bench')) {
+    const benchWs = freshWorkspace('benchsrc');
+    try {
+      log('benchmark UI test');
+      const t = Date.now();
+      const r = await runNode(join(REPO, 'test', 'e2e', 'benchmark-ui.test.mjs'), ['--extension', REPO,
+        '--workspace', benchWs, '--artifacts', ARTIFACTS, ...(args.vsix ? ['--vsix', resolve(args.vsix)] : [])]);
+      if (!r.tallied && r.code !== 0) r.failed = 1;
+      if (r.tallied && r.code !== 0 && r.failed === 0) r.failed = 1;
+      results.push({ name: 'benchmark UI test', ...r, time: secs(t) });
+    } finally {
+      removeWorkspace(benchWs);
+    }
   }
 
   // 4. JS benchmark UI test (makes its own workspace).
-  {
+  if (want('bench-js')) {
     log('JS benchmark UI test');
     const t = Date.now();
     const r = await runNode(join(REPO, 'test', 'e2e', 'benchmark-js-ui.test.mjs'), ['--extension', REPO, '--artifacts', ARTIFACTS]);
@@ -177,6 +197,7 @@ async function main() {
   }
 
   // 5. Editor UI test (copies the workspace again itself).
+  if (want('editor-ui')) {
   const editorWs = freshWorkspace('editorsrc');
   try {
     log('editor UI test');
@@ -188,6 +209,34 @@ async function main() {
     results.push({ name: 'editor UI test', ...r, time: secs(t) });
   } finally {
     removeWorkspace(editorWs);
+  }
+  }
+
+  // 6. Notebook in-host suite, on a fresh copy (its fix writes a module next to the notebook).
+  if (want('notebook')) {
+    const nbWs = freshWorkspace('nb');
+    try {
+      log(`notebook suite on ${nbWs}`);
+      const t = Date.now();
+      const r = await runNode(join(REPO, 'scripts', 'e2e', 'run-host-suite.mjs'), ['--extension', REPO,
+        '--suite', NOTEBOOK_SUITE_OUT, '--workspace', nbWs, '--artifacts', join(ARTIFACTS, 'notebook'),
+        ...(args.verbose ? ['--verbose'] : [])]);
+      if (!r.tallied && r.code !== 0) r.failed = 1;
+      if (r.tallied && r.code !== 0 && r.failed === 0) r.failed = 1;
+      results.push({ name: 'notebook suite', ...r, time: secs(t) });
+    } finally {
+      removeWorkspace(nbWs);
+    }
+  }
+
+  // 7. Notebook UI test (copies the workspace itself).
+  if (want('notebook-ui')) {
+    log('notebook UI test');
+    const t = Date.now();
+    const r = await runNode(join(REPO, 'test', 'e2e', 'notebook-ui.test.mjs'), ['--extension', REPO, '--artifacts', ARTIFACTS]);
+    if (!r.tallied && r.code !== 0) r.failed = 1;
+    if (r.tallied && r.code !== 0 && r.failed === 0) r.failed = 1;
+    results.push({ name: 'notebook UI test', ...r, time: secs(t) });
   }
 
   for (const r of results) {

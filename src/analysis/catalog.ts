@@ -135,6 +135,15 @@ export const CATALOG = {
     measurable: false,
     inTests: null,
   },
+  CL206: {
+    name: 'task-defined-in-notebook',
+    languages: ['python'],
+    severity: 'error',
+    summary: 'A function defined in a notebook handed to a process executor, whose spawned workers cannot import it',
+    fix: 'move the function and what it needs into `<notebook>_tasks.py` and import it (safe unless it copies mutable notebook state)',
+    measurable: false,
+    inTests: null,
+  },
   CL301: {
     name: 'hardcoded-worker-count',
     languages: ['python', 'javascript'],

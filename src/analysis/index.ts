@@ -6,6 +6,9 @@ import type { JsProject } from './javascript/analyze';
 import { languageOf } from './languages';
 import { LineIndex } from './core/lines';
 import { WorkBudgetExceeded, withWorkBudget } from './core/budget';
+import { type FrontEnds, frontEnd, initLanguage, loadedLanguages } from './front-ends';
+
+export { initLanguage, loadedLanguages };
 
 export * from './core/types';
 export type { BenchLens, BenchmarkParameter, BenchmarkTarget, BenchmarkTargetRequest, Hover, ImportEffect, StaticWorkload, SwapOutcome } from './core/services';
@@ -13,7 +16,7 @@ export type { TaskEvidence, TaskReport } from './core/front-end';
 export { MODEL_CACHE_CHARS } from './core/front-end';
 export type { PythonProject } from './python/analyze';
 export type { JsProject } from './javascript/analyze';
-export { isAnalyzablePath, languageOf, LANGUAGES, LANGUAGE_IDS, JS_EXTENSIONS, PYTHON_EXTENSIONS } from './languages';
+export { isAnalyzablePath, isCheckablePath, isNotebookPath, NOTEBOOK_EXTENSIONS, languageOf, LANGUAGES, LANGUAGE_IDS, JS_EXTENSIONS, PYTHON_EXTENSIONS } from './languages';
 export { CATALOG, RULE_CODES, type CatalogEntry, type RuleCode, allRules, docsUrl, findRule, isMeasurable, isRuleCode, ruleMeta, testProfileSeverities } from './catalog';
 export { applyEdits } from './core/apply-edits';
 export { compatibleFixes } from './core/fix-all';
@@ -24,35 +27,6 @@ export { ignoreInFileEdit, ignoreOnLineEdit } from './core/suppression-edits';
 // (core/front-end.ts) loaded on first use, so a Python-only run never loads `typescript`.
 
 export const DEFAULT_MAX_FILE_SIZE = 8 * 1024 * 1024;
-
-type FrontEnds = { python: FrontEnd<PythonProject>; javascript: FrontEnd<JsProject> };
-
-// `require` inside the function, not a static import: the module (and its parser) is evaluated
-// only when a file of that language comes. esbuild keeps such requires lazy in the bundles.
-const loaders: { [L in Language]: () => FrontEnds[L] } = {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  python: () => (require('./python') as typeof import('./python')).pythonFrontEnd,
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  javascript: () => (require('./javascript') as typeof import('./javascript')).javascriptFrontEnd,
-};
-const loaded: Partial<FrontEnds> = {};
-const initialised = new Set<Language>();
-
-function frontEnd<L extends Language>(language: L): FrontEnds[L] {
-  return (loaded[language] ??= loaders[language]()) as FrontEnds[L];
-}
-
-/** The languages whose front end this process has loaded (tests check a Python run loads no JS). */
-export function loadedLanguages(): Language[] {
-  return (Object.keys(loaded) as Language[]).sort();
-}
-
-/** Loads a language's parser (wasm) ahead of use; `analyze` does it on demand. */
-export async function initLanguage(language: Language): Promise<void> {
-  if (initialised.has(language)) return;
-  await frontEnd(language).init?.();
-  initialised.add(language);
-}
 
 /**
  * Loads the Python parser (wasm), which needs an await; JS/TS needs none and is loaded by the
@@ -270,3 +244,7 @@ export async function importEffects(document: SourceDocument, context: AnalyzeCo
   await initLanguage(found.language);
   return found.fn(projectFor(found.language, context, undefined), document);
 }
+
+// ---- notebooks -------------------------------------------------------------------------------
+
+export * from './notebook';

@@ -44,6 +44,18 @@ export function languageOf(document: Pick<SourceDocument, 'path' | 'languageId'>
   return languageOfExtension(document.path);
 }
 
+/** Jupyter notebooks: their Python cells are analyzed as one module (notebook/analyze.ts). */
+export const NOTEBOOK_EXTENSIONS: readonly string[] = ['.ipynb'];
+
+export function isNotebookPath(filePath: string): boolean {
+  return NOTEBOOK_EXTENSIONS.includes(path.extname(filePath).toLowerCase());
+}
+
+/** Files `check` looks at: source files of a language, and notebooks. */
+export function isCheckablePath(filePath: string): boolean {
+  return isAnalyzablePath(filePath) || isNotebookPath(filePath);
+}
+
 export function isAnalyzablePath(filePath: string): boolean {
   return languageOfExtension(filePath) !== null;
 }

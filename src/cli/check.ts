@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { initLanguage, isAnalyzablePath, languageOf, type AnalysisResult, type AnalyzeOptions } from '../analysis';
+import { initLanguage, isCheckablePath, isNotebookPath, languageOf, type AnalysisResult, type AnalyzeOptions } from '../analysis';
 import { ConfigResolver, checkRulePattern, mergeOptions } from '../workspace/config';
 import { fixFile, fixText, newFixContext } from './fix-apply';
 import { formatJson } from './format-json';
@@ -113,7 +113,7 @@ export async function runCheck(paths: readonly string[], flags: CheckFlags, io: 
   }
   const report: CheckReport = { files, cwd: io.cwd, durationMs: performance.now() - started };
   if (entries.length === 0 && !flags.quiet) {
-    io.stderr.write(`${colors.yellow('warning')}: no Python, JavaScript or TypeScript files found in ${escapeControls(paths.join(', ')) || '.'}\n`);
+    io.stderr.write(`${colors.yellow('warning')}: no Python, JavaScript, TypeScript or notebook files found in ${escapeControls(paths.join(', ')) || '.'}\n`);
   }
   return emit(report, flags, io, io.stdout);
 }
@@ -129,8 +129,8 @@ async function checkStdin(
   if (paths.some((p) => p !== '-')) throw new UsageError('paths cannot be combined with stdin input (--stdin-filename or -)');
   const display = flags.stdinFilename;
   if (display === undefined) throw new UsageError('reading from stdin (-) needs --stdin-filename PATH to know the language');
-  if (!isAnalyzablePath(display)) {
-    throw new UsageError(`--stdin-filename ${display}: not a Python, JavaScript or TypeScript file name`);
+  if (!isCheckablePath(display)) {
+    throw new UsageError(`--stdin-filename ${display}: not a Python, JavaScript, TypeScript or notebook file name`);
   }
   const absolute = path.resolve(io.cwd, display);
   const input = await io.readStdin();
@@ -140,7 +140,7 @@ async function checkStdin(
   }
   const options = optionsFor(absolute);
   // lintText is synchronous and needs the language's parser loaded (only Python's needs an await).
-  const language = languageOf({ path: absolute });
+  const language = isNotebookPath(absolute) ? 'python' : languageOf({ path: absolute });
   if (language) await initLanguage(language);
   const context = newFixContext([absolute]);
   let result: AnalysisResult;
@@ -153,7 +153,8 @@ async function checkStdin(
   }
   const file: FileReport = { display, absolute, result, fixed: 0 };
   if (flags.fix && text !== null && !result.skipped) {
-    const outcome = await fixText(absolute, text, result, options, { unsafe: Boolean(flags.unsafeFixes) }, context);
+    // The fixed text goes to stdout: a fix that would also create a file next to it is not applied.
+    const outcome = await fixText(absolute, text, result, options, { unsafe: Boolean(flags.unsafeFixes) }, context, false);
     file.result = outcome.result;
     file.fixed = outcome.fixed;
     text = outcome.text ?? text;

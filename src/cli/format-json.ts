@@ -1,11 +1,13 @@
 import type { Finding } from '../analysis';
-import { type CheckReport, sortedFindings, summarize } from './report';
+import { type CheckReport, displayPathFor, sortedFindings, summarize } from './report';
 
 // `--format json`: the shape docs/architecture.md fixes for other tools ("Interfaces other code depends on").
 // Engine positions are 0-based; every line and column here is 1-based. Keys are written in the
 // contract's order and nothing else is added, so consumers can compare output byte for byte.
 
 export interface JsonEdit {
+  /** In a notebook: the 1-based cell the edit is in; line and column are then in that cell. */
+  cell?: number;
   line: number;
   column: number;
   endLine: number;
@@ -18,12 +20,14 @@ export interface JsonFinding {
   rule: string;
   name: string;
   severity: 'error' | 'warning' | 'info';
+  /** In a notebook: the 1-based cell (among all cells, as Jupyter and VS Code number them); line and column are in that cell. */
+  cell?: number;
   line: number;
   column: number;
   endLine: number;
   endColumn: number;
   message: string;
-  fix: { description: string; edits: JsonEdit[] } | null;
+  fix: { description: string; edits: JsonEdit[]; createFiles?: { path: string; text: string }[] } | null;
 }
 
 export interface JsonReport {
@@ -32,13 +36,15 @@ export interface JsonReport {
   summary: { files: number; lines: number; durationMs: number; parseErrors: number };
 }
 
-function jsonFinding(display: string, finding: Finding): JsonFinding {
+function jsonFinding(report: CheckReport, display: string, finding: Finding): JsonFinding {
   const { start, end } = finding.range;
   return {
     path: display,
     rule: finding.rule,
     name: finding.name,
     severity: finding.severity,
+    // Only notebook findings have the key: the output of other files stays byte for byte the same.
+    ...(finding.cell !== undefined ? { cell: finding.cell + 1 } : {}),
     line: start.line + 1,
     column: start.column + 1,
     endLine: end.line + 1,
@@ -48,12 +54,14 @@ function jsonFinding(display: string, finding: Finding): JsonFinding {
       ? {
           description: finding.fix.description,
           edits: finding.fix.edits.map((edit) => ({
+            ...(edit.cell !== undefined ? { cell: edit.cell + 1 } : {}),
             line: edit.range.start.line + 1,
             column: edit.range.start.column + 1,
             endLine: edit.range.end.line + 1,
             endColumn: edit.range.end.column + 1,
             text: edit.text,
           })),
+          ...(finding.fix.createFiles ? { createFiles: finding.fix.createFiles.map((f) => ({ path: displayPathFor(report, f.path), text: f.text })) } : {}),
         }
       : null,
   };
@@ -63,7 +71,7 @@ export function toJson(report: CheckReport): JsonReport {
   const summary = summarize(report);
   return {
     version: 1,
-    findings: report.files.flatMap((file) => sortedFindings(file.result.findings).map((f) => jsonFinding(file.display, f))),
+    findings: report.files.flatMap((file) => sortedFindings(file.result.findings).map((f) => jsonFinding(report, file.display, f))),
     summary: {
       files: summary.files,
       lines: summary.lines,

@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
-import { allRules, docsUrl, type Finding, type Range, type RuleMeta, type Severity } from '../analysis';
+import { allRules, docsUrl, type Finding, ipynbTextRange, isNotebookPath, type Range, type RuleMeta, type Severity } from '../analysis';
+import { readSource } from '../workspace/read-source';
 import { type CheckReport, isInternalError, sortedFindings } from './report';
 import { INFORMATION_URI, TOOL_VERSION, readRuleDoc } from './rule-docs';
 
@@ -47,8 +48,32 @@ function ruleDescriptor(meta: RuleMeta): Sarif.ReportingDescriptor {
   };
 }
 
+/**
+ * SARIF and GitHub code scanning know files, not notebook cells: a notebook finding's region is
+ * where its cell's text sits in the `.ipynb` JSON (docs/notebooks.md), and the cell position is
+ * kept in the result's properties. The notebook is read again for that, once per file.
+ */
+class NotebookRegions {
+  private readonly texts = new Map<string, string | null>();
+
+  region(file: string, cell: number | undefined, range: Range): { region: Sarif.Region; properties?: Sarif.PropertyBag } {
+    if (cell === undefined || !isNotebookPath(file)) return { region: region(range) };
+    let text = this.texts.get(file);
+    if (text === undefined) {
+      const read = readSource(file);
+      text = 'skipped' in read ? null : read.text;
+      this.texts.set(file, text);
+    }
+    const inFile = text === null ? null : ipynbTextRange(text, cell, range);
+    const properties = { cell: cell + 1, cellLine: range.start.line + 1, cellColumn: range.start.column + 1 };
+    return { region: inFile ? region(inFile) : { startLine: 1 }, properties };
+  }
+}
+
 function sarifFix(cwd: string, file: string, finding: Finding): Sarif.Fix[] | undefined {
   if (!finding.fix) return undefined;
+  // A SARIF fix replaces regions of files: cell edits and created files have no such form.
+  if (finding.cell !== undefined || finding.fix.createFiles || finding.fix.edits.some((e) => e.cell !== undefined)) return undefined;
   return [
     {
       description: { text: finding.fix.description },
@@ -67,6 +92,7 @@ export function toSarif(report: CheckReport): Sarif.Log {
   const ruleIndex = new Map(rules.map((r, i) => [r.code, i]));
   const results: Sarif.Result[] = [];
   const notifications: Sarif.Notification[] = [];
+  const notebooks = new NotebookRegions();
   for (const file of report.files) {
     const r = file.result;
     if (r.skipped) {
@@ -79,26 +105,33 @@ export function toSarif(report: CheckReport): Sarif.Log {
     }
     if (r.parseErrors.length > 0) {
       const first = r.parseErrors[0];
+      const where = notebooks.region(file.absolute, first.cell, first.range);
       notifications.push({
         level: 'warning',
-        message: { text: `${file.display}: ${first.message}; the rest of the file was still checked` },
-        locations: [{ physicalLocation: { artifactLocation: artifactLocation(report.cwd, file.absolute), region: region(first.range) } }],
+        message: {
+          text: first.cell !== undefined
+            ? `${file.display}: cell ${first.cell + 1}: ${first.message}; the other cells were still checked`
+            : `${file.display}: ${first.message}; the rest of the file was still checked`,
+        },
+        locations: [{ physicalLocation: { artifactLocation: artifactLocation(report.cwd, file.absolute), region: where.region } }],
       });
     }
     for (const finding of sortedFindings(r.findings)) {
+      const where = notebooks.region(file.absolute, finding.cell, finding.range);
       const result: Sarif.Result = {
         ruleId: finding.rule,
         level: level(finding.severity),
         message: { text: finding.message },
-        locations: [{ physicalLocation: { artifactLocation: artifactLocation(report.cwd, file.absolute), region: region(finding.range) } }],
+        locations: [{ physicalLocation: { artifactLocation: artifactLocation(report.cwd, file.absolute), region: where.region } }],
       };
+      if (where.properties) result.properties = where.properties;
       const index = ruleIndex.get(finding.rule);
       if (index !== undefined) result.ruleIndex = index;
       if (finding.related.length > 0) {
         result.relatedLocations = finding.related.map((related, id) => ({
           id,
           message: { text: related.message },
-          physicalLocation: { artifactLocation: artifactLocation(report.cwd, related.path), region: region(related.range) },
+          physicalLocation: { artifactLocation: artifactLocation(report.cwd, related.path), region: notebooks.region(related.path, related.cell, related.range).region },
         }));
       }
       const fixes = sarifFix(report.cwd, file.absolute, finding);

@@ -30,9 +30,14 @@ function severityColor(c: Colors, severity: Severity): (text: string) => string 
 
 /** One finding line; newlines in messages are flattened so each finding stays one line. */
 export function findingLine(c: Colors, display: string, finding: Finding): string {
-  const where = `${c.bold(escapeControls(display))}${c.dim(`:${finding.range.start.line + 1}:${finding.range.start.column + 1}:`)}`;
+  const where = `${c.bold(escapeControls(display))}${c.dim(`:${cellPrefix(finding.cell)}${finding.range.start.line + 1}:${finding.range.start.column + 1}:`)}`;
   const code = c.bold(severityColor(c, finding.severity)(finding.rule));
   return `${where} ${code} ${c.dim(`[${finding.name}]`)} ${escapeControls(finding.message.replace(/\s*\n\s*/g, ' '))}`;
+}
+
+/** `cell 3:` in a notebook (1-based, as Jupyter and VS Code number cells), before the line in that cell. */
+export function cellPrefix(cell: number | undefined): string {
+  return cell === undefined ? '' : `cell ${cell + 1}:`;
 }
 
 export interface TextOptions {
@@ -49,7 +54,7 @@ export function formatText(report: CheckReport, options: TextOptions): string {
       lines.push(findingLine(c, file.display, finding));
       if (!options.showRelated) continue;
       for (const related of finding.related) {
-        const where = `${escapeControls(displayPathFor(report, related.path))}:${related.range.start.line + 1}:${related.range.start.column + 1}`;
+        const where = `${escapeControls(displayPathFor(report, related.path))}:${cellPrefix(related.cell)}${related.range.start.line + 1}:${related.range.start.column + 1}`;
         lines.push(`    ${c.dim(`${where}: ${escapeControls(related.message)}`)}`);
       }
     }
@@ -81,7 +86,7 @@ export function formatNotes(report: CheckReport, c: Colors): string {
       // A fatal problem (no tree) means none of the file was checked: saying otherwise hid it.
       const consequence = first.fatal ? 'the file was not analyzed' : 'the rest of the file was still checked';
       lines.push(
-        `${c.yellow('warning')}: ${display}:${first.range.start.line + 1}:${first.range.start.column + 1}: ${escapeControls(first.message)}${more}; ${consequence}`,
+        `${c.yellow('warning')}: ${display}:${cellPrefix(first.cell)}${first.range.start.line + 1}:${first.range.start.column + 1}: ${escapeControls(first.message)}${more}; ${first.cell !== undefined ? 'the other cells were still checked' : consequence}`,
       );
     }
   }

@@ -76,6 +76,7 @@ export function summarize(report: CheckReport): Summary {
 export function sortedFindings(findings: readonly Finding[]): Finding[] {
   return [...findings].sort(
     (a, b) =>
+      (a.cell ?? 0) - (b.cell ?? 0) ||
       a.range.start.line - b.range.start.line ||
       a.range.start.column - b.range.start.column ||
       (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0),

@@ -65,8 +65,9 @@ function makeRule(meta: RuleMeta): Rule.RuleModule {
             context.report({
               message: `${finding.message}${related}`,
               loc: { start: toLoc(finding.range.start), end: toLoc(finding.range.end) },
-              ...(fix?.safe ? { fix: fixer(sourceCode, fix) } : {}),
-              ...(fix && !fix.safe ? { suggest: [{ desc: fix.description, fix: fixer(sourceCode, fix) }] } : {}),
+              // ESLint fixes edit the linted file only: a fix that creates files is not offered.
+              ...(fix?.safe && !fix.createFiles ? { fix: fixer(sourceCode, fix) } : {}),
+              ...(fix && !fix.safe && !fix.createFiles ? { suggest: [{ desc: fix.description, fix: fixer(sourceCode, fix) }] } : {}),
             });
           }
         },

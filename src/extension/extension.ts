@@ -130,7 +130,14 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
   };
   const clientOptions: LanguageClientOptions = {
     // No scheme filter: untitled and virtual documents are analyzed too (nothing is executed).
-    documentSelector: LANGUAGE_IDS.map((language) => ({ language })),
+    // Notebook cells are synced as notebooks (the server's notebookDocumentSync, which
+    // vscode-languageclient follows): the filters below route hovers and code actions in the
+    // Python cells of Jupyter notebooks and the Interactive Window to the server.
+    documentSelector: [
+      ...LANGUAGE_IDS.map((language) => ({ language })),
+      { notebook: 'jupyter-notebook', language: 'python' },
+      { notebook: 'interactive', language: 'python' },
+    ],
     synchronize: {
       configurationSection: 'concurrencyLens',
       fileEvents: [

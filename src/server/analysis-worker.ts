@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { benchLenses, benchmarkTarget, createProjects, executorSwaps, hoverAt, initEngine, analyzeLoaded, type SourceDocument } from '../analysis';
+import { analyzeNotebookLoaded, benchLenses, benchmarkTarget, createProjects, executorSwaps, hoverAt, initEngine, analyzeLoaded, notebookModule, type SourceDocument } from '../analysis';
 import { ConfigResolver } from '../workspace/config';
 import { readSource } from '../workspace/read-source';
 import { analyzeWorkspaceFolders } from './workspace-analysis';
@@ -58,6 +58,27 @@ async function run(id: number, job: WorkerJob): Promise<JobResult> {
     case 'swap': {
       const documents = job.paths.flatMap((p) => documentOf(p) ?? []);
       return { op: 'swap', outcome: executorSwaps(documents, job.definingPath, job.functionName, job.to, projects) };
+    }
+    case 'notebook': {
+      const started = performance.now();
+      // The module is never anyone's import: its model is rebuilt from the cells each time.
+      projects.pythonProject.invalidate(job.path);
+      const result = analyzeNotebookLoaded(job.path, job.cells, { ...job.options, sources }, { pythonProject: projects.pythonProject });
+      return { op: 'notebook', outcome: { findings: result.findings, parseErrors: result.parseErrors, skipped: result.skipped }, millis: performance.now() - started };
+    }
+    case 'notebookHover': {
+      // The hover of the module the cells make, at the cell position's module position.
+      const module = notebookModule(job.cells);
+      projects.pythonProject.invalidate(job.path);
+      const at = module.fromCell({ cell: job.cell, line: job.position.line, character: job.position.column });
+      if (!at) return { op: 'notebookHover', hover: null };
+      const hover = hoverAt({ path: job.path, text: module.text, languageId: 'python' }, { line: at.line, column: at.character }, projects);
+      const start = hover && module.toCell(hover.range.start.line, hover.range.start.column);
+      const end = hover && module.toCell(hover.range.end.line, hover.range.end.column);
+      // A range that is not within the cell asked about (it spans cells) is narrowed to nothing.
+      if (!hover || !start || start.cell !== job.cell) return { op: 'notebookHover', hover: null };
+      const range = { start: { line: start.line, column: start.character }, end: end && end.cell === job.cell ? { line: end.line, column: end.character } : { line: start.line, column: start.character } };
+      return { op: 'notebookHover', hover: { markdown: hover.markdown, range } };
     }
     case 'workspace': {
       // A worker of its own (analysis-pool.ts): its projects are not the open documents' ones.

@@ -15,7 +15,8 @@ const SEVERITY = {
   info: DiagnosticSeverity.Information,
 } as const;
 
-export function toDiagnostic(finding: Finding, index: number, uriOf: (path: string) => string): Diagnostic {
+/** `uriOf` gets a related point's cell too when it is in a notebook (then `path` is the notebook's). */
+export function toDiagnostic(finding: Finding, index: number, uriOf: (path: string, cell?: number) => string): Diagnostic {
   return {
     range: {
       start: { line: finding.range.start.line, character: finding.range.start.column },
@@ -29,7 +30,7 @@ export function toDiagnostic(finding: Finding, index: number, uriOf: (path: stri
     message: finding.message,
     relatedInformation: finding.related.map((r) => ({
       location: {
-        uri: uriOf(r.path),
+        uri: uriOf(r.path, r.cell),
         range: {
           start: { line: r.range.start.line, character: r.range.start.column },
           end: { line: r.range.end.line, character: r.range.end.column },

@@ -20,6 +20,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import {
   type AnalysisResult,
+  type AnalyzeOptions,
   DEFAULT_MAX_FILE_SIZE,
   type Finding,
   isMeasurable,
@@ -67,6 +68,7 @@ import {
   type TimingResult,
 } from '../protocol/lsp';
 import { benchLensCommand, measurementNote } from './measurements';
+import { NOTEBOOK_SELECTOR, NotebookSync } from './notebooks';
 
 // The language server (vscode-eslint's shape): off the extension host's thread, and any LSP
 // client (Neovim, Helix, Zed) gets the same diagnostics and fixes. This thread routes messages and
@@ -200,10 +202,22 @@ export function startServer(connection: Connection): void {
 
   const log = (message: string): void => connection.console.log(`[${new Date().toISOString()}] ${message}`);
 
+  // Notebook cells come over notebook document sync, not as text documents (notebooks.ts).
+  const notebooks = new NotebookSync(connection, {
+    pool,
+    optionsFor: (uri, filePath) => notebookOptions(uri, filePath),
+    analyzesOnType: async (uri) => (await settingsFor(uri)).run === 'onType',
+    withMeasurement: (finding) => withMeasurement(finding),
+    log,
+    changed: () => sendStatus(),
+  });
+
   connection.onInitialize((params): InitializeResult => {
     supportsConfiguration = !!params.capabilities.workspace?.configuration;
     if (params.initializationOptions !== undefined && params.initializationOptions !== null) pushedSettings = readSettings(sectionOf(params.initializationOptions));
     supportsCodeLensRefresh = !!params.capabilities.workspace?.codeLens?.refreshSupport;
+    const workspaceEdit = params.capabilities.workspace?.workspaceEdit;
+    notebooks.supportsCreateFile = !!workspaceEdit?.documentChanges && !!workspaceEdit.resourceOperations?.includes('create');
     workspaceFolders = (params.workspaceFolders ?? [])
       .map((f) => URI.parse(f.uri))
       .filter((u) => u.scheme === 'file')
@@ -213,6 +227,7 @@ export function startServer(connection: Connection): void {
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+        notebookDocumentSync: { notebookSelector: NOTEBOOK_SELECTOR, save: true },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, LEGACY_FIX_ALL_KIND, CodeActionKind.SourceFixAll] },
         hoverProvider: true,
         codeLensProvider: { resolveProvider: false },
@@ -273,6 +288,21 @@ export function startServer(connection: Connection): void {
     if (workspaceFolders.length === 0) log('configuration: no workspace folder (each file uses the nearest configuration above it)');
   }
 
+  /** The engine options for a notebook, as validate() decides them for a file; null: not analyzed. */
+  async function notebookOptions(uri: string, filePath: string): Promise<AnalyzeOptions | null> {
+    const settings = await settingsFor(uri);
+    if (!settings.enable) return null;
+    let resolved;
+    try {
+      resolved = configResolver.configFor(filePath);
+    } catch (error) {
+      reportConfigError(error);
+      resolved = null;
+    }
+    if (resolved?.isExcluded(filePath) || isExcludedBySetting(filePath, settings)) return null;
+    return resolved ? resolved.optionsFor(filePath, settingsOverrides(settings)) : mergeOptions({}, settingsOverrides(settings));
+  }
+
   function sendStatus(): void {
     let findings = 0;
     let files = 0;
@@ -282,6 +312,8 @@ export function startServer(connection: Connection): void {
       if (tooLargeLogged.has(uri)) skipped++;
       else files++;
     }
+    findings += notebooks.findingCount;
+    files += notebooks.notebookCount;
     const params: StatusParams = { state: 'ready', findings, files, skipped };
     if (workspaceRun) {
       // The run's files, with the open documents' live findings in place of the run's.
@@ -503,13 +535,17 @@ export function startServer(connection: Connection): void {
     const settings = await settingsFor(e.document.uri);
     if (opening) {
       // Its text may differ from the disk the importers were analyzed with.
-      if (settings.run === 'onType') revalidateDependents(e.document);
+      if (settings.run === 'onType') {
+        revalidateDependents(e.document);
+        notebooks.revalidateImporters({ path: filePath, languageId: e.document.languageId });
+      }
       return;
     }
     if (settings.run === 'onType') {
       pool.supersede(filePath);
       schedule(e.document);
       revalidateDependents(e.document);
+      notebooks.revalidateImporters({ path: filePath, languageId: e.document.languageId });
     }
   });
   documents.onDidSave(async (e) => {
@@ -517,6 +553,7 @@ export function startServer(connection: Connection): void {
     if (settings.run === 'onSave') schedule(e.document, true);
     pool.invalidated(filePathOf(e.document));
     revalidateDependents(e.document);
+    notebooks.revalidateImporters({ path: filePathOf(e.document), languageId: e.document.languageId });
   });
   documents.onDidClose((e) => {
     debouncer.cancel(e.document.uri);
@@ -538,6 +575,7 @@ export function startServer(connection: Connection): void {
     if (!supportsConfiguration && params?.settings !== undefined && params.settings !== null) pushedSettings = readSettings(sectionOf(params.settings));
     settingsCache.clear();
     for (const document of documents.all()) schedule(document, true);
+    notebooks.revalidateAll();
     refreshCodeLenses();
   });
 
@@ -554,9 +592,11 @@ export function startServer(connection: Connection): void {
       shownConfigErrors.clear();
     }
     for (const document of documents.all()) schedule(document, true);
+    notebooks.revalidateAll();
   });
 
   connection.onCodeAction(async (params): Promise<CodeAction[]> => {
+    if (notebooks.notebookOf(params.textDocument.uri)) return notebooks.codeActions(params);
     const current = await freshFindings(params.textDocument.uri);
     const document = documents.get(params.textDocument.uri);
     if (!document || !current || current.version !== document.version) return [];
@@ -662,6 +702,9 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onRequest(BENCHMARK_TARGET_REQUEST, async (params: BenchmarkTargetParams, token): Promise<BenchmarkTarget> => {
+    if (notebooks.notebookOf(params.uri)) {
+      return { ok: false, message: 'A function defined in a notebook cannot be benchmarked: the harness imports it from a module file. Move it into a module next to the notebook (the CL206 quick fix does) and benchmark it there.' };
+    }
     const document = documents.get(params.uri);
     const filePath = document ? filePathOf(document) : URI.parse(params.uri).fsPath;
     const request = { line: params.position?.line, character: params.position?.character, functionName: params.functionName };
@@ -710,6 +753,7 @@ export function startServer(connection: Connection): void {
   // Answered by the document's worker, ahead of any analysis queued there: a small file's hover
   // does not wait for a large file's analysis, which runs on the other lane.
   connection.onHover(async (params, token) => {
+    if (notebooks.notebookOf(params.textDocument.uri)) return notebooks.hover(params, () => token.isCancellationRequested);
     const document = documents.get(params.textDocument.uri);
     if (!document || isTooLarge(document)) return null;
     const job = { op: 'hover' as const, path: filePathOf(document), languageId: document.languageId, position: { line: params.position.line, column: params.position.character } };
@@ -795,6 +839,7 @@ export function startServer(connection: Connection): void {
   connection.onShutdown(() => pool.dispose());
 
   documents.listen(connection);
+  notebooks.listen();
   connection.listen();
 }
 

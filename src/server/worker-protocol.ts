@@ -1,4 +1,4 @@
-import type { AnalysisResult, AnalyzeOptions, BenchLens, BenchmarkTarget, BenchmarkTargetRequest, Hover, SwapOutcome, TextChange } from '../analysis';
+import type { AnalysisResult, AnalyzeOptions, BenchLens, BenchmarkTarget, BenchmarkTargetRequest, Finding, Hover, NotebookCell, ParseProblem, Range, SwapOutcome, TextChange } from '../analysis';
 
 // Messages between the language server's request thread (analysis-pool.ts) and its analysis
 // workers (analysis-worker.ts). Each worker holds its own Projects, parse trees and a copy of the
@@ -25,7 +25,27 @@ export type WorkerJob =
   | { op: 'lenses'; path: string; languageId: string }
   | { op: 'target'; path: string; languageId?: string; request: BenchmarkTargetRequest }
   | { op: 'swap'; paths: string[]; definingPath: string; functionName: string; to: 'thread' | 'process' }
-  | { op: 'workspace'; folders: string[]; overrides: AnalyzeOptions };
+  | { op: 'workspace'; folders: string[]; overrides: AnalyzeOptions }
+  /** A notebook's cells analyzed as one module (notebooks.ts); the cells travel with the job. */
+  | { op: 'notebook'; path: string; cells: NotebookCellSource[]; options: AnalyzeOptions }
+  | { op: 'notebookHover'; path: string; cells: NotebookCellSource[]; cell: number; position: { line: number; column: number } };
+
+/**
+ * One cell of a notebook as the client synced it (the engine's NotebookCell). LSP clients send only
+ * the cells their selector matches (VS Code: the Python code cells), so a `cell` index in the
+ * results counts those, in notebook order.
+ */
+export type NotebookCellSource = NotebookCell;
+
+/**
+ * A notebook's findings and parse problems: each carries `cell` (an index into the job's cells)
+ * with its range, related points and fix edits within that cell (the engine's notebook result).
+ */
+export interface NotebookOutcome {
+  findings: Finding[];
+  parseErrors: ParseProblem[];
+  skipped: string | null;
+}
 
 export interface ToWorker {
   id: number;
@@ -46,7 +66,9 @@ export type JobResult =
   | { op: 'lenses'; lenses: BenchLens[] }
   | { op: 'target'; target: BenchmarkTarget }
   | { op: 'swap'; outcome: SwapOutcome | null }
-  | { op: 'workspace'; files: number; findings: number; cancelled: boolean; skipped: number };
+  | { op: 'workspace'; files: number; findings: number; cancelled: boolean; skipped: number }
+  | { op: 'notebook'; outcome: NotebookOutcome; millis: number }
+  | { op: 'notebookHover'; hover: { markdown: string; range: Range } | null };
 
 export type FromWorker =
   | { type: 'ready' }

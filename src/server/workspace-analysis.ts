@@ -1,10 +1,10 @@
-import { type AnalysisResult, type AnalyzeContext, type AnalyzeOptions, type SourceProvider, analyzeLoaded } from '../analysis';
+import { type AnalysisResult, type AnalyzeContext, type AnalyzeOptions, type SourceProvider, analyzeLoaded, isNotebookPath } from '../analysis';
 import { type ConfigResolver, mergeOptions } from '../workspace/config';
 // The CLI's file discovery and reading are the same job here: one implementation for both.
 import { collectFiles } from '../workspace/walk';
 import { readSource } from '../workspace/read-source';
 
-// "Analyze workspace": every analyzable file under the workspace folders (honouring .gitignore
+// "Analyze workspace": every analyzable file (not notebooks) under the workspace folders (honouring .gitignore
 // and `exclude`, as the CLI does), reported as it goes so the Problems panel fills progressively.
 
 export interface WorkspaceAnalysisOptions {
@@ -34,6 +34,12 @@ export async function analyzeWorkspaceFolders(folders: readonly string[], option
     if (options.isCancelled()) {
       summary.cancelled = true;
       break;
+    }
+    // Notebooks are reported only while open (notebooks.ts): diagnostics of a notebook go on its
+    // cells' URIs, which only the client that opened it knows. The CLI checks closed ones.
+    if (isNotebookPath(file.absolute)) {
+      options.onProgress(index + 1, files.length);
+      continue;
     }
     const read = readSource(file.absolute);
     if ('text' in read) {

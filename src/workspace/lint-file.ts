@@ -1,4 +1,4 @@
-import { analyzeLoaded, type AnalysisResult, type AnalyzeContext, type AnalyzeOptions } from '../analysis';
+import { analyzeIpynbLoaded, analyzeLoaded, isNotebookPath, type AnalysisResult, type AnalyzeContext, type AnalyzeOptions, type SourceProvider } from '../analysis';
 import { diskSources, readSource } from './read-source';
 
 // Analyzing one file, shared by the in-process path and the worker threads so both give the same
@@ -18,9 +18,15 @@ export function lintFile(file: string, options: AnalyzeOptions, context: Analyze
   return lintText(file, read.text, options, context);
 }
 
-export function lintText(file: string, text: string, options: AnalyzeOptions, context: AnalyzeContext): AnalysisResult {
+/** `sources` defaults to the disk; `--fix` overlays the files its fixes create. */
+export function lintText(file: string, text: string, options: AnalyzeOptions, context: AnalyzeContext, sources: SourceProvider = diskSources): AnalysisResult {
   try {
-    return analyzeLoaded({ path: file, text }, { ...options, sources: diskSources }, context);
+    if (isNotebookPath(file)) {
+      // A plain result: it crosses threads (lint-pool.ts), and the module's mapping functions cannot.
+      const { path, language, findings, parseErrors, lines, skipped } = analyzeIpynbLoaded(file, text, { ...options, sources }, context);
+      return { path, language, findings, parseErrors, lines, skipped };
+    }
+    return analyzeLoaded({ path: file, text }, { ...options, sources }, context);
   } catch (error) {
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
     return skippedResult(file, `${INTERNAL_ERROR_PREFIX}${detail}`);

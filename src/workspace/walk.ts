@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ignore = require('ignore');
-import { isAnalyzablePath } from '../analysis';
+import { isCheckablePath } from '../analysis';
 import type { ConfigResolver } from './config';
 import { readBounded } from './read-source';
 
@@ -124,7 +124,7 @@ function walkDirectory(
       if (SKIPPED_DIRS.has(entry.name) || isVirtualEnv(absolute)) continue;
       if (isIgnored(active, absolute, true) || config.isExcluded(absolute)) continue;
       walkDirectory(absolute, path.join(display, entry.name), active, options, add);
-    } else if (isFile && isAnalyzablePath(entry.name)) {
+    } else if (isFile && isCheckablePath(entry.name)) {
       if (isIgnored(active, absolute, false)) continue;
       // A nested configuration may govern files of this folder differently from the folder itself.
       if (options.configs.configFor(absolute).isExcluded(absolute)) continue;

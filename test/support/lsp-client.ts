@@ -35,8 +35,10 @@ export class LspSession {
   /**
    * `bare`: a client with no capabilities at all (no workspace/configuration, no progress, no
    * registration), as the simplest editors are; `initializationOptions` is sent as given.
+   * `workspace` extends the client's `capabilities.workspace` (e.g. `workspaceEdit` for fixes
+   * that create files).
    */
-  static async start(options: { bare?: boolean; initializationOptions?: unknown } = {}): Promise<LspSession> {
+  static async start(options: { bare?: boolean; initializationOptions?: unknown; workspace?: Record<string, unknown> } = {}): Promise<LspSession> {
     assert.ok(fs.existsSync(SERVER), 'build first: npm run build');
     const workspace = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'clens-server-')));
     const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
@@ -69,7 +71,7 @@ export class LspSession {
       capabilities: options.bare
         ? {}
         : {
-            workspace: { configuration: true, codeLens: { refreshSupport: true } },
+            workspace: { configuration: true, codeLens: { refreshSupport: true }, ...options.workspace },
             window: { workDoneProgress: true },
           },
       ...(options.initializationOptions === undefined ? {} : { initializationOptions: options.initializationOptions }),

@@ -30,11 +30,13 @@ function indent(text: string, prefix: string): string {
 /** The findings as snapshot text, ordered by position so the engine's emission order does not matter. */
 export function formatFindings(findings: readonly Finding[], root: string): string {
   const sorted = [...findings].sort(
-    (a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column || a.rule.localeCompare(b.rule) || a.message.localeCompare(b.message),
+    (a, b) => (a.cell ?? 0) - (b.cell ?? 0) || a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column || a.rule.localeCompare(b.rule) || a.message.localeCompare(b.message),
   );
   const blocks = sorted.map((f) => {
-    const lines = [`${f.rule} ${span(f.range)} ${f.severity}`, `  ${indent(f.message, '  ')}`];
-    for (const r of f.related) lines.push(`  related ${where(r.path, root)}:${span(r.range)} ${indent(r.message, '    ')}`);
+    // Notebook findings: `cell N` (1-based) before the range in that cell.
+    const cell = (c: number | undefined): string => (c === undefined ? '' : `cell ${c + 1} `);
+    const lines = [`${f.rule} ${cell(f.cell)}${span(f.range)} ${f.severity}`, `  ${indent(f.message, '  ')}`];
+    for (const r of f.related) lines.push(`  related ${where(r.path, root)}:${cell(r.cell)}${span(r.range)} ${indent(r.message, '    ')}`);
     if (f.subject) lines.push(`  subject ${f.subject.functionName} ${where(f.subject.path, root)}:${f.subject.line + 1}`);
     lines.push(f.fix ? `  fix (${f.fix.safe ? 'safe' : 'unsafe'}) ${f.fix.description}` : '  no fix');
     return lines.join('\n');

@@ -60,6 +60,8 @@ export interface FrontEnd<P extends LanguageProject = LanguageProject> {
   init?(): Promise<void>;
   createProject(sources: SourceProvider | undefined, files: readonly string[]): P;
   analyze(project: P, document: SourceDocument, options: AnalyzeOptions): FileAnalysis;
+  /** The syntax errors of a text alone, without a model or rules (a notebook checks each cell). */
+  syntaxErrors?(text: string): ParseProblem[];
   /** Editor services; a language without one simply has none to offer. */
   hover?(project: P, document: SourceDocument, position: { line: number; column: number }): Hover | null;
   benchLenses?(project: P, document: SourceDocument): BenchLens[];

@@ -18,6 +18,23 @@ export interface Range {
 export interface TextEdit {
   range: Range;
   text: string;
+  /**
+   * Optional (additive): in a notebook's result (notebook/analyze.ts), the 0-based index of the
+   * cell among all the notebook's cells; `range` is then within that cell's source.
+   */
+  cell?: number;
+}
+
+/**
+ * A file a fix creates besides editing its document (CL206 moves notebook functions into a
+ * module next to the notebook). `path` is absolute. A consumer either creates the file with
+ * exactly `text` (leaving alone a file that already holds exactly `text`) or refuses the whole
+ * fix: it never overwrites a different file, and never applies `edits` without the file.
+ */
+export interface FileCreation {
+  kind: 'createFile';
+  path: string;
+  text: string;
 }
 
 export interface Fix {
@@ -25,12 +42,19 @@ export interface Fix {
   edits: TextEdit[];
   /** Safe fixes keep behaviour; `--fix` applies only these unless unsafe fixes are asked for. */
   safe: boolean;
+  /**
+   * Optional (additive): files the fix creates; the edits depend on them (see FileCreation).
+   * A consumer that cannot create files must not offer the fix (`fileCreations(fix)`).
+   */
+  createFiles?: FileCreation[];
 }
 
 export interface RelatedInformation {
   path: string;
   range: Range;
   message: string;
+  /** Optional (additive): the notebook cell `range` is in (see TextEdit.cell). */
+  cell?: number;
 }
 
 /**
@@ -58,6 +82,11 @@ export interface Finding {
   related: RelatedInformation[];
   /** Optional (additive): see FindingSubject. */
   subject?: FindingSubject;
+  /**
+   * Optional (additive): in a notebook's result, the 0-based index of the cell among all the
+   * notebook's cells (markdown ones included); `range` is then within that cell's source.
+   */
+  cell?: number;
 }
 
 export interface ParseProblem {
@@ -69,6 +98,8 @@ export interface ParseProblem {
    * nested for it). Absent: the parser recovered and the rest of the file was still checked.
    */
   fatal?: boolean;
+  /** Optional (additive): the notebook cell `range` is in (see Finding.cell). */
+  cell?: number;
 }
 
 export interface AnalysisResult {
@@ -132,4 +163,10 @@ export interface AnalyzeOptions {
   sources?: SourceProvider;
   /** Files larger than this are skipped with a message (bytes of UTF-16 text). */
   maxFileSize?: number;
+  /**
+   * The document is a notebook's code cells joined into one module (notebook/module-text.ts):
+   * it runs as an interactive `__main__` that has no file a worker process could re-import.
+   * Set by `analyzeNotebook`, not by configuration.
+   */
+  notebook?: boolean;
 }

@@ -4,7 +4,7 @@ import { type LanguageProject, MODEL_CACHE_CHARS } from '../core/front-end';
 import { runRules } from '../core/runner';
 import { parseSuppressions } from '../core/suppression';
 import { type ModuleResolver, PythonModel } from './model';
-import { IncrementalPythonParser, parsePython, rangeOf } from './syntax';
+import { IncrementalPythonParser, type PyNode, parsePython, rangeOf } from './syntax';
 import { pythonRules } from './rules';
 import type { PythonRuleContext } from './rule';
 
@@ -177,6 +177,7 @@ export function analyzePythonModel(model: PythonModel, options: AnalyzeOptions):
     options,
     gilEnabled,
     suppressions: ledger,
+    notebook: options.notebook === true,
     report: (found) => report({ ...found, range: 'range' in found ? found.range : rangeOf(found.node) }),
   }));
 }
@@ -189,10 +190,23 @@ export function pythonParseProblems(model: PythonModel): ParseProblem[] {
   return problems.concat(missingNodes(model));
 }
 
-function missingNodes(model: PythonModel): ParseProblem[] {
+/** The syntax errors of a parsed tree, for a text parsed without a model (a notebook cell). */
+export function treeParseProblems(root: PyNode): ParseProblem[] {
+  const problems: ParseProblem[] = [];
+  const stack = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (!node.hasError && node.type !== 'ERROR') continue;
+    if (node.type === 'ERROR') problems.push({ message: 'Syntax error', range: rangeOf(node) });
+    for (const child of node.children) stack.push(child);
+  }
+  return problems.concat(missingNodes(root));
+}
+
+function missingNodes(model: PythonModel | PyNode): ParseProblem[] {
   // tree-sitter marks inserted tokens as zero-width nodes; report them as "missing".
   const out: ParseProblem[] = [];
-  const stack = [model.root];
+  const stack = ['root' in model ? model.root : model];
   while (stack.length > 0) {
     const node = stack.pop()!;
     if (!node.hasError) continue;

@@ -1,6 +1,6 @@
 import type { FrontEnd } from '../core/front-end';
-import { PythonProject, analyzePythonModel, pythonParseProblems } from './analyze';
-import { ensurePythonParser } from './syntax';
+import { PythonProject, analyzePythonModel, pythonParseProblems, treeParseProblems } from './analyze';
+import { ensurePythonParser, parsePython } from './syntax';
 import { classifyWorkload, describeWorkload } from './workload';
 import { pythonTaskHover } from './services/hover';
 import { suppressionHover } from '../core/suppression-hover';
@@ -21,6 +21,7 @@ export const pythonFrontEnd: FrontEnd<PythonProject> = {
     const model = project.model(document.path, document.text, document.edits);
     return { findings: analyzePythonModel(model, options), parseErrors: pythonParseProblems(model) };
   },
+  syntaxErrors: (text) => treeParseProblems(parsePython(text).root),
   hover(project, document, position) {
     const model = project.model(document.path, document.text);
     const comments = model.nodesOfType('comment').filter((c) => c.startRow === position.line);

@@ -33,6 +33,12 @@ export interface PythonRuleContext {
   gilEnabled: boolean;
   /** What the file's suppression comments covered so far: read by CL900, which runs last. */
   suppressions: SuppressionLedger;
+  /**
+   * The module is a notebook's cells (AnalyzeOptions.notebook): an interactive `__main__` with no
+   * file behind it. There is no `if __name__ == "__main__":` to add, and worker processes started
+   * with spawn or forkserver cannot re-import anything defined in it.
+   */
+  notebook: boolean;
   report(report: PythonReport): void;
 }
 

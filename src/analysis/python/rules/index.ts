@@ -6,6 +6,7 @@ import { rule as blockingCallInAsync } from './blocking-call-in-async';
 import { rule as missingMainGuard } from './missing-main-guard';
 import { rule as unpicklableTask } from './unpicklable-task';
 import { rule as forkWithThreads } from './fork-with-threads';
+import { rule as taskDefinedInNotebook } from './task-defined-in-notebook';
 import { rule as hardcodedWorkerCount } from './hardcoded-worker-count';
 import { rule as unboundedWorkers } from './unbounded-workers';
 import { rule as cpuCountMayBeNone } from './cpu-count-may-be-none';
@@ -30,6 +31,7 @@ export const pythonRules: readonly PythonRule[] = [
   missingMainGuard,
   unpicklableTask,
   forkWithThreads,
+  taskDefinedInNotebook,
   hardcodedWorkerCount,
   unboundedWorkers,
   cpuCountMayBeNone,

@@ -5,6 +5,7 @@ import type { PythonRule } from '../rule';
 import { poolConstruction, startedFamily } from '../spawning';
 import { type PyNode, rangeOf } from '../syntax';
 import { wrapInMainGuardFix } from '../main-guard-fix';
+import { notebookTasks } from '../notebook-tasks';
 
 // Under the spawn and forkserver start methods (the default on Windows and macOS, and on Linux
 // from Python 3.14) every child process imports the main module again. Unguarded module-level
@@ -72,6 +73,22 @@ export const rule: PythonRule = {
       ? `calls \`${via.parentClass && via.name === '__init__' ? via.parentClass.name : via.name}()\`, which ends up ` +
         `${creation.what.replace(/^creates/, 'creating').replace(/^starts/, 'starting')} (line ${line})`
       : `${creation.what}`;
+    if (context.notebook) {
+      // A notebook has no file its workers re-import, so no guard to add; what breaks there is a
+      // task function defined in a cell (CL206). Said only when the notebook has one.
+      const tasks = notebookTasks(model);
+      if (tasks.length === 0) return;
+      const names = [...new Set(tasks.map((t) => `\`${t.fn.name}\``))].join(', ');
+      context.report({
+        node: reportNode.startRow === first.startRow ? reportNode : first,
+        message:
+          `Notebook code ${how}. A notebook needs no \`if __name__ == "__main__":\` guard (its workers never re-run it), ` +
+          `but with spawn and forkserver they cannot find functions defined in it either: move ${names} into a module next ` +
+          `to the notebook and import ${names.includes(',') ? 'them' : 'it'} (the fix of CL206 does that).`,
+        related: tasks.map((t) => ({ path: model.path, range: rangeOf(t.site.call.callee), message: `\`${t.fn.name}\`, defined in the notebook, is handed to a process here` })),
+      });
+      return;
+    }
     const fix: Fix | null = wrapInMainGuardFix(model, first, new Set(statements));
     context.report({
       // The call when it starts the statement's first line; a finding spanning a whole block is noise.

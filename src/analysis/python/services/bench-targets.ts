@@ -170,7 +170,7 @@ export function executorSwaps(models: PythonModel[], definingPath: string, funct
       if (site.family === to) continue;
       sites++;
       // The panel applies what the finding would offer: the same rules, default settings.
-      const fix = swapExecutorFix({ model, options: {}, gilEnabled: true }, site, to);
+      const fix = swapExecutorFix({ model, options: {}, gilEnabled: true, notebook: false }, site, to);
       const where = `${model.path.split(/[\\/]/).pop()}:${site.call.node.startRow + 1}`;
       if (fix) perFile.push(fix);
       else notes.push(`${where}: ${whyNoSwap(model, site, fn as FunctionInfo, to)}`);
