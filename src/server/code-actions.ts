@@ -20,6 +20,17 @@ export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.concurrencyLens`;
 /** The kind's first spelling: settings that name it keep working. */
 export const LEGACY_FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.concurrency-lens`;
 
+/**
+ * The fix-all kind to answer a request's `only` with, or null when it asks for no fix-all. A request
+ * for the first spelling gets the action under that spelling: VS Code drops actions whose kind is
+ * not within the one asked for. No `only`: the current spelling.
+ */
+export function requestedFixAllKind(only: readonly string[] | undefined): string | null {
+  if (!only) return FIX_ALL_KIND;
+  if (only.includes(LEGACY_FIX_ALL_KIND)) return LEGACY_FIX_ALL_KIND;
+  return only.some((k) => k === FIX_ALL_KIND || FIX_ALL_KIND.startsWith(`${k}.`)) ? FIX_ALL_KIND : null;
+}
+
 export function toLspEdit(edit: TextEdit): LspTextEdit {
   return {
     range: {

@@ -8,7 +8,7 @@ import {
 } from 'vscode-languageserver/node';
 import * as fs from 'node:fs';
 import { compatibleFixes, type Finding, type Fix, ignoreInFileEdit, ignoreOnLineEdit, type TextEdit } from '../analysis';
-import { FIX_ALL_KIND, toLspEdit } from './code-actions';
+import { requestedFixAllKind, toLspEdit } from './code-actions';
 import { SOURCE, pathToUri } from './diagnostics';
 
 // Code actions in a notebook cell: the finding's fix (its edits may reach other cells, and
@@ -66,10 +66,10 @@ export function notebookActions(request: NotebookActionRequest): CodeAction[] {
       }
     }
   }
-  const wantsFixAll = only?.some((k) => FIX_ALL_KIND.startsWith(k) || k === CodeActionKind.Source);
-  if (!only || wantsFixAll) {
+  const fixAllKind = requestedFixAllKind(only);
+  if (fixAllKind) {
     const all = fixAll(findings, cells, request.supportsCreateFile);
-    if (all) actions.push({ title: 'Fix all auto-fixable Concurrency Lens problems', kind: FIX_ALL_KIND, edit: all });
+    if (all) actions.push({ title: 'Fix all auto-fixable Concurrency Lens problems', kind: fixAllKind, edit: all });
   }
   return actions;
 }

@@ -35,6 +35,7 @@ import {
   FIX_ALL_QUICK_FIX_TITLE,
   LEGACY_FIX_ALL_KIND,
   documentationActions,
+  requestedFixAllKind,
   fixAllAction,
   quickFixes,
   toLspEdit,
@@ -603,10 +604,9 @@ export function startServer(connection: Connection): void {
     const language = languageOf({ path: filePathOf(document), languageId: document.languageId });
     if (!language) return [];
     const only = params.context.only;
-    // A request for the kind's first spelling gets the action under that spelling: VS Code drops
-    // actions whose kind is not within the one asked for.
-    const fixAllKind = only?.includes(LEGACY_FIX_ALL_KIND) ? LEGACY_FIX_ALL_KIND : FIX_ALL_KIND;
-    const wantsFixAll = only?.some((k) => k === LEGACY_FIX_ALL_KIND || FIX_ALL_KIND === k || FIX_ALL_KIND.startsWith(`${k}.`));
+    const requested = requestedFixAllKind(only);
+    const fixAllKind = requested ?? FIX_ALL_KIND;
+    const wantsFixAll = only !== undefined && requested !== null;
     const diagnostics = params.context.diagnostics;
     const actions: CodeAction[] = [];
     if (!only || only.includes(CodeActionKind.QuickFix)) {
