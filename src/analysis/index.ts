@@ -9,6 +9,7 @@ import { WorkBudgetExceeded, withWorkBudget } from './core/budget';
 
 export * from './core/types';
 export type { BenchLens, BenchmarkParameter, BenchmarkTarget, BenchmarkTargetRequest, Hover, ImportEffect, StaticWorkload, SwapOutcome } from './core/services';
+export type { CallSiteInputs } from './core/bench-inputs';
 export type { TaskEvidence, TaskReport } from './core/front-end';
 export { MODEL_CACHE_CHARS } from './core/front-end';
 export type { PythonProject } from './python/analyze';

@@ -20,7 +20,7 @@ import { LANGUAGE_IDS, isAnalyzablePath } from '../analysis/languages';
 import { BenchmarkPanel, type PanelHandlers, registerBenchmarkPanelSerializer } from './benchmark-panel';
 import { EDITOR_KNOBS, forEditor } from './benchmark-page';
 import { type Interpreter, findNode, findPython, interpreterLabel } from './interpreters';
-import { jsSyntaxProblem, pythonSyntaxProblem, quickInputsProblem } from './inputs';
+import { initialInputs, jsSyntaxProblem, pythonSyntaxProblem, quickInputsProblem } from './inputs';
 
 // The benchmark command and everything around a run (the issue's "entry points", "inputs",
 // "interpreters", "safety" and "results"): resolve the function, refuse untrusted workspaces,
@@ -150,7 +150,13 @@ export class BenchmarkController implements vscode.Disposable {
 
     // Which function: the argument, else the one under the cursor (asked of the server, which has the parse).
     const position = !args.functionName && editor && editor.document.uri.toString() === uri.toString() ? editor.selection.active : undefined;
-    const target = await this.target(uri, args.functionName, position);
+    let target = await this.target(uri, args.functionName, position);
+    if (!target.ok && target.reason === 'outside' && !args.functionName) {
+      // The cursor is in no function: offer the file's benchmarkable ones (those with a CodeLens).
+      const picked = await this.pickFunction(uri, document);
+      if (picked === undefined) return undefined;
+      if (picked) target = await this.target(uri, picked, undefined);
+    }
     if (!target.ok && !(args.functionName && args.inputs)) {
       void vscode.window.showErrorMessage(`Concurrency Lens: ${target.message}`);
       return undefined;
@@ -193,6 +199,40 @@ export class BenchmarkController implements vscode.Disposable {
     }
   }
 
+  /**
+   * A QuickPick of the functions the server puts a "Benchmark" CodeLens on (the same list, asked
+   * through VS Code's CodeLens command so both stay one). The name picked; null when the file has
+   * none (the caller shows why); undefined when the user dismissed the pick.
+   */
+  private async pickFunction(uri: vscode.Uri, document: vscode.TextDocument): Promise<string | null | undefined> {
+    let lenses: vscode.CodeLens[] = [];
+    try {
+      lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [];
+    } catch (error) {
+      this.log(`listing the CodeLenses failed: ${(error as Error).message}`);
+    }
+    const items: (vscode.QuickPickItem & { functionName: string })[] = [];
+    for (const lens of lenses) {
+      if (lens.command?.command !== BENCHMARK_COMMAND) continue;
+      const lensArgs = lens.command.arguments?.[0] as BenchmarkCommandArgs | undefined;
+      if (!lensArgs?.functionName || items.some((i) => i.functionName === lensArgs.functionName)) continue;
+      const line = typeof lensArgs.line === 'number' ? lensArgs.line : lens.range.start.line;
+      items.push({
+        label: lensArgs.functionName,
+        functionName: lensArgs.functionName,
+        description: `line ${line + 1}`,
+        detail: document.lineAt(Math.min(line, document.lineCount - 1)).text.trim(),
+      });
+    }
+    if (items.length === 0) return null;
+    const picked = await vscode.window.showQuickPick(items, {
+      title: `Benchmark a function of ${path.basename(uri.fsPath)}`,
+      placeHolder: 'The cursor is not in a function: pick one to benchmark',
+      matchOnDescription: true,
+    });
+    return picked ? picked.functionName : undefined;
+  }
+
   private async explainTrust(): Promise<void> {
     const manage = 'Manage Workspace Trust';
     const choice = await vscode.window.showWarningMessage(
@@ -213,17 +253,15 @@ export class BenchmarkController implements vscode.Disposable {
       await this.context.workspaceState.update(INPUTS_PREFIX + keyString(key), given);
       return given;
     }
-    let value = this.context.workspaceState.get<string>(INPUTS_PREFIX + keyString(key)) ?? target?.defaultInputs ?? (language === 'python' ? '[100_000] * 8' : 'Array(8).fill(100000)');
+    const previous = this.context.workspaceState.get<string>(INPUTS_PREFIX + keyString(key));
+    const prefill = initialInputs(previous, target, language);
+    let value = prefill.value;
     let problem: string | null = null;
     const signature = target ? `${target.functionName}(${target.parameters.map((p) => p.name).join(', ')})` : key.functionName;
     for (;;) {
       const entered = await vscode.window.showInputBox({
         title: `Benchmark ${signature}: task inputs`,
-        prompt:
-          problem ??
-          (language === 'python'
-            ? 'A Python expression evaluated in the module: one item per call, tuples are spread into arguments. E.g. [100_000] * 8'
-            : 'A JavaScript expression: one item per call, arrays are spread into arguments. E.g. Array(8).fill(100000)'),
+        prompt: problem ?? prefill.prompt,
         value,
         ignoreFocusOut: true,
         validateInput: (text) => quickInputsProblem(text, language),

@@ -139,7 +139,7 @@ export class BenchmarkSession {
     if ('error' in launch) return this.fail({ kind: launch.kind, mode: null, workers: null, message: launch.error, detail: null });
     this.launcher = launch;
     await this.checkLoad();
-    this.staticClassPromise = this.staticClass(language);
+    this.staticClassPromise = this.staticClass();
     this.progress('starting', 0, `starting ${path.basename(launch.command)}`);
     try {
       await this.measure();
@@ -205,8 +205,8 @@ export class BenchmarkSession {
    * The static analyzer's class of the function, shown beside the measured one; computed while
    * the benchmark runs. Nice to have: any failure there leaves it null.
    */
-  private staticClass(language: BenchLanguage): Promise<WorkloadClassification['static']> {
-    if (this.request.staticAnalysis === false || language !== 'python') return Promise.resolve(null);
+  private staticClass(): Promise<WorkloadClassification['static']> {
+    if (this.request.staticAnalysis === false) return Promise.resolve(null);
     return import('./static-class').then((m) => m.staticWorkloadOf(this.file, this.request.functionName)).catch(() => null);
   }
 
