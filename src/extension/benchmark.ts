@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { BenchRequest, BenchResult, ProgressEvent } from '../profiling/types';
+import type { BenchRequest, BenchResult, FirstCallAdvice, ProgressEvent } from '../profiling/types';
 import {
   BENCHMARK_COMMAND,
   BENCHMARK_TARGET_REQUEST,
@@ -343,6 +343,9 @@ export class BenchmarkController implements vscode.Disposable {
             } else if (event.type === 'harness') {
               entry.pid = event.pid;
               this.log(`  harness pid ${event.pid}: ${event.command.join(' ')}`);
+            } else if (event.type === 'first-call') {
+              this.log(`  ${event.advice.message}`);
+              if (event.advice.proposal) void this.proposeSmallerInputs(entry, language, interpreter, event.advice);
             } else {
               this.output.append(prefixLines(`[${key.functionName} ${event.stream}] `, event.text));
             }
@@ -407,6 +410,34 @@ export class BenchmarkController implements vscode.Disposable {
       void vscode.window.showWarningMessage(forEditor(`Concurrency Lens: the benchmark of ${key.functionName} is inconclusive. ${result.verdict.reason ?? ''} ${result.verdict.advice ?? ''}`.trim()));
     }
     return result;
+  }
+
+  /**
+   * Pre-flight step two said the inputs are too big for the budget: a notice while the run goes
+   * on (it stops at the budget, inconclusive), offering to restart it with fewer items.
+   */
+  private async proposeSmallerInputs(entry: Running, language: 'python' | 'node', interpreter: Interpreter, advice: FirstCallAdvice): Promise<void> {
+    const proposal = advice.proposal;
+    if (!proposal) return;
+    const restart = proposal.inputs ? `Restart with ${proposal.items} Items` : null;
+    const settings = 'Open Settings';
+    const choice = await vscode.window.showWarningMessage(
+      forEditor(`Concurrency Lens: the inputs of ${entry.key.functionName} are too big for the time budget. ${advice.message}`),
+      ...(restart ? [restart] : []),
+      settings,
+    );
+    if (choice === settings) {
+      void vscode.commands.executeCommand('workbench.action.openSettings', 'concurrencyLens.benchmark.maxSeconds');
+      return;
+    }
+    if (choice !== restart || !proposal.inputs) return;
+    const inputs = proposal.inputs;
+    if (this.running.get(keyString(entry.key)) === entry) {
+      this.abort(entry);
+      await entry.done.catch(() => undefined);
+    }
+    await this.context.workspaceState.update(INPUTS_PREFIX + keyString(entry.key), inputs);
+    void this.start(entry.key, language, interpreter, inputs);
   }
 
   private showPanel(key: BenchmarkKey): BenchmarkPanel | undefined {
