@@ -8,6 +8,8 @@
 //   4. the JS benchmark UI test     (test/e2e/benchmark-js-ui.test.mjs: CL104 target lens, refusal, conclusive, CPU burners)
 //   5. the editor UI test           (test/e2e/editor-ui.test.mjs: lightbulb Fix all and docs, the fix-all command, the rendered
 //                                    rule page from the code link, the language status, the start log, the walkthrough)
+//   6. the project layouts test     (test/e2e/benchmark-projects-ui.test.mjs: package and src/ layouts in every mode, call-site
+//                                    inputs, the function picker, a self-spawning worker refused, Go-to link)
 // each on a fresh temp copy of test/e2e/workspace, with artifacts under test-results/e2e/.
 // Exits non-zero if either fails; the last line is "N passed, N failed" summed over both.
 //
@@ -188,6 +190,16 @@ async function main() {
     results.push({ name: 'editor UI test', ...r, time: secs(t) });
   } finally {
     removeWorkspace(editorWs);
+  }
+
+  // 6. Benchmarks on project layouts (makes its own workspace).
+  {
+    log('project layouts benchmark UI test');
+    const t = Date.now();
+    const r = await runNode(join(REPO, 'test', 'e2e', 'benchmark-projects-ui.test.mjs'), ['--extension', REPO, '--artifacts', ARTIFACTS]);
+    if (!r.tallied && r.code !== 0) r.failed = 1;
+    if (r.tallied && r.code !== 0 && r.failed === 0) r.failed = 1;
+    results.push({ name: 'project layouts benchmark UI test', ...r, time: secs(t) });
   }
 
   for (const r of results) {
