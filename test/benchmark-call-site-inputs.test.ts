@@ -148,3 +148,15 @@ describe('JS/TS call sites', () => {
     assert.equal(target('s.js', text, 'id').staticKind, null);
   });
 });
+
+test('JS static class: an async function gets none (it may wait on I/O besides its CPU work)', async () => {
+  await initLanguage('javascript');
+  const text = "const crypto = require('node:crypto');\nexports.hash = async (p) => { await null; return crypto.pbkdf2Sync(p, 's', 100000, 64, 'sha512'); };\n";
+  const found = benchmarkTarget({ path: '/project/a.js', text }, { functionName: 'hash' }, createProjects(undefined));
+  assert.ok(found.ok);
+  assert.equal(found.staticKind, null);
+  const sync = benchmarkTarget({ path: '/project/b.js', text: text.replace('async (p) => { await null; return', '(p) => { return') }, { functionName: 'hash' }, createProjects(undefined));
+  assert.ok(sync.ok);
+  assert.equal(sync.staticKind, 'cpu');
+  assert.match(sync.staticReason ?? '', /pbkdf2Sync.*line 2/);
+});

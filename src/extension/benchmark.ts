@@ -47,6 +47,8 @@ interface Running {
   /** The harness's pid, which is also its process group's id (POSIX), once it started. */
   pid: number | null;
   done: Promise<BenchResult | undefined>;
+  /** The language server's static class of the function (the engine bundled here has no JS/TS analyzer). */
+  staticClass: { kind: string; reason: string } | null;
 }
 
 const RESULT_PREFIX = 'concurrencyLens.bench.result:';
@@ -185,7 +187,8 @@ export class BenchmarkController implements vscode.Disposable {
 
     const inputs = await this.inputs(key, language, interpreter, args.inputs, target.ok ? target : null);
     if (inputs === undefined) return undefined;
-    return this.start(key, language, interpreter, inputs);
+    const staticClass = target.ok && target.staticKind && target.staticReason ? { kind: target.staticKind, reason: target.staticReason } : null;
+    return this.start(key, language, interpreter, inputs, staticClass);
   }
 
   private async target(uri: vscode.Uri, functionName: string | undefined, position: vscode.Position | undefined): Promise<BenchmarkTarget> {
@@ -283,9 +286,9 @@ export class BenchmarkController implements vscode.Disposable {
 
   // ---- a run ------------------------------------------------------------------------------------
 
-  private start(key: BenchmarkKey, language: 'python' | 'node', interpreter: Interpreter, inputs: string): Promise<BenchResult | undefined> {
+  private start(key: BenchmarkKey, language: 'python' | 'node', interpreter: Interpreter, inputs: string, staticClass: Running['staticClass'] = null): Promise<BenchResult | undefined> {
     const controller = new AbortController();
-    const entry: Running = { key, controller, pid: null, done: Promise.resolve(undefined) };
+    const entry: Running = { key, controller, pid: null, done: Promise.resolve(undefined), staticClass };
     this.running.set(keyString(key), entry);
     entry.done = this.execute(entry, language, interpreter, inputs).finally(() => {
       if (this.running.get(keyString(key)) === entry) this.running.delete(keyString(key));
@@ -315,6 +318,7 @@ export class BenchmarkController implements vscode.Disposable {
       ...(workers.length > 0 ? { workers } : {}),
       ...(typeof timeoutSeconds === 'number' && timeoutSeconds > 0 ? { timeoutSeconds } : {}),
       knobs: EDITOR_KNOBS,
+      ...(entry.staticClass ? { staticClass: entry.staticClass } : {}),
       cwd: vscode.workspace.getWorkspaceFolder(vscode.Uri.file(key.file))?.uri.fsPath ?? path.dirname(key.file),
       harnessDir: this.context.asAbsolutePath(path.join('dist', 'harness')),
       ...(language === 'python' ? { python: interpreter.command } : { node: interpreter.command }),
@@ -437,7 +441,7 @@ export class BenchmarkController implements vscode.Disposable {
       await entry.done.catch(() => undefined);
     }
     await this.context.workspaceState.update(INPUTS_PREFIX + keyString(entry.key), inputs);
-    void this.start(entry.key, language, interpreter, inputs);
+    void this.start(entry.key, language, interpreter, inputs, entry.staticClass);
   }
 
   private showPanel(key: BenchmarkKey): BenchmarkPanel | undefined {

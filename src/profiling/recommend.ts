@@ -73,10 +73,10 @@ export function classifyMeasured(
   else if (ratio >= CPU_BOUND_RATIO) kind = 'cpu-bound';
   else if (ratio <= IO_BOUND_RATIO) kind = 'io-bound';
   else kind = 'mixed';
-  // Between the two thresholds the measurement alone cannot tell waiting for I/O from waiting
-  // for a CPU (a busy machine stretches wall time, not CPU time). Code the analyzer sees doing
-  // CPU-heavy work and nothing else (its class is `cpu`, not `mixed`) settles it.
-  const cpuByCode = kind === 'mixed' && staticClass?.kind === 'cpu';
+  // Wall time beyond CPU time is waiting, but the measurement alone cannot tell waiting for I/O
+  // from waiting for a CPU (a busy machine stretches wall time, not CPU time). Code the analyzer
+  // sees doing CPU-heavy work and no I/O (its class is `cpu`, not `mixed` or `io`) settles it.
+  const cpuByCode = (kind === 'mixed' || kind === 'io-bound') && staticClass?.kind === 'cpu';
   if (cpuByCode) kind = 'cpu-bound';
 
   let releasesGil: boolean | null = null;

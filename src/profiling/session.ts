@@ -208,6 +208,7 @@ export class BenchmarkSession {
    */
   private staticClass(): Promise<WorkloadClassification['static']> {
     if (this.request.staticAnalysis === false) return Promise.resolve(null);
+    if (this.request.staticClass) return Promise.resolve(this.request.staticClass);
     return import('./static-class').then((m) => m.staticWorkloadOf(this.file, this.request.functionName)).catch(() => null);
   }
 

@@ -43,8 +43,14 @@ export interface BenchRequest {
   minSampleMs?: number;
   /** Folder holding python_harness.py and node-harness.js; default: found beside the bundle. */
   harnessDir?: string;
-  /** Also classify the function statically with src/analysis (Python only; default true). */
+  /** Also classify the function statically with src/analysis (default true). */
   staticAnalysis?: boolean;
+  /**
+   * The static class when the caller already has it (the editor: the language server's benchmark
+   * target), so the engine need not carry that language's analyzer (the extension's bundle has no
+   * JS/TS one).
+   */
+  staticClass?: { kind: string; reason: string } | null;
   /**
    * How the result's advice names the knobs (the CLI's flags by default). The editor passes its
    * settings, so no text it shows asks for a command-line flag.

@@ -52,8 +52,9 @@ export type BenchmarkTarget =
       defaultInputs: string;
       /** Inputs from a real call of the function (this file first, then its importers), when one can be evaluated in the module. */
       callSite: CallSiteInputs | null;
-      /** Static workload class, when the analyzer could tell (Python). */
+      /** Static workload class, when the analyzer could tell, and its reason in words. */
       staticKind: string | null;
+      staticReason: string | null;
     }
   | {
       ok: false;

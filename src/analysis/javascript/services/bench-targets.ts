@@ -63,6 +63,7 @@ export function jsBenchmarkTarget(model: JsModel, request: BenchmarkTargetReques
   }
   const parameters = jsParameters(model, target.fn);
   const recursive = model.calls.some((c) => model.contains(target!.fn, c) && model.functionOf(c.callee) === target!.fn);
+  const staticClass = jsStaticWorkload(model, target.name);
   return {
     ok: true,
     functionName: target.name,
@@ -72,7 +73,8 @@ export function jsBenchmarkTarget(model: JsModel, request: BenchmarkTargetReques
     parameters,
     defaultInputs: jsDefaultInputs(model, target.fn, { recursive, io: false }),
     callSite: jsCallSiteInputs(model, target.fn, target.name, importers),
-    staticKind: jsStaticWorkload(model, target.name)?.kind ?? null,
+    staticKind: staticClass?.kind ?? null,
+    staticReason: staticClass?.reason ?? null,
   };
 }
 
@@ -163,12 +165,14 @@ export function jsDefaultInputs(model: JsModel, fn: FunctionNode, hints: InputHi
 /**
  * The static class of an exported function for the benchmark report: CPU-bound when CL104's
  * detector finds CPU-heavy work in its body (`pbkdf2Sync`, a busy loop, nested loops over the
- * input, branching recursion), with that evidence as the reason; null when it finds none (the
- * JS analyzer does not classify I/O, so it says nothing rather than guess).
+ * input, branching recursion) in its body, with that evidence as the reason; null when it finds
+ * none, and for async functions (the JS analyzer does not classify I/O, so it says nothing rather
+ * than guess).
  */
 export function jsStaticWorkload(model: JsModel, functionName: string): StaticWorkload | null {
   const target = exportedFunctions(model).find((e) => e.name === functionName);
-  if (!target) return null;
+  // An async function may wait on I/O besides its CPU work: the analyzer does not classify that.
+  if (!target || target.fn.async) return null;
   const hotspot = cpuHotspots(model).find((h) => model.contains(target.fn, h.node));
   if (!hotspot) return null;
   return { kind: 'cpu', reason: `${hotspot.reason} (line ${hotspot.node.loc.start.line})` };

@@ -7,7 +7,7 @@ import {
 import type { FunctionInfo, PythonModel } from '../model';
 import { type PyNode, childByField, namedChildren } from '../syntax';
 import { type TaskSite, taskSites, targetFunction } from '../tasks';
-import { classifyWorkload } from '../workload';
+import { classifyWorkload, describeWorkload } from '../workload';
 import { swapExecutorFix } from '../executor-swap';
 import { benchSubject } from '../rules/shared';
 import { sharedStateWrite } from '../parent-state';
@@ -61,6 +61,7 @@ export function pythonBenchmarkTarget(model: PythonModel, request: BenchmarkTarg
     defaultInputs: pythonDefaultInputs(parameters, { recursive, io: workload.kind === 'io' }),
     callSite: pythonCallSiteInputs(fn, importers),
     staticKind: workload.kind === 'unknown' ? null : workload.kind,
+    staticReason: workload.kind === 'unknown' ? null : describeWorkload(workload),
   };
 }
 
