@@ -6,7 +6,7 @@ import type { BenchResult, CellResult } from '../src/profiling/types';
 import { resultHtml } from '../src/profiling/report/html';
 import { formatBenchText } from '../src/profiling/report/text';
 import { breakEvenText, factsList, verdictSentence } from '../src/profiling/report/format';
-import { benchmarkPageHtml, goToLabel, panelActions } from '../src/extension/benchmark-page';
+import { benchmarkPageHtml, forEditor, goToLabel, panelActions } from '../src/extension/benchmark-page';
 import { parseFromWebview } from '../src/protocol/panel';
 
 // The panel's states seen in screenshots: the inconclusive headline, break-even on a run that
@@ -91,4 +91,11 @@ describe('the refusal\'s Go-to link', () => {
     assert.match(script, /errorLocation\.hidden = !msg\.location/);
     assert.match(script, /errorLocation\.addEventListener\('click', \(\) => vscode\.postMessage\(\{ type: 'open-location' \}\)\)/);
   });
+});
+
+test('the refusal in the editor names no CLI command', () => {
+  const fix = 'Wrap it in `if __name__ == "__main__":` (the quick fix of CL201, missing-main-guard; `concurrency-lens check --fix` or the editor\'s code action applies it).';
+  const shown = forEditor(fix);
+  assert.doesNotMatch(shown, /concurrency-lens|--fix/);
+  assert.match(shown, /missing-main-guard; the diagnostic's quick fix applies it\)\.$/);
 });

@@ -61,7 +61,9 @@ export function forEditor(text: string): string {
     .replace(/--max-seconds\b/g, EDITOR_KNOBS.maxSeconds)
     .replace(/--workers(?: [\d,]+)?\b/g, EDITOR_KNOBS.workers)
     .replace(/--timeout\b/g, EDITOR_KNOBS.timeout)
-    .replace(/--modes\b/g, 'the benchmark modes');
+    .replace(/--modes\b/g, 'the benchmark modes')
+    // The pre-flight's fix names both ways to apply it: in the editor, the code action.
+    .replace(/`concurrency-lens check --fix` or the editor's code action applies it/g, "the diagnostic's quick fix applies it");
 }
 
 export function contentSecurityPolicy(cspSource: string, nonce: string): string {

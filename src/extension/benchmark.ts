@@ -388,7 +388,7 @@ export class BenchmarkController implements vscode.Disposable {
       const sentence = (t: string): string => (/[.!?]$/.test(t.trim()) ? t.trim() : `${t.trim()}.`);
       const text = `${key.functionName}() was not benchmarked: importing its module does work of its own (${where}). ${sentence(refusal.message)} ${sentence(refusal.fix)}`;
       panel?.setError(text, refusal.line ? { path: refusal.path, line: refusal.line, column: refusal.column } : undefined);
-      void vscode.window.showWarningMessage(`Concurrency Lens: ${text}`, 'Go to Line').then((choice) => {
+      void vscode.window.showWarningMessage(forEditor(`Concurrency Lens: ${text}`), 'Go to Line').then((choice) => {
         if (!choice) return;
         const line = Math.max(0, (refusal.line ?? 1) - 1);
         const column = Math.max(0, (refusal.column ?? 1) - 1);
