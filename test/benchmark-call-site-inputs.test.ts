@@ -64,6 +64,8 @@ describe('Python call sites', () => {
     assert.equal(target('s.py', star, 'add').callSite?.inputs, '[(1, 2), (3, 4)]');
     const zipped = 'from concurrent.futures import ProcessPoolExecutor\n\n\ndef add(a, b):\n    return a + b\n\n\nif __name__ == "__main__":\n    with ProcessPoolExecutor() as ex:\n        ex.map(add, range(5), range(5, 10))\n';
     assert.equal(target('z.py', zipped, 'add').callSite?.inputs, 'list(zip(range(5), range(5, 10)))');
+    const repeated = 'from concurrent.futures import ThreadPoolExecutor\nimport time\n\n\ndef wait(s):\n    time.sleep(s)\n\n\nwith ThreadPoolExecutor() as ex:\n    ex.map(wait, [0.1] * 4)\n';
+    assert.equal(target('w.py', repeated, 'wait').callSite?.inputs, '[0.1] * 4', 'a repeated list of scalars is used as it is');
   });
 
   test('no offer when an argument is a parameter, an attribute of self, or a name of no scope; recursion is not a call site', () => {

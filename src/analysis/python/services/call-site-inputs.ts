@@ -134,6 +134,8 @@ function neverYieldsTuples(model: PythonModel, node: PyNode): boolean {
     return callee?.type === 'identifier' && model.text(callee) === 'range';
   }
   if (node.type === 'list' || node.type === 'set' || node.type === 'tuple') return namedChildren(node).every((c) => NEVER_TUPLE.has(c.type));
+  // `[0.1] * 4`, `[1, 2] + [3]`: lists of scalars.
+  if (node.type === 'binary_operator') return namedChildren(node).every((c) => NEVER_TUPLE.has(c.type) && c.type !== 'list' ? c.type === 'integer' : neverYieldsTuples(model, c));
   if (COMPREHENSIONS.has(node.type)) {
     const body = namedChildren(node)[0];
     return !!body && NEVER_TUPLE.has(body.type);
