@@ -146,8 +146,7 @@ export function benchmarkPageHtml(o: PageOptions): string {
   <label for="progress-bar" id="progress-message">${esc(running?.message ?? 'Running…')}</label>
   <progress id="progress-bar" max="1" value="${fraction.toFixed(3)}"></progress>
 </section>
-<div id="error" class="error-banner" role="alert"${o.error ? '' : ' hidden'}><span id="error-text">${esc(o.error ?? '')}</span>
-  <button type="button" id="error-location" class="link" data-action="open-location"${o.error && o.errorLocation ? '' : ' hidden'}>${esc(goToLabel(o.errorLocation ?? ''))}</button></div>
+<div id="error" class="error-banner" role="alert"${o.error ? '' : ' hidden'}><span id="error-text">${esc(o.error ?? '')}</span><button type="button" id="error-location" class="link" data-action="open-location"${o.error && o.errorLocation ? '' : ' hidden'}>${esc(goToLabel(o.errorLocation ?? ''))}</button></div>
 <div id="notice" class="visually-hidden" role="status" aria-live="polite"></div>
 <main id="result" aria-busy="${running ? 'true' : 'false'}">${o.resultHtml}${empty}</main>
 <script nonce="${esc(o.nonce)}" src="${esc(o.scriptUri)}"></script>
