@@ -97,5 +97,5 @@ test('the refusal in the editor names no CLI command', () => {
   const fix = 'Wrap it in `if __name__ == "__main__":` (the quick fix of CL201, missing-main-guard; `concurrency-lens check --fix` or the editor\'s code action applies it).';
   const shown = forEditor(fix);
   assert.doesNotMatch(shown, /concurrency-lens|--fix/);
-  assert.match(shown, /missing-main-guard; the diagnostic's quick fix applies it\)\.$/);
+  assert.match(shown, /missing-main-guard; the light bulb on the diagnostic applies it\)\.$/);
 });

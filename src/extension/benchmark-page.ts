@@ -63,7 +63,7 @@ export function forEditor(text: string): string {
     .replace(/--timeout\b/g, EDITOR_KNOBS.timeout)
     .replace(/--modes\b/g, 'the benchmark modes')
     // The pre-flight's fix names both ways to apply it: in the editor, the code action.
-    .replace(/`concurrency-lens check --fix` or the editor's code action applies it/g, "the diagnostic's quick fix applies it");
+    .replace(/`concurrency-lens check --fix` or the editor's code action applies it/g, "the light bulb on the diagnostic applies it");
 }
 
 export function contentSecurityPolicy(cspSource: string, nonce: string): string {

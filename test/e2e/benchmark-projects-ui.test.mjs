@@ -159,6 +159,8 @@ step('self-spawning-worker-refused-go-to-line', async ({ page }) => {
   await openFileFromExplorer(page, 'worker/self.js', { timeout: T });
   await page.locator('.part.editor .editor-group-container.active .view-line', { hasText: 'return n < 2' }).first().click();
   await runCommandExact(page, 'Concurrency Lens: Benchmark Function…', { timeout: T });
+  // The palette's input becomes the inputs prompt: wait for the prompt's own title.
+  await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Benchmark fib(n)' }).waitFor({ state: 'visible', timeout: T });
   await answerInputs(page, 'Array(4).fill(20)');
   const frame = webviewFrame(page);
   const banner = frame.locator('#error:not([hidden])');
