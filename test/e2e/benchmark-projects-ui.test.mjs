@@ -8,7 +8,9 @@
 //      inputs pre-filled from a call in another file (src/app/main.py), every mode
 //   3. *Benchmark Function…* with the cursor outside any function: a pick of the file's
 //      functions with a CodeLens, then the inputs prompt of the one picked
-//   4. a self-spawning worker the analyzer cannot see (`new Worker(require.resolve('./self'))`
+//   4. inputs too big for the budget: the one timed call's notice offers fewer items, and
+//      *Restart with N Items* re-runs with the first N
+//   5. a self-spawning worker the analyzer cannot see (`new Worker(require.resolve('./self'))`
 //      through a helper): refused by the harness's import guard, the panel names the line, and its
 //      Go-to link opens the file there                             -> benchmark-self-spawn-refused.png
 // Budget 12 s per run (every mode must fit on a busy 2-core machine), 2 workers (settings).
@@ -20,7 +22,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startUiSession, openFileFromExplorer, screenshot, webviewFrame } from '../../scripts/e2e/ui.mjs';
+import { notifications, startUiSession, openFileFromExplorer, screenshot, webviewFrame } from '../../scripts/e2e/ui.mjs';
 import { panelSummary, runCommandExact, waitUntil } from './benchmark-ui-helpers.mjs';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -153,6 +155,32 @@ step('picker-outside-a-function', async ({ page }) => {
   if (!/^Benchmark work\(n\)/.test(inputsTitle ?? '')) throw new Error(`not the inputs prompt of work: ${inputsTitle}`);
   await page.keyboard.press('Escape');
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: T });
+});
+
+step('too-big-inputs-notice-restarts-with-fewer-items', async ({ page }) => {
+  // One call of work(300_000) takes tens of ms: 200 of them, compared in every mode, do not fit
+  // in 12 s. The one timed call says so at once and offers fewer items. (After the picker step:
+  // this run changes the function's last inputs, which the prompt offers first.)
+  await openFileFromExplorer(page, 'pkg/work.py', { timeout: T });
+  await (await activeLens(page, PY_LENS)).click();
+  await answerInputs(page, '[300_000] * 200');
+  const message = await waitUntil('the too-big notice', async () => {
+    const found = (await notifications(page, { openCenter: true })).find((m) => /too big for the time budget/.test(m));
+    return found ?? undefined;
+  }, RUN_TIMEOUT);
+  log(`notice: ${message}`);
+  if (!/One call takes .*use \d+ of the 200 items/.test(message)) throw new Error(`the notice proposes no smaller inputs: ${message}`);
+  const button = page.locator('.notifications-center .notification-list-item', { hasText: 'too big for the time budget' }).locator('.monaco-button', { hasText: /Restart with \d+ Items/ }).first();
+  const label = (await button.textContent())?.trim();
+  log(`button: ${label}`);
+  await button.click();
+  const items = /Restart with (\d+) Items/.exec(label ?? '')?.[1];
+  const frame = webviewFrame(page);
+  // The restarted run's inputs are the first N items of the same expression.
+  const inputs = `list([300_000] * 200)[:${items}]`;
+  await waitUntil(`a result for ${inputs}`, async () => ((await frame.locator('#result').textContent().catch(() => '')) ?? '').includes(inputs) || undefined, RUN_TIMEOUT);
+  log(`restarted with ${inputs}`);
+  await runCommandExact(page, 'Notifications: Clear All Notifications', { timeout: T }).catch(() => {});
 });
 
 step('self-spawning-worker-refused-go-to-line', async ({ page }) => {
