@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { analyze } from '../src/analysis';
-import { jsSyntaxProblem, pythonSyntaxProblem, quickInputsProblem } from '../src/extension/inputs';
+import { initialInputs, jsSyntaxProblem, pythonSyntaxProblem, quickInputsProblem } from '../src/extension/inputs';
 import { contradiction, describeMeasurement, measurementNote } from '../src/server/measurements';
 import { summarizeMeasurement } from '../src/extension/measurements';
 import type { BenchResult, CellResult } from '../src/profiling/types';
@@ -114,4 +114,17 @@ test('measurement summary: best speedup per mode, recommendation, wording and co
 
   assert.equal(summarizeMeasurement({ ...result, status: 'aborted' } as BenchResult), null);
   assert.equal(summarizeMeasurement({ ...result, recommendation: null } as BenchResult), null);
+});
+
+test('the inputs prompt: the last inputs, else the call site\'s arguments (named), else the signature guess', () => {
+  const callSite = { inputs: 'range(1000)', path: '/w/pkg/work.py', line: 9, call: 'pool.map(square, range(1000))' };
+  const fromCall = initialInputs(undefined, { defaultInputs: '[100_000] * 8', callSite }, 'python');
+  assert.equal(fromCall.value, 'range(1000)');
+  assert.equal(fromCall.from, 'call-site');
+  assert.match(fromCall.prompt, /From the call at work\.py:10: pool\.map\(square, range\(1000\)\)/);
+  const guessed = initialInputs(undefined, { defaultInputs: '[100_000] * 8', callSite: null }, 'python');
+  assert.equal(guessed.value, '[100_000] * 8');
+  assert.match(guessed.prompt, /Guessed from the signature/);
+  assert.equal(initialInputs('[5] * 4', { defaultInputs: '[100_000] * 8', callSite }, 'python').value, '[5] * 4', 'a re-run keeps what the user typed');
+  assert.equal(initialInputs(undefined, null, 'node').value, 'Array(8).fill(100000)');
 });

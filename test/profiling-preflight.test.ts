@@ -179,3 +179,77 @@ describe('bench refuses modules that do work at import (real CLI)', { skip: skip
     assert.equal(result.refusal?.line, 3);
   });
 });
+
+describe('self-spawning JS workers the analyzer cannot see: the Node import guard refuses them', () => {
+  before(ensureBuilt);
+
+  function refused(dir: string, file: string): BenchResult {
+    const run = bench(path.join(tmp, dir), file, 'fib', ['--json']);
+    assert.equal(run.status, 2, run.stderr);
+    const result = JSON.parse(run.stdout) as BenchResult;
+    assert.equal(result.refusal?.stage, 'import');
+    assert.equal(result.refusal?.reason, 'self-spawning-worker');
+    assert.deepEqual(result.errors.map((e) => e.kind), ['refused']);
+    return result;
+  }
+
+  test('`new Worker(require.resolve("./self"))` through a helper function, under `isMainThread`', () => {
+    write(
+      'sw1/self.js',
+      "const { Worker, isMainThread, parentPort } = require('node:worker_threads');\n" +
+        'function fib(n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }\nexports.fib = fib;\n' +
+        "function startSelf() { return new Worker(require.resolve('./self')); }\n" +
+        "if (isMainThread) startSelf();\nelse parentPort.on('message', (n) => parentPort.postMessage(fib(n)));\n",
+    );
+    const result = refused('sw1', 'self.js');
+    assert.equal(path.basename(result.refusal!.path), 'self.js');
+    assert.equal(result.refusal?.line, 5, 'the module-level call that starts it');
+    assert.match(result.refusal!.message, /self\.js creates a worker thread of itself while it is imported: `new Worker\(\)` of self\.js/);
+    assert.match(result.refusal!.fix, /require\.main === module/);
+  });
+
+  test('`new Worker(path.join(__dirname, …))` built in a helper of another module', () => {
+    write('sw2/helper.js', "const { Worker } = require('node:worker_threads');\nconst path = require('node:path');\nexports.spawn = (dir, name) => new Worker(path.join(dir, name));\n");
+    write(
+      'sw2/app.js',
+      "const { isMainThread, parentPort } = require('node:worker_threads');\nconst { spawn } = require('./helper');\n" +
+        'exports.fib = (n) => (n < 2 ? n : exports.fib(n - 1) + exports.fib(n - 2));\n' +
+        "if (isMainThread) spawn(__dirname, 'app.js');\nelse parentPort.on('message', (n) => parentPort.postMessage(exports.fib(n)));\n",
+    );
+    const result = refused('sw2', 'app.js');
+    assert.equal(path.basename(result.refusal!.path), 'app.js', 'blames the module, not the helper');
+    assert.equal(result.refusal?.line, 4);
+  });
+
+  test('ESM `fork(fileURLToPath(import.meta.url))` and `cluster.fork()` at import', () => {
+    write(
+      'sw3/forker.mjs',
+      "import { fork } from 'node:child_process';\nimport { fileURLToPath } from 'node:url';\n" +
+        'export function fib(n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }\n' +
+        "if (!process.send) fork(fileURLToPath(import.meta.url));\nelse process.on('message', (n) => process.send(fib(n)));\n",
+    );
+    const forked = refused('sw3', 'forker.mjs');
+    assert.equal(forked.refusal?.line, 4);
+    assert.match(forked.refusal!.message, /forks a child process of itself .*`child_process\.fork\(\)`/);
+    write(
+      'sw3/clus.js',
+      "const cluster = require('node:cluster');\nexports.fib = (n) => (n < 2 ? n : exports.fib(n - 1) + exports.fib(n - 2));\n" +
+        "if (cluster.isPrimary) cluster.fork();\nelse require('node:http').createServer((q, r) => r.end('x')).listen(0);\n",
+    );
+    const clustered = refused('sw3', 'clus.js');
+    assert.equal(clustered.refusal?.line, 3);
+    assert.match(clustered.refusal!.message, /`cluster\.fork\(\)`/);
+  });
+
+  test('a worker running other code at import is not refused', () => {
+    write(
+      'sw4/ok.js',
+      "const { Worker } = require('node:worker_threads');\nnew Worker('0', { eval: true });\n" +
+        'exports.fib = (n) => (n < 2 ? n : exports.fib(n - 1) + exports.fib(n - 2));\n',
+    );
+    const run = bench(path.join(tmp, 'sw4'), 'ok.js', 'fib', ['--json', '--modes', 'sequential,worker_threads', '--inputs', 'Array(4).fill(3)']);
+    const result = JSON.parse(run.stdout) as BenchResult;
+    assert.equal(result.refusal, undefined, run.stderr);
+    assert.notEqual(result.status, 'failed', JSON.stringify(result.errors));
+  });
+});

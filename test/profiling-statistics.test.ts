@@ -257,6 +257,20 @@ function syntheticResult(cells: CellResult[], taskMs: number, cpuRatio: number):
 }
 
 describe('classification and recommendation on synthetic measurements', () => {
+  test('measured waiting is CPU-bound when the analyzer sees CPU-heavy code and no I/O, as measured otherwise', () => {
+    const cells = [cell('sequential', 1, 800, 800)];
+    const profile = { wallMs: 100, cpuMs: 60, cpuWallRatio: 0.6 };
+    const byCode = classifyMeasured(profile, cells, pythonFacts(), { kind: 'cpu', reason: 'crypto.pbkdf2Sync (line 4)' });
+    assert.equal(byCode.kind, 'cpu-bound');
+    assert.match(byCode.summary, /^CPU-bound by its code: a task spends 60%.*waiting \(for a CPU when the machine is busy\); static analysis: cpu \(crypto\.pbkdf2Sync/);
+    assert.equal(classifyMeasured(profile, cells, pythonFacts(), null).kind, 'mixed');
+    assert.equal(classifyMeasured(profile, cells, pythonFacts(), { kind: 'mixed', reason: 'reads a file' }).kind, 'mixed');
+    // A busy machine can stretch a CPU-only task to 5% on the CPU: the code still says what it waits for.
+    assert.equal(classifyMeasured({ ...profile, cpuMs: 5, cpuWallRatio: 0.05 }, cells, pythonFacts(), { kind: 'cpu', reason: 'x' }).kind, 'cpu-bound');
+    assert.equal(classifyMeasured({ ...profile, cpuMs: 5, cpuWallRatio: 0.05 }, cells, pythonFacts(), { kind: 'io', reason: 'sleeps' }).kind, 'io-bound');
+    assert.equal(classifyMeasured({ ...profile, cpuMs: 5, cpuWallRatio: 0.05 }, cells, pythonFacts(), null).kind, 'io-bound');
+  });
+
   test('CPU-bound under the GIL: processes win, threads do not scale', () => {
     const r = syntheticResult(
       [cell('sequential', 1, 800, 800), cell('threads', 1, 805, 800), cell('threads', 2, 820, 800), cell('processes', 1, 810, 800), cell('processes', 2, 410, 800)],

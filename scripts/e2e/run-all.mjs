@@ -8,12 +8,14 @@
 //   4. the JS benchmark UI test     (test/e2e/benchmark-js-ui.test.mjs: CL104 target lens, refusal, conclusive, CPU burners)
 //   5. the editor UI test           (test/e2e/editor-ui.test.mjs: lightbulb Fix all and docs, the fix-all command, the rendered
 //                                    rule page from the code link, the language status, the start log, the walkthrough)
-//   6. the notebook in-host suite   (test/e2e/suite/notebook.ts: CL206 in a cell of a Jupyter notebook, its fix)
-//   7. the notebook UI test         (test/e2e/notebook-ui.test.mjs: squiggles in cells, Problems, Ctrl+. fix)
+//   6. the project layouts test     (test/e2e/benchmark-projects-ui.test.mjs: package and src/ layouts in every mode, call-site
+//                                    inputs, the function picker, a self-spawning worker refused, Go-to link)
+//   7. the notebook in-host suite   (test/e2e/suite/notebook.ts: CL206 in a cell of a Jupyter notebook, its fix)
+//   8. the notebook UI test         (test/e2e/notebook-ui.test.mjs: squiggles in cells, Problems, Ctrl+. fix)
 // each on a fresh temp copy of test/e2e/workspace, with artifacts under test-results/e2e/.
 // Exits non-zero if either fails; the last line is "N passed, N failed" summed over both.
 //
-//   node scripts/e2e/run-all.mjs [--vsix FILE] [--verbose] [--only fresh-home,host,ui,bench,bench-js,notebook,notebook-ui]
+//   node scripts/e2e/run-all.mjs [--vsix FILE] [--verbose] [--only fresh-home,host,ui,bench,bench-js,editor-ui,bench-projects,notebook,notebook-ui]
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -27,7 +29,7 @@ const SUITE_OUT = join(REPO, 'out', 'e2e', 'suite.js');
 const NOTEBOOK_SUITE_OUT = join(REPO, 'out', 'e2e', 'notebook-suite.js');
 
 const { values: args } = parseArgs({ options: { vsix: { type: 'string' }, verbose: { type: 'boolean' }, only: { type: 'string' } } });
-const STEPS = ['fresh-home', 'host', 'ui', 'bench', 'bench-js', 'notebook', 'notebook-ui'];
+const STEPS = ['fresh-home', 'host', 'ui', 'bench', 'bench-js', 'editor-ui', 'bench-projects', 'notebook', 'notebook-ui'];
 const only = args.only ? args.only.split(',').map((s) => s.trim()) : STEPS;
 for (const step of only) {
   if (!STEPS.includes(step)) {
@@ -198,21 +200,31 @@ async function main() {
 
   // 5. Editor UI test (copies the workspace again itself).
   if (want('editor-ui')) {
-  const editorWs = freshWorkspace('editorsrc');
-  try {
-    log('editor UI test');
-    const t = Date.now();
-    const r = await runNode(join(REPO, 'test', 'e2e', 'editor-ui.test.mjs'), ['--extension', REPO,
-      '--workspace', editorWs, '--artifacts', ARTIFACTS, ...(args.vsix ? ['--vsix', resolve(args.vsix)] : [])]);
-    if (!r.tallied && r.code !== 0) r.failed = 1;
-    if (r.tallied && r.code !== 0 && r.failed === 0) r.failed = 1;
-    results.push({ name: 'editor UI test', ...r, time: secs(t) });
-  } finally {
-    removeWorkspace(editorWs);
-  }
+    const editorWs = freshWorkspace('editorsrc');
+    try {
+      log('editor UI test');
+      const t = Date.now();
+      const r = await runNode(join(REPO, 'test', 'e2e', 'editor-ui.test.mjs'), ['--extension', REPO,
+        '--workspace', editorWs, '--artifacts', ARTIFACTS, ...(args.vsix ? ['--vsix', resolve(args.vsix)] : [])]);
+      if (!r.tallied && r.code !== 0) r.failed = 1;
+      if (r.tallied && r.code !== 0 && r.failed === 0) r.failed = 1;
+      results.push({ name: 'editor UI test', ...r, time: secs(t) });
+    } finally {
+      removeWorkspace(editorWs);
+    }
   }
 
-  // 6. Notebook in-host suite, on a fresh copy (its fix writes a module next to the notebook).
+  // 6. Benchmarks on project layouts (makes its own workspace).
+  if (want('bench-projects')) {
+    log('project layouts benchmark UI test');
+    const t = Date.now();
+    const r = await runNode(join(REPO, 'test', 'e2e', 'benchmark-projects-ui.test.mjs'), ['--extension', REPO, '--artifacts', ARTIFACTS]);
+    if (!r.tallied && r.code !== 0) r.failed = 1;
+    if (r.tallied && r.code !== 0 && r.failed === 0) r.failed = 1;
+    results.push({ name: 'project layouts benchmark UI test', ...r, time: secs(t) });
+  }
+
+  // 7. Notebook in-host suite, on a fresh copy (its fix writes a module next to the notebook).
   if (want('notebook')) {
     const nbWs = freshWorkspace('nb');
     try {
@@ -229,7 +241,7 @@ async function main() {
     }
   }
 
-  // 7. Notebook UI test (copies the workspace itself).
+  // 8. Notebook UI test (copies the workspace itself).
   if (want('notebook-ui')) {
     log('notebook UI test');
     const t = Date.now();

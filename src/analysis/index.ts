@@ -12,6 +12,7 @@ export { initLanguage, loadedLanguages };
 
 export * from './core/types';
 export type { BenchLens, BenchmarkParameter, BenchmarkTarget, BenchmarkTargetRequest, Hover, ImportEffect, StaticWorkload, SwapOutcome } from './core/services';
+export type { CallSiteInputs } from './core/bench-inputs';
 export type { TaskEvidence, TaskReport } from './core/front-end';
 export { MODEL_CACHE_CHARS } from './core/front-end';
 export type { PythonProject } from './python/analyze';

@@ -70,7 +70,12 @@ export async function runBenchCommand(file: string, options: BenchCommandOptions
   let forwarded = 0;
   const onProgress = (event: ProgressEvent): void => {
     if (event.type === 'progress') bar?.update(Math.round(event.fraction * 100), { message: event.message });
-    else if (event.type === 'output') {
+    else if (event.type === 'first-call') {
+      // Said at once when the inputs do not fit the budget (the run goes on; --json carries `firstCall`).
+      if (!event.advice.proposal) return;
+      if (bar) bar.clearLine();
+      io.stderr.write(`${event.advice.message}${event.advice.proposal.inputs ? `\n  smaller inputs: --inputs ${JSON.stringify(event.advice.proposal.inputs)}` : ''}\n`);
+    } else if (event.type === 'output') {
       if (forwarded >= OUTPUT_CAP) return;
       const text = event.text.slice(0, OUTPUT_CAP - forwarded);
       forwarded += text.length;

@@ -31,6 +31,8 @@ export interface PageOptions {
   /** A run in progress when the page is (re)built. */
   running?: { fraction: number; message: string } | null;
   error?: string | null;
+  /** The error's code location, as a label ("app.py:10"): a Go-to link under the message. */
+  errorLocation?: string | null;
   /** The benchmarked module's language: the page names its modes (Node.js has no "threads vs processes"). */
   language?: 'python' | 'node';
 }
@@ -59,7 +61,9 @@ export function forEditor(text: string): string {
     .replace(/--max-seconds\b/g, EDITOR_KNOBS.maxSeconds)
     .replace(/--workers(?: [\d,]+)?\b/g, EDITOR_KNOBS.workers)
     .replace(/--timeout\b/g, EDITOR_KNOBS.timeout)
-    .replace(/--modes\b/g, 'the benchmark modes');
+    .replace(/--modes\b/g, 'the benchmark modes')
+    // The pre-flight's fix names both ways to apply it: in the editor, the code action.
+    .replace(/`concurrency-lens check --fix` or the editor's code action applies it/g, "the light bulb on the diagnostic applies it");
 }
 
 export function contentSecurityPolicy(cspSource: string, nonce: string): string {
@@ -102,6 +106,9 @@ export function applicable(result: BenchResult): boolean {
   return r.mode === 'threads' || r.mode === 'processes' || r.mode === 'processes-spawn';
 }
 
+/** The Go-to link's text for an error's location label. */
+export const goToLabel = (location: string): string => `Go to ${location}`;
+
 /** Attribute text in double quotes: the CSP's single quotes stay readable in the page source. */
 const escAttr = (text: string): string => text.replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch] as string);
 
@@ -139,7 +146,7 @@ export function benchmarkPageHtml(o: PageOptions): string {
   <label for="progress-bar" id="progress-message">${esc(running?.message ?? 'Running…')}</label>
   <progress id="progress-bar" max="1" value="${fraction.toFixed(3)}"></progress>
 </section>
-<div id="error" class="error-banner" role="alert"${o.error ? '' : ' hidden'}>${esc(o.error ?? '')}</div>
+<div id="error" class="error-banner" role="alert"${o.error ? '' : ' hidden'}><span id="error-text">${esc(o.error ?? '')}</span><button type="button" id="error-location" class="link" data-action="open-location"${o.error && o.errorLocation ? '' : ' hidden'}>${esc(goToLabel(o.errorLocation ?? ''))}</button></div>
 <div id="notice" class="visually-hidden" role="status" aria-live="polite"></div>
 <main id="result" aria-busy="${running ? 'true' : 'false'}">${o.resultHtml}${empty}</main>
 <script nonce="${esc(o.nonce)}" src="${esc(o.scriptUri)}"></script>

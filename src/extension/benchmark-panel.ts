@@ -39,6 +39,15 @@ interface Shown {
   interpreterLabel: string;
 }
 
+/** Where an error points: the code to change (absolute path, 1-based line and column). */
+export interface ErrorLocation {
+  path: string;
+  line: number;
+  column?: number | null;
+}
+
+const locationLabel = (at: ErrorLocation | null): string | null => (at ? `${path.basename(at.path)}:${at.line}` : null);
+
 const keyId = (key: PanelKey): string => JSON.stringify([key.file, key.functionName]);
 
 /**
@@ -81,6 +90,7 @@ export class BenchmarkPanel {
   resultVersion = 0;
   running: { fraction: number; message: string } | null = null;
   error: string | null = null;
+  errorLocation: ErrorLocation | null = null;
   private disposed = false;
 
   /**
@@ -143,22 +153,26 @@ export class BenchmarkPanel {
   setRunning(progress: { fraction: number; message: string }): void {
     this.running = { fraction: progress.fraction, message: progress.message };
     this.error = null;
+    this.errorLocation = null;
     this.shownIn()?.post({ type: 'running', ...this.running });
   }
 
   setResult(result: BenchResult, interpreterLabel: string): void {
     this.running = null;
     this.error = null;
+    this.errorLocation = null;
     this.result = result;
     this.interpreterLabel = interpreterLabel || defaultInterpreterLabel(result);
     this.resultVersion = nextVersion();
     this.shownIn()?.postResult(this);
   }
 
-  setError(message: string): void {
+  /** `location`: the code to change (a refusal's line), offered as a Go-to link under the message. */
+  setError(message: string, location?: ErrorLocation): void {
     this.running = null;
     this.error = forEditor(message);
-    this.shownIn()?.post({ type: 'error', message: this.error });
+    this.errorLocation = location ?? null;
+    this.shownIn()?.post({ type: 'error', message: this.error, location: locationLabel(this.errorLocation) });
   }
 
   /** The buttons for what this view shows: no Apply while running, after a cancel or an error, or with nothing to apply. */
@@ -278,6 +292,7 @@ class ResultsPanel {
       actions: view.actions(),
       running: view.running,
       error: view.error,
+      errorLocation: locationLabel(view.errorLocation),
       language: languageOfFile(view.key.file) ?? 'python',
     });
   }
@@ -290,7 +305,7 @@ class ResultsPanel {
         // The page was (re)loaded, possibly from HTML older than this view's state.
         if (view.result && message.resultVersion !== view.resultVersion) this.postResult(view);
         if (view.running) this.post({ type: 'running', ...view.running });
-        else if (view.error) this.post({ type: 'error', message: view.error });
+        else if (view.error) this.post({ type: 'error', message: view.error, location: locationLabel(view.errorLocation) });
         else this.post({ type: 'idle' });
         return;
       case 'rerun':
@@ -302,6 +317,14 @@ class ResultsPanel {
       case 'export':
         await this.exportTo(view, message.format);
         return;
+      case 'open-location': {
+        const at = view.errorLocation;
+        if (!at) return;
+        const position = new vscode.Position(Math.max(0, at.line - 1), Math.max(0, (at.column ?? 1) - 1));
+        // In the first group, beside the panel (not over it).
+        await vscode.window.showTextDocument(vscode.Uri.file(at.path), { selection: new vscode.Range(position, position), viewColumn: vscode.ViewColumn.One, preview: false });
+        return;
+      }
       case 'copy-markdown':
         if (!view.result) return;
         await vscode.env.clipboard.writeText(forEditor(benchmarkMarkdown(view.result, view.interpreterLabel)));

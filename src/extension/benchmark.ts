@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { BenchRequest, BenchResult, ProgressEvent } from '../profiling/types';
+import type { BenchRequest, BenchResult, FirstCallAdvice, ProgressEvent } from '../profiling/types';
 import {
   BENCHMARK_COMMAND,
   BENCHMARK_TARGET_REQUEST,
@@ -20,7 +20,7 @@ import { LANGUAGE_IDS, isAnalyzablePath } from '../analysis/languages';
 import { BenchmarkPanel, type PanelHandlers, registerBenchmarkPanelSerializer } from './benchmark-panel';
 import { EDITOR_KNOBS, forEditor } from './benchmark-page';
 import { type Interpreter, findNode, findPython, interpreterLabel } from './interpreters';
-import { jsSyntaxProblem, pythonSyntaxProblem, quickInputsProblem } from './inputs';
+import { initialInputs, jsSyntaxProblem, pythonSyntaxProblem, quickInputsProblem } from './inputs';
 
 // The benchmark command and everything around a run (the issue's "entry points", "inputs",
 // "interpreters", "safety" and "results"): resolve the function, refuse untrusted workspaces,
@@ -47,6 +47,8 @@ interface Running {
   /** The harness's pid, which is also its process group's id (POSIX), once it started. */
   pid: number | null;
   done: Promise<BenchResult | undefined>;
+  /** The language server's static class of the function (the engine bundled here has no JS/TS analyzer). */
+  staticClass: { kind: string; reason: string } | null;
 }
 
 const RESULT_PREFIX = 'concurrencyLens.bench.result:';
@@ -150,7 +152,13 @@ export class BenchmarkController implements vscode.Disposable {
 
     // Which function: the argument, else the one under the cursor (asked of the server, which has the parse).
     const position = !args.functionName && editor && editor.document.uri.toString() === uri.toString() ? editor.selection.active : undefined;
-    const target = await this.target(uri, args.functionName, position);
+    let target = await this.target(uri, args.functionName, position);
+    if (!target.ok && target.reason === 'outside' && !args.functionName) {
+      // The cursor is in no function: offer the file's benchmarkable ones (those with a CodeLens).
+      const picked = await this.pickFunction(uri, document);
+      if (picked === undefined) return undefined;
+      if (picked) target = await this.target(uri, picked, undefined);
+    }
     if (!target.ok && !(args.functionName && args.inputs)) {
       void vscode.window.showErrorMessage(`Concurrency Lens: ${target.message}`);
       return undefined;
@@ -179,7 +187,8 @@ export class BenchmarkController implements vscode.Disposable {
 
     const inputs = await this.inputs(key, language, interpreter, args.inputs, target.ok ? target : null);
     if (inputs === undefined) return undefined;
-    return this.start(key, language, interpreter, inputs);
+    const staticClass = target.ok && target.staticKind && target.staticReason ? { kind: target.staticKind, reason: target.staticReason } : null;
+    return this.start(key, language, interpreter, inputs, staticClass);
   }
 
   private async target(uri: vscode.Uri, functionName: string | undefined, position: vscode.Position | undefined): Promise<BenchmarkTarget> {
@@ -191,6 +200,40 @@ export class BenchmarkController implements vscode.Disposable {
     } catch (error) {
       return { ok: false, message: `the language server could not resolve the function: ${(error as Error).message}` };
     }
+  }
+
+  /**
+   * A QuickPick of the functions the server puts a "Benchmark" CodeLens on (the same list, asked
+   * through VS Code's CodeLens command so both stay one). The name picked; null when the file has
+   * none (the caller shows why); undefined when the user dismissed the pick.
+   */
+  private async pickFunction(uri: vscode.Uri, document: vscode.TextDocument): Promise<string | null | undefined> {
+    let lenses: vscode.CodeLens[] = [];
+    try {
+      lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [];
+    } catch (error) {
+      this.log(`listing the CodeLenses failed: ${(error as Error).message}`);
+    }
+    const items: (vscode.QuickPickItem & { functionName: string })[] = [];
+    for (const lens of lenses) {
+      if (lens.command?.command !== BENCHMARK_COMMAND) continue;
+      const lensArgs = lens.command.arguments?.[0] as BenchmarkCommandArgs | undefined;
+      if (!lensArgs?.functionName || items.some((i) => i.functionName === lensArgs.functionName)) continue;
+      const line = typeof lensArgs.line === 'number' ? lensArgs.line : lens.range.start.line;
+      items.push({
+        label: lensArgs.functionName,
+        functionName: lensArgs.functionName,
+        description: `line ${line + 1}`,
+        detail: document.lineAt(Math.min(line, document.lineCount - 1)).text.trim(),
+      });
+    }
+    if (items.length === 0) return null;
+    const picked = await vscode.window.showQuickPick(items, {
+      title: `Benchmark a function of ${path.basename(uri.fsPath)}`,
+      placeHolder: 'The cursor is not in a function: pick one to benchmark',
+      matchOnDescription: true,
+    });
+    return picked ? picked.functionName : undefined;
   }
 
   private async explainTrust(): Promise<void> {
@@ -213,17 +256,15 @@ export class BenchmarkController implements vscode.Disposable {
       await this.context.workspaceState.update(INPUTS_PREFIX + keyString(key), given);
       return given;
     }
-    let value = this.context.workspaceState.get<string>(INPUTS_PREFIX + keyString(key)) ?? target?.defaultInputs ?? (language === 'python' ? '[100_000] * 8' : 'Array(8).fill(100000)');
+    const previous = this.context.workspaceState.get<string>(INPUTS_PREFIX + keyString(key));
+    const prefill = initialInputs(previous, target, language);
+    let value = prefill.value;
     let problem: string | null = null;
     const signature = target ? `${target.functionName}(${target.parameters.map((p) => p.name).join(', ')})` : key.functionName;
     for (;;) {
       const entered = await vscode.window.showInputBox({
         title: `Benchmark ${signature}: task inputs`,
-        prompt:
-          problem ??
-          (language === 'python'
-            ? 'A Python expression evaluated in the module: one item per call, tuples are spread into arguments. E.g. [100_000] * 8'
-            : 'A JavaScript expression: one item per call, arrays are spread into arguments. E.g. Array(8).fill(100000)'),
+        prompt: problem ?? prefill.prompt,
         value,
         ignoreFocusOut: true,
         validateInput: (text) => quickInputsProblem(text, language),
@@ -245,9 +286,9 @@ export class BenchmarkController implements vscode.Disposable {
 
   // ---- a run ------------------------------------------------------------------------------------
 
-  private start(key: BenchmarkKey, language: 'python' | 'node', interpreter: Interpreter, inputs: string): Promise<BenchResult | undefined> {
+  private start(key: BenchmarkKey, language: 'python' | 'node', interpreter: Interpreter, inputs: string, staticClass: Running['staticClass'] = null): Promise<BenchResult | undefined> {
     const controller = new AbortController();
-    const entry: Running = { key, controller, pid: null, done: Promise.resolve(undefined) };
+    const entry: Running = { key, controller, pid: null, done: Promise.resolve(undefined), staticClass };
     this.running.set(keyString(key), entry);
     entry.done = this.execute(entry, language, interpreter, inputs).finally(() => {
       if (this.running.get(keyString(key)) === entry) this.running.delete(keyString(key));
@@ -277,6 +318,7 @@ export class BenchmarkController implements vscode.Disposable {
       ...(workers.length > 0 ? { workers } : {}),
       ...(typeof timeoutSeconds === 'number' && timeoutSeconds > 0 ? { timeoutSeconds } : {}),
       knobs: EDITOR_KNOBS,
+      ...(entry.staticClass ? { staticClass: entry.staticClass } : {}),
       cwd: vscode.workspace.getWorkspaceFolder(vscode.Uri.file(key.file))?.uri.fsPath ?? path.dirname(key.file),
       harnessDir: this.context.asAbsolutePath(path.join('dist', 'harness')),
       ...(language === 'python' ? { python: interpreter.command } : { node: interpreter.command }),
@@ -305,6 +347,9 @@ export class BenchmarkController implements vscode.Disposable {
             } else if (event.type === 'harness') {
               entry.pid = event.pid;
               this.log(`  harness pid ${event.pid}: ${event.command.join(' ')}`);
+            } else if (event.type === 'first-call') {
+              this.log(`  ${event.advice.message}`);
+              if (event.advice.proposal) void this.proposeSmallerInputs(entry, language, interpreter, event.advice);
             } else {
               this.output.append(prefixLines(`[${key.functionName} ${event.stream}] `, event.text));
             }
@@ -342,8 +387,8 @@ export class BenchmarkController implements vscode.Disposable {
       const where = `${path.basename(refusal.path)}${refusal.line ? `:${refusal.line}` : ''}${refusal.rule ? `, ${refusal.rule}` : ''}`;
       const sentence = (t: string): string => (/[.!?]$/.test(t.trim()) ? t.trim() : `${t.trim()}.`);
       const text = `${key.functionName}() was not benchmarked: importing its module does work of its own (${where}). ${sentence(refusal.message)} ${sentence(refusal.fix)}`;
-      panel?.setError(text);
-      void vscode.window.showWarningMessage(`Concurrency Lens: ${text}`, 'Go to Line').then((choice) => {
+      panel?.setError(text, refusal.line ? { path: refusal.path, line: refusal.line, column: refusal.column } : undefined);
+      void vscode.window.showWarningMessage(forEditor(`Concurrency Lens: ${text}`), 'Go to Line').then((choice) => {
         if (!choice) return;
         const line = Math.max(0, (refusal.line ?? 1) - 1);
         const column = Math.max(0, (refusal.column ?? 1) - 1);
@@ -369,6 +414,34 @@ export class BenchmarkController implements vscode.Disposable {
       void vscode.window.showWarningMessage(forEditor(`Concurrency Lens: the benchmark of ${key.functionName} is inconclusive. ${result.verdict.reason ?? ''} ${result.verdict.advice ?? ''}`.trim()));
     }
     return result;
+  }
+
+  /**
+   * Pre-flight step two said the inputs are too big for the budget: a notice while the run goes
+   * on (it stops at the budget, inconclusive), offering to restart it with fewer items.
+   */
+  private async proposeSmallerInputs(entry: Running, language: 'python' | 'node', interpreter: Interpreter, advice: FirstCallAdvice): Promise<void> {
+    const proposal = advice.proposal;
+    if (!proposal) return;
+    const restart = proposal.inputs ? `Restart with ${proposal.items} Items` : null;
+    const settings = 'Open Settings';
+    const choice = await vscode.window.showWarningMessage(
+      forEditor(`Concurrency Lens: the inputs of ${entry.key.functionName} are too big for the time budget. ${advice.message}`),
+      ...(restart ? [restart] : []),
+      settings,
+    );
+    if (choice === settings) {
+      void vscode.commands.executeCommand('workbench.action.openSettings', 'concurrencyLens.benchmark.maxSeconds');
+      return;
+    }
+    if (choice !== restart || !proposal.inputs) return;
+    const inputs = proposal.inputs;
+    if (this.running.get(keyString(entry.key)) === entry) {
+      this.abort(entry);
+      await entry.done.catch(() => undefined);
+    }
+    await this.context.workspaceState.update(INPUTS_PREFIX + keyString(entry.key), inputs);
+    void this.start(entry.key, language, interpreter, inputs, entry.staticClass);
   }
 
   private showPanel(key: BenchmarkKey): BenchmarkPanel | undefined {

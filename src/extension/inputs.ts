@@ -44,6 +44,31 @@ export function quickInputsProblem(expr: string, language: 'python' | 'node'): s
   return null;
 }
 
+/** What the engine's benchmark target says about inputs (src/analysis/core/services.ts BenchmarkTarget). */
+export interface InputsSource {
+  defaultInputs: string;
+  callSite: { inputs: string; path: string; line: number; call: string } | null;
+}
+
+/**
+ * The inputs prompt's first value and its explanation: the last inputs used for this function,
+ * else the arguments of a real call of it (the call is named), else the signature's guess.
+ */
+export function initialInputs(previous: string | undefined, target: InputsSource | null, language: 'python' | 'node'): { value: string; prompt: string; from: 'previous' | 'call-site' | 'signature' } {
+  const how =
+    language === 'python'
+      ? 'A Python expression evaluated in the module: one item per call, tuples are spread into arguments.'
+      : 'A JavaScript expression (the module\'s exports and require in scope): one item per call, arrays are spread into arguments.';
+  if (previous !== undefined) return { value: previous, prompt: `${how} The inputs of the last run.`, from: 'previous' };
+  const site = target?.callSite;
+  if (site) {
+    const where = `${site.path.split(/[\\/]/).pop()}:${site.line + 1}`;
+    return { value: site.inputs, prompt: `${how} From the call at ${where}: ${site.call}`, from: 'call-site' };
+  }
+  const fallback = language === 'python' ? '[100_000] * 8' : 'Array(8).fill(100000)';
+  return { value: target?.defaultInputs ?? fallback, prompt: `${how} Guessed from the signature: edit to representative values.`, from: 'signature' };
+}
+
 /** Compiles `return (EXPR)` without calling it: a syntax error's message, or null. */
 export function jsSyntaxProblem(expr: string): string | null {
   try {

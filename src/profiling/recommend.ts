@@ -73,6 +73,11 @@ export function classifyMeasured(
   else if (ratio >= CPU_BOUND_RATIO) kind = 'cpu-bound';
   else if (ratio <= IO_BOUND_RATIO) kind = 'io-bound';
   else kind = 'mixed';
+  // Wall time beyond CPU time is waiting, but the measurement alone cannot tell waiting for I/O
+  // from waiting for a CPU (a busy machine stretches wall time, not CPU time). Code the analyzer
+  // sees doing CPU-heavy work and no I/O (its class is `cpu`, not `mixed` or `io`) settles it.
+  const cpuByCode = (kind === 'mixed' || kind === 'io-bound') && staticClass?.kind === 'cpu';
+  if (cpuByCode) kind = 'cpu-bound';
 
   let releasesGil: boolean | null = null;
   const python = facts?.language === 'python';
@@ -88,7 +93,9 @@ export function classifyMeasured(
       summary = `trivial: a task takes ${formatMs(profile.wallMs)}${handoff !== null ? `, less than handing it to a process pool (${formatMs(handoff)})` : ''}`;
       break;
     case 'cpu-bound':
-      summary = `CPU-bound: a task spends ${share}`;
+      summary = cpuByCode
+        ? `CPU-bound by its code: a task spends ${share}, the rest waiting (for a CPU when the machine is busy)`
+        : `CPU-bound: a task spends ${share}`;
       if (releasesGil === true) summary += '; threads still scale, so the work runs in native code that releases the GIL';
       else if (releasesGil === false) summary += '; threads do not scale: the GIL serialises it';
       else if (python && facts?.gilEnabled === false) summary += '; free-threaded Python (no GIL): threads can run it in parallel';

@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { HarnessFailure, HarnessProcess } from './harness-process';
 import { type Launcher, resolveLauncher } from './launch';
 import { preflight, refusalMessage } from './preflight';
+import { firstCallAdvice } from './first-call';
 import { importTarget } from './target-module';
 import type { ErrorReply, HarnessReply, ImportRefusal, InterpreterFacts, Mode, SampleReply } from './protocol';
 import {
@@ -139,7 +140,7 @@ export class BenchmarkSession {
     if ('error' in launch) return this.fail({ kind: launch.kind, mode: null, workers: null, message: launch.error, detail: null });
     this.launcher = launch;
     await this.checkLoad();
-    this.staticClassPromise = this.staticClass(language);
+    this.staticClassPromise = this.staticClass();
     this.progress('starting', 0, `starting ${path.basename(launch.command)}`);
     try {
       await this.measure();
@@ -205,8 +206,9 @@ export class BenchmarkSession {
    * The static analyzer's class of the function, shown beside the measured one; computed while
    * the benchmark runs. Nice to have: any failure there leaves it null.
    */
-  private staticClass(language: BenchLanguage): Promise<WorkloadClassification['static']> {
-    if (this.request.staticAnalysis === false || language !== 'python') return Promise.resolve(null);
+  private staticClass(): Promise<WorkloadClassification['static']> {
+    if (this.request.staticAnalysis === false) return Promise.resolve(null);
+    if (this.request.staticClass) return Promise.resolve(this.request.staticClass);
     return import('./static-class').then((m) => m.staticWorkloadOf(this.file, this.request.functionName)).catch(() => null);
   }
 
@@ -377,9 +379,27 @@ export class BenchmarkSession {
       usable,
       waiting,
     );
-    const costs = this.priority.filter((c) => this.states.get(cellKey(c))?.status !== 'failed').map((c) => cellCost(c, shape));
+    const live = this.priority.filter((c) => this.states.get(cellKey(c))?.status !== 'failed');
+    this.adviseOnFirstCall(shape, live);
+    const costs = live.map((c) => cellCost(c, shape));
     const { drop } = fitCells(costs, this.remaining() * PLAN_FILL);
     for (const cell of drop) this.skip(cell);
+  }
+
+  /** Pre-flight step two (first-call.ts): say how long the run takes, and propose smaller inputs when they do not fit. */
+  private adviseOnFirstCall(shape: WorkShape, cells: Cell[]): void {
+    const advice = firstCallAdvice({
+      shape,
+      cells,
+      availableMs: this.remaining(),
+      elapsedMs: performance.now() - this.t0,
+      language: this.result.language as BenchLanguage,
+      inputs: this.request.inputs,
+    });
+    this.result.firstCall = advice;
+    if (advice.proposal) this.result.warnings.push(advice.message);
+    this.onProgress({ type: 'first-call', advice });
+    this.progress('profiling', 0.02, advice.proposal ? 'the inputs are too big for the time budget' : `the run will take about ${Math.round(advice.expectedMs / 1000)} s`);
   }
 
   /** Waiting work: the pools get worker counts up to 8 × the CPUs, within each mode's cap. */

@@ -43,8 +43,14 @@ export interface BenchRequest {
   minSampleMs?: number;
   /** Folder holding python_harness.py and node-harness.js; default: found beside the bundle. */
   harnessDir?: string;
-  /** Also classify the function statically with src/analysis (Python only; default true). */
+  /** Also classify the function statically with src/analysis (default true). */
   staticAnalysis?: boolean;
+  /**
+   * The static class when the caller already has it (the editor: the language server's benchmark
+   * target), so the engine need not carry that language's analyzer (the extension's bundle has no
+   * JS/TS one).
+   */
+  staticClass?: { kind: string; reason: string } | null;
   /**
    * How the result's advice names the knobs (the CLI's flags by default). The editor passes its
    * settings, so no text it shows asks for a command-line flag.
@@ -304,10 +310,40 @@ export interface BenchResult {
    * harness's import guard); `errors` then holds one error of kind `refused`. Absent otherwise.
    */
   refusal?: ImportRefusal;
+  /** Pre-flight step two: one call timed, how long the run takes, smaller inputs when they do not fit (first-call.ts). */
+  firstCall?: FirstCallAdvice | null;
   /** Interleaved rounds completed (each measures every cell once). */
   rounds: number;
   startedAt: string;
   durationMs: number;
+}
+
+/** One call timed before the run (first-call.ts): what the run will take, and smaller inputs when it cannot fit. */
+export interface FirstCallAdvice {
+  /** One call on the first input, ms. */
+  callMs: number;
+  taskCount: number;
+  /** Every item once, one after another, ms. */
+  batchMs: number;
+  /** The smallest comparison (sequential and one pool, the minimum samples each, with warm-up), ms. */
+  neededMs: number;
+  /** How long the whole run will take, start-up included, ms. */
+  expectedMs: number;
+  /** Set when the inputs are too big for the budget. */
+  proposal: {
+    /** About how many times less work. */
+    factor: number;
+    /** Items to keep (null: fewer items would not help, the calls themselves are too long). */
+    items: number | null;
+    /** How long one call may take for the run to fit (null: fewer items are enough). */
+    callLimitMs: number | null;
+    /** The inputs expression with `items` items (null without `items`). */
+    inputs: string | null;
+    /** The time budget that would hold the inputs as they are, seconds. */
+    maxSeconds: number;
+  } | null;
+  /** The advice in one paragraph. */
+  message: string;
 }
 
 export type BenchPhase = 'starting' | 'profiling' | 'warmup' | 'sampling' | 'finishing';
@@ -324,6 +360,8 @@ export type ProgressEvent =
     }
   /** The harness process started: its pid is also its process group's id. */
   | { type: 'harness'; pid: number; command: string[] }
+  /** One call was timed (pre-flight step two): the run's expected length, and smaller inputs when they do not fit. */
+  | { type: 'first-call'; advice: FirstCallAdvice }
   /** Something the user's code (or the interpreter) wrote on stdout / stderr. */
   | { type: 'output'; stream: 'stdout' | 'stderr'; text: string };
 

@@ -13,8 +13,11 @@ export type ToWebview =
   | { type: 'running'; fraction: number; message: string }
   /** A new result: `html` replaces the result area; the buttons follow `actions`. */
   | { type: 'result'; html: string; verdict: string; actions: PanelActions; version: number }
-  /** The run failed or could not start; the last result, if any, stays visible. */
-  | { type: 'error'; message: string }
+  /**
+   * The run failed, could not start or was refused; the last result, if any, stays visible.
+   * `location`: the label of the code to change ("app.py:10"), shown as a Go-to link.
+   */
+  | { type: 'error'; message: string; location?: string | null }
   /** Neither running nor failed (a reloaded page may have been built while a run was on). */
   | { type: 'idle' }
   /** A short confirmation for the live region ("Copied as Markdown", "Saved …"). */
@@ -27,7 +30,9 @@ export type FromWebview =
   | { type: 'rerun' }
   | { type: 'apply' }
   | { type: 'export'; format: 'json' | 'csv' }
-  | { type: 'copy-markdown' };
+  | { type: 'copy-markdown' }
+  /** The error's Go-to link: the extension opens the location it holds (the page sends no path). */
+  | { type: 'open-location' };
 
 export interface PanelActions {
   /** A result is shown: export and copy work. */
@@ -55,7 +60,8 @@ export function parseFromWebview(value: unknown): FromWebview | null {
     case 'rerun':
     case 'apply':
     case 'copy-markdown':
-      return { type: m.type as 'rerun' | 'apply' | 'copy-markdown' };
+    case 'open-location':
+      return { type: m.type as 'rerun' | 'apply' | 'copy-markdown' | 'open-location' };
     case 'export':
       return typeof m.format === 'string' && FORMATS.has(m.format) ? { type: 'export', format: m.format as 'json' | 'csv' } : null;
     default:

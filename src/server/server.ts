@@ -46,6 +46,7 @@ import { Debouncer, debounceFor } from './debounce';
 import { AnalysisPool, CancelledError, type Lane, type SlotInfo } from './analysis-pool';
 import type { JobResult, WorkerJob } from './worker-protocol';
 import { importersOf } from './dependents';
+import { benchImporters } from './bench-importers';
 import {
   BENCHMARK_COMMAND,
   BENCHMARK_TARGET_REQUEST,
@@ -707,7 +708,10 @@ export function startServer(connection: Connection): void {
     }
     const document = documents.get(params.uri);
     const filePath = document ? filePathOf(document) : URI.parse(params.uri).fsPath;
-    const request = { line: params.position?.line, character: params.position?.character, functionName: params.functionName };
+    const open = documents.all().filter((d) => d.uri !== params.uri && URI.parse(d.uri).scheme === 'file' && !isTooLarge(d));
+    // Files that import this one: their calls of the function can pre-fill the inputs.
+    const importers = await benchImporters(filePath, document?.languageId, open.map((d) => ({ key: filePathOf(d), path: filePathOf(d), languageId: d.languageId, text: d.getText() })));
+    const request = { line: params.position?.line, character: params.position?.character, functionName: params.functionName, importers };
     // The worker reads the open document (never one too large) or the file from disk.
     const lane = document ? laneOf(document) : 'fast';
     try {

@@ -4,6 +4,17 @@
 
 export const COPIES = 8;
 
+/** Inputs taken from a real call of the function, and where that call is. */
+export interface CallSiteInputs {
+  /** The inputs expression: one item per call, from the call's own arguments. */
+  inputs: string;
+  /** Absolute path and 0-based line of the call. */
+  path: string;
+  line: number;
+  /** The call as written, on one line (shortened). */
+  call: string;
+}
+
 export interface InputHints {
   /** The function calls itself: keep numbers small (`fib(100_000)` never ends). */
   recursive: boolean;

@@ -1,3 +1,4 @@
+import type { CallSiteInputs } from './bench-inputs';
 import type { Fix, Range } from './types';
 
 // What the editor asks the engine beyond findings, in language-neutral shapes: hovers, the
@@ -23,6 +24,11 @@ export interface BenchmarkTargetRequest {
   line?: number;
   character?: number;
   functionName?: string;
+  /**
+   * Other files of the project that import this one (path and text): their calls of the
+   * function can give the inputs when this file has none.
+   */
+  importers?: readonly { path: string; text: string; languageId?: string }[];
 }
 
 export interface BenchmarkParameter {
@@ -44,10 +50,18 @@ export type BenchmarkTarget =
       parameters: BenchmarkParameter[];
       /** An inputs expression derived from the signature: 8 copies of representative arguments. */
       defaultInputs: string;
-      /** Static workload class, when the analyzer could tell (Python). */
+      /** Inputs from a real call of the function (this file first, then its importers), when one can be evaluated in the module. */
+      callSite: CallSiteInputs | null;
+      /** Static workload class, when the analyzer could tell, and its reason in words. */
       staticKind: string | null;
+      staticReason: string | null;
     }
-  | { ok: false; message: string };
+  | {
+      ok: false;
+      message: string;
+      /** `outside`: the position is in no function at all (the editor then offers a picker of the file's functions). */
+      reason?: 'outside';
+    };
 
 /** The static analyzer's workload class of a module-level function, with its reason in words. */
 export interface StaticWorkload {

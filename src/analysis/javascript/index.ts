@@ -1,6 +1,6 @@
 import type { FrontEnd } from '../core/front-end';
 import { JsProject, analyzeJsModel } from './analyze';
-import { jsBenchLenses, jsBenchmarkTarget } from './services/bench-targets';
+import { jsBenchLenses, jsBenchmarkTarget, jsStaticWorkload } from './services/bench-targets';
 import { jsImportEffects } from './services/import-effects';
 import { suppressionHover } from '../core/suppression-hover';
 
@@ -29,7 +29,12 @@ export const javascriptFrontEnd: FrontEnd<JsProject> = {
   benchmarkTarget(project, document, request) {
     const entry = project.load(document.path, document.text, document.languageId);
     if (!entry.model) return { ok: false, message: `The file does not parse${entry.parseError ? `: ${entry.parseError.message}` : ''}. Fix the syntax error first.` };
-    return jsBenchmarkTarget(entry.model, request);
+    const importers = (request.importers ?? []).flatMap((d) => (d.path === document.path ? [] : (project.load(d.path, d.text, d.languageId).model ?? [])));
+    return jsBenchmarkTarget(entry.model, request, importers);
+  },
+  staticWorkload(project, document, functionName) {
+    const model = project.load(document.path, document.text, document.languageId).model;
+    return model ? jsStaticWorkload(model, functionName) : null;
   },
   importEffects(project, document) {
     const model = project.load(document.path, document.text, document.languageId).model;

@@ -29,7 +29,12 @@ export const pythonFrontEnd: FrontEnd<PythonProject> = {
     return onSuppression ?? pythonTaskHover(model, position.line, position.column);
   },
   benchLenses: (project, document) => pythonBenchLenses(project.model(document.path, document.text)),
-  benchmarkTarget: (project, document, request) => pythonBenchmarkTarget(project.model(document.path, document.text), request),
+  benchmarkTarget: (project, document, request) =>
+    pythonBenchmarkTarget(
+      project.model(document.path, document.text),
+      request,
+      (request.importers ?? []).filter((d) => /\.pyw?$/i.test(d.path)).map((d) => project.model(d.path, d.text)),
+    ),
   staticWorkload(project, document, functionName) {
     const fn = project.model(document.path, document.text).functions.find((f) => f.name === functionName && !f.parentFunction && !f.parentClass);
     if (!fn) return null;

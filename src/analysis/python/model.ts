@@ -136,6 +136,11 @@ const BUILTINS = new Set([
   'frozenset', 'complex', 'hex', 'bin', 'oct', 'callable', 'vars', 'exec', 'eval', 'compile',
 ]);
 
+/** A builtin the model knows by name (`range`, `list`, …). */
+export function isBuiltinName(name: string): boolean {
+  return BUILTINS.has(name);
+}
+
 export class PythonModel {
   readonly moduleScope: Scope;
   readonly functions: FunctionInfo[] = [];

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ErrorKind, ImportRefusal } from '../protocol';
 
 export const TS_EXTENSIONS = ['.ts', '.mts', '.cts', '.tsx'];
@@ -193,28 +193,75 @@ export function findFunction(ns: Record<string, unknown>, name: string, file: st
 
 // ---- the import guard ----------------------------------------------------------------------
 
-/** Thrown by the guard's stand-in for `listen` while the module is imported. */
-class ListenAtImport extends Error {}
+/** Thrown by the guard's stand-ins (`listen`, `new Worker`, `fork`) while the module is imported. */
+class WorkAtImport extends Error {}
+
+type Tripped = { error: Error; what: 'listen' | 'worker' | 'fork' | 'cluster'; target: string | null };
 
 /**
- * Imports the user's module with `net.Server.prototype.listen` (every http, https, net and
- * framework server) refused for the duration: a server that starts listening at import would run
- * in the harness and in every pool member, and blame its time on the function. The engine's
- * pre-flight (src/profiling/preflight.ts) refuses what the analyzer sees; this is the net for the
- * rest (a server started by a helper in another file). The first refusal stands even if the
- * user's code catches the error.
+ * Imports the user's module with these refused for the duration:
+ * - `net.Server.prototype.listen` (every http, https, net and framework server): a server that
+ *   starts listening at import would run in the harness and in every pool member, and blame its
+ *   time on the function;
+ * - `new Worker(file)` and `child_process.fork(file)` of the module itself, and `cluster.fork()`
+ *   (which re-runs the main script, the module's own intent): a self-spawning worker imported by
+ *   the harness starts copies of itself, whose worker code then answers the pool's messages, and
+ *   the run ends killed by its timeout.
+ * The engine's pre-flight (src/profiling/preflight.ts) refuses what the analyzer sees (CL203:
+ * `new Worker(__filename)`); this is the net for the rest (`require.resolve('./self')`, a path
+ * built with `path.join(__dirname, …)`, a helper in another file). The first refusal stands even
+ * if the user's code catches the error. Stand-ins captured by the module (`const { Worker } =
+ * require(…)`) behave as the originals once the import is over.
  */
 export async function loadUserModuleGuarded(file: string, functionName: string): Promise<Record<string, unknown>> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  /* eslint-disable @typescript-eslint/no-require-imports */
   const net = require('node:net') as typeof import('node:net');
-  const proto = net.Server.prototype as unknown as { listen: (...args: unknown[]) => unknown };
-  const original = proto.listen;
-  let tripped: Error | null = null;
-  proto.listen = function listen(): never {
-    const error = new ListenAtImport('listens on a port while it is imported');
-    tripped ??= error;
+  const threads = require('node:worker_threads') as { Worker: typeof import('node:worker_threads').Worker };
+  const children = require('node:child_process') as { fork: (...args: unknown[]) => unknown };
+  const cluster = require('node:cluster') as unknown as { fork: (...args: unknown[]) => unknown; settings?: { exec?: string } };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  let importing = true;
+  let tripped: Tripped | null = null;
+  const trip = (what: Tripped['what'], target: string | null, message: string): never => {
+    const error = new WorkAtImport(message);
+    tripped ??= { error, what, target };
     throw error;
   };
+
+  const proto = net.Server.prototype as unknown as { listen: (...args: unknown[]) => unknown };
+  const originalListen = proto.listen;
+  proto.listen = function listen(this: unknown, ...args: unknown[]): unknown {
+    if (importing) trip('listen', null, 'listens on a port while it is imported');
+    return originalListen.apply(this, args);
+  };
+  const OriginalWorker = threads.Worker;
+  class Worker extends OriginalWorker {
+    constructor(filename: string | URL, options?: import('node:worker_threads').WorkerOptions) {
+      const target = !options?.eval ? spawnedFile(filename) : null;
+      if (importing && target && sameModule(target, file)) trip('worker', target, 'creates a worker thread of itself while it is imported');
+      super(filename, options);
+    }
+  }
+  const originalFork = children.fork;
+  const fork = function fork(this: unknown, ...args: unknown[]): unknown {
+    const target = spawnedFile(args[0]);
+    if (importing && target && sameModule(target, file)) trip('fork', target, 'forks a child process of itself while it is imported');
+    return originalFork.apply(this, args);
+  };
+  const originalClusterFork = cluster.fork;
+  const clusterFork = function clusterFork(this: unknown, ...args: unknown[]): unknown {
+    // Without `cluster.setupPrimary({ exec })` a cluster worker runs the main script again: the
+    // module means itself (in the harness it would be the harness).
+    const exec = cluster.settings?.exec ? spawnedFile(cluster.settings.exec) : null;
+    if (importing && (!exec || sameModule(exec, file))) trip('cluster', exec, 'calls cluster.fork() while it is imported');
+    return originalClusterFork.apply(this, args);
+  };
+  threads.Worker = Worker;
+  children.fork = fork;
+  cluster.fork = clusterFork;
+  // `import { Worker } from 'node:worker_threads'` reads the builtin's ESM facade: update it too.
+  Module.syncBuiltinESMExports();
+
   let ns: Record<string, unknown> | null = null;
   let failure: unknown = null;
   try {
@@ -222,42 +269,89 @@ export async function loadUserModuleGuarded(file: string, functionName: string):
   } catch (err) {
     failure = err;
   } finally {
-    proto.listen = original;
+    importing = false;
+    proto.listen = originalListen;
+    threads.Worker = OriginalWorker;
+    children.fork = originalFork;
+    cluster.fork = originalClusterFork;
+    Module.syncBuiltinESMExports();
   }
-  if (tripped) throw refusedListen(file, functionName, tripped);
+  if (tripped) throw refusedAtImport(file, functionName, tripped);
   if (failure) throw failure;
   return ns as Record<string, unknown>;
 }
 
-function refusedListen(file: string, functionName: string, error: Error): HarnessError {
-  const stack = userStack(error) ?? '';
-  // The module's own line (the load-time code to change), else the first user frame that called listen().
+/** The file a `new Worker` / `fork` argument names: a path (relative ones are relative to the working directory, as in Node) or a file URL. */
+function spawnedFile(arg: unknown): string | null {
+  try {
+    if (arg instanceof URL) return arg.protocol === 'file:' ? fileURLToPath(arg) : null;
+    if (typeof arg !== 'string') return null;
+    if (arg.startsWith('file:')) return fileURLToPath(arg);
+    return path.resolve(arg);
+  } catch {
+    return null;
+  }
+}
+
+/** The same module: the same file (links resolved), or its compiled twin (`self.ts` started as `self.js`). */
+function sameModule(a: string, b: string): boolean {
+  const real = (p: string): string => {
+    try {
+      return fs.realpathSync(p);
+    } catch {
+      return path.resolve(p);
+    }
+  };
+  const ra = real(a);
+  const rb = real(b);
+  if (ra === rb) return true;
+  const stem = (p: string): string => p.slice(0, p.length - path.extname(p).length);
+  return stem(ra) === stem(rb);
+}
+
+const CALLS: Record<Tripped['what'], string> = {
+  listen: 'listen()',
+  worker: '`new Worker()`',
+  fork: '`child_process.fork()`',
+  cluster: '`cluster.fork()`',
+};
+
+function refusedAtImport(file: string, functionName: string, tripped: Tripped): HarnessError {
+  const stack = userStack(tripped.error) ?? '';
+  // The module's own outermost line (the load-time statement to change), else the first user frame that made the call.
   const frames = stack
     .split('\n')
     .slice(1)
     .map((line) => /\(?((?:file:\/\/)?[^()\s]+):(\d+):(\d+)\)?\s*$/.exec(line.trim()))
     .filter((m): m is RegExpExecArray => m !== null)
     .map((m) => [m[1].startsWith('file://') ? new URL(m[1]).pathname : m[1], m[2], m[3]] as const);
-  const frame = frames.find((f) => f[0] === file) ?? frames[0];
+  const frame = frames.filter((f) => f[0] === file).pop() ?? frames[0];
   const where = frame ? frame[0] : file;
   const line = frame ? Number(frame[1]) : null;
   const column = frame ? Number(frame[2]) : null;
-  const fix =
-    'Start the server only when the file is run directly (`if (require.main === module)`, or a check of `process.argv[1]` in ESM), ' +
-    'or export the function from a module that does not start it.';
+  const name = path.basename(file);
+  const server = tripped.what === 'listen';
+  const fix = server
+    ? 'Start the server only when the file is run directly (`if (require.main === module)`, or a check of `process.argv[1]` in ESM), ' +
+      'or export the function from a module that does not start it.'
+    : `Start the ${tripped.what === 'worker' ? 'worker' : 'child process'} only when the file is run directly (\`if (require.main === module)\`, or a check of \`process.argv[1]\` in ESM), ` +
+      'or move the worker code to a file of its own and export the function from a module that starts nothing when imported.';
+  const message = server
+    ? `${name} starts a server that listens while it is imported`
+    : `${name} ${tripped.what === 'worker' ? 'creates a worker thread of itself' : tripped.what === 'fork' ? 'forks a child process of itself' : 'forks cluster workers (copies of the main script)'} while it is imported: ${CALLS[tripped.what]}${tripped.target ? ` of ${path.basename(tripped.target)}` : ''}`;
   const refusal: ImportRefusal = {
     stage: 'import',
-    reason: 'server-at-import',
+    reason: server ? 'server-at-import' : 'self-spawning-worker',
     rule: null,
     path: where,
     line,
     column,
-    message: `${path.basename(file)} starts a server that listens while it is imported`,
+    message,
     fix,
   };
   return new HarnessError(
     'refused',
-    `${refusal.message}${line ? ` (${path.basename(where)}:${line})` : ''}: the benchmark would run it and blame its time on ${functionName}(). Not run. ${fix}`,
+    `${refusal.message}${line ? ` (${path.basename(where)}:${line})` : ''}: the benchmark would run ${server ? 'it' : 'those copies'} and blame ${server ? 'its' : 'their'} time on ${functionName}(). Not run. ${fix}`,
     stack || null,
     refusal,
   );

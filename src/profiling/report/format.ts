@@ -132,14 +132,15 @@ const WORKLOAD_LABEL: Record<WorkloadKind, string | null> = {
 export function verdictSentence(result: BenchResult): string {
   const r = result.recommendation;
   const modes = bestPerMode(result);
-  const speedupList = (except: Mode | null): string =>
+  const speedupList = (except: Mode | null, ranOnly = false): string =>
     modes
-      .filter((m) => m.mode !== except)
+      .filter((m) => m.mode !== except && (!ranOnly || m.best || failedWord(result, m.mode) === 'failed'))
       .map((m) => (m.best ? `${modeLabel(m.mode)} ${shortX(m.best.speedup as number)}` : `${modeLabel(m.mode)} ${failedWord(result, m.mode)}`))
       .join(', ');
 
   if (isInconclusive(result)) {
-    const list = speedupList(null);
+    // Only what was measured (or failed): a mode the budget left out says nothing about the winner.
+    const list = speedupList(null, true);
     return `Inconclusive: ${inconclusiveHeadline(result)}${list ? `. As measured: ${list}` : ''}.`;
   }
 
@@ -163,6 +164,16 @@ export function verdictSentence(result: BenchResult): string {
   const claim = `${subject.text} ${subject.verb} ${shortX(x)} faster than sequential${workers}`;
   const others = speedupList(r.mode);
   return `${label ? `${label}: ${claim}` : capitalise(claim)}${others ? `; ${others}` : ''}.`;
+}
+
+/**
+ * The break-even estimate in words, with a caveat on an inconclusive run: its start-up and
+ * dispatch costs were measured on a machine that was busy or noisy, so the figures are rough.
+ */
+export function breakEvenText(result: Pick<BenchResult, 'breakEven' | 'verdict'>): string | null {
+  if (!result.breakEven) return null;
+  if (!isInconclusive(result)) return result.breakEven.summary;
+  return `Rough, from a run that cannot be trusted: ${result.breakEven.summary.replace(/^./, (c) => c.toLowerCase())} Re-run on a quiet machine before relying on it.`;
 }
 
 /** The run's own measurements say it cannot be trusted (verdict.ts). Results from before the verdict read as conclusive. */
@@ -226,7 +237,8 @@ export function factsList(result: BenchResult, interpreterLabel: string): [strin
     const cap = ceiling !== null ? `: no number of workers gets past about ${formatX(ceiling)}` : '';
     facts.push([`Scaling, ${modeLabel(s.mode)}`, `about ${share} of the work does not run in parallel${cap} (Amdahl's law fitted to ${a.points} worker counts)`]);
   }
-  if (result.breakEven) facts.push(['Break-even', result.breakEven.summary]);
+  const breakEven = breakEvenText(result);
+  if (breakEven) facts.push(['Break-even', breakEven]);
   const st = result.settings;
   facts.push([
     'Method',

@@ -3,6 +3,7 @@ import { crossesBoundary, singleCellMode } from '../plan';
 import type { Mode } from '../protocol';
 import type { BenchResult, CellResult } from '../types';
 import {
+  breakEvenText,
   capitalise,
   cellLabel,
   cellTexts,
@@ -117,9 +118,13 @@ function inconclusiveHtml(result: BenchResult): string {
 
 /** The break-even estimate: from which call duration and item count a process pool pays off here. */
 function breakEvenHtml(result: BenchResult): string {
-  const b = result.breakEven;
-  if (!b) return '';
-  return `<section aria-labelledby="break-even-h"><h2 id="break-even-h">When a process pool pays off</h2><p id="break-even">${esc(b.summary)}</p></section>`;
+  const text = breakEvenText(result);
+  if (!text) return '';
+  const rough = isInconclusive(result);
+  return (
+    `<section aria-labelledby="break-even-h"${rough ? ' class="rough"' : ''}><h2 id="break-even-h">When a process pool pays off${rough ? ' (rough: this run cannot be trusted)' : ''}</h2>` +
+    `<p id="break-even">${rough ? '⚠ ' : ''}${esc(text)}</p></section>`
+  );
 }
 
 /** One line under the verdict when cells were noisy: the full list sits lower, under Warnings. */

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { singleCellMode } from '../plan';
 import type { BenchResult, CellResult } from '../types';
-import { MIN_FIT_POINTS, amdahlCeiling, batchSource, cellLabel, cellTexts, formatX, inconclusiveHeadline, isInconclusive, modeLabel, plural, serializationText, taskProfileText } from './format';
+import { MIN_FIT_POINTS, amdahlCeiling, batchSource, breakEvenText, cellLabel, cellTexts, formatX, inconclusiveHeadline, isInconclusive, modeLabel, plural, serializationText, taskProfileText } from './format';
 
 // The terminal report of `concurrency-lens bench`: facts, the table (mode × workers: median, CI,
 // speedup, efficiency, costs), an ASCII speedup chart and the verdict. Plain text that reads the
@@ -39,7 +39,8 @@ export function formatBenchText(result: BenchResult, style: Styler = plain, cwd:
     const verdict = r.mode === 'sequential' ? 'run it inline (sequential)' : `${modeLabel(r.mode)} with ${plural(r.workers, 'worker')}`;
     out.push(`${style.bold('Verdict:')} ${style.green(verdict)}`, wrap(r.reason, 100, '  '), '');
   }
-  if (result.breakEven) out.push(`${style.bold('Break-even:')} ${result.breakEven.summary}`, '');
+  const breakEven = breakEvenText(result);
+  if (breakEven) out.push(`${style.bold('Break-even:')} ${breakEven}`, '');
   for (const error of result.errors) {
     out.push(style.red(`error${error.mode ? ` (${error.mode})` : ''}: ${error.message}`));
     if (error.detail) out.push(style.dim(indent(error.detail.trim(), '    ')));

@@ -24,6 +24,8 @@ const progress = byId<HTMLElement>('progress');
 const progressBar = byId<HTMLProgressElement>('progress-bar');
 const progressMessage = byId<HTMLElement>('progress-message');
 const errorBanner = byId<HTMLElement>('error');
+const errorText = byId<HTMLElement>('error-text');
+const errorLocation = byId<HTMLButtonElement>('error-location');
 const notice = byId<HTMLElement>('notice');
 const result = byId<HTMLElement>('result');
 const buttons = {
@@ -118,7 +120,10 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
       stopRunning();
       // The result still shown is an earlier run's: nothing of this run to apply.
       actions = { ...actions, canApply: false };
-      errorBanner.textContent = msg.message;
+      errorText.textContent = msg.message;
+      // The refusal's line: a link the extension answers by opening the file there.
+      errorLocation.textContent = msg.location ? `Go to ${msg.location}` : '';
+      errorLocation.hidden = !msg.location;
       errorBanner.hidden = false;
       document.getElementById('placeholder')?.replaceChildren('No result.');
       syncButtons();
@@ -142,6 +147,7 @@ const send: Record<string, FromWebview> = {
   'export-csv': { type: 'export', format: 'csv' },
   'copy-markdown': { type: 'copy-markdown' },
 };
+errorLocation.addEventListener('click', () => vscode.postMessage({ type: 'open-location' }));
 document.querySelector('.toolbar')?.addEventListener('click', (event) => {
   const button = (event.target as Element | null)?.closest('button');
   const action = button?.dataset.action;

@@ -8,6 +8,9 @@ import { type ExportedFunction, exportedFunctions, workerRunFunctions } from '..
 import type { FunctionNode } from '../syntax';
 import { LineIndex } from '../../core/lines';
 import { eventLoopCpuSubjects } from '../rules/cpu-bound-work-on-event-loop';
+import { cpuHotspots } from '../cpu';
+import type { StaticWorkload } from '../../core/services';
+import { jsCallSiteInputs } from './call-site-inputs';
 
 // The benchmark's JS/TS side, pure functions over the model: the exported functions a CodeLens
 // sits on, and the function under the cursor with default inputs derived from its signature.
@@ -38,7 +41,7 @@ function lensLineOf(model: JsModel, e: ExportedFunction): number {
   return e.line;
 }
 
-export function jsBenchmarkTarget(model: JsModel, request: BenchmarkTargetRequest): BenchmarkTarget {
+export function jsBenchmarkTarget(model: JsModel, request: BenchmarkTargetRequest, importers: readonly JsModel[] = []): BenchmarkTarget {
   const exported = exportedFunctions(model);
   let target: ExportedFunction | undefined;
   if (request.functionName) {
@@ -55,11 +58,12 @@ export function jsBenchmarkTarget(model: JsModel, request: BenchmarkTargetReques
     if (!target) {
       const fn = innermostFunction(model, offset);
       if (fn) return { ok: false, message: `${model.functionLabel(fn)} is not exported: the benchmark imports the function it runs. Export it (\`export function …\` or \`module.exports = { … }\`).` };
-      return { ok: false, message: 'Put the cursor inside an exported function to benchmark it.' };
+      return { ok: false, message: 'Put the cursor inside an exported function to benchmark it.', reason: 'outside' };
     }
   }
   const parameters = jsParameters(model, target.fn);
   const recursive = model.calls.some((c) => model.contains(target!.fn, c) && model.functionOf(c.callee) === target!.fn);
+  const staticClass = jsStaticWorkload(model, target.name);
   return {
     ok: true,
     functionName: target.name,
@@ -68,7 +72,9 @@ export function jsBenchmarkTarget(model: JsModel, request: BenchmarkTargetReques
     isAsync: target.fn.async,
     parameters,
     defaultInputs: jsDefaultInputs(model, target.fn, { recursive, io: false }),
-    staticKind: null,
+    callSite: jsCallSiteInputs(model, target.fn, target.name, importers),
+    staticKind: staticClass?.kind ?? null,
+    staticReason: staticClass?.reason ?? null,
   };
 }
 
@@ -155,3 +161,19 @@ export function jsDefaultInputs(model: JsModel, fn: FunctionNode, hints: InputHi
   return `Array(${COPIES}).fill([${values.join(', ')}])`;
 }
 
+
+/**
+ * The static class of an exported function for the benchmark report: CPU-bound when CL104's
+ * detector finds CPU-heavy work in its body (`pbkdf2Sync`, a busy loop, nested loops over the
+ * input, branching recursion) in its body, with that evidence as the reason; null when it finds
+ * none, and for async functions (the JS analyzer does not classify I/O, so it says nothing rather
+ * than guess).
+ */
+export function jsStaticWorkload(model: JsModel, functionName: string): StaticWorkload | null {
+  const target = exportedFunctions(model).find((e) => e.name === functionName);
+  // An async function may wait on I/O besides its CPU work: the analyzer does not classify that.
+  if (!target || target.fn.async) return null;
+  const hotspot = cpuHotspots(model).find((h) => model.contains(target.fn, h.node));
+  if (!hotspot) return null;
+  return { kind: 'cpu', reason: `${hotspot.reason} (line ${hotspot.node.loc.start.line})` };
+}

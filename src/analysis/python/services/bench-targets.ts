@@ -7,14 +7,16 @@ import {
 import type { FunctionInfo, PythonModel } from '../model';
 import { type PyNode, childByField, namedChildren } from '../syntax';
 import { type TaskSite, taskSites, targetFunction } from '../tasks';
-import { classifyWorkload } from '../workload';
+import { classifyWorkload, describeWorkload } from '../workload';
 import { swapExecutorFix } from '../executor-swap';
 import { benchSubject } from '../rules/shared';
 import { sharedStateWrite } from '../parent-state';
+import { pythonCallSiteInputs } from './call-site-inputs';
 
 // The benchmark's Python side, pure functions over the model: which functions get a "Benchmark"
 // CodeLens (module-level task functions the harness can import), the function under the cursor
-// with default inputs derived from its signature, and the executor swap behind "Apply
+// with default inputs derived from its signature (or taken from a real call: call-site-inputs.ts),
+// and the executor swap behind "Apply
 // recommendation".
 
 /** Task-target functions defined in this file (module level, importable by the harness). */
@@ -30,7 +32,7 @@ export function pythonBenchLenses(model: PythonModel): BenchLens[] {
   return lenses.sort((a, b) => a.line - b.line);
 }
 
-export function pythonBenchmarkTarget(model: PythonModel, request: BenchmarkTargetRequest): BenchmarkTarget {
+export function pythonBenchmarkTarget(model: PythonModel, request: BenchmarkTargetRequest, importers: readonly PythonModel[] = []): BenchmarkTarget {
   let fn: FunctionInfo | undefined;
   if (request.functionName) {
     fn = model.functions.find((f) => f.name === request.functionName && !f.isLambda && !f.parentFunction && !f.parentClass);
@@ -38,7 +40,7 @@ export function pythonBenchmarkTarget(model: PythonModel, request: BenchmarkTarg
   } else {
     const { line = 0, character = 0 } = request;
     const containing = model.functions.filter((f) => !f.isLambda && contains(f.node, line, character));
-    if (containing.length === 0) return { ok: false, message: 'Put the cursor inside a function (a module-level `def`) to benchmark it.' };
+    if (containing.length === 0) return { ok: false, message: 'Put the cursor inside a function (a module-level `def`) to benchmark it.', reason: 'outside' };
     // Innermost first, then out to the module-level function around it.
     let inner = containing.reduce((a, b) => (b.node.startIndex >= a.node.startIndex ? b : a));
     while (inner.parentFunction) inner = inner.parentFunction;
@@ -57,7 +59,9 @@ export function pythonBenchmarkTarget(model: PythonModel, request: BenchmarkTarg
     isAsync: fn.isAsync,
     parameters,
     defaultInputs: pythonDefaultInputs(parameters, { recursive, io: workload.kind === 'io' }),
+    callSite: pythonCallSiteInputs(fn, importers),
     staticKind: workload.kind === 'unknown' ? null : workload.kind,
+    staticReason: workload.kind === 'unknown' ? null : describeWorkload(workload),
   };
 }
 
