@@ -7,6 +7,7 @@ import { RUNS_FOREVER, methodByName } from './effects/methods';
 import { receiverType, valueOf } from './effects/receivers';
 import { methodEffect } from './effects';
 import { canonicalName } from './names';
+import { type ConstructedWith, constructedWith } from './constructed-with';
 
 // Workload classification (README.md, "How the analyzer decides"): what kind of work a task
 // callable does, with the evidence. Every call is looked up in the effect catalogue (effects/)
@@ -84,28 +85,36 @@ const RUNNERS = new Set(['asyncio.run', 'asyncio.get_event_loop.run_until_comple
 /**
  * The workload of a function. `selfClass` is the class of the object it runs on when that is a
  * subclass of the class defining it (`Worker()` whose inherited `run` calls `self.work()`):
- * `self.m()` then dispatches to the subclass's `m`, as Python does.
+ * `self.m()` then dispatches to the subclass's `m`, as Python does. `given`: the callables the
+ * instance was constructed with (constructed-with.ts): the `target=` its `run()` reaches through
+ * `super().run()` or `Thread.run(self)`, and the ones its `__init__` stored on `self`.
  */
-/**
- * `givenTarget`: the function a Thread/Process subclass was constructed with (`target=`), which
- * its `run()` reaches through `super().run()` or `Thread.run(self)`.
- */
-export function classifyWorkload(fn: FunctionInfo, selfClass: ClassInfo | null = null, givenTarget: FunctionInfo | null = null): Workload {
-  const summary = classify(fn, new Set(), selfClass, givenTarget);
+export function classifyWorkload(fn: FunctionInfo, selfClass: ClassInfo | null = null, given: ConstructedWith | null = null): Workload {
+  const summary = classify(fn, new Set(), selfClass, given);
   return { kind: summary.kind, evidence: summary.evidence };
 }
 
 /** The workload of what a task site runs, with the subclass the site instantiates (if any). */
 export function siteWorkload(model: PythonModel, site: TaskSite): Workload | null {
   const fn = targetFunction(site.target);
-  return fn ? classifyWorkload(fn, siteClass(model, site), siteGivenTarget(model, site)) : null;
+  return fn ? classifyWorkload(fn, siteClass(model, site), siteConstructedWith(model, site)) : null;
 }
 
 /** `Worker(target=f)` for a Thread/Process subclass whose `run()` hands over to the base's: `f`. */
 export function siteGivenTarget(model: PythonModel, site: TaskSite): FunctionInfo | null {
-  const value = site.api === 'subclass' ? site.call.kwargs.get('target') : undefined;
-  const resolved = value ? model.resolve(value, site.call.scope) : null;
-  return resolved?.kind === 'function' ? resolved.fn : null;
+  return siteConstructedWith(model, site)?.target ?? null;
+}
+
+/** What the instance a task site runs on was constructed with: `Worker(f)`, or `w = Worker(f)` for `target=w.run`. */
+export function siteConstructedWith(model: PythonModel, site: TaskSite): ConstructedWith | null {
+  const cls = siteClass(model, site);
+  if (!cls) return null;
+  if (site.api === 'subclass') return constructedWith(model, site.call, cls);
+  const node = site.callableNode;
+  const object = node?.type === 'attribute' ? childByField(node, 'object') : null;
+  const value = object ? model.resolve(object, site.call.scope) : null;
+  const origin = value?.kind === 'instance' && value.origin?.type === 'call' ? model.callAt(value.origin) : undefined;
+  return origin ? constructedWith(model, origin, cls) : null;
 }
 
 /** The class a task site makes an instance of: `Worker()` for a Thread subclass, `obj` in `target=obj.run`. */
@@ -121,21 +130,38 @@ export function siteClass(model: PythonModel, site: TaskSite): ClassInfo | null 
   return value.kind === 'instance' && value.cls ? value.cls : null;
 }
 
-// Filled by `classify` itself: what it may not cache (a cut-off chain) it leaves out. Keyed by
-// function, then by the subclass it runs on (null: its own class), then by the target the
-// instance was given (null: none known).
-const classified = fact((_: PythonModel) => new Map<FunctionInfo, Map<ClassInfo | null, Map<FunctionInfo | null, Summary>>>());
+const functionIds = new WeakMap<FunctionInfo, number>();
+let nextFunctionId = 1;
+function idOf(fn: FunctionInfo | null): number {
+  if (!fn) return 0;
+  let id = functionIds.get(fn);
+  if (id === undefined) functionIds.set(fn, (id = nextFunctionId++));
+  return id;
+}
 
-function classify(fn: FunctionInfo, visiting: Set<FunctionInfo>, subclass: ClassInfo | null, givenTarget: FunctionInfo | null = null): Summary {
+/** A memo key for what an instance was given (the same callables give the same key). */
+function givenKey(given: ConstructedWith | null): string {
+  if (!given) return '';
+  const stored = [...given.stored].map(([name, fn]) => `${name}=${idOf(fn)}`).sort();
+  return `${idOf(given.target)}|${stored.join(',')}`;
+}
+
+// Filled by `classify` itself: what it may not cache (a cut-off chain) it leaves out. Keyed by
+// function, then by the subclass it runs on (null: its own class), then by what the instance
+// was constructed with ('' : nothing known).
+const classified = fact((_: PythonModel) => new Map<FunctionInfo, Map<ClassInfo | null, Map<string, Summary>>>());
+
+function classify(fn: FunctionInfo, visiting: Set<FunctionInfo>, subclass: ClassInfo | null, given: ConstructedWith | null = null): Summary {
   const selfClass = subclass === fn.parentClass ? null : subclass;
-  // Only methods run on the instance: elsewhere the target means nothing.
-  const target = fn.parentClass ? givenTarget : null;
+  // Only methods run on the instance: elsewhere what it was given means nothing.
+  const target = fn.parentClass ? given : null;
+  const key = givenKey(target);
   const memo = classified(fn.model);
   let byClass = memo.get(fn);
   if (!byClass) memo.set(fn, (byClass = new Map()));
   let byTarget = byClass.get(selfClass);
   if (!byTarget) byClass.set(selfClass, (byTarget = new Map()));
-  const cached = byTarget.get(target);
+  const cached = byTarget.get(key);
   if (cached) return cached;
   if (visiting.size >= MAX_CALL_DEPTH) {
     // Not memoized: from a shallower caller the same function may be fully classifiable.
@@ -145,7 +171,7 @@ function classify(fn: FunctionInfo, visiting: Set<FunctionInfo>, subclass: Class
   visiting.add(fn);
   const result = new Classifier(fn, visiting, selfClass, target).run();
   visiting.delete(fn);
-  byTarget.set(target, result);
+  byTarget.set(key, result);
   return result;
 }
 
@@ -191,8 +217,8 @@ class Classifier {
     private readonly visiting: Set<FunctionInfo>,
     /** The subclass `self` is an instance of, when not the function's own class. */
     private readonly selfClass: ClassInfo | null,
-    /** The `target=` the instance was constructed with, when known. */
-    private readonly givenTarget: FunctionInfo | null = null,
+    /** What the instance was constructed with, when known. */
+    private readonly given: ConstructedWith | null = null,
   ) {
     this.model = fn.model;
   }
@@ -268,7 +294,7 @@ class Classifier {
     }
     if (call.qualified && RUNS_TARGET.has(call.qualified)) {
       // `Thread.run(self)`: the target this very instance was given.
-      if (this.givenTarget && this.isSelf(call.args[0] ?? null)) return this.targetCall(call, this.givenTarget);
+      if (this.given?.target && this.isSelf(call.args[0] ?? null)) return this.targetCall(call, this.given.target);
       return unknown(`\`${calleeText}\` runs the target the thread or process was given (line ${line}): the work is that callable's`, true);
     }
     if (call.method && call.receiverNode?.type === 'call' && this.model.text(childByField(call.receiverNode, 'function') ?? call.receiverNode) === 'super') {
@@ -310,6 +336,8 @@ class Classifier {
         return unknown(`calls \`${name}\`, a callable passed in, at line ${line}: the work is whatever it does`, true, true);
       }
     }
+    const stored = this.storedCallable(call);
+    if (stored) return this.targetCall(call, stored);
     if (this.isStoredCallable(call)) {
       return unknown(`calls \`${calleeText}\`, a callable the object was given, at line ${line}: the work is whatever it does`, true, true);
     }
@@ -327,7 +355,7 @@ class Classifier {
       const member = baseClass ? this.model.classMember(baseClass, method) : null;
       if (member?.fn && member.fn !== this.fn && !this.visiting.has(member.fn)) return this.workspaceCall(call, member.fn);
       if (value.kind === 'ref' && RUNS_TARGET.has(`${canonicalName(value.name)}.${method}`)) {
-        if (this.givenTarget) return this.targetCall(call, this.givenTarget);
+        if (this.given?.target) return this.targetCall(call, this.given.target);
         this.effects.set(call.node, 'unknown');
         return { reason: `\`super().${method}()\` runs the target the thread or process was given (line ${line}): the work is that callable's`, dominant: true };
       }
@@ -409,6 +437,13 @@ class Classifier {
     return isClassmethod ? fn.parentClass : null;
   }
 
+  /** `self.action()` where the instance was constructed with a known function as `action`. */
+  private storedCallable(call: CallInfo): FunctionInfo | null {
+    if (!this.given || call.callee.type !== 'attribute' || !this.isSelf(call.receiverNode)) return null;
+    const attr = childByField(call.callee, 'attribute');
+    return attr ? this.given.stored.get(this.model.text(attr)) ?? null : null;
+  }
+
   /** `self._func(...)` where `_func` was set from a parameter: a callback the object holds. */
   private isStoredCallable(call: CallInfo): boolean {
     if (call.callee.type !== 'attribute' || !call.receiverNode || this.model.text(call.receiverNode) !== 'self') return false;
@@ -476,7 +511,7 @@ class Classifier {
     // Calls on `self` (`self.m()`, `Base.m(self)`) keep running on the same object, so on the
     // same subclass and with the same target.
     const sameObject = this.isSelf(call.receiverNode) || (call.receiverNode?.type !== 'call' && this.isSelf(call.args[0] ?? null) && callee.parentClass !== null);
-    const inner = classify(callee, this.visiting, this.selfClass && sameObject ? this.selfClass : null, sameObject ? this.givenTarget : null);
+    const inner = classify(callee, this.visiting, this.selfClass && sameObject ? this.selfClass : null, sameObject ? this.given : null);
     const adopt = (grades: Item['grade'][]): void => {
       for (const item of inner.items) if (grades.includes(item.grade)) this.items.push(item);
     };
