@@ -23,6 +23,8 @@ export interface Evidence {
   path: string;
   node: PyNode;
   reason: string;
+  /** An `io` that waits on another thread or process (a queue's `get`, a join), not on the outside. */
+  waitsOnWorker?: boolean;
 }
 
 export interface Workload {
@@ -1007,7 +1009,7 @@ class Classifier {
     const rank = (i: Item): number => GRADE_ORDER.indexOf(i.grade);
     const first = all.filter(decisive).sort((a, b) => rank(a) - rank(b));
     const unique = [...new Set([...first, ...all.filter((i) => !decisive(i))])];
-    return { kind, evidence: unique.map(({ kind: k, node, path, reason }) => ({ kind: k, node, path, reason })), items: unique };
+    return { kind, evidence: unique.map(({ kind: k, node, path, reason, grade }) => ({ kind: k, node, path, reason, ...(grade === 'wait' ? { waitsOnWorker: true } : {}) })), items: unique };
   }
 
   private isSmallBody(): boolean {
