@@ -438,6 +438,7 @@ def clone(estimator):
       [`${pkg}/multi.py`]: `from joblib import Parallel, delayed
 
 from .base import clone
+from .utils import check_random_state
 
 
 def _fit_one(estimator, X, y):
@@ -452,18 +453,36 @@ def _score(estimator, X, y):
     return estimator.score(X, y)
 
 
+def _draw(seed, n):
+    rng = check_random_state(seed)
+    return rng.randint(0, n, n)
+
+
 def fit_all(estimator, X, Ys):
     fitted = Parallel(n_jobs=2)(delayed(_fit_one)(estimator, X, y) for y in Ys)
     scores = Parallel(n_jobs=2)(delayed(_score)(clone(estimator), X, y) for y in Ys)
-    return fitted, scores
+    draws = Parallel(n_jobs=2)(delayed(_draw)(i, 10) for i in range(4))
+    return fitted, scores, draws
+`,
+      [`${pkg}/utils.py`]: `import numbers
+
+import numpy as np
+
+
+def check_random_state(seed):
+    if seed is None:
+        return np.random.mtrand._rand
+    if isinstance(seed, numbers.Integral):
+        return np.random.RandomState(seed)
+    return seed
 `,
     });
     const library = tasksOf(tree(files('sklearn')));
-    assert.deepEqual(library.map((t) => [t.function, t.workload]), [['_fit_one', 'native'], ['_score', 'native']]);
-    assert.equal(byFunction(library, '_fit_one').evidence[0].reason, '`estimator.fit` runs in native code that releases the GIL (line 8)');
+    assert.deepEqual(library.map((t) => [t.function, t.workload]), [['_fit_one', 'native'], ['_score', 'native'], ['_draw', 'native']]);
+    assert.equal(byFunction(library, '_fit_one').evidence[0].reason, '`estimator.fit` runs in native code that releases the GIL (line 9)');
     // The same code in a package the catalogue does not describe: the estimator is unseen code.
     const other = tasksOf(tree(files('mylib')));
-    assert.deepEqual(other.map((t) => [t.function, t.workload]), [['_fit_one', 'unknown'], ['_score', 'unknown']]);
+    assert.deepEqual(other.map((t) => [t.function, t.workload]), [['_fit_one', 'unknown'], ['_score', 'unknown'], ['_draw', 'unknown']]);
   });
 
   test('interpreter pools are their own family', () => {

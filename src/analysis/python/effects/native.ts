@@ -42,6 +42,7 @@ export const native: Catalogue = {
     'sklearn.datasets.': 'fs',
     // Copies an estimator's parameters into a new, unfitted one: cheap whatever the data.
     'sklearn.base.clone': 'neutral',
+    ...names('neutral', 'sklearn.utils.check_random_state sklearn.utils.validation.check_random_state'),
     ...prefixed('joblib', 'file', 'load dump'),
     'tensorflow.': 'native',
     'numba.': 'native',
@@ -87,6 +88,11 @@ export const native: Catalogue = {
     'sklearn.base.BaseEstimator.set_params': 'sklearn.base.BaseEstimator',
     'sklearn.base.BaseEstimator.fit': 'sklearn.base.BaseEstimator',
     'sklearn.base.BaseEstimator.partial_fit': 'sklearn.base.BaseEstimator',
+    // `check_random_state(seed)` hands back a numpy generator.
+    'sklearn.utils.check_random_state': 'numpy.random.RandomState',
+    'sklearn.utils.validation.check_random_state': 'numpy.random.RandomState',
+    'numpy.random.RandomState': 'numpy.random.RandomState',
+    'numpy.random.default_rng': 'numpy.random.RandomState',
   },
   methods: {
     'PIL.Image.Image': {
@@ -102,6 +108,8 @@ export const native: Catalogue = {
       '*': 'native',
     },
     'cv2.VideoCapture': { ...names('file', 'read grab retrieve open'), '*': 'neutral' },
+    // numpy's generators draw their samples in C.
+    'numpy.random.RandomState': { ...names('neutral', 'seed get_state set_state bit_generator'), '*': 'native' },
     // Any estimator (what `clone` returns): fitting and predicting are the library's numerical
     // work on arrays; parameters and tags are bookkeeping. Other methods stay unknown.
     'sklearn.base.BaseEstimator': {
