@@ -343,6 +343,15 @@ def main(urls, unknown_session):
         pool.submit(download, unknown_session, urls)
     q = queue.Queue()
     threading.Thread(target=drain, args=(q, [])).start()
+    Reader().start(open("log.txt"), [])
+
+
+class Reader:
+    def _read(self, fh, out):
+        out.append(fh.read())
+
+    def start(self, fh, out):
+        threading.Thread(target=self._read, args=(fh, [])).start()
 `,
     });
     const tasks = tasksOf(root);
@@ -353,6 +362,8 @@ def main(urls, unknown_session):
     assert.equal(at(28).workload, 'unknown');
     assert.equal(at(30).workload, 'io');
     assert.match(at(30).evidence[0].reason, /`q\.get` waits for another thread/);
+    // A bound method's first parameter is the instance: `fh` is the first argument, not the list.
+    assert.notEqual(at(39).workload, 'trivial');
   });
 
   test('compiled extension modules of the package are native; long straight-line helpers are cheap calls', () => {

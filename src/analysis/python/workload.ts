@@ -114,7 +114,11 @@ export function siteWorkload(model: PythonModel, site: TaskSite): Workload | nul
 export function siteParamTypes(model: PythonModel, site: TaskSite, fn: FunctionInfo): ParamTypes {
   if (!site.callArguments || site.target.kind !== 'function' || site.target.fn !== fn) return NO_PARAMS;
   const { positional, keywords } = site.callArguments;
-  return argumentTypes(fn, positional, keywords, (node) => typeOfValue(valueOf(model, node, site.call.scope, 0)), 0);
+  // `target=self._reader` (a bound method): the instance is its first parameter, not an argument.
+  const decorated = fn.node.parent?.type === 'decorated_definition' ? fn.node.parent : null;
+  const isStatic = !!decorated?.children.some((d) => d.type === 'decorator' && fn.model.text(d) === '@staticmethod');
+  const bound = !!fn.parentClass && !isStatic && site.callableNode?.type === 'attribute';
+  return argumentTypes(fn, positional, keywords, (node) => typeOfValue(valueOf(model, node, site.call.scope, 0)), bound ? 1 : 0);
 }
 
 /** `Worker(target=f)` for a Thread/Process subclass whose `run()` hands over to the base's: `f`. */
