@@ -246,6 +246,256 @@ def start(fd, work):
     assert.match(logged.evidence[0].reason, /runs the target the thread or process was given/);
   });
 
+  test('what an instance was constructed with: self.action = action, super().__init__(self._run), target= through __init__', () => {
+    const root = tree({
+      'app.py': `import functools
+import threading
+import time
+import urllib.request
+
+
+class WrappedThread(threading.Thread):
+    def __init__(self, action):
+        super().__init__()
+        self.action = action
+        self.result = None
+
+    def run(self):
+        self.result = self.action()
+
+
+class ReaderThread(WrappedThread):
+    def __init__(self, url):
+        super().__init__(self._run)
+        self.url = url
+
+    def _run(self):
+        return urllib.request.urlopen(self.url).read()
+
+
+class Named(threading.Thread):
+    def __init__(self, fn):
+        threading.Thread.__init__(self, target=fn, name="named")
+
+    def run(self):
+        threading.Thread.run(self)
+
+
+def waiter(seconds):
+    time.sleep(seconds)
+
+
+def fetch(url):
+    return urllib.request.urlopen(url).read()
+
+
+def main(opaque):
+    WrappedThread(functools.partial(waiter, 3)).start()
+    ReaderThread("http://example.com").start()
+    Named(fetch).start()
+    WrappedThread(opaque).start()
+`,
+    });
+    const tasks = tasksOf(root);
+    const at = (line: number): Task => tasks.find((t) => t.line === line)!;
+    // partial(waiter, 3) stored as `self.action`, called by run().
+    assert.deepEqual([at(43).workload, at(43).evidence[0].reason], ['io', '`time.sleep` blocks on I/O (line 35)']);
+    // The subclass hands the base its own method.
+    assert.equal(at(44).workload, 'io');
+    assert.match(at(44).evidence[0].reason, /urlopen/);
+    // `Thread.__init__(self, target=fn)` in the subclass: Thread.run runs `fetch`.
+    assert.equal(at(45).workload, 'io');
+    assert.match(at(45).evidence[0].reason, /urlopen.*line 39/);
+    // A callable the caller was handed itself: still the caller's choice.
+    assert.equal(at(46).workload, 'unknown');
+    assert.match(at(46).evidence[0].reason, /`self\.action`, a callable the object was given/);
+  });
+
+  test('argument types from the task site: submit(f, session), args=(q,), passed on to helpers', () => {
+    const root = tree({
+      'app.py': `import queue
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import requests
+
+
+def fetch_one(session, url):
+    return session.get(url, timeout=5).content
+
+
+def download(session, urls):
+    return [fetch_one(session, u) for u in urls]
+
+
+def drain(q, out):
+    while True:
+        item = q.get()
+        if item is None:
+            return
+        out.append(item)
+
+
+def main(urls, unknown_session):
+    session = requests.Session()
+    with ThreadPoolExecutor(4) as pool:
+        pool.submit(download, session, urls)
+        pool.submit(download, unknown_session, urls)
+    q = queue.Queue()
+    threading.Thread(target=drain, args=(q, [])).start()
+    Reader().start(open("log.txt"), [])
+
+
+class Reader:
+    def _read(self, fh, out):
+        out.append(fh.read())
+
+    def start(self, fh, out):
+        threading.Thread(target=self._read, args=(fh, [])).start()
+`,
+    });
+    const tasks = tasksOf(root);
+    const at = (line: number): Task => tasks.find((t) => t.line === line)!;
+    assert.equal(at(27).workload, 'io');
+    assert.deepEqual(at(27).evidence[0], { path: 'app.py', line: 9, reason: '`session.get` blocks on I/O (line 9)' });
+    // The same function handed an object the analyzer cannot see: `get` may be a dict's.
+    assert.equal(at(28).workload, 'unknown');
+    assert.equal(at(30).workload, 'io');
+    assert.match(at(30).evidence[0].reason, /`q\.get` waits for another thread/);
+    // A bound method's first parameter is the instance: `fh` is the first argument, not the list.
+    assert.notEqual(at(39).workload, 'trivial');
+  });
+
+  test('compiled extension modules of the package are native; long straight-line helpers are cheap calls', () => {
+    const root = tree({
+      'pkg/__init__.py': 'from .helpers import prepare\n',
+      'pkg/helpers.py': `def prepare(X):
+    shape = X.shape
+    rows = shape[0]
+    cols = shape[1]
+    if rows == 0:
+        raise ValueError("empty")
+    if cols == 0:
+        raise ValueError("no columns")
+    dtype = X.dtype
+    return rows, cols, dtype
+`,
+      'pkg/fit.py': `from joblib import Parallel, delayed
+
+from . import _fast
+from . import helpers
+from ._trees import TreeBuilder
+from .helpers import prepare
+
+
+def _fit_one(X, y, alpha):
+    prepare(X)
+    return _fast.coordinate_descent(X, y, alpha)
+
+
+def _grow(X, y):
+    builder = TreeBuilder(X)
+    return builder.build(y)
+
+
+def _long(X):
+    return prepare(X)
+
+
+def _source_module(X):
+    return helpers.unknown_name(X)
+
+
+def fit_all(X, y, alphas):
+    a = Parallel(n_jobs=2)(delayed(_fit_one)(X, y, a) for a in alphas)
+    b = Parallel(n_jobs=2)(delayed(_grow)(X, y) for a in alphas)
+    c = Parallel(n_jobs=2)(delayed(_long)(X) for a in alphas)
+    d = Parallel(n_jobs=2)(delayed(_source_module)(X) for a in alphas)
+    e = Parallel(n_jobs=2)(delayed(prepare)(X) for a in alphas)
+    return a, b, c, d, e
+`,
+    });
+    const tasks = tasksOf(root, 'pkg/fit.py');
+    const fitOne = byFunction(tasks, '_fit_one');
+    assert.deepEqual([fitOne.workload, fitOne.evidence[0].reason], ['native', '`_fast.coordinate_descent` runs in native code that releases the GIL (line 11)']);
+    const grow = byFunction(tasks, '_grow');
+    assert.equal(grow.workload, 'native');
+    assert.deepEqual(
+      grow.evidence.map((e) => e.reason),
+      ['`TreeBuilder` runs in native code that releases the GIL (line 15)', '`builder.build` runs in native code that releases the GIL (line 16)'],
+    );
+    // Called, long straight-line code does bounded work: a cheap call, so `_long` is trivial...
+    assert.equal(byFunction(tasks, '_long').workload, 'trivial');
+    // ...but run on its own it is not trivial (CL103 would call it too small to pay off).
+    assert.match(byFunction(tasks, 'prepare').evidence[0].reason, /more than 5 statements: too long to call trivial/);
+    assert.equal(byFunction(tasks, 'prepare').workload, 'unknown');
+    // A module with source is read, not assumed native.
+    assert.equal(byFunction(tasks, '_source_module').workload, 'unknown');
+  });
+
+  test('a tree that is the catalogued library itself: its clone() is an estimator, fit is native', () => {
+    const files = (pkg: string): Record<string, string> => ({
+      [`${pkg}/__init__.py`]: '',
+      [`${pkg}/base.py`]: `import copy
+
+
+def clone(estimator):
+    klass = estimator.__class__
+    params = estimator.get_params()
+    for name, value in params.items():
+        params[name] = copy.deepcopy(value)
+    return klass(**params)
+`,
+      [`${pkg}/multi.py`]: `from joblib import Parallel, delayed
+
+from .base import clone
+from .utils import check_random_state
+
+
+def _fit_one(estimator, X, y):
+    estimator = clone(estimator)
+    estimator.fit(X, y)
+    return estimator
+
+
+def _score(estimator, X, y):
+    estimator = estimator.set_params(alpha=1.0)
+    estimator.fit(X, y)
+    return estimator.score(X, y)
+
+
+def _draw(seed, n):
+    rng = check_random_state(seed)
+    return rng.randint(0, n, n)
+
+
+def fit_all(estimator, X, Ys):
+    fitted = Parallel(n_jobs=2)(delayed(_fit_one)(estimator, X, y) for y in Ys)
+    scores = Parallel(n_jobs=2)(delayed(_score)(clone(estimator), X, y) for y in Ys)
+    draws = Parallel(n_jobs=2)(delayed(_draw)(i, 10) for i in range(4))
+    return fitted, scores, draws
+`,
+      [`${pkg}/utils.py`]: `import numbers
+
+import numpy as np
+
+
+def check_random_state(seed):
+    if seed is None:
+        return np.random.mtrand._rand
+    if isinstance(seed, numbers.Integral):
+        return np.random.RandomState(seed)
+    return seed
+`,
+    });
+    const library = tasksOf(tree(files('sklearn')));
+    assert.deepEqual(library.map((t) => [t.function, t.workload]), [['_fit_one', 'native'], ['_score', 'native'], ['_draw', 'native']]);
+    assert.equal(byFunction(library, '_fit_one').evidence[0].reason, '`estimator.fit` runs in native code that releases the GIL (line 9)');
+    // The same code in a package the catalogue does not describe: the estimator is unseen code.
+    const other = tasksOf(tree(files('mylib')));
+    assert.deepEqual(other.map((t) => [t.function, t.workload]), [['_fit_one', 'unknown'], ['_score', 'unknown'], ['_draw', 'unknown']]);
+  });
+
   test('interpreter pools are their own family', () => {
     const root = tree({
       'interp.py': `from concurrent.futures import InterpreterPoolExecutor

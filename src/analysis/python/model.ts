@@ -829,6 +829,9 @@ function pickBinding(bindings: Binding[], at?: PyNode): Binding {
   if (at) {
     // The last binding before the use, when there is one: `ex = A(); ...; ex = B()` keeps order.
     for (let i = bindings.length - 1; i >= 0; i--) {
+      // `x = f(x)` reads the `x` bound before it, not the one it is making.
+      const value = bindings[i].value;
+      if (bindings[i].kind === 'assign' && value && at.startIndex >= value.startIndex && at.endIndex <= value.endIndex) continue;
       if (bindings[i].node.startIndex <= at.startIndex) return tryOverFallback(bindings, bindings[i], at);
     }
   }

@@ -56,6 +56,11 @@ export interface TaskSite {
   pickler: Pickler | null;
   /** The executor batches the items itself when no chunksize is given (`Pool.map`, joblib's `batch_size='auto'`). */
   selfChunking: boolean;
+  /**
+   * The arguments the callable is called with, when the site writes them out: `args=(a, b)` of a
+   * Thread, `submit(f, a, b)`, `delayed(f)(a, b)`, `apply_async(f, (a, b))` (null: not known).
+   */
+  callArguments: { positional: PyNode[]; keywords: Map<string, PyNode> } | null;
 }
 
 export const taskSites = fact((model: PythonModel): TaskSite[] => {
@@ -126,7 +131,9 @@ function siteOf(model: PythonModel, call: CallInfo): TaskSite | null {
     const callableNode = call.kwargs.get('target') ?? call.args[1] ?? null;
     if (!callableNode) return null;
     const api = worker.family === 'thread' ? 'Thread' : 'Process';
-    return makeSite(model, call, worker.family, constructed.name, api, callableNode, call.node, worker.pickler);
+    const site = makeSite(model, call, worker.family, constructed.name, api, callableNode, call.node, worker.pickler);
+    site.callArguments = tupleArguments(call.kwargs.get('args') ?? call.args[3] ?? null);
+    return site;
   }
   // Instantiating a subclass of Thread/Process (of this file or the workspace) runs its `run` method.
   if (constructed && constructed.subclass && constructed.name in WORKER_CLASSES) {
@@ -144,7 +151,9 @@ function siteOf(model: PythonModel, call: CallInfo): TaskSite | null {
   if (name && name in OFFLOAD_FUNCTIONS) {
     const offload = OFFLOAD_FUNCTIONS[name];
     const api = name.slice(name.lastIndexOf('.') + 1);
-    return makeSite(model, call, offload.family, name, api === 'to_thread' ? 'to_thread' : api, call.args[offload.callable] ?? null, null, offload.pickler);
+    const site = makeSite(model, call, offload.family, name, api === 'to_thread' ? 'to_thread' : api, call.args[offload.callable] ?? null, null, offload.pickler);
+    site.callArguments = { positional: call.args.slice(offload.callable + 1), keywords: new Map(call.kwargs) };
+    return site;
   }
   if (name && name in MAP_FUNCTIONS) {
     const map = MAP_FUNCTIONS[name];
@@ -169,7 +178,10 @@ function siteOf(model: PythonModel, call: CallInfo): TaskSite | null {
     const spec = executorSpec(executor);
     if (!executor || !spec || !supports(spec, call.method)) return null;
     const callableNode = call.args[0] ?? call.kwargs.get('func') ?? call.kwargs.get('fn') ?? call.kwargs.get('function') ?? null;
-    return makeSite(model, call, spec.family, executor, call.method, callableNode, call.receiver.origin, spec.pickler);
+    const site = makeSite(model, call, spec.family, executor, call.method, callableNode, call.receiver.origin, spec.pickler);
+    if (call.method === 'submit' && callableNode === call.args[0]) site.callArguments = { positional: call.args.slice(1), keywords: new Map(call.kwargs) };
+    if ((call.method === 'apply_async' || call.method === 'apply') && callableNode === call.args[0]) site.callArguments = tupleArguments(call.kwargs.get('args') ?? call.args[1] ?? null);
+    return site;
   }
   const decorated = decoratedSite(model, call);
   if (decorated) return decorated;
@@ -253,7 +265,18 @@ function joblibSite(model: PythonModel, call: CallInfo): TaskSite | null {
   site.iterableNode = clause ? childByField(clause, 'right') : null;
   site.chunksizeNode = ctor.kwargs.get('batch_size') ?? null;
   site.selfChunking = true;
+  // `delayed(f)(a, b=c)`: what `f` is called with on every item.
+  const job = body?.type === 'call' ? model.callAt(body) : undefined;
+  if (job) site.callArguments = { positional: job.args, keywords: new Map(job.kwargs) };
   return site;
+}
+
+/** `args=(a, b)`: the tuple's items, when written as a tuple or list literal. */
+function tupleArguments(node: PyNode | null): TaskSite['callArguments'] {
+  if (!node) return { positional: [], keywords: new Map() };
+  while (node.type === 'parenthesized_expression' && namedChildren(node).length === 1) node = namedChildren(node)[0];
+  if (node.type !== 'tuple' && node.type !== 'list' && node.type !== 'parenthesized_expression') return null;
+  return { positional: namedChildren(node).filter((n) => n.type !== 'comment'), keywords: new Map() };
 }
 
 function isDelayed(model: PythonModel, call: CallInfo): boolean {
@@ -347,6 +370,7 @@ function makeSite(
     isMapLike,
     pickler,
     selfChunking: spec?.api === 'pool' && SELF_CHUNKING_METHODS.has(api),
+    callArguments: null,
   };
 }
 

@@ -1,12 +1,13 @@
 import { type PyNode, childByField, namedChildren, walk } from './syntax';
-import { type CallInfo, type ClassInfo, type FunctionInfo, type PythonModel, type Value, isLoopNode } from './model';
+import { type Binding, type CallInfo, type ClassInfo, type FunctionInfo, type PythonModel, type Value, isLoopNode } from './model';
 import { type TaskSite, targetFunction } from './tasks';
 import { fact } from '../core/facts';
 import { type Effect, callEffect } from './effects';
 import { RUNS_FOREVER, methodByName } from './effects/methods';
-import { receiverType, valueOf } from './effects/receivers';
-import { methodEffect } from './effects';
+import { libraryName, receiverType, typeOfValue, valueOf } from './effects/receivers';
+import { hasOwnEntry, methodEffect, resultType } from './effects';
 import { canonicalName } from './names';
+import { type ConstructedWith, constructedWith } from './constructed-with';
 
 // Workload classification (README.md, "How the analyzer decides"): what kind of work a task
 // callable does, with the evidence. Every call is looked up in the effect catalogue (effects/)
@@ -22,6 +23,8 @@ export interface Evidence {
   path: string;
   node: PyNode;
   reason: string;
+  /** An `io` that waits on another thread or process (a queue's `get`, a join), not on the outside. */
+  waitsOnWorker?: boolean;
 }
 
 export interface Workload {
@@ -40,6 +43,11 @@ interface Item extends Evidence {
   grade: 'io' | 'file' | 'fs' | 'wait' | 'strong' | 'light' | 'dominant' | 'minor' | 'native';
   /** A dominant unknown that is a callable the function was handed: its callers choose it. */
   callback?: boolean;
+  /**
+   * A minor unknown that only says the function is long: straight-line code with no I/O, no loops
+   * and no unseen calls does a bounded amount of work, which a caller weighs as a cheap call.
+   */
+  bounded?: boolean;
 }
 
 /** A classified function with the grades the callers need. */
@@ -84,28 +92,50 @@ const RUNNERS = new Set(['asyncio.run', 'asyncio.get_event_loop.run_until_comple
 /**
  * The workload of a function. `selfClass` is the class of the object it runs on when that is a
  * subclass of the class defining it (`Worker()` whose inherited `run` calls `self.work()`):
- * `self.m()` then dispatches to the subclass's `m`, as Python does.
+ * `self.m()` then dispatches to the subclass's `m`, as Python does. `given`: the callables the
+ * instance was constructed with (constructed-with.ts): the `target=` its `run()` reaches through
+ * `super().run()` or `Thread.run(self)`, and the ones its `__init__` stored on `self`.
  */
-/**
- * `givenTarget`: the function a Thread/Process subclass was constructed with (`target=`), which
- * its `run()` reaches through `super().run()` or `Thread.run(self)`.
- */
-export function classifyWorkload(fn: FunctionInfo, selfClass: ClassInfo | null = null, givenTarget: FunctionInfo | null = null): Workload {
-  const summary = classify(fn, new Set(), selfClass, givenTarget);
+export function classifyWorkload(fn: FunctionInfo, selfClass: ClassInfo | null = null, given: ConstructedWith | null = null, params: ParamTypes = NO_PARAMS): Workload {
+  const summary = classify(fn, new Set(), selfClass, given, params);
   return { kind: summary.kind, evidence: summary.evidence };
 }
 
 /** The workload of what a task site runs, with the subclass the site instantiates (if any). */
 export function siteWorkload(model: PythonModel, site: TaskSite): Workload | null {
   const fn = targetFunction(site.target);
-  return fn ? classifyWorkload(fn, siteClass(model, site), siteGivenTarget(model, site)) : null;
+  return fn ? classifyWorkload(fn, siteClass(model, site), siteConstructedWith(model, site), siteParamTypes(model, site, fn)) : null;
+}
+
+/**
+ * The catalogue types of the arguments a task site calls its function with (`submit(f, sock)`,
+ * `delayed(f)(clone(est), X)`), by parameter name. Through `partial(f, a)`, the bound ones.
+ */
+export function siteParamTypes(model: PythonModel, site: TaskSite, fn: FunctionInfo): ParamTypes {
+  if (!site.callArguments || site.target.kind !== 'function' || site.target.fn !== fn) return NO_PARAMS;
+  const { positional, keywords } = site.callArguments;
+  // `target=self._reader` (a bound method): the instance is its first parameter, not an argument.
+  const decorated = fn.node.parent?.type === 'decorated_definition' ? fn.node.parent : null;
+  const isStatic = !!decorated?.children.some((d) => d.type === 'decorator' && fn.model.text(d) === '@staticmethod');
+  const bound = !!fn.parentClass && !isStatic && site.callableNode?.type === 'attribute';
+  return argumentTypes(fn, positional, keywords, (node) => typeOfValue(valueOf(model, node, site.call.scope, 0)), bound ? 1 : 0);
 }
 
 /** `Worker(target=f)` for a Thread/Process subclass whose `run()` hands over to the base's: `f`. */
 export function siteGivenTarget(model: PythonModel, site: TaskSite): FunctionInfo | null {
-  const value = site.api === 'subclass' ? site.call.kwargs.get('target') : undefined;
-  const resolved = value ? model.resolve(value, site.call.scope) : null;
-  return resolved?.kind === 'function' ? resolved.fn : null;
+  return siteConstructedWith(model, site)?.target ?? null;
+}
+
+/** What the instance a task site runs on was constructed with: `Worker(f)`, or `w = Worker(f)` for `target=w.run`. */
+export function siteConstructedWith(model: PythonModel, site: TaskSite): ConstructedWith | null {
+  const cls = siteClass(model, site);
+  if (!cls) return null;
+  if (site.api === 'subclass') return constructedWith(model, site.call, cls);
+  const node = site.callableNode;
+  const object = node?.type === 'attribute' ? childByField(node, 'object') : null;
+  const value = object ? model.resolve(object, site.call.scope) : null;
+  const origin = value?.kind === 'instance' && value.origin?.type === 'call' ? model.callAt(value.origin) : undefined;
+  return origin ? constructedWith(model, origin, cls) : null;
 }
 
 /** The class a task site makes an instance of: `Worker()` for a Thread subclass, `obj` in `target=obj.run`. */
@@ -121,21 +151,63 @@ export function siteClass(model: PythonModel, site: TaskSite): ClassInfo | null 
   return value.kind === 'instance' && value.cls ? value.cls : null;
 }
 
-// Filled by `classify` itself: what it may not cache (a cut-off chain) it leaves out. Keyed by
-// function, then by the subclass it runs on (null: its own class), then by the target the
-// instance was given (null: none known).
-const classified = fact((_: PythonModel) => new Map<FunctionInfo, Map<ClassInfo | null, Map<FunctionInfo | null, Summary>>>());
+/** Catalogue types of a function's parameters, known from the call that runs it. */
+export type ParamTypes = ReadonlyMap<string, string>;
+const NO_PARAMS: ParamTypes = new Map();
 
-function classify(fn: FunctionInfo, visiting: Set<FunctionInfo>, subclass: ClassInfo | null, givenTarget: FunctionInfo | null = null): Summary {
+/** Binds argument types to a function's parameter names (positional from `offset`, then keywords). */
+function argumentTypes(fn: FunctionInfo, positional: PyNode[], keywords: Map<string, PyNode>, typeOf: (node: PyNode) => string | null, offset: number): ParamTypes {
+  const types = new Map<string, string>();
+  const params = fn.params.slice(offset);
+  for (let i = 0; i < positional.length && i < params.length; i++) {
+    // After `*args` the positions no longer line up.
+    if (positional[i].type === 'list_splat' || positional[i].type === 'dictionary_splat') break;
+    const type = typeOf(positional[i]);
+    if (type) types.set(params[i], type);
+  }
+  for (const [name, node] of keywords) {
+    const type = fn.params.includes(name) ? typeOf(node) : null;
+    if (type) types.set(name, type);
+  }
+  return types.size > 0 ? types : NO_PARAMS;
+}
+
+function paramsKey(params: ParamTypes): string {
+  return params.size === 0 ? '' : [...params].map(([k, v]) => `${k}:${v}`).sort().join(',');
+}
+
+const functionIds = new WeakMap<FunctionInfo, number>();
+let nextFunctionId = 1;
+function idOf(fn: FunctionInfo | null): number {
+  if (!fn) return 0;
+  let id = functionIds.get(fn);
+  if (id === undefined) functionIds.set(fn, (id = nextFunctionId++));
+  return id;
+}
+
+/** A memo key for what an instance was given (the same callables give the same key). */
+function givenKey(given: ConstructedWith | null): string {
+  if (!given) return '';
+  const stored = [...given.stored].map(([name, fn]) => `${name}=${idOf(fn)}`).sort();
+  return `${idOf(given.target)}|${stored.join(',')}`;
+}
+
+// Filled by `classify` itself: what it may not cache (a cut-off chain) it leaves out. Keyed by
+// function, then by the subclass it runs on (null: its own class), then by what the instance
+// was constructed with ('' : nothing known).
+const classified = fact((_: PythonModel) => new Map<FunctionInfo, Map<ClassInfo | null, Map<string, Summary>>>());
+
+function classify(fn: FunctionInfo, visiting: Set<FunctionInfo>, subclass: ClassInfo | null, given: ConstructedWith | null = null, params: ParamTypes = NO_PARAMS): Summary {
   const selfClass = subclass === fn.parentClass ? null : subclass;
-  // Only methods run on the instance: elsewhere the target means nothing.
-  const target = fn.parentClass ? givenTarget : null;
+  // Only methods run on the instance: elsewhere what it was given means nothing.
+  const target = fn.parentClass ? given : null;
+  const key = `${givenKey(target)}#${paramsKey(params)}`;
   const memo = classified(fn.model);
   let byClass = memo.get(fn);
   if (!byClass) memo.set(fn, (byClass = new Map()));
   let byTarget = byClass.get(selfClass);
   if (!byTarget) byClass.set(selfClass, (byTarget = new Map()));
-  const cached = byTarget.get(target);
+  const cached = byTarget.get(key);
   if (cached) return cached;
   if (visiting.size >= MAX_CALL_DEPTH) {
     // Not memoized: from a shallower caller the same function may be fully classifiable.
@@ -143,9 +215,9 @@ function classify(fn: FunctionInfo, visiting: Set<FunctionInfo>, subclass: Class
     return { kind: 'unknown', evidence: [item], items: [item] };
   }
   visiting.add(fn);
-  const result = new Classifier(fn, visiting, selfClass, target).run();
+  const result = new Classifier(fn, visiting, selfClass, target, params).run();
   visiting.delete(fn);
-  byTarget.set(target, result);
+  byTarget.set(key, result);
   return result;
 }
 
@@ -191,8 +263,10 @@ class Classifier {
     private readonly visiting: Set<FunctionInfo>,
     /** The subclass `self` is an instance of, when not the function's own class. */
     private readonly selfClass: ClassInfo | null,
-    /** The `target=` the instance was constructed with, when known. */
-    private readonly givenTarget: FunctionInfo | null = null,
+    /** What the instance was constructed with, when known. */
+    private readonly given: ConstructedWith | null = null,
+    /** The catalogue types of parameters, from the call that runs the function. */
+    private readonly params: ParamTypes = NO_PARAMS,
   ) {
     this.model = fn.model;
   }
@@ -249,6 +323,10 @@ class Classifier {
       }
       // Mutual recursion: the caller further up is being classified and weighs this call itself.
       if (this.visiting.has(callee)) return this.neutral(call);
+      // The tree may be a catalogued library itself: a function the catalogue names on its own
+      // (`sklearn.base.clone`) is what the catalogue says, as it is for the library's users.
+      const own = libraryName(callee);
+      if (own && hasOwnEntry(own)) return this.record(call, callEffect(own)!);
       return this.workspaceCall(call, callee);
     }
     if (target.kind === 'lambda') {
@@ -268,7 +346,7 @@ class Classifier {
     }
     if (call.qualified && RUNS_TARGET.has(call.qualified)) {
       // `Thread.run(self)`: the target this very instance was given.
-      if (this.givenTarget && this.isSelf(call.args[0] ?? null)) return this.targetCall(call, this.givenTarget);
+      if (this.given?.target && this.isSelf(call.args[0] ?? null)) return this.targetCall(call, this.given.target);
       return unknown(`\`${calleeText}\` runs the target the thread or process was given (line ${line}): the work is that callable's`, true);
     }
     if (call.method && call.receiverNode?.type === 'call' && this.model.text(childByField(call.receiverNode, 'function') ?? call.receiverNode) === 'super') {
@@ -284,6 +362,7 @@ class Classifier {
       const init = followed.cls.methods.get('__init__') ?? this.model.classMember(followed.cls, '__init__')?.fn;
       return init && !this.visiting.has(init) ? this.workspaceCall(call, init) : this.neutral(call);
     }
+    if (this.callsExtension(call)) return this.record(call, 'native');
     const byName = this.methodNameEffect(call);
     if (byName) return this.record(call, byName);
     if (call.method && RUNS_FOREVER.has(call.method)) {
@@ -310,6 +389,8 @@ class Classifier {
         return unknown(`calls \`${name}\`, a callable passed in, at line ${line}: the work is whatever it does`, true, true);
       }
     }
+    const stored = this.storedCallable(call);
+    if (stored) return this.targetCall(call, stored);
     if (this.isStoredCallable(call)) {
       return unknown(`calls \`${calleeText}\`, a callable the object was given, at line ${line}: the work is whatever it does`, true, true);
     }
@@ -327,7 +408,7 @@ class Classifier {
       const member = baseClass ? this.model.classMember(baseClass, method) : null;
       if (member?.fn && member.fn !== this.fn && !this.visiting.has(member.fn)) return this.workspaceCall(call, member.fn);
       if (value.kind === 'ref' && RUNS_TARGET.has(`${canonicalName(value.name)}.${method}`)) {
-        if (this.givenTarget) return this.targetCall(call, this.givenTarget);
+        if (this.given?.target) return this.targetCall(call, this.given.target);
         this.effects.set(call.node, 'unknown');
         return { reason: `\`super().${method}()\` runs the target the thread or process was given (line ${line}): the work is that callable's`, dominant: true };
       }
@@ -367,7 +448,7 @@ class Classifier {
   /** The catalogue's answer for a library call, by receiver type or qualified name. */
   private libraryEffect(call: CallInfo): Effect | null {
     if (call.method) {
-      const type = receiverType(this.model, call);
+      const type = receiverType(this.model, call) ?? (call.receiverNode ? this.localType(call.receiverNode, 0) : null);
       if (type) {
         const byType = methodEffect(type, call.method);
         if (byType) return byType;
@@ -381,6 +462,30 @@ class Classifier {
     return value.kind === 'ref' && value.name !== call.qualified ? callEffect(value.name) : null;
   }
 
+  /**
+   * The catalogue type of a name the call running this function decides: a parameter it was
+   * given a known object for, or a local made from one (`est = est.set_params(...)`).
+   */
+  private localType(node: PyNode, depth: number): string | null {
+    if (this.params.size === 0 || node.type !== 'identifier' || depth > 4) return null;
+    const name = this.model.text(node);
+    const scope = this.model.scopeOfNode(node);
+    if (this.model.bindingScope(name, scope) !== this.fn.scope) return null;
+    const binding = this.model.lookup(name, scope, node);
+    if (binding?.kind === 'param') return this.params.get(name) ?? null;
+    const value = binding?.kind === 'assign' ? binding.value : undefined;
+    if (value?.type === 'identifier') return this.localType(value, depth + 1);
+    const made = value?.type === 'call' ? this.model.callAt(value) : undefined;
+    if (!made?.method || !made.receiverNode) return null;
+    const receiver = this.localType(made.receiverNode, depth + 1);
+    return receiver ? resultType(`${receiver}.${made.method}`) : null;
+  }
+
+  /** The catalogue type of an argument this function passes on. */
+  private argumentType(node: PyNode, scope: CallInfo['scope']): string | null {
+    return typeOfValue(valueOf(this.model, node, scope, 0)) ?? this.localType(node, 0);
+  }
+
   /** What a method's name alone says, on a receiver the analyzer does not know. */
   private methodNameEffect(call: CallInfo): Effect | null {
     if (call.method) {
@@ -391,6 +496,26 @@ class Classifier {
       return methodByName(call.method, call.args.length + call.kwargs.size, timeout);
     }
     return null;
+  }
+
+  /**
+   * A call into a compiled extension module of the package: `from ._cd_fast import enet_path`,
+   * `from . import _tree`, or a method of an object one of its classes made
+   * (`builder = _tree.DepthFirstTreeBuilder(...)`; `builder.build(...)`). The package is in the
+   * tree but the module has no Python source: it is native code (`.so`, `.pyd`).
+   */
+  private callsExtension(call: CallInfo): boolean {
+    let root: PyNode = call.callee;
+    while (root.type === 'attribute') root = childByField(root, 'object') ?? root;
+    if (root.type !== 'identifier') return false;
+    const binding = this.model.lookup(this.model.text(root), call.scope, root);
+    if (binding?.kind === 'import') return isExtensionImport(this.model, binding);
+    // One step through a local made by an extension's constructor.
+    if (binding?.kind === 'assign' && binding.value?.type === 'call' && root !== call.callee) {
+      const made = this.model.callAt(binding.value);
+      return !!made && made.node !== call.node && this.callsExtension(made);
+    }
+    return false;
   }
 
   /** `a, b = lib.f(...)` where `lib.f` is native: what it unpacks are native too. */
@@ -407,6 +532,13 @@ class Classifier {
     const decorated = fn.node.parent?.type === 'decorated_definition' ? fn.node.parent : null;
     const isClassmethod = decorated?.children.some((d) => d.type === 'decorator' && this.model.text(d) === '@classmethod');
     return isClassmethod ? fn.parentClass : null;
+  }
+
+  /** `self.action()` where the instance was constructed with a known function as `action`. */
+  private storedCallable(call: CallInfo): FunctionInfo | null {
+    if (!this.given || call.callee.type !== 'attribute' || !this.isSelf(call.receiverNode)) return null;
+    const attr = childByField(call.callee, 'attribute');
+    return attr ? this.given.stored.get(this.model.text(attr)) ?? null : null;
   }
 
   /** `self._func(...)` where `_func` was set from a parameter: a callback the object holds. */
@@ -476,11 +608,13 @@ class Classifier {
     // Calls on `self` (`self.m()`, `Base.m(self)`) keep running on the same object, so on the
     // same subclass and with the same target.
     const sameObject = this.isSelf(call.receiverNode) || (call.receiverNode?.type !== 'call' && this.isSelf(call.args[0] ?? null) && callee.parentClass !== null);
-    const inner = classify(callee, this.visiting, this.selfClass && sameObject ? this.selfClass : null, sameObject ? this.givenTarget : null);
+    const inner = classify(callee, this.visiting, this.selfClass && sameObject ? this.selfClass : null, sameObject ? this.given : null, this.calleeParams(call, callee));
     const adopt = (grades: Item['grade'][]): void => {
       for (const item of inner.items) if (grades.includes(item.grade)) this.items.push(item);
     };
-    switch (inner.kind) {
+    // Long straight-line code does the same bounded work whatever the input: a cheap call here.
+    const bounded = inner.kind === 'unknown' && inner.items.every((i) => i.kind !== 'unknown' || i.bounded);
+    switch (bounded ? 'trivial' : inner.kind) {
       case 'trivial':
         return this.neutral(call);
       case 'unknown': {
@@ -510,6 +644,19 @@ class Classifier {
         adopt(['io', 'file', 'fs', 'wait', 'strong', 'native']);
         return null;
     }
+  }
+
+  /** The known argument types of a call into the tree, by the callee's parameter names. */
+  private calleeParams(call: CallInfo, callee: FunctionInfo): ParamTypes {
+    if (callee.isLambda) return NO_PARAMS;
+    // A method called on an object (or `cls`) gets it as its first parameter.
+    const decorated = callee.node.parent?.type === 'decorated_definition' ? callee.node.parent : null;
+    const decorator = (name: string): boolean => !!decorated?.children.some((d) => d.type === 'decorator' && callee.model.text(d) === name);
+    // `Base.m(self, x)` passes the instance itself; `Cls.m(x)` on a classmethod does not.
+    const onClass = call.receiverNode ? this.model.resolve(call.receiverNode, call.scope).kind === 'class' : false;
+    const bound =
+      !!callee.parentClass && !decorator('@staticmethod') && (call.target.kind === 'class' || (call.callee.type === 'attribute' && (!onClass || decorator('@classmethod'))));
+    return argumentTypes(callee, call.args, call.kwargs, (node) => this.argumentType(node, call.scope), bound ? 1 : 0);
   }
 
   // ---- loops ------------------------------------------------------------------------------
@@ -855,6 +1002,7 @@ class Classifier {
       } else if (!this.isSmallBody()) {
         kind = 'unknown';
         this.add('unknown', 'minor', this.fn.node, `no I/O, no loops and no calls into unseen code, but more than ${TRIVIAL_STATEMENTS} statements: too long to call trivial`);
+        this.items[this.items.length - 1].bounded = true;
       } else {
         kind = 'trivial';
       }
@@ -865,7 +1013,7 @@ class Classifier {
     const rank = (i: Item): number => GRADE_ORDER.indexOf(i.grade);
     const first = all.filter(decisive).sort((a, b) => rank(a) - rank(b));
     const unique = [...new Set([...first, ...all.filter((i) => !decisive(i))])];
-    return { kind, evidence: unique.map(({ kind: k, node, path, reason }) => ({ kind: k, node, path, reason })), items: unique };
+    return { kind, evidence: unique.map(({ kind: k, node, path, reason, grade }) => ({ kind: k, node, path, reason, ...(grade === 'wait' ? { waitsOnWorker: true } : {}) })), items: unique };
   }
 
   private isSmallBody(): boolean {
@@ -878,6 +1026,37 @@ class Classifier {
     const docstring = first?.type === 'expression_statement' && namedChildren(first)[0]?.type === 'string';
     return statements.length - (docstring ? 1 : 0) <= TRIVIAL_STATEMENTS;
   }
+}
+
+/**
+ * An import of a module the package should hold but that has no Python source in the tree: a
+ * compiled extension. Only inside a package of the tree (its `__init__.py` is there), and not a
+ * name the package's `__init__.py` binds itself.
+ */
+function isExtensionImport(model: PythonModel, binding: Binding): boolean {
+  const from = binding.importModule;
+  const resolver = model.resolver;
+  if (!from || !resolver) return false;
+  const { module, name, level } = from;
+  if (level === 0) {
+    // `from pkg.sub._ext import f` written inside `pkg`: the same check on the absolute name.
+    const top = model.absoluteName('.').split('.')[0];
+    if (!module || !top || top === '.' || module.split('.')[0] !== top) return false;
+  }
+  const valid = (dotted: string): boolean => /^[A-Za-z_][\w.]*$/.test(dotted);
+  if ((module && !valid(module)) || (name && !valid(name))) return false;
+  const own = resolver.resolveModule(model.path, module, level);
+  if (own && name) {
+    // `from . import _tree` / `from ..linear_model import _cd_fast`: a submodule with no source,
+    // of a package (its `__init__.py`) that does not bind the name itself.
+    if (!/__init__\.py$/.test(own.path) || own.moduleScope.bindings.has(name)) return false;
+    return !resolver.resolveModule(model.path, module ? `${module}.${name}` : name, level);
+  }
+  if (own || !module) return false;
+  // `from ._cd_fast import enet_path`: the module has no source, its package is in the tree.
+  const cut = module.lastIndexOf('.');
+  const parent = resolver.resolveModule(model.path, cut > 0 ? module.slice(0, cut) : '', level);
+  return !!parent && /__init__\.py$/.test(parent.path) && !parent.moduleScope.bindings.has(module.slice(cut + 1));
 }
 
 /** A method that only says subclasses must provide it: `raise NotImplementedError`, `...`, `@abstractmethod`. */

@@ -30,7 +30,7 @@ const BY_NAME = new Map<string, Effect>([
   ...names('neutral', 'debug info warning warn error exception critical log isEnabledFor setLevel'),
   // array methods: only numpy, pandas, scipy.sparse and torch objects have these
   ...names('native', `ravel reshape astype flatten toarray todense tocsr tocsc tocoo transpose squeeze nonzero
-    argsort argmax argmin cumsum cumprod dot clip sum mean std var`),
+    argsort argmax argmin cumsum cumprod dot clip sum mean std var take`),
   // sockets, connections, DB-API cursors, paths
   ...names('io', `accept recv recv_into recvfrom recvfrom_into sendall sendto send urlopen execute executemany
     executescript fetchall fetchone fetchmany communicate`),

@@ -40,6 +40,9 @@ export const native: Catalogue = {
     'sklearn.': 'native',
     ...prefixed('sklearn', 'neutral', 'config_context get_config set_config show_versions'),
     'sklearn.datasets.': 'fs',
+    // Copies an estimator's parameters into a new, unfitted one: cheap whatever the data.
+    'sklearn.base.clone': 'neutral',
+    ...names('neutral', 'sklearn.utils.check_random_state sklearn.utils.validation.check_random_state'),
     ...prefixed('joblib', 'file', 'load dump'),
     'tensorflow.': 'native',
     'numba.': 'native',
@@ -80,6 +83,16 @@ export const native: Catalogue = {
     'pandas.Series': 'pandas.DataFrame',
     'cv2.VideoCapture': 'cv2.VideoCapture',
     'cv2.VideoWriter': 'cv2.VideoWriter',
+    // The estimator API: `clone(est)` is an estimator; `set_params` and `fit` return it.
+    'sklearn.base.clone': 'sklearn.base.BaseEstimator',
+    'sklearn.base.BaseEstimator.set_params': 'sklearn.base.BaseEstimator',
+    'sklearn.base.BaseEstimator.fit': 'sklearn.base.BaseEstimator',
+    'sklearn.base.BaseEstimator.partial_fit': 'sklearn.base.BaseEstimator',
+    // `check_random_state(seed)` hands back a numpy generator.
+    'sklearn.utils.check_random_state': 'numpy.random.RandomState',
+    'sklearn.utils.validation.check_random_state': 'numpy.random.RandomState',
+    'numpy.random.RandomState': 'numpy.random.RandomState',
+    'numpy.random.default_rng': 'numpy.random.RandomState',
   },
   methods: {
     'PIL.Image.Image': {
@@ -95,6 +108,16 @@ export const native: Catalogue = {
       '*': 'native',
     },
     'cv2.VideoCapture': { ...names('file', 'read grab retrieve open'), '*': 'neutral' },
+    // numpy's generators draw their samples in C.
+    'numpy.random.RandomState': { ...names('neutral', 'seed get_state set_state bit_generator'), '*': 'native' },
+    // Any estimator (what `clone` returns): fitting and predicting are the library's numerical
+    // work on arrays; parameters and tags are bookkeeping. Other methods stay unknown.
+    'sklearn.base.BaseEstimator': {
+      ...names('native', `fit partial_fit predict predict_proba predict_log_proba decision_function transform
+        fit_transform fit_predict inverse_transform score score_samples kneighbors radius_neighbors staged_predict
+        staged_predict_proba staged_decision_function apply`),
+      ...names('neutral', 'get_params set_params _get_tags _more_tags get_feature_names_out _validate_params'),
+    },
     'cv2.VideoWriter': { write: 'file', '*': 'neutral' },
   },
 };

@@ -237,6 +237,26 @@ export function returnValue(fn: FunctionInfo, depth: number): Value {
     const types = new Set(values.map((v) => typeOfValue(v)));
     if (types.size === 1 && !types.has(null)) result = values[0];
   }
+  // The tree may be the catalogued library itself (scikit-learn's own `clone`): where its source
+  // does not say what comes back, the catalogue's word for the same name does.
+  const name = result.kind === 'unknown' ? libraryName(fn) : null;
+  const type = name ? resultType(name) : null;
+  if (type) result = { kind: 'instance', of: type, origin: null };
   memo.set(fn, result);
   return result;
+}
+
+/**
+ * A workspace function's dotted name as its package's users import it (`sklearn.base.clone` for
+ * `clone` in `sklearn/base.py`), or null outside a package of the tree.
+ */
+export function libraryName(fn: FunctionInfo): string | null {
+  if (fn.isLambda || fn.parentFunction) return null;
+  const model = fn.model;
+  const pkg = model.absoluteName('.');
+  if (pkg === '.' || pkg.startsWith('.')) return null;
+  const stem = /([^\\/]+)\.py$/.exec(model.path)?.[1];
+  if (!stem) return null;
+  const module = stem === '__init__' ? pkg : `${pkg}.${stem}`;
+  return fn.parentClass ? `${module}.${fn.parentClass.name}.${fn.name}` : `${module}.${fn.name}`;
 }

@@ -19,6 +19,9 @@ export const rule: PythonRule = {
       const given = siteGivenTarget(model, site);
       const name = given ? `\`${fn.name}\` (running \`${given.name}\`)` : `\`${fn.name}\``;
       if (workload.kind !== 'io') continue;
+      // Only waiting on a queue, a lock or another process is no I/O a thread would overlap
+      // better: the process may exist to receive its work that way.
+      if (workload.evidence.every((e) => e.kind !== 'io' || e.waitsOnWorker)) continue;
       context.report({
         node: siteNode(site),
         message:

@@ -2,7 +2,7 @@ import type { TaskEvidence, TaskReport } from '../../core/front-end';
 import type { FunctionInfo, PythonModel } from '../model';
 import { rangeOf } from '../syntax';
 import { type TaskSite, type TaskTarget, taskSites } from '../tasks';
-import { type Workload, classifyWorkload, siteClass, siteGivenTarget } from '../workload';
+import { type Workload, classifyWorkload, siteClass, siteConstructedWith, siteParamTypes } from '../workload';
 
 // `concurrency-lens workloads`: every task site of a file with the class of the work it runs
 // and the evidence. It shows the same classification CL101/CL102/CL103 read, so a user can see
@@ -15,7 +15,7 @@ export function pythonTaskReport(model: PythonModel): TaskReport[] {
   for (const site of taskSites(model)) {
     const fn = reportedFunction(model, site.target);
     // The same classification CL101/CL102 make, on the subclass the site instantiates.
-    const workload: Workload | null = fn ? classifyWorkload(fn, siteClass(model, site), siteGivenTarget(model, site)) : null;
+    const workload: Workload | null = fn ? classifyWorkload(fn, siteClass(model, site), siteConstructedWith(model, site), siteParamTypes(model, site, fn)) : null;
     reports.push({
       range: rangeOf(site.call.callee),
       executor: site.executor,
