@@ -8,20 +8,28 @@ import { dirname, join } from 'node:path';
 const require = createRequire(import.meta.url);
 const watch = process.argv.includes('--watch');
 
+// `sharedParser`: the bundle loads the JS/TS parser from dist/typescript-estree.js and
+// dist/typescript.js (below) instead of carrying its own 10 MB copy. A thread pays for a script's
+// whole source when it loads it, used or not (about 60 MB of memory for `typescript`): the CLI's
+// main thread, which only coordinates a pool run, then never loads it, and a Python-only process
+// neither.
 const entries = [
-  { in: 'src/cli/main.ts', out: 'cli', banner: '#!/usr/bin/env node' },
-  { in: 'src/cli/lint-worker.ts', out: 'lint-worker' },
+  { in: 'src/cli/main.ts', out: 'cli', banner: '#!/usr/bin/env node', sharedParser: true },
+  { in: 'src/cli/lint-worker.ts', out: 'lint-worker', sharedParser: true },
   { in: 'src/extension/extension.ts', out: 'extension', external: ['vscode'] },
-  { in: 'src/server/server.ts', out: 'server' },
+  { in: 'src/server/server.ts', out: 'server', sharedParser: true },
   // The ESLint plugin (docs/eslint-plugin.md): ESLint itself is the host, never bundled.
-  { in: 'src/eslint-plugin/index.ts', out: 'eslint-plugin', external: ['eslint'] },
+  { in: 'src/eslint-plugin/index.ts', out: 'eslint-plugin', external: ['eslint'], sharedParser: true },
   // The server's analysis workers (src/server/analysis-pool.ts loads it from beside server.js).
-  { in: 'src/server/analysis-worker.ts', out: 'server-worker' },
+  { in: 'src/server/analysis-worker.ts', out: 'server-worker', sharedParser: true },
+  // The parser the bundles above share, loaded with the JS/TS front end (its first file).
+  { in: require.resolve('typescript'), out: 'typescript' },
+  { in: require.resolve('@typescript-eslint/typescript-estree'), out: 'typescript-estree', sharedParser: true },
   // The benchmark engine for the extension host, loaded only when a benchmark runs. It carries the
   // Python analyzer (for the static workload it reports) but not the JS/TS one and `typescript`.
   { in: 'src/profiling/run.ts', out: 'profiling', withoutJsAnalyzer: true },
   { in: 'scripts/bench-server.ts', out: 'bench-server' },
-  { in: 'scripts/bench-lint.ts', out: 'bench-lint', external: ['@astral-sh/ruff-wasm-nodejs', 'eslint'] },
+  { in: 'scripts/bench-lint.ts', out: 'bench-lint', external: ['@astral-sh/ruff-wasm-nodejs', 'eslint'], sharedParser: true },
   { in: 'src/profiling/harness/node-harness.ts', out: 'harness/node-harness' },
   { in: 'src/profiling/harness/node-worker.ts', out: 'harness/node-worker' },
   { in: 'src/profiling/harness/node-ts.ts', out: 'harness/node-ts' },
@@ -29,6 +37,13 @@ const entries = [
   { in: 'src/webview/benchmark/main.ts', out: 'webview/benchmark', platform: 'browser', format: 'iife', target: 'es2022' },
   { in: 'src/webview/benchmark/benchmark.css', out: 'webview/benchmark', platform: 'browser', target: 'es2022' },
 ].filter((e) => existsSync(e.in));
+
+const SHARED_PARSER = {
+  typescript: './typescript.js',
+  // typescript 5.x's tsserverlibrary.js is only `module.exports = require("./typescript.js")`.
+  'typescript/lib/tsserverlibrary': './typescript.js',
+  '@typescript-eslint/typescript-estree': './typescript-estree.js',
+};
 
 mkdirSync('dist', { recursive: true });
 const wasm = [
@@ -55,6 +70,16 @@ const withoutJsAnalyzer = {
   },
 };
 
+// Points the bundle's imports of the shared parser's packages at the files in dist/.
+const sharedParser = (out) => ({
+  name: 'shared-parser',
+  setup(build) {
+    build.onResolve({ filter: /^(typescript(\/lib\/tsserverlibrary)?|@typescript-eslint\/typescript-estree)$/ }, (args) =>
+      SHARED_PARSER[args.path] === `./${out}.js` ? undefined : { path: SHARED_PARSER[args.path], external: true },
+    );
+  },
+});
+
 const contexts = await Promise.all(
   entries.map((entry) =>
     esbuild.context({
@@ -68,7 +93,7 @@ const contexts = await Promise.all(
       sourcemap: true,
       external: entry.external ?? [],
       banner: entry.banner ? { js: entry.banner } : undefined,
-      plugins: entry.withoutJsAnalyzer ? [withoutJsAnalyzer] : [],
+      plugins: [...(entry.withoutJsAnalyzer ? [withoutJsAnalyzer] : []), ...(entry.sharedParser ? [sharedParser(entry.out)] : [])],
       logLevel: 'warning',
     }),
   ),

@@ -44,13 +44,16 @@ if (!args.includes('--no-build')) run(process.execPath, ['scripts/build.mjs'], R
 // What the bundles load at run time, relative to dist/: the CLI starts lint-worker.js for large
 // runs (src/cli/lint-pool.ts) and the harnesses for `bench` (src/profiling/launch.ts); the server
 // starts server-worker.js (src/server/analysis-pool.ts); the Python parser loads both wasm files
-// from beside the bundle (src/analysis/python/syntax.ts). The ESLint plugin's bundle ships when the
-// build made it. No source maps, no extension or benchmark bundles.
+// from beside the bundle (src/analysis/python/syntax.ts); the bundles with the JS/TS analyzer load
+// its parser from typescript-estree.js and typescript.js (scripts/build.mjs). The ESLint plugin's
+// bundle ships when the build made it. No source maps, no extension or benchmark bundles.
 const DIST_FILES = [
   'cli.js',
   'lint-worker.js',
   'server.js',
   'server-worker.js',
+  'typescript-estree.js',
+  'typescript.js',
   'tree-sitter.wasm',
   'tree-sitter-python.wasm',
   'harness/python_harness.py',

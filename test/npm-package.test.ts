@@ -54,7 +54,7 @@ describe('npm package', () => {
       }
     };
     walk(installed);
-    for (const needed of ['dist/cli.js', 'dist/lint-worker.js', 'dist/server.js', 'dist/server-worker.js', 'dist/tree-sitter.wasm', 'dist/tree-sitter-python.wasm', 'dist/harness/python_harness.py', 'dist/harness/node-harness.js', 'dist/eslint-plugin.js', 'docs/rules/CL201.md', 'LICENSE', 'README.md', 'package.json']) {
+    for (const needed of ['dist/cli.js', 'dist/lint-worker.js', 'dist/server.js', 'dist/server-worker.js', 'dist/typescript-estree.js', 'dist/typescript.js', 'dist/tree-sitter.wasm', 'dist/tree-sitter-python.wasm', 'dist/harness/python_harness.py', 'dist/harness/node-harness.js', 'dist/eslint-plugin.js', 'docs/rules/CL201.md', 'LICENSE', 'README.md', 'package.json']) {
       assert.ok(files.includes(needed), `${needed} is missing from the package`);
     }
     const unexpected = files.filter((f) => f.endsWith('.map') || /^dist\/(extension|profiling|bench-|webview)/.test(f) || f.startsWith('src/') || f.startsWith('node_modules/'));

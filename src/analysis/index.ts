@@ -1,5 +1,5 @@
 import type { AnalysisResult, AnalyzeOptions, Language, SourceDocument, SourceProvider } from './core/types';
-import type { FrontEnd, LanguageProject, TaskReport } from './core/front-end';
+import type { FrontEnd, IndexPart, LanguageProject, TaskReport } from './core/front-end';
 import type { BenchLens, BenchmarkTarget, BenchmarkTargetRequest, Hover, ImportEffect, StaticWorkload, SwapOutcome } from './core/services';
 import type { PythonProject } from './python/analyze';
 import type { JsProject } from './javascript/analyze';
@@ -13,7 +13,7 @@ export { initLanguage, loadedLanguages };
 export * from './core/types';
 export type { BenchLens, BenchmarkParameter, BenchmarkTarget, BenchmarkTargetRequest, Hover, ImportEffect, StaticWorkload, SwapOutcome } from './core/services';
 export type { CallSiteInputs } from './core/bench-inputs';
-export type { TaskEvidence, TaskReport } from './core/front-end';
+export type { IndexPart, TaskEvidence, TaskReport } from './core/front-end';
 export { MODEL_CACHE_CHARS } from './core/front-end';
 export type { PythonProject } from './python/analyze';
 export type { JsProject } from './javascript/analyze';
@@ -101,6 +101,27 @@ export class Projects implements Required<AnalyzeContext> {
   releaseModels(maxChars?: number): void {
     for (const project of this.existing()) project.releaseModels?.(maxChars);
   }
+
+  /**
+   * Part `part` of `parts` of the tree-wide indexes (LanguageProject.buildIndex), by language;
+   * only languages with files in the tree are loaded for it.
+   */
+  buildIndex(part: number, parts: number, afterFile?: () => void): IndexParts {
+    const index: IndexParts = {};
+    if (this.files.some((f) => languageOf({ path: f }) === 'javascript')) {
+      index.javascript = this.jsProject.buildIndex(part, parts, afterFile);
+    }
+    return index;
+  }
+
+  addIndex(index: IndexParts): void {
+    if (index.javascript) this.jsProject.addIndex(index.javascript);
+  }
+}
+
+/** The parts of the tree-wide indexes one worker built, by language. */
+export interface IndexParts {
+  javascript?: IndexPart;
 }
 
 export function createProjects(sources: SourceProvider | undefined, files: Iterable<string> = []): Projects {

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { Worker } from 'node:worker_threads';
-import { createProjects, initEngine, type AnalysisResult, type AnalyzeOptions } from '../analysis';
+import { createProjects, initLanguage, languageOf, type AnalysisResult, type AnalyzeOptions, type IndexParts, type Language } from '../analysis';
 import { lintFile } from '../workspace/lint-file';
 import { diskSources } from '../workspace/read-source';
 import type { FromWorker, LintJob, ToWorker } from './lint-protocol';
@@ -52,6 +52,19 @@ export function boundHeap(share = 1): void {
   heapThreshold = Math.max(limit, v8.getHeapStatistics().used_heap_size * 1.5);
 }
 
+/**
+ * Loads the parsers of the languages among `paths`, and only those: a JS-only run (or worker)
+ * never loads the Python parser's wasm, nor a Python-only one `typescript`.
+ */
+export async function initLanguagesOf(paths: readonly string[]): Promise<void> {
+  const languages = new Set<Language>();
+  for (const file of paths) {
+    const language = languageOf({ path: file });
+    if (language) languages.add(language);
+  }
+  for (const language of languages) await initLanguage(language);
+}
+
 export interface LintRequest {
   path: string;
   options: AnalyzeOptions;
@@ -91,8 +104,10 @@ async function lintSequentially(
   onProgress?: (done: number) => void,
   results: (AnalysisResult | undefined)[] = new Array(requests.length),
 ): Promise<AnalysisResult[]> {
-  await initEngine();
+  await initLanguagesOf(requests.map((r) => r.path));
   const context = createProjects(diskSources, requests.map((r) => r.path));
+  // Up front rather than inside the first file's analysis, so garbage is collected between files.
+  context.buildIndex(0, 1, () => boundHeap());
   let done = results.filter(Boolean).length;
   for (let i = 0; i < requests.length; i++) {
     if (results[i]) continue;
@@ -129,8 +144,19 @@ async function lintOnPool(
   }
   let done = 0;
   let started = 0;
+  // The tree-wide index, built in parts (one per worker) before any batch. A worker that dies
+  // leaves its part out; the others then scan its files themselves when first needed.
+  const parts: (IndexParts | null | undefined)[] = new Array(size).fill(undefined);
+  const waiting: (() => void)[] = [];
+  const partDone = (part: number, index: IndexParts | null): void => {
+    if (parts[part] !== undefined) return;
+    parts[part] = index;
+    if (parts.some((p) => p === undefined)) return;
+    for (const start of waiting.splice(0)) start();
+  };
+  const indexed = (): IndexParts[] => parts.filter((p): p is IndexParts => Boolean(p));
 
-  const runWorker = (): Promise<void> =>
+  const runWorker = (part: number): Promise<void> =>
     new Promise((resolve) => {
       // Each worker gets its share of the memory bounds (model cache, heap threshold).
       const worker = new Worker(script, { workerData: { share: size } });
@@ -142,6 +168,13 @@ async function lintOnPool(
         void worker.terminate();
         resolve();
       };
+      // A worker that dies hands its batch back; the others (or this thread) finish it.
+      const fail = (): void => {
+        if (current) batches.push(current);
+        current = null;
+        finish();
+        partDone(part, null);
+      };
       const next = (): void => {
         current = batches.shift() ?? null;
         if (!current) return finish();
@@ -151,27 +184,28 @@ async function lintOnPool(
         if (message.type === 'ready') {
           started++;
           worker.postMessage({ type: 'files', files: requests.map((r) => r.path) } satisfies ToWorker);
-          next();
+          worker.postMessage({ type: 'index', part, parts: size } satisfies ToWorker);
+        } else if (message.type === 'index') {
+          waiting.push(() => {
+            if (finished) return;
+            worker.postMessage({ type: 'indexed', parts: indexed() } satisfies ToWorker);
+            next();
+          });
+          partDone(part, message.index);
         } else if (message.type === 'results') {
           for (const { index, result } of message.results) results[index] = result;
           done += message.results.length;
           onProgress?.(done);
           next();
         } else {
-          finish();
+          fail();
         }
       });
-      // A worker that dies hands its batch back; the others (or this thread) finish it.
-      const fail = (): void => {
-        if (current) batches.push(current);
-        current = null;
-        finish();
-      };
       worker.on('error', fail);
       worker.on('exit', fail);
     });
 
-  await Promise.all(Array.from({ length: size }, runWorker));
+  await Promise.all(Array.from({ length: size }, (_, part) => runWorker(part)));
   if (started === 0) return null;
   if (results.some((r) => r === undefined)) return lintSequentially(requests, onProgress, results);
   return results as AnalysisResult[];

@@ -1,13 +1,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { MODEL_CACHE_CHARS, createProjects, initEngine } from '../analysis';
+import { MODEL_CACHE_CHARS, createProjects } from '../analysis';
 import { lintFile } from '../workspace/lint-file';
-import { boundHeap } from './lint-pool';
+import { boundHeap, initLanguagesOf } from './lint-pool';
 import { diskSources } from '../workspace/read-source';
-import type { FromWorker, ToWorker } from './lint-protocol';
+import type { FromWorker, LintJob, ToWorker } from './lint-protocol';
 
-// A lint worker thread (dist/lint-worker.js): loads the parsers once, then analyzes the batches
-// the pool sends. Its projects cache the modules they parsed for cross-file resolution, so
-// imports shared by many files of a batch are parsed once per worker.
+// A lint worker thread (dist/lint-worker.js): analyzes the batches the pool sends, loading each
+// language's parser when its first file comes. Its projects cache the modules they parsed for
+// cross-file resolution, so imports shared by many files of a batch are parsed once per worker.
 
 const port = parentPort;
 if (!port) throw new Error('lint-worker must run in a worker thread');
@@ -22,16 +22,30 @@ port.on('message', (message: ToWorker) => {
     context = createProjects(diskSources, message.files);
     return;
   }
-  const results = message.jobs.map((job) => {
+  if (message.type === 'indexed') {
+    for (const part of message.parts) context.addIndex(part);
+    return;
+  }
+  // The pool sends one request at a time and waits for the reply, so they never interleave. The
+  // index needs no parser that needs loading (JS/TS's needs none).
+  const paths = message.type === 'batch' ? message.jobs.map((job) => job.path) : [];
+  initLanguagesOf(paths).then(
+    () => {
+      if (message.type === 'batch') lintBatch(message.jobs);
+      else send({ type: 'index', index: context.buildIndex(message.part, message.parts, () => boundHeap(share)) });
+    },
+    (error: unknown) => send({ type: 'fatal', message: error instanceof Error ? error.message : String(error) }),
+  );
+});
+
+function lintBatch(jobs: readonly LintJob[]): void {
+  const results = jobs.map((job) => {
     const result = lintFile(job.path, job.options, context);
     context.releaseModels(MODEL_CACHE_CHARS / share);
     boundHeap(share);
     return { index: job.index, result };
   });
   send({ type: 'results', results });
-});
+}
 
-initEngine().then(
-  () => send({ type: 'ready' }),
-  (error: unknown) => send({ type: 'fatal', message: error instanceof Error ? error.message : String(error) }),
-);
+send({ type: 'ready' });

@@ -20,6 +20,23 @@ export interface LanguageProject {
    * during an analysis: a file's analysis sees one consistent set of models.
    */
   releaseModels?(maxChars?: number): void;
+  /**
+   * Builds part `part` of `parts` of the tree-wide index the language keeps for cross-file facts
+   * (JS/TS: which files spawn which worker script), calling `afterFile` between the files it reads.
+   * A pool's workers each build a part and all adopt the merged parts (`addIndex`), instead of
+   * each scanning the whole tree; files no part covered are still scanned when first needed.
+   */
+  buildIndex?(part: number, parts: number, afterFile?: () => void): IndexPart;
+  addIndex?(index: IndexPart): void;
+}
+
+/**
+ * Plain data (worker threads exchange it): the files a part of the index examined, and the spawn
+ * sites found there by the script they start (`target`); `start` is the call's offset in `path`.
+ */
+export interface IndexPart {
+  files: string[];
+  sites: { target: string; path: string; start: number; sendsData: boolean }[];
 }
 
 /** Source characters of cached models a project keeps between files of a batch run (about 50 bytes of heap each). */

@@ -3,14 +3,14 @@ import type { AnalyzeOptions, Finding, ParseProblem, SourceProvider } from '../c
 import { runRules } from '../core/runner';
 import { parseSuppressions } from '../core/suppression';
 import { clearFacts } from '../core/facts';
-import { MODEL_CACHE_CHARS } from '../core/front-end';
-import { JsModel, type JsProjectLike } from './model';
+import { type IndexPart, MODEL_CACHE_CHARS } from '../core/front-end';
+import { JsModel, type JsProjectLike, type SpawnerRef } from './model';
 import { spawnSites } from './workers';
 import { parseJs, rangeOf } from './parse';
 import { isJsPath } from '../languages';
+import type { SpawnSite } from './spawn-site';
 import { jsRules } from './rules';
 import type { JsRuleContext } from './rule';
-import type { SpawnSite } from './spawn-site';
 
 // Only files that mention one of these can spawn a worker; the others need no parse for the reverse index.
 const SPAWN_HINT = /\bWorker\b|\bfork\b|Piscina|Tinypool|workerpool|\bspawn\b|\bexecFile\b/;
@@ -33,8 +33,10 @@ export class JsProject implements JsProjectLike {
   private readonly building = new Set<string>();
   private files = new Set<string>();
   private scanned = false;
-  private readonly spawnIndex = new Map<string, { model: JsModel; site: SpawnSite }[]>();
+  private readonly spawnIndex = new Map<string, SpawnerRef[]>();
   private readonly indexed = new Set<string>();
+  /** Tree files already looked at for spawn sites (here or, through addIndex, by another worker). */
+  private examined = new Set<string>();
   private readonly existing = new Map<string, boolean>();
 
   constructor(
@@ -48,6 +50,7 @@ export class JsProject implements JsProjectLike {
   setFiles(files: Iterable<string>): void {
     this.files = new Set([...files].filter(isJsPath).map((f) => path.resolve(f)));
     this.scanned = false;
+    this.examined = new Set();
   }
 
   /** Parse (or reuse) a file's model; null with the parse problem when it does not parse. */
@@ -76,8 +79,9 @@ export class JsProject implements JsProjectLike {
     const key = path.resolve(filePath);
     this.entries.delete(key);
     this.indexed.delete(key);
+    this.examined.delete(key);
     for (const [target, list] of this.spawnIndex) {
-      const kept = list.filter((s) => path.resolve(s.model.path) !== key);
+      const kept = list.filter((s) => s.path !== key);
       if (kept.length > 0) this.spawnIndex.set(target, kept);
       else this.spawnIndex.delete(target);
     }
@@ -86,8 +90,8 @@ export class JsProject implements JsProjectLike {
   }
 
   /**
-   * Drops the cached models once their sources exceed the bound. The spawn index keeps the
-   * models of files that spawn workers (what their sites send is a fact of that model).
+   * Drops the cached models once their sources exceed the bound. Nothing else holds a model: the
+   * spawn index keeps where each site is (SpawnerRef), not the spawner's model.
    */
   releaseModels(maxChars = MODEL_CACHE_CHARS): void {
     let chars = 0;
@@ -105,23 +109,66 @@ export class JsProject implements JsProjectLike {
     return this.load(filePath, text).model;
   }
 
-  spawnersOf(filePath: string): { model: JsModel; site: SpawnSite }[] {
+  spawnersOf(filePath: string): readonly SpawnerRef[] {
     this.scanFiles();
     return this.spawnIndex.get(path.resolve(filePath)) ?? [];
   }
 
-  private index(model: JsModel): void {
+  private index(model: JsModel): IndexPart['sites'] {
     const key = path.resolve(model.path);
-    if (this.indexed.has(key)) return;
+    if (this.indexed.has(key)) return [];
     this.indexed.add(key);
+    const added: IndexPart['sites'] = [];
     for (const site of spawnSites(model)) {
       // The first candidate that exists is the script; without sources, the most likely one.
       const target = site.scriptCandidates.find((c) => this.exists(c)) ?? site.scriptCandidates[0];
       if (!target) continue;
-      const list = this.spawnIndex.get(target) ?? [];
-      list.push({ model, site });
-      this.spawnIndex.set(target, list);
+      const ref: SpawnerRef = { path: key, start: site.node.range[0], sendsData: site.workerData !== null };
+      this.addSite(target, ref);
+      added.push({ target, ...ref });
     }
+    return added;
+  }
+
+  private addSite(target: string, ref: SpawnerRef): void {
+    const list = this.spawnIndex.get(target) ?? [];
+    list.push(ref);
+    // By file and offset, not by when a file was indexed: the same whichever file came first.
+    list.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.start - b.start));
+    this.spawnIndex.set(target, list);
+  }
+
+  private sitesOf(file: string): IndexPart['sites'] {
+    const sites: IndexPart['sites'] = [];
+    for (const [target, list] of this.spawnIndex) for (const ref of list) if (ref.path === file) sites.push({ target, ...ref });
+    return sites;
+  }
+
+  /** Scans every `parts`-th file of the tree from `part` (LanguageProject.buildIndex). */
+  buildIndex(part: number, parts: number, afterFile?: () => void): IndexPart {
+    const index: IndexPart = { files: [], sites: [] };
+    let position = 0;
+    for (const file of this.files) {
+      if (position++ % parts !== part) continue;
+      index.files.push(file);
+      index.sites.push(...this.scanFile(file));
+      afterFile?.();
+    }
+    return index;
+  }
+
+  /** Adopts a part another worker built; its files are not scanned again here. */
+  addIndex(index: IndexPart): void {
+    const fresh = new Set<string>();
+    for (const file of index.files) {
+      if (this.examined.has(file) || this.indexed.has(file)) continue;
+      this.examined.add(file);
+      fresh.add(file);
+    }
+    for (const { target, ...ref } of index.sites) {
+      if (fresh.has(ref.path)) this.addSite(target, ref);
+    }
+    for (const file of fresh) this.indexed.add(file);
   }
 
   private exists(filePath: string): boolean {
@@ -134,15 +181,34 @@ export class JsProject implements JsProjectLike {
     return known;
   }
 
+  /**
+   * Indexes the spawn sites of every file of the tree that may spawn a worker. The models built
+   * for it are not cached: a tree has megabytes of such files, and holding them all while the
+   * first file is analyzed was the peak of a run (each worker of a pool holding its own copy).
+   */
   private scanFiles(): void {
     if (this.scanned || !this.sources) return;
     this.scanned = true;
-    for (const file of this.files) {
-      if (this.indexed.has(file) || this.building.has(file)) continue;
-      const text = this.sources.readFile(file);
-      if (text === undefined || !SPAWN_HINT.test(text)) continue;
-      this.load(file, text);
+    for (const file of this.files) this.scanFile(file);
+  }
+
+  private scanFile(file: string): IndexPart['sites'] {
+    if (!this.sources || this.examined.has(file)) return [];
+    this.examined.add(file);
+    if (this.indexed.has(file)) return this.sitesOf(file);
+    if (this.building.has(file)) return [];
+    const text = this.sources.readFile(file);
+    if (text === undefined || !SPAWN_HINT.test(text)) return [];
+    const parsed = parseJs(file, text);
+    if (!parsed.program) return [];
+    let model: JsModel;
+    this.building.add(file);
+    try {
+      model = new JsModel(file, text, parsed.program, parsed.comments, this);
+    } finally {
+      this.building.delete(file);
     }
+    return this.index(model);
   }
 
   /** The worker script a spawn site runs, when it is a file of the tree. */

@@ -261,8 +261,12 @@ function bindingAssigned(model: JsModel, node: Node): Binding | null {
 function workerDataShapes(model: JsModel): Map<string, Shape> {
   const shapes = new Map<string, Shape>();
   if (!model.project) return shapes;
-  for (const { model: spawner, site } of model.project.spawnersOf(model.path)) {
-    if (!site.workerData || spawner === model) continue;
+  for (const ref of model.project.spawnersOf(model.path)) {
+    if (!ref.sendsData) continue;
+    // The index keeps where the site is; the spawner's model comes from the project's cache.
+    const spawner = model.project.modelAt(ref.path);
+    const site = spawner && spawner !== model ? spawnSites(spawner).find((s) => s.node.range[0] === ref.start) : undefined;
+    if (!spawner || !site?.workerData) continue;
     const memory = sharedMemory(spawner);
     const describe = (expr: Node, key: string, depth: number): void => {
       const node = unwrap(expr);

@@ -22,7 +22,7 @@ export type FileRole = 'main' | 'worker' | 'mixed';
 
 /** What the role needs of the project: the other files that spawn this one. */
 export interface SpawnerLookup {
-  spawnersOf(filePath: string): readonly { model: { readonly path: string } }[];
+  spawnersOf(filePath: string): readonly { readonly path: string }[];
 }
 
 const EXIT_CALLS = new Set(['process.exit', 'process.abort']);
@@ -191,8 +191,7 @@ export abstract class Guards extends CallGraph {
     }
     if (this.workerSignals().length > 0) return 'worker';
     if (this.project) {
-      // By path: after the CLI drops cached models (releaseModels) the index may hold an older copy of this file.
-      const spawners = this.project.spawnersOf(this.path).filter((s) => s.model !== this && path.resolve(s.model.path) !== path.resolve(this.path));
+      const spawners = this.project.spawnersOf(this.path).filter((s) => path.resolve(s.path) !== path.resolve(this.path));
       if (spawners.length > 0) return 'worker';
     }
     return 'main';

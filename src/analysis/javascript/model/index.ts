@@ -1,6 +1,5 @@
 import type { CommentText } from '../../core/suppression';
 import type { TSESTree } from '../parse';
-import type { SpawnSite } from '../spawn-site';
 import { Guards } from './guards';
 
 // The JS/TS semantic model every rule shares: bindings and scopes, import/require resolution to
@@ -27,7 +26,21 @@ export interface JsProjectLike {
   /** The model of another file of the tree, or null when it cannot be read or parsed. */
   modelAt(filePath: string): JsModel | null;
   /** Spawn sites in other files of the tree whose script is `filePath`. */
-  spawnersOf(filePath: string): { model: JsModel; site: SpawnSite }[];
+  spawnersOf(filePath: string): readonly SpawnerRef[];
+}
+
+/**
+ * A spawn site of another file, as the project's index keeps it: where it is, not the model. A
+ * batch run indexes every file that may spawn a worker; holding their models (and the models
+ * those resolved names to) kept a large part of the tree alive for the whole run.
+ */
+export interface SpawnerRef {
+  /** The spawning file. */
+  path: string;
+  /** Start offset of the spawn call in that file (SpawnSite.node.range[0]). */
+  start: number;
+  /** The site passes `workerData`: what it sends needs the spawner's model (modelAt). */
+  sendsData: boolean;
 }
 
 export class JsModel extends Guards {
