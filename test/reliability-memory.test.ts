@@ -161,3 +161,43 @@ test('a JS/TS-only run loads no Python parser (a Python-only one no typescript)'
   assert.deepEqual(probe(path.join(dir, 'a.js')), ['javascript']);
   assert.deepEqual(probe(path.join(dir, 'a.py')), ['python']);
 });
+
+describe('a fix shared by many findings is listed once in JSON and SARIF', () => {
+  before(() => ensureBuilt('dist/cli.js', 'dist/lint-worker.js'));
+
+  // One pool, many tasks: the CL101 executor swap is one fix for all of them, with a main-guard
+  // follow-up that re-indents the module (its edits grow with the file).
+  const tasks = (n: number): string =>
+    'def work(n):\n    t = 0\n    for i in range(n):\n        t += i * i\n    return t\n' +
+    'from concurrent.futures import ThreadPoolExecutor\nex = ThreadPoolExecutor()\n' +
+    'ex.submit(work, 1)\n'.repeat(n);
+
+  function report(n: number, format: 'json' | 'sarif'): { size: number; document: any } {
+    const dir = path.join(temp, `shared-${format}-${n}`);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'tasks.py'), tasks(n));
+    const run = spawnSync(process.execPath, [CLI, 'check', '--format', format, '--select', 'CL101', 'tasks.py'], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+    assert.equal(run.status, 1, run.stderr);
+    return { size: run.stdout.length, document: JSON.parse(run.stdout) };
+  }
+
+  test('JSON: the edits on the first finding, `sharedWith` its position on the others; size linear in the tasks', () => {
+    const small = report(100, 'json');
+    const findings = small.document.findings as { line: number; column: number; fix: { edits: unknown[]; sharedWith?: { line: number; column: number } } | null }[];
+    assert.equal(findings.length, 100);
+    const [first, ...rest] = findings;
+    assert.ok(first.fix && first.fix.edits.length > 0 && first.fix.sharedWith === undefined);
+    for (const f of rest) assert.deepEqual(f.fix?.sharedWith, { line: first.line, column: first.column });
+    for (const f of rest) assert.deepEqual(f.fix?.edits, []);
+    // Repeated edits grew as tasks × module size; listed once, the report grows with the tasks.
+    assert.ok(report(400, 'json').size < small.size * 6, 'the JSON report grows faster than the file');
+  });
+
+  test('SARIF: the fix on the first result only, the others name it', () => {
+    const sarif = report(100, 'sarif').document;
+    const results = sarif.runs[0].results as { fixes?: unknown[]; properties?: { fixSharedWith?: unknown } }[];
+    assert.equal(results.length, 100);
+    assert.equal(results.filter((r) => r.fixes).length, 1);
+    assert.equal(results.filter((r) => r.properties?.fixSharedWith).length, 99);
+  });
+});

@@ -1,5 +1,5 @@
 import type { Finding } from '../analysis';
-import { type CheckReport, displayPathFor, sortedFindings, summarize } from './report';
+import { type CheckReport, displayPathFor, sharedFixes, sortedFindings, summarize } from './report';
 
 // `--format json`: the shape docs/architecture.md fixes for other tools ("Interfaces other code depends on").
 // Engine positions are 0-based; every line and column here is 1-based. Keys are written in the
@@ -27,7 +27,16 @@ export interface JsonFinding {
   endLine: number;
   endColumn: number;
   message: string;
-  fix: { description: string; edits: JsonEdit[]; createFiles?: { path: string; text: string }[] } | null;
+  /**
+   * `sharedWith`: this finding's fix is the one listed on the finding at that position of the same
+   * file (applying it once fixes both); its edits are given there only.
+   */
+  fix: {
+    description: string;
+    edits: JsonEdit[];
+    createFiles?: { path: string; text: string }[];
+    sharedWith?: { line: number; column: number };
+  } | null;
 }
 
 export interface JsonReport {
@@ -36,7 +45,7 @@ export interface JsonReport {
   summary: { files: number; lines: number; durationMs: number; parseErrors: number };
 }
 
-function jsonFinding(report: CheckReport, display: string, finding: Finding): JsonFinding {
+function jsonFinding(report: CheckReport, display: string, finding: Finding, sharedWith: Finding | undefined): JsonFinding {
   const { start, end } = finding.range;
   return {
     path: display,
@@ -50,7 +59,13 @@ function jsonFinding(report: CheckReport, display: string, finding: Finding): Js
     endLine: end.line + 1,
     endColumn: end.column + 1,
     message: finding.message,
-    fix: finding.fix
+    fix: finding.fix && sharedWith
+      ? {
+          description: finding.fix.description,
+          edits: [],
+          sharedWith: { line: sharedWith.range.start.line + 1, column: sharedWith.range.start.column + 1 },
+        }
+      : finding.fix
       ? {
           description: finding.fix.description,
           edits: finding.fix.edits.map((edit) => ({
@@ -71,7 +86,11 @@ export function toJson(report: CheckReport): JsonReport {
   const summary = summarize(report);
   return {
     version: 1,
-    findings: report.files.flatMap((file) => sortedFindings(file.result.findings).map((f) => jsonFinding(report, file.display, f))),
+    findings: report.files.flatMap((file) => {
+      const findings = sortedFindings(file.result.findings);
+      const shared = sharedFixes(findings);
+      return findings.map((f) => jsonFinding(report, file.display, f, shared.get(f)));
+    }),
     summary: {
       files: summary.files,
       lines: summary.lines,

@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import { allRules, docsUrl, type Finding, ipynbTextRange, isNotebookPath, type Range, type RuleMeta, type Severity } from '../analysis';
 import { readSource } from '../workspace/read-source';
-import { type CheckReport, isInternalError, sortedFindings } from './report';
+import { type CheckReport, isInternalError, sharedFixes, sortedFindings } from './report';
 import { INFORMATION_URI, TOOL_VERSION, readRuleDoc } from './rule-docs';
 
 // `--format sarif`: SARIF 2.1.0 as GitHub code scanning ingests it. Paths are relative to the
@@ -116,7 +116,9 @@ export function toSarif(report: CheckReport): Sarif.Log {
         locations: [{ physicalLocation: { artifactLocation: artifactLocation(report.cwd, file.absolute), region: where.region } }],
       });
     }
-    for (const finding of sortedFindings(r.findings)) {
+    const findings = sortedFindings(r.findings);
+    const shared = sharedFixes(findings);
+    for (const finding of findings) {
       const where = notebooks.region(file.absolute, finding.cell, finding.range);
       const result: Sarif.Result = {
         ruleId: finding.rule,
@@ -134,8 +136,11 @@ export function toSarif(report: CheckReport): Sarif.Log {
           physicalLocation: { artifactLocation: artifactLocation(report.cwd, related.path), region: notebooks.region(related.path, related.cell, related.range).region },
         }));
       }
-      const fixes = sarifFix(report.cwd, file.absolute, finding);
+      // A fix shared with an earlier result is proposed there only (sharedFixes), once per file.
+      const owner = shared.get(finding);
+      const fixes = owner ? undefined : sarifFix(report.cwd, file.absolute, finding);
       if (fixes) result.fixes = fixes;
+      if (owner) result.properties = { fixSharedWith: { startLine: owner.range.start.line + 1, startColumn: owner.range.start.column + 1 } };
       results.push(result);
     }
   }

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { AnalysisResult, Finding, Severity } from '../analysis';
+import type { AnalysisResult, Finding, Fix, Severity } from '../analysis';
 import { INTERNAL_ERROR_PREFIX } from '../workspace/lint-file';
 
 // What a `check` run produced, in the shape every output format reads.
@@ -97,4 +97,21 @@ export function displayPathFor(report: CheckReport, enginePath: string): string 
   if (known) return known;
   const rel = path.relative(report.cwd, absolute);
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : absolute;
+}
+
+/**
+ * For findings (sorted) that carry the very fix an earlier one of the list carries (one executor
+ * swap fixes every task of the pool), that earlier finding. The machine formats list a shared
+ * fix's edits once: 20,000 tasks on one pool repeated a whole-module edit 20,000 times.
+ */
+export function sharedFixes(findings: readonly Finding[]): Map<Finding, Finding> {
+  const first = new Map<Fix, Finding>();
+  const shared = new Map<Finding, Finding>();
+  for (const finding of findings) {
+    if (!finding.fix) continue;
+    const owner = first.get(finding.fix);
+    if (owner) shared.set(finding, owner);
+    else first.set(finding.fix, finding);
+  }
+  return shared;
 }
