@@ -90,3 +90,23 @@ describe('work budget', () => {
     if (result.skipped) assert.match(result.skipped, /needs more work than its budget allows/);
   });
 });
+
+describe('the JS/TS analysis charges the work budget too', () => {
+  test('building a model allows work by its size, and resolving names and walking up spend it', async () => {
+    const before = totalWork();
+    const text = 'const fs = require("fs");\nfunction f() {\n  return () => fs.readFileSync("x");\n}\nsetInterval(f(), 10);\n';
+    const result = await analyze({ path: 'charged.js', text });
+    assert.equal(result.skipped, null);
+    assert.ok(totalWork() > before, 'the JS analysis spent no work units');
+  });
+
+  test('a file needing far more work than its size allows is skipped with the reason', async () => {
+    // Every blocking call sits 140 functions deep: each one's context walks all the way up.
+    const depth = 140;
+    const text = 'const shared = 1;\n' + 'const f = () => {\n'.repeat(depth) + "require('fs').readFileSync(shared);\n".repeat(6000) + '};\n'.repeat(depth);
+    const result = await analyze({ path: 'deep-calls.js', text });
+    assert.deepEqual(result.parseErrors, []);
+    assert.deepEqual(result.findings, []);
+    assert.match(result.skipped ?? '', /^analysis stopped: the file needs more work than its budget allows \(\d+ steps for its size\)$/);
+  });
+});

@@ -1,3 +1,4 @@
+import { allowWork, spendWork } from '../../core/budget';
 import type { CommentText } from '../../core/suppression';
 import type { Node, TSESTree } from '../parse';
 import { type FunctionNode, type LoopNode, isFunction, propertyName, staticString, unwrap } from '../syntax';
@@ -100,10 +101,13 @@ export class Scopes extends TreeIndex {
 
   constructor(path: string, source: string, program: TSESTree.Program, comments: CommentText[]) {
     super(path, source, program, comments);
-    this.walk();
+    // The analysis may spend work in proportion to the models built for it (core/budget.ts).
+    allowWork(this.walk());
   }
 
-  private walk(): void {
+  /** Returns the number of nodes visited. */
+  private walk(): number {
+    let visited = 0;
     // Parallel stacks instead of tuples: this loop visits every node of the file.
     const nodes: Node[] = [this.program];
     const parents: (Node | null)[] = [null];
@@ -121,6 +125,7 @@ export class Scopes extends TreeIndex {
       const scopeAbove = scopesAbove.pop()!;
       const functionAbove = functionsAbove.pop()!;
       if (TYPE_ONLY_NODES.has(node.type)) continue;
+      visited++;
       if (parent) this.parents.set(node, parent);
       let scope = scopeAbove;
       if (BLOCK_SCOPES.has(node.type) || isFunction(node)) {
@@ -167,6 +172,7 @@ export class Scopes extends TreeIndex {
     this.updates.sort(bySource);
     this.awaits.sort(bySource);
     this.conditionals.sort(bySource);
+    return visited;
   }
 
   private childMode(parent: Node, key: string, child: Node, mode: Mode): Mode {
@@ -422,6 +428,7 @@ export class Scopes extends TreeIndex {
     // Only blocks and functions hold declarations: climb their chain, not every ancestor.
     let current: Node | null = this.identifierScopes.get(id) ?? null;
     while (current) {
+      spendWork(1);
       const found = this.scopes.get(current)?.get(id.name);
       if (found) {
         result = found;

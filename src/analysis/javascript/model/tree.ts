@@ -1,3 +1,4 @@
+import { spendWork } from '../../core/budget';
 import * as path from 'node:path';
 import type { CommentText } from '../../core/suppression';
 import { type LineEnding, LineIndex } from '../../core/lines';
@@ -35,8 +36,12 @@ export class TreeIndex {
     return this.parents.get(node) ?? null;
   }
 
+  /** Each step charges the analysis' work budget (core/budget.ts): walks up grow with depth. */
   *ancestors(node: Node): Generator<Node> {
-    for (let p = this.parents.get(node); p; p = this.parents.get(p)) yield p;
+    for (let p = this.parents.get(node); p; p = this.parents.get(p)) {
+      spendWork(1);
+      yield p;
+    }
   }
 
   text(node: Node | { range: [number, number] }): string {
