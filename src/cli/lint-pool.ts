@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { Worker } from 'node:worker_threads';
-import { createProjects, initLanguage, languageOf, type AnalysisResult, type AnalyzeOptions, type IndexParts, type Language } from '../analysis';
+import { createProjects, initLanguage, isNotebookPath, languageOf, type AnalysisResult, type AnalyzeOptions, type IndexParts, type Language } from '../analysis';
 import { lintFile } from '../workspace/lint-file';
 import { diskSources } from '../workspace/read-source';
 import type { FromWorker, LintJob, ToWorker } from './lint-protocol';
@@ -59,7 +59,8 @@ export function boundHeap(share = 1): void {
 export async function initLanguagesOf(paths: readonly string[]): Promise<void> {
   const languages = new Set<Language>();
   for (const file of paths) {
-    const language = languageOf({ path: file });
+    // Notebooks (.ipynb) are analyzed as Python cells.
+    const language = isNotebookPath(file) ? 'python' : languageOf({ path: file });
     if (language) languages.add(language);
   }
   for (const language of languages) await initLanguage(language);
