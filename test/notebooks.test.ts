@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { analyze, analyzeNotebook, applyCellEdits, ipynbTextRange, type NotebookCell, notebookModule, readIpynb, writeCellSources } from '../src/analysis';
+import { analyze, analyzeNotebook, applyCellEdits, cellLineReferences, ipynbTextRange, type NotebookCell, notebookModule, readIpynb, writeCellSources } from '../src/analysis';
 import { ensureBuilt } from './support/build';
 
 // Notebooks (docs/notebooks.md): the module their Python cells make, the analysis mapped back to
@@ -258,4 +258,28 @@ test('check --fix never overwrites a different module file', () => {
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('messages name places by cell and line in it, not by the joined module\'s lines', async () => {
+  const cells = [
+    code('import math\n'),
+    markdown('# the work\n'),
+    code('def crunch(n):\n    total = 0\n    for i in range(n):\n        total += i * i\n    return total\n'),
+    code('from concurrent.futures import ThreadPoolExecutor\nwith ThreadPoolExecutor(max_workers=4) as ex:\n    print(list(ex.map(crunch, [10**6] * 4)))\n'),
+  ];
+  const result = await analyzeNotebook(path.join(os.tmpdir(), 'lines.ipynb'), cells);
+  const cpu = result.findings.find((f) => f.rule === 'CL101');
+  assert.ok(cpu, `CL101 among ${result.findings.map((f) => f.rule).join(', ')}`);
+  assert.equal(cpu.cell, 3);
+  // The loop is the third line of the third cell (Jupyter and VS Code count cells from 1, markdown included).
+  assert.match(cpu.message, /loop at cell 3, line 3\b/);
+  assert.doesNotMatch(cpu.message, /loop at line/);
+  assert.ok(cpu.related.every((r) => !/\bline \d/.test(r.message) || /cell \d+, line \d/.test(r.message)), cpu.related.map((r) => r.message).join(' / '));
+
+  const module = notebookModule(cells);
+  const loopLine = module.fromCell({ cell: 2, line: 2, character: 0 })!.line + 1;
+  const magicFree = cellLineReferences(`the loop at line ${loopLine}; \`line ${loopLine}\` in code stays; lines ${loopLine}–${loopLine + 1}`, module);
+  assert.equal(magicFree, `the loop at cell 3, line 3; \`line ${loopLine}\` in code stays; cell 3, lines 3–4`);
+  const nowhere = module.text.split('\n').length + 50;
+  assert.equal(cellLineReferences(`line ${nowhere}`, module), `line ${nowhere}`, 'a line in no cell keeps its text');
 });

@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { analyzeNotebookLoaded, benchLenses, benchmarkTarget, createProjects, executorSwaps, hoverAt, initEngine, analyzeLoaded, notebookModule, type SourceDocument } from '../analysis';
+import { analyzeNotebookLoaded, benchLenses, benchmarkTarget, createProjects, executorSwaps, hoverAt, initEngine, analyzeLoaded, notebookModule, cellLineReferences, type SourceDocument } from '../analysis';
 import { ConfigResolver } from '../workspace/config';
 import { readSource } from '../workspace/read-source';
 import { analyzeWorkspaceFolders } from './workspace-analysis';
@@ -78,7 +78,7 @@ async function run(id: number, job: WorkerJob): Promise<JobResult> {
       // A range that is not within the cell asked about (it spans cells) is narrowed to nothing.
       if (!hover || !start || start.cell !== job.cell) return { op: 'notebookHover', hover: null };
       const range = { start: { line: start.line, column: start.character }, end: end && end.cell === job.cell ? { line: end.line, column: end.character } : { line: start.line, column: start.character } };
-      return { op: 'notebookHover', hover: { markdown: hover.markdown, range } };
+      return { op: 'notebookHover', hover: { markdown: cellLineReferences(hover.markdown, module), range } };
     }
     case 'workspace': {
       // A worker of its own (analysis-pool.ts): its projects are not the open documents' ones.

@@ -1,5 +1,6 @@
 import type { AnalysisResult, AnalyzeOptions, Finding, Fix, ParseProblem, Position, Range, RelatedInformation, TextEdit } from '../core/types';
 import type { PythonProject } from '../python/analyze';
+import { cellLineReferences } from './line-references';
 import { WorkBudgetExceeded, withWorkBudget } from '../core/budget';
 import { applyEdits } from '../core/apply-edits';
 import { frontEnd, initLanguage } from '../front-ends';
@@ -125,6 +126,7 @@ class CellMapper {
     if (!range) return null;
     const mapped: Finding = {
       ...finding,
+      message: cellLineReferences(finding.message, this.module),
       range: range.range,
       cell: range.cell,
       related: finding.related.map((r) => this.related(r)),
@@ -138,7 +140,8 @@ class CellMapper {
   private related(related: RelatedInformation): RelatedInformation {
     if (related.path !== this.path) return related;
     const range = this.range(related.range);
-    return range ? { ...related, range: range.range, cell: range.cell } : related;
+    const message = cellLineReferences(related.message, this.module);
+    return range ? { ...related, message, range: range.range, cell: range.cell } : { ...related, message };
   }
 
   /** The fix with its edits in cells; null when an edit spans cells or touches a magic or a left-out cell. */
@@ -153,7 +156,7 @@ class CellMapper {
       if (!start || !end) return null;
       edits.push({ ...edit, range: { start: { line: start.line, column: start.character }, end }, cell: start.cell });
     }
-    return { ...fix, edits };
+    return { ...fix, description: cellLineReferences(fix.description, this.module), edits };
   }
 
   private range(range: Range): { cell: number; range: Range } | null {

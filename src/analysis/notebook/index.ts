@@ -6,3 +6,4 @@ export { type ModuleSegment, type NotebookModuleOptions, type NotebookModuleText
 export { type NotebookAnalysis, type NotebookContext, analyzeIpynbLoaded, analyzeNotebook, analyzeNotebookLoaded, applyCellEdits } from './analyze';
 export { type IpynbNotebook, type IpynbRead, ipynbTextRange, readIpynb, sourceLines, writeCellSources } from './ipynb';
 export { isIPythonLine } from './magics';
+export { cellLineReferences } from './line-references';
