@@ -152,6 +152,14 @@ describe('the verdict', () => {
     assert.match(r.verdict?.advice ?? '', /--max-seconds/);
   });
 
+  test('too few samples and unstable: the budget knob is named once', () => {
+    const r = run([{ ...SEQ, samples: 2, noise: 0.4 }, { mode: 'processes', workers: 2, ms: 760, cpus: 1.9, noise: 0.4 }]);
+    const kinds = r.verdict?.problems.map((p) => p.kind) ?? [];
+    assert.ok(kinds.includes('few-samples') && kinds.includes('unstable'), JSON.stringify(r.verdict));
+    assert.equal((r.verdict?.advice ?? '').split('--max-seconds').length - 1, 1, r.verdict?.advice);
+    assert.match(r.verdict?.advice ?? '', /quieter machine/);
+  });
+
   test('unstable cells matter only when their interval straddles the decision', () => {
     const close = run([{ ...SEQ, noise: 0.4 }, { mode: 'processes', workers: 2, ms: 760, cpus: 1.9, noise: 0.4 }]);
     assert.equal(close.verdict?.status, 'inconclusive');

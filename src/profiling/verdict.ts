@@ -143,7 +143,12 @@ function adviceFor(problems: Verdict['problems'], load: LoadReport | undefined, 
     );
   }
   if (kinds.has('few-samples')) out.push(`Give the benchmark more time (${knobs.maxSeconds}), or use fewer or smaller inputs so a batch takes less time.`);
-  if (kinds.has('unstable')) out.push(`Re-run on a quieter machine; a longer time budget (${knobs.maxSeconds}) gives more samples and a narrower interval.`);
+  // The budget is named once: after the few-samples advice, the unstable one only adds the quieter machine.
+  if (kinds.has('unstable')) {
+    out.push(kinds.has('few-samples')
+      ? 'Re-run on a quieter machine: more samples on a quiet machine narrow the interval.'
+      : `Re-run on a quieter machine; a longer time budget (${knobs.maxSeconds}) gives more samples and a narrower interval.`);
+  }
   return out.join(' ');
 }
 
