@@ -156,7 +156,7 @@ describe('the verdict', () => {
     const r = run([{ ...SEQ, samples: 2, noise: 0.4 }, { mode: 'processes', workers: 2, ms: 760, cpus: 1.9, noise: 0.4 }]);
     const kinds = r.verdict?.problems.map((p) => p.kind) ?? [];
     assert.ok(kinds.includes('few-samples') && kinds.includes('unstable'), JSON.stringify(r.verdict));
-    assert.equal((r.verdict?.advice ?? '').split('--max-seconds').length - 1, 1, r.verdict?.advice);
+    assert.equal((r.verdict?.advice ?? '').split('--max-seconds').length - 1, 1, r.verdict?.advice ?? '');
     assert.match(r.verdict?.advice ?? '', /quieter machine/);
   });
 

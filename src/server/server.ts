@@ -293,7 +293,15 @@ export function startServer(connection: Connection): void {
   /** The engine options for a notebook, as validate() decides them for a file; null: not analyzed. */
   async function notebookOptions(uri: string, filePath: string): Promise<AnalyzeOptions | null> {
     const settings = await settingsFor(uri);
-    if (!settings.enable) return null;
+    return settings.enable ? optionsForPath(filePath, settings) : null;
+  }
+
+  /**
+   * The engine options for a file path under the configuration that governs it and the client's
+   * settings; null when the configuration or the settings exclude it. An unreadable configuration
+   * is reported (once per change) and the settings alone apply.
+   */
+  function optionsForPath(filePath: string, settings: ServerSettings): AnalyzeOptions | null {
     let resolved;
     try {
       resolved = configResolver.configFor(filePath);
@@ -390,19 +398,12 @@ export function startServer(connection: Connection): void {
       sendStatus();
       return;
     }
-    let resolved;
-    try {
-      resolved = configResolver.configFor(filePath);
-    } catch (error) {
-      reportConfigError(error);
-      resolved = null;
-    }
-    if (resolved?.isExcluded(filePath) || isExcludedBySetting(filePath, settings)) {
+    const options = optionsForPath(filePath, settings);
+    if (!options) {
       state.delete(document.uri);
       void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
       return;
     }
-    const options = resolved ? resolved.optionsFor(filePath, settingsOverrides(settings)) : mergeOptions({}, settingsOverrides(settings));
     if (isTooLarge(document)) {
       // Checked before anything parses it; the edits since the last parse no longer describe a
       // tree the parser holds, so the next analysis (once it fits) parses afresh.
