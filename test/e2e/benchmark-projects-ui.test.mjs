@@ -187,8 +187,12 @@ step('too-big-inputs-notice-restarts-with-fewer-items', async ({ page }) => {
 });
 
 step('self-spawning-worker-refused-go-to-line', async ({ page }) => {
+  // One editor group, as in the too-big step: the click must land in the editor the command reads.
+  await runCommandExact(page, 'View: Close All Editor Groups', { timeout: T });
   await openFileFromExplorer(page, 'worker/self.js', { timeout: T });
   await page.locator('.part.editor .editor-group-container.active .view-line', { hasText: 'return n < 2' }).first().click();
+  // The cursor is in fib (line 5) before the command runs, or it would offer the function picker.
+  await page.locator('.part.statusbar', { hasText: /Ln 5, Col/ }).waitFor({ state: 'visible', timeout: T });
   await runCommandExact(page, 'Concurrency Lens: Benchmark Function…', { timeout: T });
   // The palette's input becomes the inputs prompt: wait for the prompt's own title.
   await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Benchmark fib(n)' }).waitFor({ state: 'visible', timeout: T });
