@@ -6,10 +6,10 @@ import {
   type TextDocumentEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
-import * as fs from 'node:fs';
 import { compatibleFixes, type Finding, type Fix, ignoreInFileEdit, ignoreOnLineEdit, type TextEdit } from '../analysis';
 import { requestedFixAllKind, toLspEdit } from './code-actions';
 import { SOURCE, pathToUri } from './diagnostics';
+import { diskSources } from '../workspace/read-source';
 
 // Code actions in a notebook cell: the finding's fix (its edits may reach other cells, and
 // CL206's creates a module file beside the notebook: a WorkspaceEdit with documentChanges, a
@@ -131,7 +131,8 @@ function changesOf(fix: Fix, home: number, cells: NotebookActionRequest['cells']
   if (created.length > 0 && !supportsCreateFile) return null;
   const files: FixChanges['files'] = [];
   for (const file of created) {
-    const existing = readIfExists(file.path);
+    // Read as the CLI's fix rounds read it (src/cli/fix-apply.ts): bounded, regular files only.
+    const existing = diskSources.readFile(file.path);
     if (existing === file.text) continue;
     if (existing !== undefined) return null;
     const uri = pathToUri(file.path);
@@ -150,14 +151,6 @@ function asWorkspaceEdit(changes: readonly FixChanges[], cells: NotebookActionRe
 export function fixEdit(fix: Fix, home: number, cells: NotebookActionRequest['cells'], supportsCreateFile: boolean): WorkspaceEdit | null {
   const changes = changesOf(fix, home, cells, supportsCreateFile);
   return changes ? asWorkspaceEdit([changes], cells) : null;
-}
-
-function readIfExists(file: string): string | undefined {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
 }
 
 /** The safe fixes that apply together, across cells (compatibleFixes compares edits cell by cell). */
