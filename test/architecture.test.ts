@@ -16,7 +16,7 @@ type Layer = 'analysis' | 'profiling' | 'workspace' | 'protocol' | 'server' | 'c
 /** What each layer may import besides itself: a layer, or specific files of one. */
 const ALLOWED: Record<Layer, readonly string[]> = {
   analysis: [],
-  profiling: ['analysis/index.ts'],
+  profiling: ['analysis/index.ts', 'workspace/read-source.ts'],
   workspace: ['analysis/index.ts'],
   protocol: ['analysis/index.ts'],
   server: ['analysis/index.ts', 'workspace', 'protocol'],

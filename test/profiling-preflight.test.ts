@@ -253,3 +253,32 @@ describe('self-spawning JS workers the analyzer cannot see: the Node import guar
     assert.notEqual(result.status, 'failed', JSON.stringify(result.errors));
   });
 });
+
+describe('reading the benchmarked module and its imports', () => {
+  // The static class shown beside the measured one resolves the modules the function imports; it
+  // read them with a plain readFileSync, which blocks for ever on a FIFO (and fills memory from a
+  // link to /dev/zero). Run in a child so a blocking read cannot hang the test runner itself.
+  test('an import of a FIFO or of a link to /dev/zero neither blocks nor is read', { skip: process.platform === 'win32', timeout: 60_000 }, () => {
+    const dir = path.join(tmp, 'bounded');
+    fs.mkdirSync(dir, { recursive: true });
+    spawnSync('mkfifo', [path.join(dir, 'pipe.py')]);
+    fs.symlinkSync('/dev/zero', path.join(dir, 'zero.py'));
+    const main = write('bounded/main.py', 'import time\nfrom pipe import helper\nfrom zero import other\n\n\ndef wait(n):\n    helper(n)\n    other(n)\n    time.sleep(n)\n');
+    const script = [
+      `const { staticWorkloadOf } = require(${JSON.stringify(path.join(ROOT, 'src/profiling/static-class.ts'))});`,
+      `const { preflight } = require(${JSON.stringify(path.join(ROOT, 'src/profiling/preflight.ts'))});`,
+      `(async () => {`,
+      `  const s = await staticWorkloadOf(${JSON.stringify(main)}, 'wait');`,
+      `  const p = await preflight(${JSON.stringify(path.join(dir, 'pipe.py'))}, 'python');`,
+      `  console.log(JSON.stringify({ kind: s && s.kind, refusal: p }));`,
+      `})();`,
+    ].join('\n');
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8', timeout: 30_000, cwd: ROOT });
+    assert.equal(run.signal, null, `the child ended by itself (stderr: ${run.stderr})`);
+    assert.equal(run.status, 0, run.stderr);
+    const out = JSON.parse(run.stdout.trim().split('\n').pop()!) as { kind: string | null; refusal: unknown };
+    // What the function itself does is still seen (the sleep); the unreadable modules add nothing.
+    assert.equal(out.kind, 'io');
+    assert.equal(out.refusal, null);
+  });
+});

@@ -1,5 +1,5 @@
-import * as fs from 'node:fs';
 import { analyze, importEffects, type Finding, type ImportEffect } from '../analysis';
+import { readSource } from '../workspace/read-source';
 import type { ImportRefusal } from './protocol';
 import type { BenchLanguage } from './types';
 
@@ -42,8 +42,9 @@ export async function preflight(file: string, language: BenchLanguage, text?: st
   let source = text;
   try {
     if (source === undefined) {
-      if (fs.statSync(file).size > MAX_PREFLIGHT_BYTES) return null;
-      source = fs.readFileSync(file, 'utf8');
+      const read = readSource(file, MAX_PREFLIGHT_BYTES);
+      if ('skipped' in read) return null;
+      source = read.text;
     }
     const document = { path: file, text: source };
     const result = await analyze(document, { select: RULES[language] });

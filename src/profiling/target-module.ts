@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readSource } from '../workspace/read-source';
 
 // How the benchmark imports the user's module: the way the project itself does, so that its
 // relative imports (`from .util import f`), its absolute intra-project imports
@@ -88,13 +89,9 @@ export const diskProbe: FileProbe = {
     }
   },
   readText: (file) => {
-    try {
-      // package.json only: small, but bounded all the same.
-      const stat = fs.statSync(file);
-      return stat.isFile() && stat.size <= 1024 * 1024 ? fs.readFileSync(file, 'utf8') : null;
-    } catch {
-      return null;
-    }
+    // package.json only: small, but bounded all the same.
+    const read = readSource(file, 1024 * 1024);
+    return 'text' in read ? read.text : null;
   },
 };
 

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { languageOf } from '../analysis';
+import { readSource } from '../workspace/read-source';
 import { type Candidate, importersOf } from './dependents';
 
 // The files whose calls of a function may pre-fill its benchmark inputs (the engine's
@@ -36,15 +37,14 @@ export async function benchImporters(file: string, languageId: string | undefine
     for (const name of names) {
       const candidate = path.join(folder, name);
       if (read >= MAX_DISK_FILES || known.has(candidate) || candidate === file || languageOf({ path: candidate }) !== language) continue;
-      try {
-        const stat = await fs.stat(candidate);
-        if (!stat.isFile() || stat.size > MAX_FILE_BYTES) continue;
-        read++;
-        candidates.push({ key: candidate, path: candidate, text: await fs.readFile(candidate, 'utf8') });
-        known.add(candidate);
-      } catch {
-        // unreadable: not a call site
-      }
+      // The workspace's one bounded reader: the descriptor opened must be a regular file, so a FIFO
+      // or a device swapped in under the name cannot block or fill memory. Unreadable, too large or
+      // binary: not a call site.
+      const source = readSource(candidate, MAX_FILE_BYTES);
+      if ('skipped' in source) continue;
+      read++;
+      candidates.push({ key: candidate, path: candidate, text: source.text });
+      known.add(candidate);
     }
   }
   const keys = new Set(importersOf({ path: file, languageId }, candidates).slice(0, MAX_IMPORTERS));
