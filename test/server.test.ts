@@ -160,3 +160,14 @@ test('cross-file: changing an imported module re-checks the importer', async () 
     await new Promise((r) => setTimeout(r, 100));
   }
 });
+
+test('a tests/ folder of the workspace folder is test code, whatever the server was started from', async () => {
+  // The server runs from the repository here, not from the workspace folder: without a
+  // configuration file the test-file profile's folder names must be read from the workspace folder.
+  assert.notEqual(process.cwd(), workspace);
+  const sized = 'from multiprocessing import Pool\n\n\ndef run(items):\n    with Pool(4) as pool:\n        return pool.map(len, items)\n';
+  const inSrc = await diagnosticsFor(open(path.join(workspace, 'src', 'sized.py'), sized), 1);
+  assert.deepEqual(inSrc.map((d) => d.code), ['CL301']);
+  const inTests = await diagnosticsFor(open(path.join(workspace, 'tests', 'sized.py'), sized), 1);
+  assert.deepEqual(inTests.map((d) => d.code), [], 'CL301 (fixed pool sizes) is off in tests');
+});

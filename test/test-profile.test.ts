@@ -131,3 +131,24 @@ test('checked from another folder, a test file is still known by its name', () =
     for (const d of [dir, elsewhere]) fs.rmSync(d, { recursive: true, force: true });
   }
 });
+
+test('checked from another folder or from inside the tree, a tests/ folder of the named tree is test code', () => {
+  ensureBuilt('dist/cli.js');
+  const dir = project({ 'pkg/tests/helpers.py': PYTHON, 'pkg/app.py': PYTHON });
+  const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'clens-cwd-'));
+  const names = (cwd: string, target: string): string[] => {
+    const r = spawnSync(process.execPath, [CLI, 'check', '--format', 'json', '--exit-zero', target], { cwd, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    return (JSON.parse(r.stdout) as { findings: { path: string; rule: string }[] }).findings.map((f) => `${path.basename(f.path)}: ${f.rule}`).sort();
+  };
+  try {
+    // Without a configuration file the defaults were rooted at the working directory only, so a
+    // tree named from outside it (or a parent of tests/ named from a sibling) lost its test folders.
+    assert.deepEqual(names(elsewhere, path.join(dir, 'pkg')), ['app.py: CL103', 'app.py: CL301', 'app.py: CL402']);
+    assert.deepEqual(names(elsewhere, dir), ['app.py: CL103', 'app.py: CL301', 'app.py: CL402']);
+    // Named alone, a file outside the working directory is known by its name only (no folder above it is read).
+    assert.deepEqual(names(elsewhere, path.join(dir, 'pkg', 'tests', 'helpers.py')), ['helpers.py: CL103', 'helpers.py: CL301', 'helpers.py: CL402']);
+  } finally {
+    for (const d of [dir, elsewhere]) fs.rmSync(d, { recursive: true, force: true });
+  }
+});

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { initLanguage, isCheckablePath, isNotebookPath, languageOf, type AnalysisResult, type AnalyzeOptions } from '../analysis';
-import { ConfigResolver, checkRulePattern, mergeOptions } from '../workspace/config';
+import { ConfigResolver, checkRulePattern, mergeOptions, namedRoots } from '../workspace/config';
 import { fixFile, fixText, newFixContext } from './fix-apply';
 import { formatJson } from './format-json';
 import { formatSarif } from './format-sarif';
@@ -65,7 +65,7 @@ export async function runCheck(paths: readonly string[], flags: CheckFlags, io: 
   const ignore = parseRuleList(flags.ignore, '--ignore');
   if (select) overrides.select = select;
   if (ignore) overrides.ignore = ignore;
-  const configs = new ConfigResolver(flags.config, io.cwd);
+  const configs = new ConfigResolver(flags.config, io.cwd, namedRoots(paths, io.cwd));
   const optionsFor = (absolute: string): AnalyzeOptions => configs.configFor(absolute).optionsFor(absolute, overrides);
 
   const stdinMode = flags.stdinFilename !== undefined || paths.includes('-');

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { createProjects, initLanguage, languageOf, taskReport, type TaskReport } from '../analysis';
-import { ConfigResolver } from '../workspace/config';
+import { ConfigResolver, namedRoots } from '../workspace/config';
 import { diskSources, readSource } from '../workspace/read-source';
 import { collectFiles } from '../workspace/walk';
 import { colorsFor, type Colors } from './format-text';
@@ -43,7 +43,7 @@ export interface WorkloadsJson {
 }
 
 export function runWorkloads(paths: readonly string[], flags: WorkloadsFlags, io: WorkloadsIO): number {
-  const configs = new ConfigResolver(flags.config, io.cwd);
+  const configs = new ConfigResolver(flags.config, io.cwd, namedRoots(paths, io.cwd));
   const errColors = colorsFor(io.stderr, flags.color);
   const entries = collectFiles(paths.length > 0 ? paths : ['.'], io.cwd, {
     configs,

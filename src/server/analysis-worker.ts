@@ -83,7 +83,7 @@ async function run(id: number, job: WorkerJob): Promise<JobResult> {
     case 'workspace': {
       // A worker of its own (analysis-pool.ts): its projects are not the open documents' ones.
       const summary = await analyzeWorkspaceFolders(job.folders, {
-        configResolver: new ConfigResolver(),
+        configResolver: new ConfigResolver(undefined, process.cwd(), job.folders),
         overrides: job.overrides,
         sources,
         projects,

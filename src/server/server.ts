@@ -224,6 +224,9 @@ export function startServer(connection: Connection): void {
       .map((f) => URI.parse(f.uri))
       .filter((u) => u.scheme === 'file')
       .map((u) => u.fsPath);
+    // Files of a workspace folder without a configuration file read the test-file profile's
+    // folder names from that folder, whatever the server's working directory.
+    configResolver = new ConfigResolver(undefined, process.cwd(), workspaceFolders);
     const commands = (params.initializationOptions as InitializationOptions | undefined)?.clientCommands;
     clientCommands = new Set(Array.isArray(commands) ? commands.filter((c) => typeof c === 'string') : []);
     return {
@@ -591,7 +594,7 @@ export function startServer(connection: Connection): void {
       pool.invalidated(file);
     }
     if (configChanged) {
-      configResolver = new ConfigResolver();
+      configResolver = new ConfigResolver(undefined, process.cwd(), workspaceFolders);
       shownConfigErrors.clear();
     }
     for (const document of documents.all()) schedule(document, true);

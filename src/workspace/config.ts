@@ -409,10 +409,22 @@ export class ConfigResolver {
   private readonly byFile = new Map<string, ResolvedConfig>();
   private readonly fixed: ResolvedConfig | null;
   private readonly defaults: ResolvedConfig;
+  private readonly rootDefaults: { root: string; config: ResolvedConfig }[];
 
-  constructor(explicitFile?: string, cwd: string = process.cwd()) {
+  /**
+   * `roots`: folders the caller was asked to look at (the CLI's named folders, the editor's
+   * workspace folders). Without a configuration file the defaults are rooted at the working
+   * directory, so the test-file profile's folder names (`tests/`) are read from there; a folder
+   * outside it (`check ../other`, a workspace folder elsewhere) is read from the named root
+   * instead, as if the tool had been started there.
+   */
+  constructor(explicitFile?: string, cwd: string = process.cwd(), roots: readonly string[] = []) {
     this.defaults = resolved({ file: null, root: cwd, exclude: [] });
     this.fixed = explicitFile ? resolved(loadConfigFile(path.resolve(cwd, explicitFile))) : null;
+    this.rootDefaults = [...new Set(roots.map((r) => path.resolve(cwd, r)))]
+      .filter((root) => !isWithin(cwd, root))
+      .sort((a, b) => b.length - a.length)
+      .map((root) => ({ root, config: resolved({ file: null, root, exclude: [] }) }));
   }
 
   /** The configuration for a file, or for a folder when `isDirectory`. */
@@ -439,10 +451,31 @@ export class ConfigResolver {
     } else {
       const parent = path.dirname(dir);
       result = parent === dir ? this.defaults : this.forDir(parent);
+      // The defaults reached from a folder outside the working directory: its named root's.
+      if (result === this.defaults) result = this.rootDefaults.find((r) => isWithin(r.root, dir))?.config ?? result;
     }
     this.byDir.set(dir, result);
     return result;
   }
+}
+
+function isWithin(root: string, target: string): boolean {
+  const rel = path.relative(root, target);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/** The folders a command line names (a file counts as its folder), for `ConfigResolver`'s roots. */
+export function namedRoots(paths: readonly string[], cwd: string): string[] {
+  return paths
+    .filter((p) => p !== '-')
+    .map((p) => {
+      const absolute = path.resolve(cwd, p);
+      try {
+        return fs.statSync(absolute).isDirectory() ? absolute : path.dirname(absolute);
+      } catch {
+        return path.dirname(absolute);
+      }
+    });
 }
 
 /** Convenience for one-off callers: the nearest configuration of a file or folder. */
