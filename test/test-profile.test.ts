@@ -152,3 +152,14 @@ test('checked from another folder or from inside the tree, a tests/ folder of th
     for (const d of [dir, elsewhere]) fs.rmSync(d, { recursive: true, force: true });
   }
 });
+
+test('CL107 is off in test files, as CL105 is: an async test that blocks its own loop', () => {
+  ensureBuilt('dist/cli.js');
+  const blocking = 'import time\n\n\nasync def handler():\n    time.sleep(0.1)\n';
+  const dir = project({ 'src/app.py': blocking, 'tests/test_loop.py': blocking });
+  try {
+    assert.deepEqual(check(dir), ['src/app.py: CL107 warning']);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
