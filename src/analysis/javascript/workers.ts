@@ -141,10 +141,31 @@ function isNodeExecutable(model: JsModel, expr: Node | undefined): boolean {
   if (!expr) return false;
   const s = staticString(model.valueOf(expr));
   if (s !== null) return s === 'node' || s.endsWith('/node');
+  return isRunningNode(model, expr);
+}
+
+/** `process.execPath`, `process.argv0`, `process.argv[0]`: the Node binary running this code, which exists. */
+function isRunningNode(model: JsModel, expr: Node): boolean {
   const q = model.qname(expr);
   if (q === 'process.execPath' || q === 'process.argv0') return true;
   const n = unwrap(expr);
   return n.type === 'MemberExpression' && model.qname(n.object) === 'process.argv' && staticString(n.property) === null && n.property.type === 'Literal' && n.property.value === 0;
+}
+
+/**
+ * Whether a `spawn(…)` can fail to start in practice, which is what its 'error' event reports
+ * (besides an abort through `signal`, and a kill that cannot be delivered). Not when it runs the
+ * Node binary running this code, nor when a shell runs the command (`shell: true`): a missing
+ * program is then the shell's exit code 127 on 'exit'/'close', not an 'error'.
+ */
+export function spawnMayFailToStart(model: JsModel, site: SpawnSite): boolean {
+  if (site.kind !== 'spawn' || site.node.type !== 'CallExpression') return true;
+  const args = site.node.arguments;
+  const options = objectOf(model, args[2]) ?? objectOf(model, args[1]);
+  if (options && objectProperty(options, 'signal')) return true;
+  if (args[0] && isRunningNode(model, args[0])) return false;
+  const shell = options ? objectProperty(options, 'shell')?.value : undefined;
+  return !(shell && (isTrue(shell) || (staticString(shell) ?? '') !== ''));
 }
 
 type PathValue = { kind: 'self' } | { kind: 'path'; base: 'dir' | 'cwd'; rel: string } | { kind: 'dir' };

@@ -5,7 +5,7 @@ import type { Binding, JsModel } from '../model';
 import type { Node, TSESTree } from '../parse';
 import { memberName, staticString, unwrap } from '../syntax';
 import type { SpawnSite } from '../spawn-site';
-import { spawnResult, spawnSites, storedIn } from '../workers';
+import { spawnMayFailToStart, spawnResult, spawnSites, storedIn } from '../workers';
 import { afterStatement, indentUnit } from '../edits';
 import { head } from './shared';
 
@@ -17,6 +17,7 @@ export const rule: JsRule = {
     const { model } = context;
     for (const site of spawnSites(model)) {
       if (site.kind !== 'worker' && site.kind !== 'fork' && site.kind !== 'spawn') continue;
+      if (!spawnMayFailToStart(model, site)) continue;
       const result = spawnResult(model, site);
       if (result.escapes) continue;
       if (result.chained.some((c) => isErrorListener(model, c))) continue;
