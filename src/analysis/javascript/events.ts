@@ -449,8 +449,9 @@ const isCliScript = fact((model: JsModel) => {
       }
     }
   }
-  // A command that starts a server serves from then on.
-  if (cli && eventHandlers(model).some((h) => h.kind === 'http' || h.kind === 'route')) cli = false;
+  // A command that starts a server serves from then on, and a request handler the file defines (a
+  // middleware its factory returns) serves wherever it is mounted, whatever the file's first line.
+  if (cli && eventHandlers(model).some((h) => h.kind === 'http' || h.kind === 'route' || h.kind === 'middleware')) cli = false;
   return cli;
 });
 
