@@ -21,6 +21,11 @@ export interface SpawnSite {
   workerData: Node | null;
   /** Pools: the `maxThreads` / `maxWorkers` property. */
   size: TSESTree.Property | null;
+  /**
+   * The program a `spawn`/`execFile`/`exec` runs, when the code names it: `spawn('convert', …)`,
+   * the first word of `exec(`kill -9 ${pid}`)`. Null for the other kinds and computed commands.
+   */
+  program: string | null;
   /** How messages name it: `new Worker(…)`, `fork(…)`. */
   label: string;
 }

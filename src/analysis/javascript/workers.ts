@@ -45,7 +45,7 @@ function spawnSiteOf(model: JsModel, call: CallLike, customClusterExec: boolean)
   const q = model.qname(call.callee);
   if (!q) return null;
   const args = call.arguments;
-  const base = { node: call, options: null, workerData: null, size: null, script: null, scriptCandidates: [], selfSpawn: false };
+  const base = { node: call, options: null, workerData: null, size: null, script: null, scriptCandidates: [], selfSpawn: false, program: null };
   if (call.type === 'NewExpression') {
     if (q === 'worker_threads.Worker') {
       const options = objectOf(model, args[1]);
@@ -95,7 +95,8 @@ function spawnSiteOf(model: JsModel, call: CallLike, customClusterExec: boolean)
           script = first ?? null;
         }
       }
-      return withScript(model, { ...base, kind, family: 'process', isPool: false, script, label: `${kind}(…)` });
+      const program = kind === 'exec' ? commandProgram(model, args[0]) : args[0] ? staticString(model.valueOf(args[0])) : null;
+      return withScript(model, { ...base, kind, family: 'process', isPool: false, script, program, label: `${kind}(…)` });
     }
     case 'cluster.fork':
       return { ...base, kind: 'cluster', family: 'process', isPool: false, selfSpawn: !customClusterExec, label: 'cluster.fork()' };
@@ -135,6 +136,24 @@ function objectOf(model: JsModel, expr: Node | undefined): TSESTree.ObjectExpres
   if (!expr) return null;
   const value = model.valueOf(expr);
   return value.type === 'ObjectExpression' ? value : null;
+}
+
+/**
+ * The program of a shell command line, when its first word is written out: `'ls -l'`,
+ * `` `kill -${sig} ${pid}` ``, `'kill ' + pid`. Null when the first word is computed or runs into
+ * an interpolation (`` `${bin} x` ``, `` `kill${suffix}` ``).
+ */
+function commandProgram(model: JsModel, expr: Node | undefined): string | null {
+  if (!expr) return null;
+  let node = model.valueOf(expr);
+  while (node.type === 'BinaryExpression' && node.operator === '+') node = unwrap(node.left);
+  const whole = staticString(node);
+  const lead = whole ?? (node.type === 'TemplateLiteral' ? node.quasis[0]?.value.cooked ?? null : null);
+  if (lead === null) return null;
+  const match = /^\s*([^\s;&|<>()]+)(\s|$)/.exec(lead);
+  // Only a complete word: the static text must go on past it (or be the whole command).
+  if (!match || (whole === null && match[2] === '')) return null;
+  return match[1];
 }
 
 function isNodeExecutable(model: JsModel, expr: Node | undefined): boolean {

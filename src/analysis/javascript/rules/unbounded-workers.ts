@@ -10,6 +10,9 @@ import { spawnLoops, spawnSites } from '../workers';
 import { head, related } from './shared';
 
 const SPAWNS = new Set(['worker', 'fork', 'spawn', 'exec', 'execFile', 'cluster']);
+// Programs that only send a signal to processes that already exist and exit at once: one per item
+// of a list of processes (a child's process tree) stops what runs, it adds no work for the cores.
+const SIGNAL_PROGRAMS = new Set(['kill', 'pkill', 'killall', 'taskkill', 'taskkill.exe']);
 
 export const rule: JsRule = {
   meta: ruleMeta('CL302'),
@@ -17,6 +20,7 @@ export const rule: JsRule = {
     const { model } = context;
     for (const { site, loop, via } of spawnLoops(model)) {
       if (!SPAWNS.has(site.kind)) continue;
+      if (site.program && SIGNAL_PROGRAMS.has(site.program.split(/[\\/]/).pop()!.toLowerCase())) continue;
       if (loopBound(model, loop).kind !== 'data') continue;
       if (isLoop(loop) && loopAwaits(model, loop)) continue;
       const collection = collectionText(model, loop);
