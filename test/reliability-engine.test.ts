@@ -4,13 +4,14 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parse, type TSESTree } from '@typescript-eslint/typescript-estree';
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { type AnalysisResult, analyze, createProjects } from '../src/analysis';
 import { applyEdits } from '../src/analysis/core/apply-edits';
 import { LineIndex, positionIn, withLoneCrAsLf } from '../src/analysis/core/lines';
 import { ignoreInFileEdit, ignoreOnLineEdit } from '../src/analysis/core/suppression-edits';
 import { IncrementalPythonParser, type PyNode, ensurePythonParser, parsePython, walk } from '../src/analysis/python/syntax';
 import { parseJs } from '../src/analysis/javascript/parse';
+import { JsModel } from '../src/analysis/javascript/model';
 import { FIXTURES, expectedFindings } from './support/fixtures';
 import { ensureBuilt } from './support/build';
 
@@ -209,14 +210,26 @@ describe('JavaScript', () => {
     const text = '/* a\u2028b */ const x = 1;\u2029\nfoo(x, `t\u2028`); // clens tail\n';
     const parsed = parseJs('u.js', text);
     assert.ok(parsed.program);
-    const lines = new LineIndex(text);
-    assertLocsFromOffsets(parsed.program, lines);
+    // typescript-estree would put `foo(…)` on line 3 (U+2028 and U+2029 end lines for it).
+    assert.deepEqual(positionsOf(parsed.program, text, 'CallExpression'), [[1, 0, 1, 12]]);
+    assert.deepEqual(positionsOf(parsed.program, text, 'VariableDeclaration'), [[0, 10, 0, 22]]);
     assert.deepEqual(parsed.comments.map((c) => c.line), [0, 1]);
   });
 
-  test('CR, CRLF and NEL: typescript-estree already counts as editors do (what parse.ts relies on)', () => {
+  test('CR, CRLF and NEL: nodes are located as editors count lines', () => {
     const text = 'const a = 1;\rconst b = 2;\r\nfoo(a,\u0085 b);\n/* x\ry */ bar();\r';
-    assertLocsFromOffsets(parse(text, { filePath: 'x.js', loc: true, range: true, comment: true }), new LineIndex(text));
+    const parsed = parseJs('x.js', text);
+    assert.ok(parsed.program);
+    assert.deepEqual(positionsOf(parsed.program, text, 'VariableDeclaration'), [[0, 0, 0, 12], [1, 0, 1, 12]]);
+    assert.deepEqual(positionsOf(parsed.program, text, 'CallExpression'), [[2, 0, 2, 10], [4, 5, 4, 10]]);
+  });
+
+  test('the tree keeps offsets, not a `loc` per node (the model locates nodes from them)', () => {
+    const parsed = parseJs('m.js', 'foo(1);\n');
+    assert.ok(parsed.program);
+    const call = (parsed.program.body[0] as TSESTree.ExpressionStatement).expression;
+    assert.deepEqual(call.range, [0, 6]);
+    assert.equal('loc' in call, false);
   });
 
   test('syntax errors are located by the editors’ line count', () => {
@@ -376,7 +389,7 @@ describe('sloppy-mode scripts parse as JavaScript does', () => {
       const node = stack.pop() as Record<string, unknown>;
       if (node.type === 'Literal') {
         const literal = node as unknown as TSESTree.Literal;
-        literals.set(literal.raw, { value: literal.value, start: literal.range[0], end: literal.range[1], line: literal.loc.start.line });
+        literals.set(literal.raw, { value: literal.value, start: literal.range[0], end: literal.range[1], line: new LineIndex(SCRIPT).positionAt(literal.range[0]).line + 1 });
       }
       for (const key in node) {
         if (key === 'parent' || key === 'loc' || key === 'range') continue;
@@ -425,28 +438,26 @@ describe('sloppy-mode scripts parse as JavaScript does', () => {
   });
 });
 
-/** Every node's and comment's `loc` is what the line index says of its `range`. */
-function assertLocsFromOffsets(program: TSESTree.Program, lines: LineIndex): void {
-  const located: { type: string; range: [number, number]; loc: TSESTree.SourceLocation }[] = [...(program.comments ?? [])];
+/** `[line, column, endLine, endColumn]` (0-based) of the nodes of a type, as the model locates them. */
+function positionsOf(program: TSESTree.Program, text: string, type: string): number[][] {
+  const model = new JsModel('x.js', text, program, []);
+  const found: TSESTree.Node[] = [];
   const stack: object[] = [program];
   while (stack.length > 0) {
     const node = stack.pop() as Record<string, unknown>;
-    located.push(node as unknown as (typeof located)[number]);
+    if (node.type === type) found.push(node as unknown as TSESTree.Node);
     for (const key in node) {
-      if (key === 'parent' || key === 'loc' || key === 'range') continue;
+      if (key === 'parent' || key === 'range') continue;
       const value = node[key];
       for (const child of Array.isArray(value) ? value : [value]) {
         if (child && typeof child === 'object' && 'type' in child && 'range' in child) stack.push(child as object);
       }
     }
   }
-  for (const node of located) {
-    const start = lines.positionAt(node.range[0]);
-    const end = lines.positionAt(node.range[1]);
-    assert.deepEqual(
-      [node.loc.start.line - 1, node.loc.start.column, node.loc.end.line - 1, node.loc.end.column],
-      [start.line, start.column, end.line, end.column],
-      `${node.type} at ${node.range.join('-')}`,
-    );
-  }
+  return found
+    .sort((a, b) => a.range[0] - b.range[0])
+    .map((node) => {
+      const { start, end } = model.rangeOf(node);
+      return [start.line, start.column, end.line, end.column];
+    });
 }

@@ -57,6 +57,8 @@ export class Projects implements Required<AnalyzeContext> {
   constructor(
     private readonly sources: SourceProvider | undefined,
     files: Iterable<string> = [],
+    /** Called between the steps of a file's analysis (LanguageProject.betweenSteps). */
+    private readonly betweenSteps?: () => void,
   ) {
     this.files = [...files];
   }
@@ -66,7 +68,11 @@ export class Projects implements Required<AnalyzeContext> {
   }
 
   get jsProject(): JsProject {
-    return (this.javascript ??= frontEnd('javascript').createProject(this.sources, this.files));
+    if (!this.javascript) {
+      this.javascript = frontEnd('javascript').createProject(this.sources, this.files);
+      this.javascript.betweenSteps = this.betweenSteps;
+    }
+    return this.javascript;
   }
 
   /** The projects made so far: a change need not create (and load) any other language. */
@@ -124,8 +130,8 @@ export interface IndexParts {
   javascript?: IndexPart;
 }
 
-export function createProjects(sources: SourceProvider | undefined, files: Iterable<string> = []): Projects {
-  return new Projects(sources, files);
+export function createProjects(sources: SourceProvider | undefined, files: Iterable<string> = [], betweenSteps?: () => void): Projects {
+  return new Projects(sources, files, betweenSteps);
 }
 
 function projectFor<L extends Language>(language: L, context: AnalyzeContext, sources: SourceProvider | undefined): FrontEnds[L] extends FrontEnd<infer P> ? P : never;

@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { MODEL_CACHE_CHARS, createProjects } from '../analysis';
+import { createProjects } from '../analysis';
 import { lintFile } from '../workspace/lint-file';
-import { boundHeap, initLanguagesOf } from './lint-pool';
+import { POOL_MODEL_CACHE_CHARS, boundHeap, initLanguagesOf } from './lint-pool';
 import { diskSources } from '../workspace/read-source';
 import type { FromWorker, LintJob, ToWorker } from './lint-protocol';
 
@@ -12,14 +12,17 @@ import type { FromWorker, LintJob, ToWorker } from './lint-protocol';
 const port = parentPort;
 if (!port) throw new Error('lint-worker must run in a worker thread');
 
-let context = createProjects(diskSources);
 /** How many workers split the run's memory bounds (lint-pool.ts). */
 const share = Math.max(1, Number((workerData as { share?: number } | null)?.share ?? 1));
+// Collecting between the steps of a file too: one large file's parse and rules allocate far more
+// than they keep, and V8 let a worker's heap reach 2-3 times its live size on them.
+const betweenSteps = (): void => boundHeap(share);
+let context = createProjects(diskSources, [], betweenSteps);
 const send = (message: FromWorker): void => port.postMessage(message);
 
 port.on('message', (message: ToWorker) => {
   if (message.type === 'files') {
-    context = createProjects(diskSources, message.files);
+    context = createProjects(diskSources, message.files, betweenSteps);
     return;
   }
   if (message.type === 'indexed') {
@@ -41,7 +44,7 @@ port.on('message', (message: ToWorker) => {
 function lintBatch(jobs: readonly LintJob[]): void {
   const results = jobs.map((job) => {
     const result = lintFile(job.path, job.options, context);
-    context.releaseModels(MODEL_CACHE_CHARS / share);
+    context.releaseModels(POOL_MODEL_CACHE_CHARS / share);
     boundHeap(share);
     return { index: job.index, result };
   });

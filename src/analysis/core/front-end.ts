@@ -27,6 +27,12 @@ export interface LanguageProject {
    * each scanning the whole tree; files no part covered are still scanned when first needed.
    */
   buildIndex?(part: number, parts: number, afterFile?: () => void): IndexPart;
+  /**
+   * A batch run's hook between the steps of one file's analysis (its parse, its model, each rule):
+   * the CLI's workers collect garbage there when their heap passed its bound, since one large
+   * file's analysis allocates hundreds of megabytes that V8 would otherwise keep until it ends.
+   */
+  betweenSteps?: () => void;
   addIndex?(index: IndexPart): void;
 }
 

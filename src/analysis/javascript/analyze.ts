@@ -6,7 +6,7 @@ import { clearFacts } from '../core/facts';
 import { type IndexPart, MODEL_CACHE_CHARS } from '../core/front-end';
 import { JsModel, type JsProjectLike, type SpawnerRef } from './model';
 import { spawnSites } from './workers';
-import { parseJs, rangeOf } from './parse';
+import { parseJs } from './parse';
 import { isJsPath } from '../languages';
 import type { SpawnSite } from './spawn-site';
 import { jsRules } from './rules';
@@ -38,6 +38,8 @@ export class JsProject implements JsProjectLike {
   /** Tree files already looked at for spawn sites (here or, through addIndex, by another worker). */
   private examined = new Set<string>();
   private readonly existing = new Map<string, boolean>();
+  /** LanguageProject.betweenSteps: after a parse, after a model is built, after each rule. */
+  betweenSteps?: () => void;
 
   constructor(
     private readonly sources: SourceProvider | undefined,
@@ -60,6 +62,8 @@ export class JsProject implements JsProjectLike {
     if (cached && cached.text === text) return cached;
     if (cached) this.invalidate(filePath);
     const parsed = parseJs(filePath, text, languageId);
+    // The parser's own tree is garbage now: the model is built beside the ESTree alone.
+    this.betweenSteps?.();
     let entry: Entry;
     if (!parsed.program) entry = { text, model: null, parseError: parsed.error };
     else {
@@ -72,6 +76,7 @@ export class JsProject implements JsProjectLike {
     }
     this.entries.set(key, entry);
     if (entry.model) this.index(entry.model);
+    this.betweenSteps?.();
     return entry;
   }
 
@@ -221,12 +226,13 @@ export class JsProject implements JsProjectLike {
   }
 }
 
-export function analyzeJsModel(model: JsModel, options: AnalyzeOptions): Finding[] {
+export function analyzeJsModel(model: JsModel, options: AnalyzeOptions, betweenSteps?: () => void): Finding[] {
   const suppressions = parseSuppressions(model.comments);
-  return runRules<JsRuleContext>(jsRules, model.path, options, suppressions, (report, ledger) => ({
+  const rules = betweenSteps ? jsRules.map((rule) => ({ ...rule, check: (context: JsRuleContext) => (rule.check(context), betweenSteps()) })) : jsRules;
+  return runRules<JsRuleContext>(rules, model.path, options, suppressions, (report, ledger) => ({
     model,
     options,
     suppressions: ledger,
-    report: (found) => report({ ...found, range: 'range' in found ? found.range : rangeOf(found.node) }),
+    report: (found) => report({ ...found, range: 'node' in found ? model.rangeOf(found.node) : found.range }),
   }));
 }

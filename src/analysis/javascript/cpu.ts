@@ -325,8 +325,8 @@ function walksOuterItem(model: JsModel, outer: Node, inner: Node): boolean {
   return false;
 }
 
-function line(node: Node): number {
-  return node.loc.start.line;
+function line(model: JsModel, node: Node): number {
+  return model.lineOf(node) + 1;
 }
 
 /**
@@ -608,7 +608,7 @@ export const cpuHotspots = fact((model: JsModel) => {
         }
       }
       if (inner) {
-        const reason = `nested loops (line ${line(inner.loop)} inside line ${line(loop)}, ${inner.why})`;
+        const reason = `nested loops (line ${line(model, inner.loop)} inside line ${line(model, loop)}, ${inner.why})`;
         hotspots.push({
           node: loop,
           kind: 'nested-loops',

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { Range, TextEdit } from '../core/types';
 import type { Binding, JsModel } from './model';
-import { type Node, type TSESTree, endOf, rangeOf, startOf } from './parse';
+import type { Node, TSESTree } from './parse';
 import { pushChildren, unwrap } from './syntax';
 
 // Building blocks of the JS/TS fixes: naming an export of a module (reusing the file's own import
@@ -130,7 +130,7 @@ export class ImportPlan {
     for (const m of this.merged) {
       const d = this.dropped.find((x) => x.statement === m.statement);
       if (d) replaced.set(d, [...(replaced.get(d) ?? []), m.name]);
-      else out.push({ range: { start: endOf(m.last), end: endOf(m.last) }, text: `, ${m.name}` });
+      else out.push({ range: { start: model.endOf(m.last), end: model.endOf(m.last) }, text: `, ${m.name}` });
     }
     const lines: string[] = [];
     for (const [module, names] of this.added) {
@@ -145,7 +145,7 @@ export class ImportPlan {
     for (const d of this.dropped) {
       const names = replaced.get(d);
       if (names) {
-        out.push({ range: rangeOf(d.spec), text: names.join(', ') });
+        out.push({ range: model.rangeOf(d.spec), text: names.join(', ') });
         continue;
       }
       if (d.siblings.length > 0) {
@@ -154,7 +154,7 @@ export class ImportPlan {
       }
       // The new imports go where the emptied statement was when they would have followed it.
       if (!placed && d.statement === after) {
-        out.push({ range: rangeOf(d.statement), text });
+        out.push({ range: model.rangeOf(d.statement), text });
         placed = true;
         continue;
       }
@@ -167,7 +167,7 @@ export class ImportPlan {
       return [...out, { range: { start: at, end: at }, text: `${eol}${text}` }];
     }
     const first = model.program.body[0];
-    const at = first ? { line: startOf(first).line, column: 0 } : { line: model.source.startsWith('#!') ? 1 : 0, column: 0 };
+    const at = first ? { line: model.startOf(first).line, column: 0 } : { line: model.source.startsWith('#!') ? 1 : 0, column: 0 };
     const needsNewline = !first && at.line >= model.lineCount;
     return [...out, { range: { start: at, end: at }, text: needsNewline ? `${eol}${text}${eol}` : `${text}${eol}` }];
   }
@@ -177,14 +177,14 @@ export class ImportPlan {
 function specifierRange(model: JsModel, d: Dropped): Range {
   const all = [...d.siblings, d.spec].sort((a, b) => a.range[0] - b.range[0]);
   const i = all.indexOf(d.spec);
-  if (i < all.length - 1) return { start: startOf(d.spec), end: startOf(all[i + 1]) };
-  return { start: endOf(all[i - 1]), end: endOf(d.spec) };
+  if (i < all.length - 1) return { start: model.startOf(d.spec), end: model.startOf(all[i + 1]) };
+  return { start: model.endOf(all[i - 1]), end: model.endOf(d.spec) };
 }
 
 /** The lines of a statement that has them to itself (a trailing comment goes with it), else null. */
 function statementLines(model: JsModel, statement: Node): Range | null {
-  const start = startOf(statement);
-  const end = endOf(statement);
+  const start = model.startOf(statement);
+  const end = model.endOf(statement);
   if (model.lineText(start.line).slice(0, start.column).trim() !== '') return null;
   const rest = model.lineText(end.line).slice(end.column).trim();
   if (rest !== '' && !rest.startsWith('//')) return null;
@@ -263,7 +263,7 @@ function isRequireLike(model: JsModel, expr: Node): boolean {
 
 /** Where to add a line after a statement: past a trailing `// comment` on its last line, if any. */
 export function afterStatement(model: JsModel, node: Node): { line: number; column: number } {
-  const end = endOf(node);
+  const end = model.endOf(node);
   const text = model.lineText(end.line);
   const rest = text.slice(end.column).trim();
   if (rest === '' || rest.startsWith('//')) return { line: end.line, column: text.length };
@@ -315,12 +315,14 @@ export function indentUnit(model: JsModel): string {
  * `<header> {` + the lines indented one level + `}`. Null when other code shares those lines.
  */
 export function wrapLines(model: JsModel, first: Node, last: Node, header: string): TextEdit | null {
-  const startLine = first.loc.start.line - 1;
-  const endLine = last.loc.end.line - 1;
+  const start = model.startOf(first);
+  const end = model.endOf(last);
+  const startLine = start.line;
+  const endLine = end.line;
   const firstText = model.lineText(startLine);
   const lastText = model.lineText(endLine);
-  if (firstText.slice(0, first.loc.start.column).trim() !== '') return null;
-  const tail = lastText.slice(last.loc.end.column).trim();
+  if (firstText.slice(0, start.column).trim() !== '') return null;
+  const tail = lastText.slice(end.column).trim();
   if (tail !== '' && !tail.startsWith('//')) return null;
   const base = /^\s*/.exec(firstText)?.[0] ?? '';
   const unit = indentUnit(model);
@@ -328,9 +330,11 @@ export function wrapLines(model: JsModel, first: Node, last: Node, header: strin
   const frozen = new Set<number>();
   const stack: Node[] = [];
   const collect = (n: Node): void => {
-    if (n.type === 'TemplateLiteral' && n.loc.end.line > n.loc.start.line) {
-      for (let l = n.loc.start.line; l < n.loc.end.line; l++) frozen.add(l);
-    }
+    if (n.type !== 'TemplateLiteral') return;
+    // The lines after the one the literal starts on, through the one it ends on.
+    const from = model.lineOf(n);
+    const to = model.endOf(n).line;
+    for (let l = from + 1; l <= to; l++) frozen.add(l);
   };
   stack.push(first);
   for (const stmt of model.program.body) if (stmt.range[0] >= first.range[0] && stmt.range[1] <= last.range[1]) stack.push(stmt);

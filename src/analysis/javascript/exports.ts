@@ -23,7 +23,7 @@ export const exportedFunctions = fact((model: JsModel) => {
   const add = (name: string | null, expr: Node | null | undefined): void => {
     const fn = expr ? (isFunction(expr) ? expr : model.functionOf(expr)) : null;
     if (!name || !fn || out.some((e) => e.name === name)) return;
-    out.push({ name, fn, line: fn.loc.start.line - 1 });
+    out.push({ name, fn, line: model.lineOf(fn) });
   };
   const addObject = (object: TSESTree.ObjectExpression): void => {
     for (const prop of object.properties) if (prop.type === 'Property') add(propertyName(prop), prop.value as Node);

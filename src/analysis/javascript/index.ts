@@ -16,7 +16,7 @@ export const javascriptFrontEnd: FrontEnd<JsProject> = {
   analyze(project, document, options) {
     const entry = project.load(document.path, document.text, document.languageId);
     if (!entry.model) return { findings: [], parseErrors: entry.parseError ? [entry.parseError] : [] };
-    return { findings: analyzeJsModel(entry.model, options), parseErrors: [] };
+    return { findings: analyzeJsModel(entry.model, options, project.betweenSteps), parseErrors: [] };
   },
   hover(project, document, position) {
     const model = project.load(document.path, document.text, document.languageId).model;

@@ -53,10 +53,11 @@ export function parseJs(filePath: string, text: string, languageId?: string): Pa
   } catch (error) {
     return { program: null, comments: [], error: { ...parseProblem(error, new LineIndex(text)), fatal: true } };
   }
-  relocate(program, text, legacy);
+  if (legacy.size > 0) restoreLegacyLiterals(program, legacy);
+  const lines = program.comments?.length ? new LineIndex(text) : null;
   const comments: CommentText[] = (program.comments ?? []).map((c) => ({
     // A block comment's directive applies from where it ends (`/* clens-ignore-next-line */`).
-    line: (c.type === 'Block' ? c.loc.end.line : c.loc.start.line) - 1,
+    line: lines!.positionAt(c.type === 'Block' ? c.range[1] : c.range[0]).line,
     text: c.type === 'Block' ? `/*${c.value}*/` : `//${c.value}`,
     offset: c.range[0],
   }));
@@ -69,7 +70,9 @@ export function parseJs(filePath: string, text: string, languageId?: string): Pa
 function parseText(text: string, file: string, ext: string): TSESTree.Program {
   return parse(text, {
     filePath: file,
-    loc: true,
+    // Offsets only: a node's line and column come from them (model/tree.ts), as editors count lines.
+    // The three \`loc\` objects per node were over a third of the tree's memory.
+    loc: false,
     range: true,
     // Comments matter only for suppressions; collecting them costs a second scan of the file.
     comment: text.includes('clens'),
@@ -175,35 +178,19 @@ function hasUseStrict(statements: ts.NodeArray<ts.Statement>, source: ts.SourceF
   return false;
 }
 
-// U+2028 and U+2029 end lines in ECMAScript, and TypeScript's line map (hence every `loc` of
-// typescript-estree) counts them, but editors and the LSP do not: one of them in a comment put
-// every later finding a line too low. LF, CR and CRLF count alike in both, so only a file holding
-// U+2028/U+2029 needs its positions recomputed, from the offsets (`range`), the editors' way
-// (test/reliability-engine.test.ts checks that agreement on CR, CRLF and U+0085).
-const ECMASCRIPT_ONLY_LINE_BREAK = /[\u2028\u2029]/;
+// Positions: the tree keeps offsets only (`range`), and the model turns them into lines and
+// columns the editors' way (core/lines.ts): U+2028 and U+2029, which end lines in ECMAScript and
+// in TypeScript's line map, do not there (test/reliability-engine.test.ts checks that agreement
+// on CR, CRLF, U+0085 and U+2028).
 const NOT_CHILDREN = new Set(['parent', 'loc', 'range']);
 
-/**
- * Rewrites `loc` of every node and comment from its `range`, lines counted as editors count them,
- * and gives legacy literals (sloppyScript) back their text and value.
- */
-function relocate(program: TSESTree.Program, text: string, legacy: ReadonlyMap<number, LegacyLiteral>): void {
-  // The stand-ins for legacy literals may drop a line continuation: all lines are recounted then.
-  if (legacy.size === 0 && !ECMASCRIPT_ONLY_LINE_BREAK.test(text)) return;
-  const lines = new LineIndex(text);
-  const locate = (node: { range: [number, number]; loc: TSESTree.SourceLocation }): void => {
-    const start = lines.positionAt(node.range[0]);
-    const end = lines.positionAt(node.range[1], start.line);
-    // A new object: typescript-estree may share one `loc` between nodes with different ranges.
-    node.loc = { start: { line: start.line + 1, column: start.column }, end: { line: end.line + 1, column: end.column } };
-  };
-  for (const comment of program.comments ?? []) locate(comment);
+/** Gives legacy literals (sloppyScript) back their text and value. */
+function restoreLegacyLiterals(program: TSESTree.Program, legacy: ReadonlyMap<number, LegacyLiteral>): void {
   // Iterative: deeply nested files must not overflow the stack here either.
   const stack: object[] = [program];
   while (stack.length > 0) {
     const node = stack.pop() as Record<string, unknown>;
-    if (legacy.size > 0) restoreLegacy(node as unknown as Node, legacy);
-    locate(node as unknown as Node);
+    restoreLegacy(node as unknown as Node, legacy);
     for (const key in node) {
       if (NOT_CHILDREN.has(key)) continue;
       const value = node[key];
@@ -279,20 +266,4 @@ function parseProblem(error: unknown, lines: LineIndex): ParseProblem {
 
 function zeroRange(): Range {
   return { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } };
-}
-
-/** ESTree locations are 1-based lines and 0-based UTF-16 columns; the engine is 0-based for both. */
-export function rangeOf(node: { loc: TSESTree.SourceLocation }): Range {
-  return {
-    start: { line: node.loc.start.line - 1, column: node.loc.start.column },
-    end: { line: node.loc.end.line - 1, column: node.loc.end.column },
-  };
-}
-
-export function startOf(node: { loc: TSESTree.SourceLocation }): Position {
-  return { line: node.loc.start.line - 1, column: node.loc.start.column };
-}
-
-export function endOf(node: { loc: TSESTree.SourceLocation }): Position {
-  return { line: node.loc.end.line - 1, column: node.loc.end.column };
 }

@@ -10,7 +10,7 @@ export type JsReport = JsReportBody &
   (
     | {
         /** The node whose range the finding covers; its start line is the reported line. */
-        node: Node | { loc: Node['loc']; range: Node['range'] };
+        node: Node | { range: Node['range'] };
       }
     | {
         /** A range inside a node (a code in a suppression comment: CL900). */

@@ -3,6 +3,10 @@ import * as path from 'node:path';
 import type { CommentText } from '../../core/suppression';
 import { type LineEnding, LineIndex } from '../../core/lines';
 import type { Node, TSESTree } from '../parse';
+import type { Position, Range } from '../../core/types';
+
+/** Anything with source offsets: a node, a comment, a part of a node (rules/shared.ts head). */
+export type Ranged = { range: [number, number] };
 import { type CallLike, type FunctionNode, type LoopNode, isFunction } from '../syntax';
 
 // The tree index: each node's parent, the nodes rules ask about by kind (in source order), and
@@ -46,6 +50,28 @@ export class TreeIndex {
 
   text(node: Node | { range: [number, number] }): string {
     return this.source.slice(node.range[0], node.range[1]);
+  }
+
+  /**
+   * Where a node starts and ends, 0-based lines (as editors count them) and UTF-16 columns, from
+   * its offsets: the parser is asked for no \`loc\` (parse.ts), which was three objects per node.
+   */
+  startOf(node: Ranged): Position {
+    return this.lines.positionAt(node.range[0]);
+  }
+
+  endOf(node: Ranged): Position {
+    return this.lines.positionAt(node.range[1]);
+  }
+
+  rangeOf(node: Ranged): Range {
+    const start = this.lines.positionAt(node.range[0]);
+    return { start, end: this.lines.positionAt(node.range[1], start.line) };
+  }
+
+  /** The 0-based line a node starts on. */
+  lineOf(node: Ranged): number {
+    return this.lines.positionAt(node.range[0]).line;
   }
 
   /** 0-based line and UTF-16 column of a source offset. */

@@ -4,7 +4,7 @@ import { ruleMeta } from '../../catalog';
 import type { JsRule } from '../rule';
 import type { JsModel } from '../model';
 import { ImportPlan, awaitText } from '../edits';
-import { type Node, type TSESTree, rangeOf } from '../parse';
+import type { Node, TSESTree } from '../parse';
 import { type FunctionNode, isIterationCall, memberName, objectProperty, staticString, unwrap } from '../syntax';
 import { type Step, calleeText, registrationNote, eventContextOf, eventEntries, reachableFrom, runsIn, stepLabel } from '../events';
 import { head, related } from './shared';
@@ -52,7 +52,7 @@ export const rule: JsRule = {
       const flow = flowFunction(model, call)!;
       const through = event.steps.length > 0 ? ` (through ${event.steps.map((s) => stepLabel(model, s)).join(' → ')})` : '';
       context.report({
-        node: head(call),
+        node: head(model, call),
         message: `\`${calleeText(model, call)}\` blocks the event loop in ${event.handler.description}${through}: nothing else runs until it returns. Use ${alternative(q, fsName)} and await it.`,
         fix: model.enclosingFunction(call) === flow && flow.async ? (fsName ? fsFix(model, call, fsName) : execFix(model, call, q)) : null,
         related: [related(model, event.handler.registration, registrationNote(event.handler))],
@@ -77,7 +77,7 @@ export const rule: JsRule = {
       for (const s of first.steps) evidence.push(related(s.from, s.call, `calls ${stepLabel(s.from, s)}`, s.from.path));
       for (const f of found.slice(0, 3)) evidence.push(related(f.model, f.sync.call, `\`${calleeText(f.model, f.sync.call)}\` blocks here`, f.model.path));
       context.report({
-        node: head(entry.at),
+        node: head(model, entry.at),
         message:
           `\`${calleeText(model, entry.at)}${entry.at.type === 'CallExpression' ? '(…)' : ''}\` leads to \`${calleeText(first.model, first.sync.call)}\` in ${stepLabel(model, last)}${more}, ` +
           `which blocks the event loop in ${entry.handler.description}: nothing else runs until it returns. Use ${alternative(first.sync.q, first.sync.fsName)} there and await it.`,
@@ -128,7 +128,7 @@ function fsFix(model: JsModel, call: TSESTree.CallExpression, name: string): Fix
   const args = model.source.slice(call.callee.range[1], call.range[1]);
   return {
     description: `Use \`await ${target}(…)\``,
-    edits: [{ range: rangeOf(call), text: awaitText(model, call, `${target}${args}`) }, ...plan.edits()],
+    edits: [{ range: model.rangeOf(call), text: awaitText(model, call, `${target}${args}`) }, ...plan.edits()],
     // Awaiting lets other requests run in between, which can reorder side effects.
     safe: false,
   };
@@ -155,7 +155,7 @@ function execFix(model: JsModel, call: TSESTree.CallExpression, q: string): Fix 
   const args = model.source.slice(call.callee.range[1], call.range[1]);
   return {
     description: `Use \`(await ${promisify}(${fn})(…)).stdout\``,
-    edits: [{ range: rangeOf(call), text: `(await ${promisify}(${fn})${args}).stdout` }, ...plan.edits()],
+    edits: [{ range: model.rangeOf(call), text: `(await ${promisify}(${fn})${args}).stdout` }, ...plan.edits()],
     safe: false,
   };
 }

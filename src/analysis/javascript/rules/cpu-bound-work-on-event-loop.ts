@@ -4,7 +4,6 @@ import type { JsRule } from '../rule';
 import { type Hotspot, cpuHotspots } from '../cpu';
 import type { JsModel } from '../model';
 import { ImportPlan, awaitText } from '../edits';
-import { rangeOf } from '../parse';
 import { unwrap } from '../syntax';
 import * as path from 'node:path';
 import { type EventEntry, type Step, calleeText, registrationNote, chainText, eventContextOf, eventEntries, reachableFrom, runsIn, stepLabel } from '../events';
@@ -24,7 +23,7 @@ export const rule: JsRule = {
       const event = eventContextOf(model, hotspot.node);
       if (!event || event.steps.length > 0 || model.threadContext(hotspot.node) === 'worker') continue;
       context.report({
-        node: head(hotspot.node),
+        node: head(model, hotspot.node),
         message: `CPU-heavy work on the event loop: ${hotspot.reason} in ${event.handler.description}. ${ADVICE}`,
         fix: asyncTwinFix(model, hotspot),
         related: [related(model, event.handler.registration, registrationNote(event.handler)), ...evidenceRelated(model, hotspot.evidence)],
@@ -47,7 +46,7 @@ export const rule: JsRule = {
       evidence.push(...evidenceRelated(first.model, first.hotspot.evidence, first.model.path));
       for (const other of found.slice(1, 3)) evidence.push(...evidenceRelated(other.model, other.hotspot.evidence.slice(0, 1), other.model.path));
       context.report({
-        node: head(entry.at),
+        node: head(model, entry.at),
         message:
           `CPU-heavy work on the event loop: \`${calleeText(model, entry.at)}${entry.at.type === 'CallExpression' ? '(…)' : ''}\` runs ${first.hotspot.reason}${more}${where}, ` +
           `${entry.handler.fn === entry.target.fn ? 'registered as' : 'called from'} ${entry.handler.description}. ${ADVICE}`,
@@ -131,7 +130,7 @@ function asyncTwinFix(model: JsModel, hotspot: Hotspot): Fix | null {
   const text = awaitText(model, call, `${promisify}(${asyncFn})${args}`);
   return {
     description: `Use \`await ${promisify}(${asyncFn})(…)\` (runs on libuv's thread pool)`,
-    edits: [{ range: rangeOf(call), text }, ...plan.edits()],
+    edits: [{ range: model.rangeOf(call), text }, ...plan.edits()],
     // Awaiting lets other callbacks run before the key is ready, which may reorder side effects.
     safe: false,
   };

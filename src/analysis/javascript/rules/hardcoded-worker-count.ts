@@ -3,7 +3,7 @@ import { ruleMeta } from '../../catalog';
 import type { JsRule } from '../rule';
 import type { JsModel } from '../model';
 import { ImportPlan } from '../edits';
-import { type Node, type TSESTree, rangeOf } from '../parse';
+import type { Node, TSESTree } from '../parse';
 import { memberName, numericLiteral, unwrap } from '../syntax';
 import { spawnLoops, spawnSites } from '../workers';
 import { related } from './shared';
@@ -31,7 +31,7 @@ export const rule: JsRule = {
           `\`${site.label}\` is sized with a hard-coded ${count.n} workers: on a machine with fewer cores they compete ` +
           'for CPU, on one with more the extra cores stay idle. Size it from `os.availableParallelism()`.',
         fix: countFix(model, count),
-        related: count.literal.loc.start.line !== site.node.loc.start.line ? [related(model, site.node, 'the pool it sizes')] : [],
+        related: model.lineOf(count.literal) !== model.lineOf(site.node) ? [related(model, site.node, 'the pool it sizes')] : [],
       });
     }
     const seen = new Set<Node>();
@@ -118,7 +118,7 @@ function countFix(model: JsModel, count: Count): Fix | null {
   const text = count.inclusive ? `${fn}() - 1` : `${fn}()`;
   return {
     description: `Use \`${text}\``,
-    edits: [{ range: rangeOf(count.literal), text }, ...plan.edits()],
+    edits: [{ range: model.rangeOf(count.literal), text }, ...plan.edits()],
     // A different number of workers on other machines: memory and any per-worker sharding change too.
     safe: false,
   };

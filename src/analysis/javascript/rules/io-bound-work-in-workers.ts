@@ -18,7 +18,7 @@ export const rule: JsRule = {
       if (workload.kind !== 'io') continue;
       const name = path.relative(model.directory, script.path) || path.basename(script.path);
       context.report({
-        node: head(site.node),
+        node: head(model, site.node),
         message:
           `The worker script \`${name}\` only awaits async I/O (${workload.evidence[0].reason}). ` +
           'Async I/O is already concurrent on the main thread: the worker adds start-up and message-copying cost without a speed-up. Call it from the main thread.',

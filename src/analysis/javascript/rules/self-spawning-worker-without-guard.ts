@@ -23,7 +23,7 @@ export const rule: JsRule = {
       const guard = site.kind === 'worker' ? 'isMainThread' : site.kind === 'cluster' ? 'cluster.isPrimary' : '!process.send';
       const copy = site.kind === 'worker' ? 'worker thread' : site.kind === 'cluster' ? 'cluster worker' : 'child process';
       context.report({
-        node: head(site.node),
+        node: head(model, site.node),
         message:
           `\`${site.label}\` starts this same file again at load time, with no \`${guard}\` guard: every ${copy} ` +
           `runs this line too and starts another one, without end. Wrap it in \`if (${guard}) { … }\`.`,

@@ -1,38 +1,38 @@
 import type { RelatedInformation } from '../../core/types';
 import type { JsModel } from '../model';
-import { type Node, type TSESTree, rangeOf } from '../parse';
+import type { Node } from '../parse';
+import type { Ranged } from '../model/tree';
 import { isLoop, unwrap } from '../syntax';
 import type { Evidence } from '../cpu';
-
-type Located = { loc: TSESTree.SourceLocation; range: [number, number] };
 
 /**
  * The part of a node a finding underlines: a call up to its callee (`crypto.pbkdf2Sync`), a loop up
  * to its body (`for (…)`), so the squiggle stays on the reported line.
  */
-export function head(node: Node): Located {
+export function head(model: JsModel, node: Node): Ranged {
   if (node.type === 'CallExpression' || node.type === 'NewExpression') {
     const callee = unwrap(node.callee);
-    const end = callee.type === 'MemberExpression' && callee.loc.end.line !== node.loc.start.line ? callee.object : callee;
-    return { loc: { start: node.loc.start, end: end.loc.end }, range: [node.range[0], end.range[1]] };
+    const end = callee.type === 'MemberExpression' && model.endOf(callee).line !== model.lineOf(node) ? callee.object : callee;
+    return { range: [node.range[0], end.range[1]] };
   }
-  if (isLoop(node) && node.body.loc.start.line === node.loc.start.line) {
-    return { loc: { start: node.loc.start, end: node.body.loc.start }, range: [node.range[0], node.body.range[0]] };
+  if (isLoop(node) && model.lineOf(node.body) === model.lineOf(node)) {
+    return { range: [node.range[0], node.body.range[0]] };
   }
-  if (node.loc.end.line !== node.loc.start.line) {
-    return { loc: { start: node.loc.start, end: node.loc.start }, range: [node.range[0], node.range[0]] };
+  if (model.endOf(node).line !== model.lineOf(node)) {
+    return { range: [node.range[0], node.range[0]] };
   }
   return node;
 }
 
 export function related(model: JsModel, node: Node, message: string, filePath = model.path): RelatedInformation {
-  return { path: filePath, range: rangeOf(head(node)), message };
+  return { path: filePath, range: model.rangeOf(head(model, node)), message };
 }
 
 export function evidenceRelated(model: JsModel, evidence: Evidence[], filePath = model.path, limit = 3): RelatedInformation[] {
   return evidence.slice(0, limit).map((e) => related(model, e.node, e.reason, filePath));
 }
 
-export function lineOf(node: Node): number {
-  return node.loc.start.line;
+/** The 1-based line a node starts on, as messages name it. */
+export function lineOf(model: JsModel, node: Node): number {
+  return model.lineOf(node) + 1;
 }

@@ -3,7 +3,7 @@ import { ruleMeta } from '../../catalog';
 import type { JsRule } from '../rule';
 import type { JsModel } from '../model';
 import { ImportPlan } from '../edits';
-import { type Node, rangeOf } from '../parse';
+import type { Node } from '../parse';
 import { isLoop, loopAwaits, memberName, unwrap } from '../syntax';
 import { loopBound, sizeKind } from '../cpu';
 import { spawnLoops, spawnSites } from '../workers';
@@ -25,7 +25,7 @@ export const rule: JsRule = {
       if (isLoop(loop) && loopAwaits(model, loop)) continue;
       const collection = collectionText(model, loop);
       context.report({
-        node: head(via ?? site.node),
+        node: head(model, via ?? site.node),
         message:
           `${via ? `\`${viaName(model, via)}\` starts a \`${site.label}\`` : `\`${site.label}\` runs`} once per item${collection ? ` of \`${collection}\`` : ''}: the number of workers grows with the input, ` +
           'and past the core count they only add start-up cost and memory. Use a bounded pool (piscina, workerpool) sized from `os.availableParallelism()`.',
@@ -57,7 +57,7 @@ function capFix(model: JsModel, size: Node): Fix | null {
   const text = `Math.min(${model.text(size)}, ${cpus}())`;
   return {
     description: `Cap it: \`${text}\``,
-    edits: [{ range: rangeOf(size), text }, ...plan.edits()],
+    edits: [{ range: model.rangeOf(size), text }, ...plan.edits()],
     // Fewer workers than items on big inputs: per-item set-up in the workers may behave differently.
     safe: false,
   };

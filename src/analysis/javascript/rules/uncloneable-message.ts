@@ -63,10 +63,10 @@ export const rule: JsRule = {
         ? `structured clone cannot copy it, so the call throws a DataCloneError`
         : `structured clone copies only its own data properties, so the receiver gets a plain object without them`;
       context.report({
-        node: head(call),
+        node: head(model, call),
         message: `\`${offence.label}\` is ${offence.what}: ${what}. Send plain data (strings, numbers, arrays, plain objects, typed arrays) and rebuild behaviour on the other side.`,
         related:
-          offence.node.loc.start.line !== call.loc.start.line ? [related(model, offence.node, `\`${offence.label}\` comes from here`)] : [],
+          model.lineOf(offence.node) !== model.lineOf(call) ? [related(model, offence.node, `\`${offence.label}\` comes from here`)] : [],
       });
     }
   },

@@ -2,7 +2,6 @@ import type { Fix } from '../../core/types';
 import { ruleMeta } from '../../catalog';
 import type { JsRule } from '../rule';
 import type { JsModel } from '../model';
-import { rangeOf } from '../parse';
 import { ATOMIC_TYPED_ARRAYS, isSideEffectFree, unwrap } from '../syntax';
 import { type SharedWrite, atomicsProtocol, shareBefore, sharedMemory } from '../shared-memory';
 import { related } from './shared';
@@ -24,7 +23,7 @@ export const rule: JsRule = {
         ? `in worker code, on memory shared with other threads (${write.view.buffer.label})`
         : write.view.buffer.received
           ? `on memory received from another thread (${write.view.buffer.label})`
-          : `after ${write.view.buffer.label} was shared with another thread (line ${share!.loc.start.line})`;
+          : `after ${write.view.buffer.label} was shared with another thread (line ${model.lineOf(share!) + 1})`;
       const fix = atomicFix(model, write);
       context.report({
         node: write.node,
@@ -77,5 +76,5 @@ function atomicFix(model: JsModel, write: SharedWrite): Fix | null {
     else if (right.operator === '-' && same(right.left)) call = `Atomics.sub(${array}, ${index}, ${model.text(right.right)})`;
   }
   if (!call) return null;
-  return { description: `Use \`${call}\``, edits: [{ range: rangeOf(node), text: call }], safe: true };
+  return { description: `Use \`${call}\``, edits: [{ range: model.rangeOf(node), text: call }], safe: true };
 }

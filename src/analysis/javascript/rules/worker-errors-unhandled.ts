@@ -32,7 +32,7 @@ export const rule: JsRule = {
       const what = site.kind === 'worker' ? 'an uncaught exception in the worker' : 'a failure to start or signal the process';
       const kept = stored ? ` It is kept in \`${model.text(stored)}\`, but nothing taken from there listens for 'error' either.` : '';
       context.report({
-        node: head(site.node),
+        node: head(model, site.node),
         message:
           `\`${site.label}\` has no 'error' listener: ${what} is emitted as 'error' on it, and an unhandled 'error' ` +
           `crashes this process.${kept} Add \`.on('error', …)\`.`,
@@ -174,7 +174,7 @@ function listenerFix(model: JsModel, site: SpawnSite, binding: Binding): Fix | n
     if (a.type === 'VariableDeclaration' || a.type === 'ExpressionStatement') break;
   }
   if (!statement || (statement.type !== 'VariableDeclaration' && statement.type !== 'ExpressionStatement')) return null;
-  const indent = /^\s*/.exec(model.lineText(statement.loc.start.line - 1))?.[0] ?? '';
+  const indent = /^\s*/.exec(model.lineText(model.lineOf(statement)))?.[0] ?? '';
   const unit = indentUnit(model);
   const at = afterStatement(model, statement);
   const label = site.kind === 'worker' ? 'worker' : 'child process';

@@ -37,7 +37,9 @@ export function jsBenchLenses(model: JsModel): BenchLens[] {
 function lensLineOf(model: JsModel, e: ExportedFunction): number {
   const statement = model.topLevelStatement(e.fn);
   // `export function f` / `export const f = () =>`: the statement's first line (above any JSDoc-free prefix).
-  if (statement && statement.loc.start.line <= e.fn.loc.start.line && e.fn.loc.start.line - statement.loc.start.line <= 1) return statement.loc.start.line - 1;
+  const statementLine = statement ? model.lineOf(statement) : -1;
+  const fnLine = model.lineOf(e.fn);
+  if (statement && statementLine <= fnLine && fnLine - statementLine <= 1) return statementLine;
   return e.line;
 }
 
@@ -175,5 +177,5 @@ export function jsStaticWorkload(model: JsModel, functionName: string): StaticWo
   if (!target || target.fn.async) return null;
   const hotspot = cpuHotspots(model).find((h) => model.contains(target.fn, h.node));
   if (!hotspot) return null;
-  return { kind: 'cpu', reason: `${hotspot.reason} (line ${hotspot.node.loc.start.line})` };
+  return { kind: 'cpu', reason: `${hotspot.reason} (line ${model.lineOf(hotspot.node) + 1})` };
 }

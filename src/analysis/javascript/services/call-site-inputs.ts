@@ -109,7 +109,7 @@ function enclosingForOf(model: JsModel, node: Node): TSESTree.ForOfStatement | n
 function offer(model: JsModel, call: TSESTree.CallExpression, inputs: string): CallSiteInputs | null {
   if (inputs.length > MAX_INPUTS_LENGTH || inputs.includes('\n')) return null;
   const text = model.text(call as Node).replace(/\s+/g, ' ');
-  return { inputs, path: model.path, line: call.loc.start.line - 1, call: text.length > 80 ? `${text.slice(0, 77)}…` : text };
+  return { inputs, path: model.path, line: model.lineOf(call), call: text.length > 80 ? `${text.slice(0, 77)}…` : text };
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { ImportEffect } from '../../core/services';
 import { type JsModel, isMainModuleTest } from '../model';
 import { isAppLike, isServer } from '../events';
-import { type Node, rangeOf } from '../parse';
+import type { Node } from '../parse';
 import { isFunction, memberName, unwrap } from '../syntax';
 
 // What importing a JS/TS file does besides defining things, for the benchmark's pre-flight
@@ -63,7 +63,7 @@ export function jsImportEffects(model: JsModel): ImportEffect[] {
     if (!runsAtLoad(model, call) || underMainModuleTest(model, call)) continue;
     effects.push({
       kind: 'server',
-      range: rangeOf(call),
+      range: model.rangeOf(call),
       message: `\`${model.text(callee)}(…)\` starts listening when the module is imported`,
       fix:
         'Export the function from a module that does not start the server, or start it only when the file is run ' +
@@ -78,7 +78,7 @@ export function jsImportEffects(model: JsModel): ImportEffect[] {
       seen.add(name);
       effects.push({
         kind: 'worker-script',
-        range: rangeOf(ref),
+        range: model.rangeOf(ref),
         message: `this is worker code: it uses \`${name}\` when the module is loaded, which only a worker thread has`,
         fix:
           'Benchmark the function the worker runs from a module of its own (import it in the worker script), or put the ' +
