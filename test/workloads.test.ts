@@ -311,6 +311,174 @@ def main(opaque):
     assert.match(at(46).evidence[0].reason, /`self\.action`, a callable the object was given/);
   });
 
+  test('a light pass over the input beside I/O or native work does not hide it; repeated or alone it stays unknown', () => {
+    const root = tree({
+      'passes.py': `from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+
+def pick(items, keys):
+    return [items[k] for k in keys]
+
+
+def load(path, keys):
+    with open(path) as f:
+        rows = f.read().split()
+    return pick(rows, keys)
+
+
+def solve(matrix, rows, keys):
+    chosen = pick(rows, keys)
+    return np.linalg.inv(matrix), chosen
+
+
+def only_pick(items, keys):
+    return pick(items, keys)
+
+
+def pick_each(matrix, groups, keys):
+    inverse = np.linalg.inv(matrix)
+    out = []
+    for group in groups:
+        out.append(pick(group, keys))
+    return inverse, out
+
+
+def main(m, rows, keys, groups):
+    with ThreadPoolExecutor() as pool:
+        pool.submit(load, "data.txt", keys)
+        pool.submit(solve, m, rows, keys)
+        pool.submit(only_pick, rows, keys)
+        pool.submit(pick_each, m, groups, keys)
+`,
+    });
+    const tasks = tasksOf(root);
+    const load = byFunction(tasks, 'load');
+    assert.equal(load.workload, 'io', JSON.stringify(load.evidence));
+    assert.match(load.evidence[0].reason, /`open` blocks on I\/O|on a file does I\/O/);
+    const solve = byFunction(tasks, 'solve');
+    assert.equal(solve.workload, 'native', JSON.stringify(solve.evidence));
+    // Alone, a light pass is neither CPU-bound nor trivial.
+    const alone = byFunction(tasks, 'only_pick');
+    assert.equal(alone.workload, 'unknown');
+    assert.match(alone.evidence[0].reason, /little work per item/);
+    // Repeated for every group, the passes multiply: they may outweigh the native call.
+    const repeated = byFunction(tasks, 'pick_each');
+    assert.equal(repeated.workload, 'unknown', JSON.stringify(repeated.evidence));
+    assert.match(repeated.evidence[0].reason, /on every pass of the loop at line 28/);
+  });
+
+  test('methods a test case inherits from unittest.TestCase are its checks; the callable form of assertRaises runs what it is given', () => {
+    const root = tree({
+      'test_files.py': `import threading
+import unittest
+
+from parsers import parse
+
+
+class FileTest(unittest.TestCase):
+    def check_file(self, path):
+        with open(path) as f:
+            self.assertEqual(f.read(), "x")
+
+    def check_parse(self, path):
+        with open(path) as f:
+            data = f.read()
+        self.assertRaises(ValueError, parse, data)
+
+    def test_threads(self):
+        threading.Thread(target=self.check_file, args=("a",)).start()
+        threading.Thread(target=self.check_parse, args=("b",)).start()
+`,
+    });
+    const tasks = tasksOf(root);
+    const plain = byFunction(tasks, 'check_file');
+    assert.equal(plain.workload, 'io', JSON.stringify(plain.evidence));
+    const runs = byFunction(tasks, 'check_parse');
+    assert.equal(runs.workload, 'unknown', JSON.stringify(runs.evidence));
+    assert.match(runs.evidence[0].reason, /self\.assertRaises/);
+  });
+
+  test('catalogue: asyncore.loop waits on the network, fcntl.lockf on another process, os.waitstatus_to_exitcode is cheap', () => {
+    const root = tree({
+      'loops.py': `import asyncore
+import fcntl
+import os
+import threading
+
+
+def serve(count):
+    asyncore.loop(timeout=0.1, count=count)
+
+
+def locked(fd, path):
+    fcntl.lockf(fd, fcntl.LOCK_EX)
+    os.path.exists(path)
+    fcntl.lockf(fd, fcntl.LOCK_UN)
+
+
+def reap(pid):
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status)
+
+
+def main(fd, pid):
+    threading.Thread(target=serve, args=(10,)).start()
+    threading.Thread(target=locked, args=(fd, "x")).start()
+    threading.Thread(target=reap, args=(pid,)).start()
+`,
+    });
+    const tasks = tasksOf(root);
+    assert.equal(byFunction(tasks, 'serve').workload, 'io');
+    const locked = byFunction(tasks, 'locked');
+    assert.equal(locked.workload, 'io', JSON.stringify(locked.evidence));
+    assert.ok(locked.evidence.some((e) => /`fcntl\.lockf` waits for another thread or process/.test(e.reason)), JSON.stringify(locked.evidence));
+    const reap = byFunction(tasks, 'reap');
+    assert.equal(reap.workload, 'io', JSON.stringify(reap.evidence));
+    assert.ok(!reap.evidence.some((e) => /waitstatus_to_exitcode/.test(e.reason)), JSON.stringify(reap.evidence));
+  });
+
+  test('target= reaching Thread.__init__ through a subclass that passes on *args and **kwargs', () => {
+    const root = tree({
+      'named.py': `import threading
+import urllib.request
+
+
+class Labelled(threading.Thread):
+    def __init__(self, label, *args, **kwargs):
+        self.label = label
+        super().__init__(*args, **kwargs)
+
+    def run(self):
+        super().run()
+
+
+class Positional(threading.Thread):
+    def __init__(self, label, *args):
+        self.label = label
+        threading.Thread.__init__(self, *args)
+
+    def run(self):
+        threading.Thread.run(self)
+
+
+def fetch(url):
+    return urllib.request.urlopen(url).read()
+
+
+def main():
+    Labelled("a", target=fetch, args=("http://example.com",)).start()
+    Positional("b", None, fetch).start()
+`,
+    });
+    const tasks = tasksOf(root);
+    const at = (line: number): Task => tasks.find((t) => t.line === line)!;
+    assert.equal(at(28).workload, 'io', JSON.stringify(at(28).evidence));
+    assert.match(at(28).evidence[0].reason, /urlopen.*line 24/);
+    assert.equal(at(29).workload, 'io', JSON.stringify(at(29).evidence));
+  });
+
   test('argument types from the task site: submit(f, session), args=(q,), passed on to helpers', () => {
     const root = tree({
       'app.py': `import queue

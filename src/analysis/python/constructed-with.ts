@@ -1,4 +1,4 @@
-import { type PyNode, childByField, walk } from './syntax';
+import { type PyNode, childByField, namedChildren, walk } from './syntax';
 import type { CallInfo, ClassInfo, FunctionInfo, PythonModel, Scope } from './model';
 import { canonicalName } from './names';
 import { valueOf } from './effects/receivers';
@@ -40,10 +40,31 @@ interface Arguments {
 
 type Out = { target: FunctionInfo | null; stored: Map<string, FunctionInfo> };
 
-function argumentsOf(model: PythonModel, call: CallInfo, positional: PyNode[], bound: Map<string, Arg> | null): Arguments {
+/** What an `__init__`'s parameters were given: by name, and what its `*args` / `**kwargs` collected. */
+interface Bound {
+  byName: Map<string, Arg>;
+  star: { name: string; args: Arg[] } | null;
+  starstar: { name: string; args: Map<string, Arg> } | null;
+}
+
+function argumentsOf(model: PythonModel, call: CallInfo, positional: PyNode[], bound: Bound | null): Arguments {
   // A parameter passed on (`super().__init__(action)`) is the argument the outer call gave it.
-  const arg = (node: PyNode): Arg => (node.type === 'identifier' && bound?.get(model.text(node))) || { node, model, scope: call.scope };
-  return { positional: positional.map(arg), keywords: new Map([...call.kwargs].map(([k, v]) => [k, arg(v)])) };
+  const arg = (node: PyNode): Arg => (node.type === 'identifier' && bound?.byName.get(model.text(node))) || { node, model, scope: call.scope };
+  const out: Arguments = { positional: [], keywords: new Map() };
+  // `super().__init__(*args, **kwargs)` passes on what the outer call gave the collectors.
+  const splatted = (node: PyNode): string | null => {
+    const inner = namedChildren(node)[0];
+    return inner?.type === 'identifier' ? model.text(inner) : null;
+  };
+  for (const node of positional) {
+    if (node.type === 'list_splat' && bound?.star && splatted(node) === bound.star.name) out.positional.push(...bound.star.args);
+    else if (node.type === 'dictionary_splat') {
+      if (bound?.starstar && splatted(node) === bound.starstar.name) for (const [k, v] of bound.starstar.args) out.keywords.set(k, v);
+      else out.positional.push(arg(node));
+    } else out.positional.push(arg(node));
+  }
+  for (const [k, v] of call.kwargs) out.keywords.set(k, arg(v));
+  return out;
 }
 
 function followInit(model: PythonModel, cls: ClassInfo, instanceClass: ClassInfo, args: Arguments, out: Out, depth: number): void {
@@ -57,6 +78,7 @@ function followInit(model: PythonModel, cls: ClassInfo, instanceClass: ClassInfo
   }
   const initModel = member.model;
   const bound = bindParameters(init, args);
+  const byName = bound.byName;
   walk(init.node, (node) => {
     if (node !== init.node && (node.type === 'function_definition' || node.type === 'lambda' || node.type === 'class_definition')) return false;
     if (node.type === 'assignment') {
@@ -65,7 +87,7 @@ function followInit(model: PythonModel, cls: ClassInfo, instanceClass: ClassInfo
       const object = left?.type === 'attribute' ? childByField(left, 'object') : null;
       const attr = left?.type === 'attribute' ? childByField(left, 'attribute') : null;
       if (object && attr && right?.type === 'identifier' && initModel.text(object) === init.params[0]) {
-        const arg = bound.get(initModel.text(right));
+        const arg = byName.get(initModel.text(right));
         const fn = arg ? callableOf(arg, instanceClass) : null;
         if (fn) out.stored.set(initModel.text(attr), fn);
       }
@@ -78,7 +100,7 @@ function followInit(model: PythonModel, cls: ClassInfo, instanceClass: ClassInfo
 }
 
 /** `super().__init__(...)` / `Base.__init__(self, ...)` inside an `__init__`: the base's, with these arguments. */
-function followBaseInit(model: PythonModel, init: FunctionInfo, call: CallInfo, cls: ClassInfo, instanceClass: ClassInfo, bound: Map<string, Arg>, out: Out, depth: number): void {
+function followBaseInit(model: PythonModel, init: FunctionInfo, call: CallInfo, cls: ClassInfo, instanceClass: ClassInfo, bound: Bound, out: Out, depth: number): void {
   if (call.method !== '__init__' || !call.receiverNode) return;
   const receiver = call.receiverNode;
   const viaSuper = receiver.type === 'call' && model.text(childByField(receiver, 'function') ?? receiver) === 'super';
@@ -105,18 +127,55 @@ function followBaseInit(model: PythonModel, init: FunctionInfo, call: CallInfo, 
   }
 }
 
-/** Parameter name → the argument the call gives it (positional after `self`, then keywords). */
-function bindParameters(init: FunctionInfo, args: Arguments): Map<string, Arg> {
-  const bound = new Map<string, Arg>();
-  const params = init.params.slice(1);
-  for (let i = 0; i < args.positional.length && i < params.length; i++) {
+/**
+ * Parameter name → the argument the call gives it (positional after `self`, then keywords), and
+ * what `*args` / `**kwargs` collect: the positions past the named ones, the unmatched keywords.
+ */
+function bindParameters(init: FunctionInfo, args: Arguments): Bound {
+  const byName = new Map<string, Arg>();
+  const { positional: named, star, starstar } = parameterKinds(init);
+  const params = named.slice(1);
+  let i = 0;
+  let aligned = true;
+  for (; i < args.positional.length && i < params.length; i++) {
     const arg = args.positional[i];
     // After `*args` the positions no longer line up.
-    if (arg.node.type === 'list_splat' || arg.node.type === 'dictionary_splat') break;
-    bound.set(params[i], arg);
+    if (arg.node.type === 'list_splat' || arg.node.type === 'dictionary_splat') {
+      aligned = false;
+      break;
+    }
+    byName.set(params[i], arg);
   }
-  for (const [name, arg] of args.keywords) if (params.includes(name)) bound.set(name, arg);
-  return bound;
+  const rest = aligned ? args.positional.slice(i) : [];
+  const restKeywords = new Map<string, Arg>();
+  for (const [name, arg] of args.keywords) {
+    if (init.params.includes(name) && name !== star && name !== starstar) byName.set(name, arg);
+    else restKeywords.set(name, arg);
+  }
+  const collects = aligned && !rest.some((a) => a.node.type === 'list_splat' || a.node.type === 'dictionary_splat');
+  return {
+    byName,
+    star: star && collects ? { name: star, args: rest } : null,
+    starstar: starstar ? { name: starstar, args: restKeywords } : null,
+  };
+}
+
+/** A function's positional parameters (before `*`), and the names of its `*args` and `**kwargs`. */
+function parameterKinds(fn: FunctionInfo): { positional: string[]; star: string | null; starstar: string | null } {
+  const out = { positional: [] as string[], star: null as string | null, starstar: null as string | null };
+  const list = childByField(fn.node, 'parameters');
+  let keywordOnly = false;
+  for (const param of list ? namedChildren(list) : []) {
+    const id = param.type === 'identifier' ? param : namedChildren(param).find((c) => c.type === 'identifier') ?? null;
+    const name = id ? fn.model.text(id) : null;
+    if (param.type === 'list_splat_pattern') {
+      out.star = name;
+      keywordOnly = true;
+    } else if (param.type === 'dictionary_splat_pattern') out.starstar = name;
+    else if (param.type === 'keyword_separator') keywordOnly = true;
+    else if (name && !keywordOnly) out.positional.push(name);
+  }
+  return out;
 }
 
 function bindLibraryTarget(args: Arguments, instanceClass: ClassInfo, out: Out): void {

@@ -48,6 +48,23 @@ interface Item extends Evidence {
    * and no unseen calls does a bounded amount of work, which a caller weighs as a cheap call.
    */
   bounded?: boolean;
+  /**
+   * A minor unknown that only says a pass over the input does little work per item, with every
+   * call in it seen (`[x[i] for i in key]`): pure-Python work that grows with the input but too
+   * little to call CPU-bound. It does not outweigh the I/O or native work beside it; alone it
+   * leaves the class unknown.
+   */
+  slight?: boolean;
+}
+
+/** Why a call leaves the class open: decided in `run` once the loops around the call are known. */
+interface Verdict {
+  reason: string;
+  dominant: boolean;
+  /** A callable the function was handed (Item.callback). */
+  callback?: boolean;
+  /** A light pass over the input with every call seen (Item.slight). */
+  slight?: boolean;
 }
 
 /** A classified function with the grades the callers need. */
@@ -273,7 +290,7 @@ class Classifier {
 
   run(): Summary {
     const calls = this.model.callsIn(this.fn);
-    const unknowns: { call: CallInfo; reason: string; dominant: boolean; callback?: boolean }[] = [];
+    const unknowns: (Verdict & { call: CallInfo })[] = [];
     for (const call of calls) {
       const verdict = this.classifyCall(call);
       if (verdict) unknowns.push({ call, ...verdict });
@@ -282,12 +299,13 @@ class Classifier {
     this.classifyLoops();
     this.classifyRecursion();
     // Whether an unknown call may decide the class depends on the loops around it.
-    for (const { call, reason, dominant, callback } of unknowns) {
+    for (const { call, reason, dominant, callback, slight } of unknowns) {
       const inLoop = this.unpacedLoopAround(call.node);
       const grade = dominant || inLoop ? 'dominant' : 'minor';
       const where = inLoop && !dominant ? `${reason}, on every pass of the loop at line ${inLoop.startRow + 1}` : reason;
       this.add('unknown', grade, call.node, where);
       if (callback && !inLoop) this.items[this.items.length - 1].callback = true;
+      if (slight && !inLoop) this.items[this.items.length - 1].slight = true;
     }
     return this.conclude();
   }
@@ -303,10 +321,10 @@ class Classifier {
   // ---- calls ------------------------------------------------------------------------------
 
   /** Records what a call does; returns the reason when the analyzer cannot tell (decided later). */
-  private classifyCall(call: CallInfo): { reason: string; dominant: boolean; callback?: boolean } | null {
+  private classifyCall(call: CallInfo): Verdict | null {
     const line = this.line(call.node);
     const calleeText = this.model.text(call.callee);
-    const unknown = (reason: string, dominant = false, callback = false): { reason: string; dominant: boolean; callback?: boolean } => {
+    const unknown = (reason: string, dominant = false, callback = false): Verdict => {
       this.effects.set(call.node, 'unknown');
       return { reason, dominant, callback };
     };
@@ -398,7 +416,7 @@ class Classifier {
   }
 
   /** `super().m(...)`: the base class's `m`, in the tree or in a library. */
-  private superCall(call: CallInfo): { reason: string; dominant: boolean } | null {
+  private superCall(call: CallInfo): Verdict | null {
     const method = call.method!;
     const line = this.line(call.node);
     const cls = this.model.enclosingClassOfMethod(call.node);
@@ -456,10 +474,30 @@ class Classifier {
     }
     const byName = call.qualified ? callEffect(call.qualified) : null;
     if (byName) return byName;
+    const inherited = this.inheritedEffect(call);
+    if (inherited) return inherited;
     // A name the model leaves unresolved, or names after a module of the tree, may still be a
     // library's that another file re-exports (`from .compat import urlopen`).
     const value = valueOf(this.model, call.callee, call.scope, 0);
     return value.kind === 'ref' && value.name !== call.qualified ? callEffect(value.name) : null;
+  }
+
+  /**
+   * `self.assertEqual(...)` in a `unittest.TestCase` subclass: a method no class of the tree
+   * defines, inherited from a catalogued library class the tree's classes derive from.
+   */
+  private inheritedEffect(call: CallInfo): Effect | null {
+    if (!call.method || !this.isSelf(call.receiverNode)) return null;
+    const cls = this.model.enclosingClassOfMethod(call.node);
+    if (!cls || this.model.classMember(cls, call.method)) return null;
+    // `assertRaises(E, f, x)` runs `f`: its work is that callable's, not the assertion's.
+    const runs = RUNS_ARGUMENT[call.method];
+    if (runs !== undefined && call.args.length > runs) return null;
+    for (const base of libraryBases(this.model, cls)) {
+      const effect = methodEffect(base, call.method);
+      if (effect) return effect;
+    }
+    return null;
   }
 
   /**
@@ -592,12 +630,12 @@ class Classifier {
    * itself rather than the call that leads there.
    */
   /** The base class's `run()` runs the instance's target: its work is the target's. */
-  private targetCall(call: CallInfo, target: FunctionInfo): { reason: string; dominant: boolean } | null {
+  private targetCall(call: CallInfo, target: FunctionInfo): Verdict | null {
     if (target === this.fn || this.visiting.has(target)) return this.neutral(call);
     return this.workspaceCall(call, target);
   }
 
-  private workspaceCall(call: CallInfo, callee: FunctionInfo): { reason: string; dominant: boolean } | null {
+  private workspaceCall(call: CallInfo, callee: FunctionInfo): { reason: string; dominant: boolean; slight?: boolean } | null {
     const line = this.line(call.node);
     const text = this.model.text(call.callee);
     if (isAbstract(callee)) {
@@ -614,6 +652,9 @@ class Classifier {
     };
     // Long straight-line code does the same bounded work whatever the input: a cheap call here.
     const bounded = inner.kind === 'unknown' && inner.items.every((i) => i.kind !== 'unknown' || i.bounded);
+    // A light pass over the input, every call of it seen: light work here too, unless a loop
+    // here repeats it (then it multiplies and may decide the class).
+    const slight = !bounded && inner.kind === 'unknown' && inner.items.every((i) => i.kind !== 'unknown' || i.bounded || i.slight);
     switch (bounded ? 'trivial' : inner.kind) {
       case 'trivial':
         return this.neutral(call);
@@ -625,6 +666,7 @@ class Classifier {
           // Unseen work in the callee's loops may dominate here too; a callback it is handed is
           // chosen by the code that hands it over (`schedule(self._flush)`), not decided here.
           dominant: inner.items.some((i) => i.grade === 'dominant' && !i.callback),
+          ...(slight ? { slight: true } : {}),
         };
       }
       case 'io':
@@ -964,7 +1006,9 @@ class Classifier {
     const strongCpu = has('strong');
     const lightCpu = has('light');
     const native = has('native');
-    const minor = has('minor');
+    // Light passes over the input count only when nothing else does (see Item.slight).
+    const minor = all.some((i) => i.grade === 'minor' && !i.slight);
+    const slight = all.some((i) => i.slight);
     let kind: WorkloadKind;
     let decisive: (i: Item) => boolean;
     if (has('dominant')) {
@@ -991,7 +1035,7 @@ class Classifier {
     } else if (lightCpu) {
       kind = minor ? 'unknown' : 'cpu';
       decisive = (i) => (kind === 'unknown' ? i.grade === 'minor' : i.kind === 'cpu');
-    } else if (minor) {
+    } else if (minor || slight) {
       kind = 'unknown';
       decisive = (i) => i.grade === 'minor';
     } else {
@@ -999,6 +1043,7 @@ class Classifier {
       if (busy) {
         kind = 'unknown';
         this.add('unknown', 'minor', busy.node, `loop at line ${this.line(busy.node)} runs over input of unknown size with little work per item: too little to call CPU-bound, too much to call trivial`);
+        this.items[this.items.length - 1].slight = true;
       } else if (!this.isSmallBody()) {
         kind = 'unknown';
         this.add('unknown', 'minor', this.fn.node, `no I/O, no loops and no calls into unseen code, but more than ${TRIVIAL_STATEMENTS} statements: too long to call trivial`);
@@ -1026,6 +1071,39 @@ class Classifier {
     const docstring = first?.type === 'expression_statement' && namedChildren(first)[0]?.type === 'string';
     return statements.length - (docstring ? 1 : 0) <= TRIVIAL_STATEMENTS;
   }
+}
+
+/**
+ * Methods of catalogued classes that call the callable they are given after these many
+ * arguments (`assertRaises(E, f, x)`); with no more arguments they are context managers.
+ */
+const RUNS_ARGUMENT: Record<string, number> = {
+  assertRaises: 1, assertWarns: 1, assertRaisesRegex: 2, assertWarnsRegex: 2, failUnlessRaises: 1, assertRaisesRegexp: 2,
+};
+
+/**
+ * The library classes (by canonical name) a class of the tree derives from, directly or
+ * through other classes of the tree, nearest first.
+ */
+function libraryBases(model: PythonModel, cls: ClassInfo): string[] {
+  const out: string[] = [];
+  const queue: { model: PythonModel; cls: ClassInfo }[] = [{ model: cls.methods.values().next().value?.model ?? model, cls }];
+  const seen = new Set<ClassInfo>();
+  while (queue.length > 0 && seen.size < 16) {
+    const { model: m, cls: current } = queue.shift()!;
+    if (seen.has(current)) continue;
+    seen.add(current);
+    for (const base of current.bases) {
+      const value = m.resolve(base, current.scope.parent ?? m.moduleScope);
+      if (value.kind === 'class') queue.push({ model: m, cls: value.cls });
+      else if (value.kind === 'ref') {
+        const imported = m.importedClass(value.name);
+        if (imported) queue.push(imported);
+        else out.push(canonicalName(value.name));
+      }
+    }
+  }
+  return out;
 }
 
 /**

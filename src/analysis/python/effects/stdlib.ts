@@ -33,6 +33,17 @@ const LOCK_METHODS: Record<string, Effect> = {
   ...each('neutral', 'release locked __enter__ __exit__'),
 };
 
+// A test case's own checks compare values they are given (the callable forms of `assertRaises`
+// run the callable: the classifier leaves those to it).
+const TEST_CASE_METHODS: Record<string, Effect> = each('neutral', `assertEqual assertNotEqual assertTrue
+  assertFalse assertIs assertIsNot assertIsNone assertIsNotNone assertIn assertNotIn assertIsInstance
+  assertNotIsInstance assertAlmostEqual assertNotAlmostEqual assertGreater assertGreaterEqual assertLess
+  assertLessEqual assertRegex assertNotRegex assertCountEqual assertMultiLineEqual assertSequenceEqual
+  assertListEqual assertTupleEqual assertSetEqual assertDictEqual assertRaises assertRaisesRegex
+  assertWarns assertWarnsRegex assertLogs assertNoLogs assertEquals assertNotEquals assert_ failUnless
+  failIf failUnlessEqual failIfEqual failUnlessRaises assertRaisesRegexp assertRegexpMatches fail
+  skipTest subTest addCleanup enterContext doCleanups id shortDescription`);
+
 const LOGGER_METHODS: Record<string, Effect> = {
   '*': 'neutral',
 };
@@ -60,7 +71,8 @@ const STDLIB_CALLS: Record<string, Effect> = {
     getgid getegid getlogin getcwd getcwdb getenv putenv unsetenv cpu_count urandom get_terminal_size
     set_blocking get_blocking set_inheritable get_inheritable umask uname strerror fspath fsencode
     fsdecode times isatty ttyname setsid setpgid getpgid nice sched_getaffinity sched_setaffinity
-    get_exec_path register_at_fork _exit abort`)),
+    get_exec_path register_at_fork _exit abort waitstatus_to_exitcode WIFEXITED WEXITSTATUS WIFSIGNALED
+    WTERMSIG WIFSTOPPED WSTOPSIG`)),
   'os.environ.get': 'neutral',
   'os.environ.copy': 'neutral',
   'os.environ.setdefault': 'neutral',
@@ -95,6 +107,13 @@ const STDLIB_CALLS: Record<string, Effect> = {
   ...each('io', inModule('select', 'select')),
   'select.': 'neutral',
   'selectors.': 'neutral',
+  // asyncore's loop polls its sockets until they close: it waits on the network.
+  'asyncore.loop': 'io',
+  'asyncore.': 'neutral',
+  'asynchat.': 'neutral',
+  // A record lock another process holds makes these wait for it.
+  ...each('wait', inModule('fcntl', 'lockf flock')),
+  'fcntl.': 'neutral',
   ...each('io', inModule('subprocess', 'run call check_call check_output getoutput getstatusoutput Popen')),
   'subprocess.': 'neutral',
   'signal.pause': 'wait',
@@ -490,6 +509,9 @@ export const stdlib: Catalogue = {
       '*': 'neutral',
     },
     'logging.Logger': LOGGER_METHODS,
+    'unittest.TestCase': TEST_CASE_METHODS,
+    'unittest.case.TestCase': TEST_CASE_METHODS,
+    'unittest.IsolatedAsyncioTestCase': TEST_CASE_METHODS,
     're.Pattern': {
       ...each('cpu', 'search match fullmatch findall finditer sub subn split'),
       '*': 'neutral',
