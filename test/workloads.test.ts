@@ -390,6 +390,24 @@ class FileTest(unittest.TestCase):
     def test_threads(self):
         threading.Thread(target=self.check_file, args=("a",)).start()
         threading.Thread(target=self.check_parse, args=("b",)).start()
+
+
+class ReadChecks:
+    def test_mixed_in(self):
+        def read_back(path):
+            with open(path) as f:
+                self.assertIn("x", f.read())
+
+        def parse_back(path):
+            with open(path) as f:
+                self.assertRaises(ValueError, parse, f.read())
+
+        threading.Thread(target=read_back, args=("c",)).start()
+        threading.Thread(target=parse_back, args=("d",)).start()
+
+
+class ReadTest(ReadChecks, unittest.TestCase):
+    pass
 `,
     });
     const tasks = tasksOf(root);
@@ -398,6 +416,9 @@ class FileTest(unittest.TestCase):
     const runs = byFunction(tasks, 'check_parse');
     assert.equal(runs.workload, 'unknown', JSON.stringify(runs.evidence));
     assert.match(runs.evidence[0].reason, /self\.assertRaises/);
+    // In a mixin the TestCase base comes with the subclass: the name alone says it is a check.
+    assert.equal(byFunction(tasks, 'read_back').workload, 'io');
+    assert.equal(byFunction(tasks, 'parse_back').workload, 'unknown');
   });
 
   test('catalogue: asyncore.loop waits on the network, fcntl.lockf on another process, os.waitstatus_to_exitcode is cheap', () => {

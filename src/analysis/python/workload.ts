@@ -3,7 +3,7 @@ import { type Binding, type CallInfo, type ClassInfo, type FunctionInfo, type Py
 import { type TaskSite, targetFunction } from './tasks';
 import { fact } from '../core/facts';
 import { type Effect, callEffect } from './effects';
-import { RUNS_FOREVER, methodByName } from './effects/methods';
+import { CALLS_ARGUMENT_AFTER, RUNS_FOREVER, methodByName } from './effects/methods';
 import { libraryName, receiverType, typeOfValue, valueOf } from './effects/receivers';
 import { hasOwnEntry, methodEffect, resultType } from './effects';
 import { canonicalName } from './names';
@@ -491,7 +491,7 @@ class Classifier {
     const cls = this.model.enclosingClassOfMethod(call.node);
     if (!cls || this.model.classMember(cls, call.method)) return null;
     // `assertRaises(E, f, x)` runs `f`: its work is that callable's, not the assertion's.
-    const runs = RUNS_ARGUMENT[call.method];
+    const runs = CALLS_ARGUMENT_AFTER[call.method];
     if (runs !== undefined && call.args.length > runs) return null;
     for (const base of libraryBases(this.model, cls)) {
       const effect = methodEffect(base, call.method);
@@ -1072,14 +1072,6 @@ class Classifier {
     return statements.length - (docstring ? 1 : 0) <= TRIVIAL_STATEMENTS;
   }
 }
-
-/**
- * Methods of catalogued classes that call the callable they are given after these many
- * arguments (`assertRaises(E, f, x)`); with no more arguments they are context managers.
- */
-const RUNS_ARGUMENT: Record<string, number> = {
-  assertRaises: 1, assertWarns: 1, assertRaisesRegex: 2, assertWarnsRegex: 2, failUnlessRaises: 1, assertRaisesRegexp: 2,
-};
 
 /**
  * The library classes (by canonical name) a class of the tree derives from, directly or

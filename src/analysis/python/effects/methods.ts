@@ -44,6 +44,14 @@ const BY_NAME = new Map<string, Effect>([
 ]);
 
 /**
+ * Checks that call the callable they are given after this many arguments (`assertRaises(E, f,
+ * x)`); with no more arguments they are context managers.
+ */
+export const CALLS_ARGUMENT_AFTER: Readonly<Record<string, number>> = {
+  assertRaises: 1, assertWarns: 1, assertRaisesRegex: 2, assertWarnsRegex: 2, assertRaisesRegexp: 2, failUnlessRaises: 1,
+};
+
+/**
  * Methods that run a loop until the program stops it: on an unknown receiver the task is whatever
  * that loop serves, so the call decides the class.
  */
@@ -62,5 +70,11 @@ export function methodByName(method: string, args: number, timeoutArg: boolean):
   // `d.update(other)` merges dicts; a bare `plugin.update()` refreshes something the name
   // does not describe.
   if (method === 'update') return args > 0 ? 'neutral' : null;
+  // `self.assertEqual(a, b)` in a test mixin whose TestCase base comes in a subclass: a check of
+  // the values it is given. The forms that call a callable they are given are not.
+  if (/^assert[A-Z]/.test(method)) {
+    const runs = CALLS_ARGUMENT_AFTER[method];
+    return runs !== undefined && args > runs ? null : 'neutral';
+  }
   return BY_NAME.get(method) ?? null;
 }
