@@ -460,6 +460,46 @@ def main(fd, pid):
     assert.ok(!reap.evidence.some((e) => /waitstatus_to_exitcode/.test(e.reason)), JSON.stringify(reap.evidence));
   });
 
+  test('an instance of a subclass of a catalogued library class: the methods it inherits are the library\'s', () => {
+    const root = tree({
+      'api.py': `import logging
+import threading
+
+import requests
+
+
+class Api(requests.Session):
+    def __init__(self, token):
+        super().__init__()
+        self.token = token
+
+    def headers_for(self, name):
+        return {"Authorization": self.token, "X-Name": name}
+
+
+def fetch(url):
+    api = Api("t")
+    return api.get(url, timeout=5)
+
+
+def retarget(handler, loop, done):
+    handler.setTarget(None)
+    loop.call_soon_threadsafe(done)
+
+
+def main(url, handler, loop, done):
+    threading.Thread(target=fetch, args=(url,)).start()
+    threading.Thread(target=retarget, args=(handler, loop, done)).start()
+`,
+    });
+    const tasks = tasksOf(root);
+    const fetch = byFunction(tasks, 'fetch');
+    assert.equal(fetch.workload, 'io', JSON.stringify(fetch.evidence));
+    assert.match(fetch.evidence[0].reason, /`api\.get` blocks on I\/O/);
+    // Reconfiguring a log handler and scheduling on an event loop do next to nothing.
+    assert.equal(byFunction(tasks, 'retarget').workload, 'trivial');
+  });
+
   test('target= reaching Thread.__init__ through a subclass that passes on *args and **kwargs', () => {
     const root = tree({
       'named.py': `import threading

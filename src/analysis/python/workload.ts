@@ -483,12 +483,13 @@ class Classifier {
   }
 
   /**
-   * `self.assertEqual(...)` in a `unittest.TestCase` subclass: a method no class of the tree
-   * defines, inherited from a catalogued library class the tree's classes derive from.
+   * `self.assertEqual(...)` in a `unittest.TestCase` subclass, or a method called on an instance
+   * of a class of the tree: a method no class of the tree defines, inherited from a catalogued
+   * library class the tree's classes derive from.
    */
   private inheritedEffect(call: CallInfo): Effect | null {
-    if (!call.method || !this.isSelf(call.receiverNode)) return null;
-    const cls = this.model.enclosingClassOfMethod(call.node);
+    if (!call.method || !call.receiverNode) return null;
+    const cls = this.isSelf(call.receiverNode) ? this.model.enclosingClassOfMethod(call.node) : this.instanceClass(call.receiverNode, call.scope);
     if (!cls || this.model.classMember(cls, call.method)) return null;
     // `assertRaises(E, f, x)` runs `f`: its work is that callable's, not the assertion's.
     const runs = CALLS_ARGUMENT_AFTER[call.method];
@@ -498,6 +499,12 @@ class Classifier {
       if (effect) return effect;
     }
     return null;
+  }
+
+  /** The class of the tree a receiver is an instance of (`server = Server(...)`; `server.serve()`). */
+  private instanceClass(node: PyNode, scope: CallInfo['scope']): ClassInfo | null {
+    const value = valueOf(this.model, node, scope, 0);
+    return value.kind === 'instance' && value.cls ? value.cls : null;
   }
 
   /**

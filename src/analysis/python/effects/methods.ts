@@ -26,8 +26,11 @@ const BY_NAME = new Map<string, Effect>([
     add_done_callback`),
   // files and sockets: releasing them is cheap
   ...names('neutral', 'close flush fileno isatty seekable readable writable settimeout setblocking setsockopt bind listen'),
-  // loggers and logger-like reporters
-  ...names('neutral', 'debug info warning warn error exception critical log isEnabledFor setLevel'),
+  // loggers and logger-like reporters, and setting up their handlers
+  ...names('neutral', `debug info warning warn error exception critical log isEnabledFor setLevel setFormatter
+    setTarget addHandler removeHandler addFilter removeFilter`),
+  // event loops: scheduling a callback only queues it
+  ...names('neutral', 'call_soon call_soon_threadsafe call_later call_at set_event_loop new_event_loop'),
   // array methods: only numpy, pandas, scipy.sparse and torch objects have these
   ...names('native', `ravel reshape astype flatten toarray todense tocsr tocsc tocoo transpose squeeze nonzero
     argsort argmax argmin cumsum cumprod dot clip sum mean std var take`),

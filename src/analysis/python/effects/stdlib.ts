@@ -153,7 +153,8 @@ const STDLIB_CALLS: Record<string, Effect> = {
   ...each('neutral', inModule('asyncio', `new_event_loop set_event_loop get_event_loop get_running_loop Queue
     SelectorEventLoop
     Lock Event Semaphore BoundedSemaphore Condition create_task ensure_future Future iscoroutine
-    iscoroutinefunction run_coroutine_threadsafe current_task all_tasks wrap_future`)),
+    iscoroutinefunction run_coroutine_threadsafe current_task all_tasks wrap_future DefaultEventLoopPolicy
+    get_event_loop_policy set_event_loop_policy`)),
   'timeit.default_timer': 'neutral',
   'weakref.': 'neutral',
   'atexit.': 'neutral',
