@@ -500,6 +500,41 @@ def main(url, handler, loop, done):
     assert.equal(byFunction(tasks, 'retarget').workload, 'trivial');
   });
 
+  test('a parameter annotated as a file (typing.IO[bytes], t.BinaryIO) is a file, not its type parameter', () => {
+    const root = tree({
+      'pipes.py': `import threading
+import typing as t
+from typing import IO, Optional
+
+
+class Pump(threading.Thread):
+    def __init__(self, handle: t.IO[bytes], sink: Optional[t.BinaryIO]) -> None:
+        super().__init__()
+        self.handle = handle
+        self.sink = sink
+
+    def run(self) -> None:
+        for line in self.handle:
+            self.sink.write(line)
+
+
+def drain(stream: IO[str]) -> int:
+    return len(stream.read())
+
+
+def main(proc):
+    Pump(proc.stdout, None).start()
+    threading.Thread(target=drain, args=(proc.stderr,)).start()
+`,
+    });
+    const tasks = tasksOf(root);
+    const pump = byFunction(tasks, 'run');
+    assert.equal(pump.workload, 'io', JSON.stringify(pump.evidence));
+    assert.match(pump.evidence[0].reason, /`\.write\(\)` on a file does I\/O \(line 14\)/);
+    const drain = byFunction(tasks, 'drain');
+    assert.equal(drain.workload, 'io', JSON.stringify(drain.evidence));
+  });
+
   test('target= reaching Thread.__init__ through a subclass that passes on *args and **kwargs', () => {
     const root = tree({
       'named.py': `import threading

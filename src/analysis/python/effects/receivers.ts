@@ -194,8 +194,12 @@ function annotationOf(model: PythonModel, param: PyNode): string | null {
   if (param.type !== 'typed_parameter' && param.type !== 'typed_default_parameter') return null;
   const typeNode = childByField(param, 'type');
   let expr = typeNode ? namedChildren(typeNode)[0] : null;
-  // `Optional[X]` / `X | None`: the X.
+  // `Optional[X]` / `X | None`: the X. A generic the catalogue knows itself (`typing.IO[bytes]`)
+  // is that type, not its parameter's.
   for (let guard = 0; expr && guard < 4; guard++) {
+    const generic = expr.type === 'generic_type' || expr.type === 'subscript' ? namedChildren(expr)[0] ?? null : null;
+    const known = generic && (generic.type === 'identifier' || generic.type === 'attribute') ? model.resolve(generic, model.moduleScope) : null;
+    if (known?.kind === 'ref' && resultType(known.name)) return known.name;
     if (expr.type === 'generic_type') {
       const params = expr.children.find((c) => c.type === 'type_parameter');
       const first = params ? namedChildren(params)[0] : null;

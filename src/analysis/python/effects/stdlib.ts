@@ -289,6 +289,13 @@ export const stdlib: Catalogue = {
     'bz2.BZ2File': 'io.IOBase',
     'lzma.open': 'io.IOBase',
     'lzma.LZMAFile': 'io.IOBase',
+    // File objects by their annotations (`handle: typing.IO[bytes]`).
+    'typing.IO': 'io.IOBase',
+    'typing.BinaryIO': 'io.IOBase',
+    'typing.TextIO': 'io.IOBase',
+    'io.RawIOBase': 'io.IOBase',
+    'io.BufferedIOBase': 'io.IOBase',
+    'io.TextIOBase': 'io.IOBase',
     'sys.stdout': 'io.IOBase',
     'sys.stderr': 'io.IOBase',
     'sys.stdin': 'io.IOBase',
