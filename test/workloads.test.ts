@@ -535,6 +535,39 @@ def main(proc):
     assert.equal(drain.workload, 'io', JSON.stringify(drain.evidence));
   });
 
+  test('a range bounded by a literal unpacked into a name (n, m = 5, 7) is a short loop, not work on the input', () => {
+    const root = tree({
+      'rounds.py': `import threading
+
+ROUNDS, WORKERS = 7, 5
+gate = threading.Barrier(WORKERS)
+
+
+def rounds(results):
+    for i in range(ROUNDS):
+        gate.wait(10)
+        results.append(3 * i)
+
+
+def spins(results, n):
+    for i in range(n):
+        results.append(3 * i + 1)
+
+
+def main(results, n):
+    for _ in range(WORKERS):
+        threading.Thread(target=rounds, args=(results,)).start()
+    threading.Thread(target=spins, args=(results, n)).start()
+`,
+    });
+    const tasks = tasksOf(root);
+    const rounds = byFunction(tasks, 'rounds');
+    assert.equal(rounds.workload, 'io', JSON.stringify(rounds.evidence));
+    assert.ok(!rounds.evidence.some((e) => /arithmetic/.test(e.reason)), JSON.stringify(rounds.evidence));
+    // A range the caller sizes is still the work.
+    assert.equal(byFunction(tasks, 'spins').workload, 'cpu');
+  });
+
   test('target= reaching Thread.__init__ through a subclass that passes on *args and **kwargs', () => {
     const root = tree({
       'named.py': `import threading

@@ -948,7 +948,7 @@ class Classifier {
       const owner = this.model.bindingScope(name, scope);
       const bindings = owner?.bindings.get(name);
       if (!bindings || bindings.length !== 1 || bindings[0].kind !== 'assign') return null;
-      return bindings[0].value ?? null;
+      return bindings[0].value ?? unpackedLiteral(this.model, bindings[0].node, name);
     }
     const object = childByField(node, 'object');
     const attr = childByField(node, 'attribute');
@@ -1134,6 +1134,19 @@ function isExtensionImport(model: PythonModel, binding: Binding): boolean {
   const cut = module.lastIndexOf('.');
   const parent = resolver.resolveModule(model.path, cut > 0 ? module.slice(0, cut) : '', level);
   return !!parent && /__init__\.py$/.test(parent.path) && !parent.moduleScope.bindings.has(module.slice(cut + 1));
+}
+
+/** `n, m = 5, 7`: the value unpacked into `name`, when both sides list the same number of items. */
+function unpackedLiteral(model: PythonModel, assignment: PyNode, name: string): PyNode | null {
+  if (assignment.type !== 'assignment') return null;
+  const left = childByField(assignment, 'left');
+  const right = childByField(assignment, 'right');
+  if (!left || !right || !['pattern_list', 'tuple_pattern'].includes(left.type) || !['expression_list', 'tuple'].includes(right.type)) return null;
+  const targets = namedChildren(left);
+  const values = namedChildren(right);
+  if (targets.length !== values.length) return null;
+  const at = targets.findIndex((t) => t.type === 'identifier' && model.text(t) === name);
+  return at >= 0 ? values[at] : null;
 }
 
 /** A method that only says subclasses must provide it: `raise NotImplementedError`, `...`, `@abstractmethod`. */
