@@ -114,9 +114,19 @@ export interface NodeContext {
   topStatement: PyNode | null;
 }
 
+/** How a module binds a name a cross-file lookup asks for: any binding, or a `def`/`class` statement. */
+export type BindingKind = 'binding' | 'def' | 'class';
+
 export interface ModuleResolver {
   /** The model of the module that `from <module> import ...` (at `level` dots) names, if it is in the tree. */
   resolveModule(fromPath: string, module: string, level: number): PythonModel | null;
+  /**
+   * resolveModule for a lookup of `name` in the module: null also when the module's source cannot
+   * bind it as `kind` says (then the file need not be parsed for this).
+   */
+  resolveModuleBinding(fromPath: string, module: string, level: number, name: string, kind: BindingKind): PythonModel | null;
+  /** The path of the model resolveModule would return, without building it. */
+  resolveModulePath(fromPath: string, module: string, level: number): string | null;
 }
 
 const LOOP_TYPES = new Set([
@@ -232,9 +242,9 @@ export class PythonModel {
     const packages: string[] = [];
     // `resolveModule(path, '', k)` is the `__init__.py` k - 1 folders above this file's own folder.
     for (let k = level; k < level + 16; k++) {
-      const init = this.resolver.resolveModule(this.path, '', k);
+      const init = this.resolver.resolveModulePath(this.path, '', k);
       if (!init) break;
-      const folder = init.path.replace(/[\\/][^\\/]*$/, '');
+      const folder = init.replace(/[\\/][^\\/]*$/, '');
       const packageName = /[^\\/]*$/.exec(folder)![0];
       if (!/^[A-Za-z_]\w*$/.test(packageName)) break;
       packages.unshift(packageName);
@@ -262,7 +272,7 @@ export class PythonModel {
     const cut = dotted.lastIndexOf('.');
     const className = dotted.slice(cut + 1);
     if (/^_*[A-Z]/.test(className) && (cut > 0 || level > 0)) {
-      const other = this.resolver.resolveModule(this.path, cut > 0 ? dotted.slice(0, cut) : '', level);
+      const other = this.resolver.resolveModuleBinding(this.path, cut > 0 ? dotted.slice(0, cut) : '', level, className, 'class');
       const cls = other && other !== this ? other.moduleClass(className) : undefined;
       if (other && cls) found = { model: other, cls };
     }
@@ -502,7 +512,7 @@ export class PythonModel {
       case 'import': {
         const imported = binding.importModule;
         if (imported && imported.name && this.resolver) {
-          const other = this.resolver.resolveModule(this.path, imported.module, imported.level);
+          const other = this.resolver.resolveModuleBinding(this.path, imported.module, imported.level, imported.name, 'def');
           if (other) {
             const fn = other.moduleFunction(imported.name);
             if (fn) return { kind: 'function', fn };
