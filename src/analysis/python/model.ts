@@ -235,8 +235,8 @@ export class PythonModel {
    * cannot be seen (no project, no `__init__.py`) and for names that are absolute already.
    */
   absoluteName(name: string): string {
+    if (name.charCodeAt(0) !== 46 || !this.resolver) return name; // not relative: no leading `.`
     const level = /^\.*/.exec(name)![0].length;
-    if (level === 0 || !this.resolver) return name;
     const cached = this.absoluteNames.get(name);
     if (cached !== undefined) return cached;
     const packages: string[] = [];

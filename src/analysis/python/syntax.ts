@@ -34,6 +34,9 @@ export interface ParsedPython {
   errors: PyNode[];
 }
 
+/** The children of every leaf: most nodes are leaves, and one array each was most of the copy's garbage. */
+const NO_CHILDREN: PyNode[] = Object.freeze([]) as unknown as PyNode[];
+
 // Punctuation carries no meaning for the rules; dropping it keeps the copy small.
 const DROPPED_TOKENS = new Set(['(', ')', '[', ']', '{', '}', ',', ':', '.', ';', '\n']);
 
@@ -298,7 +301,7 @@ function copyTree(tree: import('web-tree-sitter').Tree, source: string): ParsedP
       startCol: startIndex - starts[startRow],
       endRow,
       endCol: endIndex - starts[endRow],
-      children: [],
+      children: NO_CHILDREN,
       parent,
       hasError: false,
     };
@@ -325,7 +328,8 @@ function copyTree(tree: import('web-tree-sitter').Tree, source: string): ParsedP
       let node: PyNode | null = null;
       if (keep) {
         node = make(current, typeId, fieldId, startIndex, endIndex);
-        current.children.push(node);
+        if (current.children === NO_CHILDREN) current.children = [node];
+        else current.children.push(node);
       }
       if (node && cursor.firstChild()) {
         current = node;
