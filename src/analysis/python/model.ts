@@ -162,7 +162,6 @@ export class PythonModel {
   private readonly functionByNode = new Map<PyNode, FunctionInfo>();
   private readonly classByNode = new Map<PyNode, ClassInfo>();
   private readonly callByNode = new Map<PyNode, CallInfo>();
-  private readonly contextCache = new Map<PyNode, NodeContext>();
   /** Syntax nodes of the copied tree. */
   readonly nodeCount: number;
 
@@ -174,6 +173,8 @@ export class PythonModel {
     /** False for a model of a fix's result (fix-rounds.ts): its work is the fixed file's, without more allowance. */
     allowance = true,
   ) {
+    // Contexts are kept on the nodes (contextOf): a tree already modelled would mix two models'.
+    if (root.context !== null) throw new Error('PythonModel: this syntax tree already has a model; parse the text again');
     this.moduleScope = this.newScope('module', root, null, null);
     this.nodeCount = this.index();
     // Before the scopes and calls: building a large file's model is most of the work it needs.
@@ -331,11 +332,11 @@ export class PythonModel {
    */
   contextOf(node: PyNode): NodeContext {
     spendWork(1);
-    const cached = this.contextCache.get(node);
+    const cached = node.context as NodeContext | null;
     if (cached) return cached;
     const chain: PyNode[] = [];
     let top: PyNode | null = node;
-    while (top && !this.contextCache.has(top)) {
+    while (top && !top.context) {
       chain.push(top);
       top = top.parent;
     }
@@ -343,9 +344,9 @@ export class PythonModel {
     for (let i = chain.length - 1; i >= 0; i--) {
       const child = chain[i];
       const parent = child.parent;
-      this.contextCache.set(child, parent ? this.childContext(this.contextCache.get(parent)!, parent, child) : ROOT_CONTEXT);
+      child.context = parent ? this.childContext(parent.context as NodeContext, parent, child) : ROOT_CONTEXT;
     }
-    return this.contextCache.get(node)!;
+    return node.context as NodeContext;
   }
 
   /** The context of `child` from its parent's: what the upward walk adds at its first step. */

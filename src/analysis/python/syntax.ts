@@ -26,6 +26,11 @@ export interface PyNode {
   children: PyNode[];
   parent: PyNode | null;
   hasError: boolean;
+  /**
+   * The context the model of this tree derived for the node (model.ts contextOf), kept on the node
+   * rather than in a map of every node: each copied tree has one model. Null until asked for.
+   */
+  context: unknown;
 }
 
 export interface ParsedPython {
@@ -304,6 +309,7 @@ function copyTree(tree: import('web-tree-sitter').Tree, source: string): ParsedP
       children: NO_CHILDREN,
       parent,
       hasError: false,
+      context: null,
     };
     // Only zero-width nodes can be "missing": ask the wasm side just for those.
     if (type === 'ERROR' || (startIndex === endIndex && cursor.isMissing())) {
