@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PythonProject } from '../src/analysis/python/analyze';
 import type { BindingKind } from '../src/analysis/python/model';
-import { type PyNode, ensurePythonParser, parsePython, rawCursorCopy } from '../src/analysis/python/syntax';
+import { PythonModel } from '../src/analysis/python/model';
+import { IncrementalPythonParser, type PyNode, ensurePythonParser, parsePython, rawCursorCopy } from '../src/analysis/python/syntax';
 import { FIXTURES } from './support/fixtures';
 
 // The shortcuts of the Python front end that exist for speed only (bench-parse.ts): each must give
@@ -73,6 +74,45 @@ describe('Python syntax copy', () => {
     } finally {
       rawCursorCopy(true);
     }
+  });
+});
+
+describe('Python syntax copy after edits', () => {
+  before(async () => {
+    await ensurePythonParser();
+  });
+
+  test('random edits: the incremental parse gives the fresh public-API copy', () => {
+    const base = fs.readFileSync(pythonFiles(path.join(FIXTURES, 'python')).sort()[0], 'utf8');
+    let text = `${base}\nimport threading\n\ndef work(n):\n    total = 0\n    for i in range(n):\n        total += i\n    return total\n`;
+    // A fixed sequence of pseudo-random edits (a linear congruential generator, seeded).
+    let seed = 14;
+    const next = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    const inserts = ['x', ' ', '#', '(', ')', '\n', '\r\n', 'def g():\n    ', ':', '"', 'é', ''];
+    const parser = new IncrementalPythonParser();
+    try {
+      parser.parse(text);
+      for (let step = 0; step < 60; step++) {
+        const start = next(text.length + 1);
+        const end = Math.min(text.length, start + next(4));
+        const edit = { startIndex: start, endIndex: end, text: inserts[next(inserts.length)] };
+        text = text.slice(0, start) + edit.text + text.slice(end);
+        const incremental = parser.parse(text, [edit]);
+        rawCursorCopy(false);
+        const fresh = parsePython(text);
+        rawCursorCopy(true);
+        assert.deepEqual(shape(incremental.root), shape(fresh.root), `step ${step}`);
+      }
+    } finally {
+      rawCursorCopy(true);
+      parser.dispose();
+    }
+  });
+
+  test('a tree gets one model: its nodes hold that model\'s contexts', () => {
+    const parsed = parsePython('def f():\n    return 1\n');
+    new PythonModel('/ws/a.py', parsed.source, parsed.root, null);
+    assert.throws(() => new PythonModel('/ws/a.py', parsed.source, parsed.root, null), /already has a model/);
   });
 });
 
