@@ -3,7 +3,7 @@ import type { AnalyzeOptions, Finding, ParseProblem, SourceProvider, TextChange 
 import { type LanguageProject, MODEL_CACHE_CHARS } from '../core/front-end';
 import { runRules } from '../core/runner';
 import { parseSuppressions } from '../core/suppression';
-import { type ModuleResolver, PythonModel } from './model';
+import { type BindingKind, type ModuleResolver, PythonModel } from './model';
 import { IncrementalPythonParser, type PyNode, parsePython, rangeOf } from './syntax';
 import { pythonRules } from './rules';
 import type { PythonRuleContext } from './rule';
@@ -19,6 +19,8 @@ export class PythonProject implements ModuleResolver, LanguageProject {
   private readonly importers = new Map<string, Set<string>>();
   /** Open documents keep their previous tree, so an edit re-parses only what changed. */
   private readonly parsers = new Map<string, IncrementalPythonParser>();
+  /** Per file not modelled: the names (as `kind\0name`) its source cannot bind (find). */
+  private readonly unbound = new Map<string, Set<string>>();
 
   constructor(private readonly sources: SourceProvider | undefined) {}
 
@@ -99,9 +101,41 @@ export class PythonProject implements ModuleResolver, LanguageProject {
   /** Forget a file (the server calls this when a file changes on disk or in the editor). */
   invalidate(filePath: string): void {
     this.models.delete(path.resolve(filePath));
+    this.unbound.delete(path.resolve(filePath));
   }
 
   resolveModule(fromPath: string, module: string, level: number): PythonModel | null {
+    return this.find(fromPath, module, level, null);
+  }
+
+  resolveModuleBinding(fromPath: string, module: string, level: number, name: string, kind: BindingKind): PythonModel | null {
+    return this.find(fromPath, module, level, { name, kind });
+  }
+
+  resolveModulePath(fromPath: string, module: string, level: number): string | null {
+    if (!this.sources) return null;
+    for (const { candidate, key } of cachedCandidates(fromPath, module, level)) {
+      if (this.building.has(key)) return null;
+      const cached = this.models.get(key);
+      if (cached) {
+        if (!cached.model) continue;
+        return cached.model.path;
+      }
+      if (this.sources.readFile(candidate) === undefined) {
+        this.models.set(key, { text: '', model: null });
+        continue;
+      }
+      return candidate;
+    }
+    return null;
+  }
+
+  /**
+   * The module's model, as the import would find it. With `binding`: null, without parsing the
+   * file, when its source cannot bind the name so (bindingIn); the caller would find nothing in
+   * that model, and most cross-file lookups are of names the module does not define.
+   */
+  private find(fromPath: string, module: string, level: number, binding: { name: string; kind: BindingKind } | null): PythonModel | null {
     if (!this.sources) return null;
     for (const { candidate, key } of cachedCandidates(fromPath, module, level)) {
       if (this.building.has(key)) return null; // an import cycle: stop here
@@ -112,10 +146,19 @@ export class PythonProject implements ModuleResolver, LanguageProject {
         this.recordImporter(key, fromPath);
         return cached.model;
       }
+      const absentKey = binding ? `${binding.kind}\0${binding.name}` : '';
+      if (binding && this.unbound.get(key)?.has(absentKey)) return null;
       const text = this.sources.readFile(candidate);
       if (text === undefined) {
         this.models.set(key, { text: '', model: null });
         continue;
+      }
+      if (binding && !mayBind(text, binding.name, binding.kind)) {
+        if (this.unbound.size > 4096) this.unbound.clear();
+        let set = this.unbound.get(key);
+        if (!set) this.unbound.set(key, (set = new Set()));
+        set.add(absentKey);
+        return null;
       }
       const model = this.model(candidate, text);
       this.recordImporter(key, fromPath);
@@ -123,6 +166,20 @@ export class PythonProject implements ModuleResolver, LanguageProject {
     }
     return null;
   }
+}
+
+/**
+ * Whether a module's source may bind `name` at all (`binding`), or with a `def`/`class`
+ * statement. Necessary conditions only: a binding's name is the text of an identifier of the
+ * file, and a definition's name follows its keyword with only the parser's extras between them
+ * (whitespace, line continuations, comments); a name glued to other identifier characters only
+ * makes a match more likely.
+ */
+function mayBind(text: string, name: string, kind: BindingKind): boolean {
+  if (!text.includes(name)) return false;
+  if (kind === 'binding') return true;
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`${kind}(?:[\\s\\\\\u2060\u200B]|#[^\\r\\n]*)+${escaped}`).test(text);
 }
 
 /** Candidate files per (importing file, module, level): every resolution of a name asks again. */

@@ -114,9 +114,19 @@ export interface NodeContext {
   topStatement: PyNode | null;
 }
 
+/** How a module binds a name a cross-file lookup asks for: any binding, or a `def`/`class` statement. */
+export type BindingKind = 'binding' | 'def' | 'class';
+
 export interface ModuleResolver {
   /** The model of the module that `from <module> import ...` (at `level` dots) names, if it is in the tree. */
   resolveModule(fromPath: string, module: string, level: number): PythonModel | null;
+  /**
+   * resolveModule for a lookup of `name` in the module: null also when the module's source cannot
+   * bind it as `kind` says (then the file need not be parsed for this).
+   */
+  resolveModuleBinding(fromPath: string, module: string, level: number, name: string, kind: BindingKind): PythonModel | null;
+  /** The path of the model resolveModule would return, without building it. */
+  resolveModulePath(fromPath: string, module: string, level: number): string | null;
 }
 
 const LOOP_TYPES = new Set([
@@ -152,7 +162,6 @@ export class PythonModel {
   private readonly functionByNode = new Map<PyNode, FunctionInfo>();
   private readonly classByNode = new Map<PyNode, ClassInfo>();
   private readonly callByNode = new Map<PyNode, CallInfo>();
-  private readonly contextCache = new Map<PyNode, NodeContext>();
   /** Syntax nodes of the copied tree. */
   readonly nodeCount: number;
 
@@ -164,6 +173,8 @@ export class PythonModel {
     /** False for a model of a fix's result (fix-rounds.ts): its work is the fixed file's, without more allowance. */
     allowance = true,
   ) {
+    // Contexts are kept on the nodes (contextOf): a tree already modelled would mix two models'.
+    if (root.context !== null) throw new Error('PythonModel: this syntax tree already has a model; parse the text again');
     this.moduleScope = this.newScope('module', root, null, null);
     this.nodeCount = this.index();
     // Before the scopes and calls: building a large file's model is most of the work it needs.
@@ -225,16 +236,16 @@ export class PythonModel {
    * cannot be seen (no project, no `__init__.py`) and for names that are absolute already.
    */
   absoluteName(name: string): string {
+    if (name.charCodeAt(0) !== 46 || !this.resolver) return name; // not relative: no leading `.`
     const level = /^\.*/.exec(name)![0].length;
-    if (level === 0 || !this.resolver) return name;
     const cached = this.absoluteNames.get(name);
     if (cached !== undefined) return cached;
     const packages: string[] = [];
     // `resolveModule(path, '', k)` is the `__init__.py` k - 1 folders above this file's own folder.
     for (let k = level; k < level + 16; k++) {
-      const init = this.resolver.resolveModule(this.path, '', k);
+      const init = this.resolver.resolveModulePath(this.path, '', k);
       if (!init) break;
-      const folder = init.path.replace(/[\\/][^\\/]*$/, '');
+      const folder = init.replace(/[\\/][^\\/]*$/, '');
       const packageName = /[^\\/]*$/.exec(folder)![0];
       if (!/^[A-Za-z_]\w*$/.test(packageName)) break;
       packages.unshift(packageName);
@@ -262,7 +273,7 @@ export class PythonModel {
     const cut = dotted.lastIndexOf('.');
     const className = dotted.slice(cut + 1);
     if (/^_*[A-Z]/.test(className) && (cut > 0 || level > 0)) {
-      const other = this.resolver.resolveModule(this.path, cut > 0 ? dotted.slice(0, cut) : '', level);
+      const other = this.resolver.resolveModuleBinding(this.path, cut > 0 ? dotted.slice(0, cut) : '', level, className, 'class');
       const cls = other && other !== this ? other.moduleClass(className) : undefined;
       if (other && cls) found = { model: other, cls };
     }
@@ -321,11 +332,11 @@ export class PythonModel {
    */
   contextOf(node: PyNode): NodeContext {
     spendWork(1);
-    const cached = this.contextCache.get(node);
+    const cached = node.context as NodeContext | null;
     if (cached) return cached;
     const chain: PyNode[] = [];
     let top: PyNode | null = node;
-    while (top && !this.contextCache.has(top)) {
+    while (top && !top.context) {
       chain.push(top);
       top = top.parent;
     }
@@ -333,9 +344,9 @@ export class PythonModel {
     for (let i = chain.length - 1; i >= 0; i--) {
       const child = chain[i];
       const parent = child.parent;
-      this.contextCache.set(child, parent ? this.childContext(this.contextCache.get(parent)!, parent, child) : ROOT_CONTEXT);
+      child.context = parent ? this.childContext(parent.context as NodeContext, parent, child) : ROOT_CONTEXT;
     }
-    return this.contextCache.get(node)!;
+    return node.context as NodeContext;
   }
 
   /** The context of `child` from its parent's: what the upward walk adds at its first step. */
@@ -502,7 +513,7 @@ export class PythonModel {
       case 'import': {
         const imported = binding.importModule;
         if (imported && imported.name && this.resolver) {
-          const other = this.resolver.resolveModule(this.path, imported.module, imported.level);
+          const other = this.resolver.resolveModuleBinding(this.path, imported.module, imported.level, imported.name, 'def');
           if (other) {
             const fn = other.moduleFunction(imported.name);
             if (fn) return { kind: 'function', fn };

@@ -46,8 +46,11 @@ const CANONICAL: Record<string, string> = {
   'twisted.internet.reactor.callInThread': 'twisted.internet.reactor.callInThread',
 };
 
+// A Map: looked up for every resolved name, and `constructor` or `toString` are no aliases.
+const CANONICAL_NAMES = new Map(Object.entries(CANONICAL));
+
 export function canonicalName(name: string): string {
-  return CANONICAL[name] ?? name;
+  return CANONICAL_NAMES.get(name) ?? name;
 }
 
 export type Family = 'thread' | 'process';

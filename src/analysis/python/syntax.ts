@@ -26,6 +26,11 @@ export interface PyNode {
   children: PyNode[];
   parent: PyNode | null;
   hasError: boolean;
+  /**
+   * The context the model of this tree derived for the node (model.ts contextOf), kept on the node
+   * rather than in a map of every node: each copied tree has one model. Null until asked for.
+   */
+  context: unknown;
 }
 
 export interface ParsedPython {
@@ -33,6 +38,9 @@ export interface ParsedPython {
   source: string;
   errors: PyNode[];
 }
+
+/** The children of every leaf: most nodes are leaves, and one array each was most of the copy's garbage. */
+const NO_CHILDREN: PyNode[] = Object.freeze([]) as unknown as PyNode[];
 
 // Punctuation carries no meaning for the rules; dropping it keeps the copy small.
 const DROPPED_TOKENS = new Set(['(', ')', '[', ']', '{', '}', ',', ':', '.', ';', '\n']);
@@ -47,11 +55,60 @@ function findWasm(fileName: string, packageName: string): string {
   return require.resolve(`${packageName}/${fileName}`);
 }
 
+/**
+ * The cursor functions of tree-sitter's wasm module, called without web-tree-sitter's wrappers.
+ * Each wrapper writes the cursor into the module's transfer buffer before its call (and reads it
+ * back after a move): five to seven crossings per node, which cost as much as the parse itself.
+ * The wasm functions keep the cursor in that buffer between calls (tree-sitter's
+ * lib/binding/web-tree-sitter.c: every move writes it back), so the copy writes it once and
+ * reads it back once. web-tree-sitter 0.25 (pinned) builds its module on the options object
+ * `Parser.init` receives; when the functions are not found there, the copy uses the public API.
+ */
+interface RawCursorModule {
+  HEAP32: Int32Array;
+  _ts_tree_cursor_goto_first_child_wasm(tree: number): number;
+  _ts_tree_cursor_goto_next_sibling_wasm(tree: number): number;
+  _ts_tree_cursor_goto_parent_wasm(tree: number): number;
+  _ts_tree_cursor_current_node_type_id_wasm(tree: number): number;
+  _ts_tree_cursor_current_field_id_wasm(tree: number): number;
+  _ts_tree_cursor_start_index_wasm(tree: number): number;
+  _ts_tree_cursor_end_index_wasm(tree: number): number;
+  _ts_tree_cursor_current_node_is_missing_wasm(tree: number): number;
+  _ts_tree_cursor_current_node_is_named_wasm(tree: number): number;
+}
+
+const RAW_FUNCTIONS = [
+  '_ts_tree_cursor_goto_first_child_wasm',
+  '_ts_tree_cursor_goto_next_sibling_wasm',
+  '_ts_tree_cursor_goto_parent_wasm',
+  '_ts_tree_cursor_current_node_type_id_wasm',
+  '_ts_tree_cursor_current_field_id_wasm',
+  '_ts_tree_cursor_start_index_wasm',
+  '_ts_tree_cursor_end_index_wasm',
+  '_ts_tree_cursor_current_node_is_missing_wasm',
+  '_ts_tree_cursor_current_node_is_named_wasm',
+] as const;
+
+let raw: { module: RawCursorModule; transfer: number } | null = null;
+let rawEnabled = true;
+
+/** Whether copies use the raw cursor functions; `enabled` false makes them use the public API (tests compare the two). */
+export function rawCursorCopy(enabled?: boolean): boolean {
+  if (enabled !== undefined) rawEnabled = enabled;
+  return raw !== null && rawEnabled;
+}
+
 export function initPythonParser(): Promise<import('web-tree-sitter').Parser> {
   parserPromise ??= (async () => {
-    await TreeSitter.Parser.init({
+    const moduleOptions: Record<string, unknown> = {
       locateFile: (name: string) => findWasm(name, 'web-tree-sitter'),
-    });
+    };
+    await TreeSitter.Parser.init(moduleOptions);
+    const init = moduleOptions._ts_init;
+    if (typeof init === 'function' && moduleOptions.HEAP32 instanceof Int32Array && RAW_FUNCTIONS.every((f) => typeof moduleOptions[f] === 'function')) {
+      // ts_init only writes the language versions into the transfer buffer and returns its address.
+      raw = { module: moduleOptions as unknown as RawCursorModule, transfer: (init as () => number)() };
+    }
     const language = await TreeSitter.Language.load(
       findWasm('tree-sitter-python.wasm', 'tree-sitter-python'),
     );
@@ -168,22 +225,80 @@ function toTreeSitterEdit(oldText: string, newText: string, change: TextChange):
   };
 }
 
+/** The cursor moves and reads the copy makes, over the raw wasm functions or the public API. */
+interface CursorOps {
+  typeId(): number;
+  fieldId(): number;
+  start(): number;
+  end(): number;
+  isMissing(): boolean;
+  isNamed(): boolean;
+  firstChild(): boolean;
+  nextSibling(): boolean;
+  parent(): boolean;
+  /** Frees the cursor. */
+  done(): void;
+}
+
+type TreeCursor = import('web-tree-sitter').TreeCursor;
+
+function rawCursorOps(tree: import('web-tree-sitter').Tree, cursor: TreeCursor, { module, transfer }: NonNullable<typeof raw>): CursorOps {
+  const handle = (tree as unknown as Record<number, number>)[0];
+  const state = cursor as unknown as Record<number, number>;
+  const slot = transfer >> 2;
+  for (let i = 0; i < 4; i++) module.HEAP32[slot + i] = state[i];
+  return {
+    typeId: () => module._ts_tree_cursor_current_node_type_id_wasm(handle),
+    fieldId: () => module._ts_tree_cursor_current_field_id_wasm(handle),
+    start: () => module._ts_tree_cursor_start_index_wasm(handle),
+    end: () => module._ts_tree_cursor_end_index_wasm(handle),
+    isMissing: () => module._ts_tree_cursor_current_node_is_missing_wasm(handle) === 1,
+    isNamed: () => module._ts_tree_cursor_current_node_is_named_wasm(handle) === 1,
+    firstChild: () => module._ts_tree_cursor_goto_first_child_wasm(handle) === 1,
+    nextSibling: () => module._ts_tree_cursor_goto_next_sibling_wasm(handle) === 1,
+    parent: () => module._ts_tree_cursor_goto_parent_wasm(handle) === 1,
+    done: () => {
+      // The moves kept the cursor in the buffer (its stack may have moved): hand it back to the
+      // wrapper object, which frees it. HEAP32 is read again: the memory may have grown.
+      for (let i = 0; i < 4; i++) state[i] = module.HEAP32[slot + i];
+      cursor.delete();
+    },
+  };
+}
+
+function publicCursorOps(cursor: TreeCursor): CursorOps {
+  return {
+    typeId: () => cursor.nodeTypeId,
+    fieldId: () => cursor.currentFieldId,
+    start: () => cursor.startIndex,
+    end: () => cursor.endIndex,
+    isMissing: () => cursor.nodeIsMissing,
+    isNamed: () => cursor.nodeIsNamed,
+    firstChild: () => cursor.gotoFirstChild(),
+    nextSibling: () => cursor.gotoNextSibling(),
+    parent: () => cursor.gotoParent(),
+    done: () => cursor.delete(),
+  };
+}
+
 function copyTree(tree: import('web-tree-sitter').Tree, source: string): ParsedPython {
   if (!symbols) throw new Error('Python parser not initialised');
   const { types, named: namedTypes, fields } = symbols;
   const lines = new LineIndex(source);
   const starts = lines.starts;
-  const cursor = tree.walk();
+  const walker = tree.walk();
+  const cursor = raw && rawEnabled ? rawCursorOps(tree, walker, raw) : publicCursorOps(walker);
   const errors: PyNode[] = [];
   let rowHint = 0;
   const make = (parent: PyNode | null, typeId: number, fieldId: number, startIndex: number, endIndex: number): PyNode => {
-    const type = types[typeId] ?? cursor.nodeType;
+    // web-tree-sitter names an id outside the language's table (the error symbol) "ERROR".
+    const type = types[typeId] ?? 'ERROR';
     const startRow = lines.lineAt(startIndex, rowHint);
     rowHint = startRow;
     const endRow = lines.lineAt(endIndex, startRow);
     const node: PyNode = {
       type,
-      named: namedTypes[typeId] ?? cursor.nodeIsNamed,
+      named: namedTypes[typeId] ?? cursor.isNamed(),
       field: fields[fieldId] ?? null,
       startIndex,
       endIndex,
@@ -191,47 +306,49 @@ function copyTree(tree: import('web-tree-sitter').Tree, source: string): ParsedP
       startCol: startIndex - starts[startRow],
       endRow,
       endCol: endIndex - starts[endRow],
-      children: [],
+      children: NO_CHILDREN,
       parent,
       hasError: false,
+      context: null,
     };
     // Only zero-width nodes can be "missing": ask the wasm side just for those.
-    if (type === 'ERROR' || (startIndex === endIndex && cursor.nodeIsMissing)) {
+    if (type === 'ERROR' || (startIndex === endIndex && cursor.isMissing())) {
       errors.push(node);
       for (let p: PyNode | null = node; p; p = p.parent) p.hasError = true;
     }
     return node;
   };
   // Iterative walk: deeply nested input must not overflow the JS stack.
-  const root = make(null, cursor.nodeTypeId, 0, cursor.startIndex, cursor.endIndex);
+  const root = make(null, cursor.typeId(), 0, cursor.start(), cursor.end());
   let current = root;
   try {
-    if (!cursor.gotoFirstChild()) return { root, source, errors };
+    if (!cursor.firstChild()) return { root, source, errors };
     for (;;) {
-      const typeId = cursor.nodeTypeId;
-      const fieldId = cursor.currentFieldId;
+      const typeId = cursor.typeId();
+      const fieldId = cursor.fieldId();
       const type = types[typeId];
-      const startIndex = cursor.startIndex;
-      const endIndex = cursor.endIndex;
+      const startIndex = cursor.start();
+      const endIndex = cursor.end();
       // Zero-width tokens are kept: a MISSING `)` is how tree-sitter reports `def f(:`.
       const keep = namedTypes[typeId] || fieldId !== 0 || !DROPPED_TOKENS.has(type) || startIndex === endIndex;
       let node: PyNode | null = null;
       if (keep) {
         node = make(current, typeId, fieldId, startIndex, endIndex);
-        current.children.push(node);
+        if (current.children === NO_CHILDREN) current.children = [node];
+        else current.children.push(node);
       }
-      if (node && cursor.gotoFirstChild()) {
+      if (node && cursor.firstChild()) {
         current = node;
         continue;
       }
-      while (!cursor.gotoNextSibling()) {
-        if (!cursor.gotoParent()) return { root, source, errors };
+      while (!cursor.nextSibling()) {
+        if (!cursor.parent()) return { root, source, errors };
         if (current === root) return { root, source, errors };
         current = current.parent ?? root;
       }
     }
   } finally {
-    cursor.delete();
+    cursor.done();
   }
 }
 

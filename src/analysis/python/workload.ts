@@ -1127,7 +1127,7 @@ function isExtensionImport(model: PythonModel, binding: Binding): boolean {
     // `from . import _tree` / `from ..linear_model import _cd_fast`: a submodule with no source,
     // of a package (its `__init__.py`) that does not bind the name itself.
     if (!/__init__\.py$/.test(own.path) || own.moduleScope.bindings.has(name)) return false;
-    return !resolver.resolveModule(model.path, module ? `${module}.${name}` : name, level);
+    return !resolver.resolveModulePath(model.path, module ? `${module}.${name}` : name, level);
   }
   if (own || !module) return false;
   // `from ._cd_fast import enet_path`: the module has no source, its package is in the tree.

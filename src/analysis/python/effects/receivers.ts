@@ -129,7 +129,7 @@ function bindingValue(model: PythonModel, binding: Binding, depth: number): Valu
   }
   if (binding.kind === 'import' && binding.importModule?.name && model.resolver) {
     const { module, name, level } = binding.importModule;
-    const other = model.resolver.resolveModule(model.path, module, level);
+    const other = model.resolver.resolveModuleBinding(model.path, module, level, name, 'binding');
     if (!other || other === model) return null;
     return exported(other, name, depth + 1);
   }
@@ -181,9 +181,9 @@ function attributeOfModule(model: PythonModel, node: PyNode, scope: Scope, depth
   if (binding.importModule?.name) {
     const { module, name, level } = binding.importModule;
     // `from pkg import mod` (or `from . import mod`): the name may be a submodule.
-    other = model.resolver.resolveModule(model.path, module ? `${module}.${name}` : name, level);
+    other = model.resolver.resolveModuleBinding(model.path, module ? `${module}.${name}` : name, level, model.text(attr), 'binding');
   } else if (binding.qualified && !binding.importModule) {
-    other = model.resolver.resolveModule(model.path, binding.qualified, 0);
+    other = model.resolver.resolveModuleBinding(model.path, binding.qualified, 0, model.text(attr), 'binding');
   }
   if (!other || other === model) return null;
   return exported(other, model.text(attr), depth + 1);
