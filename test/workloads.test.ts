@@ -825,3 +825,53 @@ def main():
     assert.match(missing.stderr, /path not found: nope\.py/);
   });
 });
+
+describe('a library callable handed over as the task', () => {
+  test('its class is the catalogue effect of that one call; builtins and CPU calls stay unknown', () => {
+    const root = tree({
+      'lib.py': `import os
+import socket
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import anyio
+
+
+class AsyncFile:
+    def __init__(self, name):
+        self._fp = open(name, "rb")
+
+    async def read(self, size=-1):
+        return await anyio.to_thread.run_sync(self._fp.read, size)
+
+
+def copy_all(pairs):
+    with ThreadPoolExecutor() as ex:
+        for a, b in pairs:
+            ex.submit(os.link, a, b)
+        ex.submit(Path("x").read_bytes)
+        ex.submit(len, "abc")
+        ex.submit(sorted, [3, 1])
+
+
+def listen(addr):
+    sock = socket.create_connection(addr)
+    threading.Thread(target=sock.recv, args=(10,)).start()
+`,
+    });
+    const tasks = tasksOf(root, 'lib.py');
+    assert.deepEqual(
+      tasks.map((t) => [t.line, t.function, t.workload]),
+      [
+        [15, 'self._fp.read', 'io'],
+        [21, 'os.link', 'io'],
+        [22, 'Path("x").read_bytes', 'io'],
+        [23, null, 'unknown'],
+        [24, null, 'unknown'],
+        [29, 'sock.recv', 'io'],
+      ],
+    );
+    assert.match(tasks[1].evidence[0].reason, /the task is `os\.link` itself, which asks the file system/);
+  });
+});

@@ -121,7 +121,50 @@ export function classifyWorkload(fn: FunctionInfo, selfClass: ClassInfo | null =
 /** The workload of what a task site runs, with the subclass the site instantiates (if any). */
 export function siteWorkload(model: PythonModel, site: TaskSite): Workload | null {
   const fn = targetFunction(site.target);
-  return fn ? classifyWorkload(fn, siteClass(model, site), siteConstructedWith(model, site), siteParamTypes(model, site, fn)) : null;
+  return fn ? classifyWorkload(fn, siteClass(model, site), siteConstructedWith(model, site), siteParamTypes(model, site, fn)) : libraryCallableWorkload(model, site);
+}
+
+/**
+ * A library's callable handed over as it is (`to_thread.run_sync(self._fp.read, n)`,
+ * `submit(os.link, a, b)`, `Thread(target=sock.recv, …)`): the task is that one call, so its class
+ * is the catalogue's effect of it, found as for a call in a function's body (by the receiver's
+ * type, else by the qualified name). Only effects that decide a class on their own: I/O, waits and
+ * native work. A CPU-bound library call depends on the size of what it is given, and a neutral one
+ * only says it does not decide: both stay unknown.
+ */
+export function libraryCallableWorkload(model: PythonModel, site: TaskSite): Workload | null {
+  const node = site.callableNode;
+  if (!node || site.target.kind !== 'unresolved' || (node.type !== 'attribute' && node.type !== 'identifier')) return null;
+  const scope = site.call.scope;
+  let effect: Effect | null = null;
+  const object = node.type === 'attribute' ? childByField(node, 'object') : null;
+  const attribute = node.type === 'attribute' ? childByField(node, 'attribute') : null;
+  if (object && attribute) {
+    const type = typeOfValue(valueOf(model, object, scope, 0));
+    if (type) effect = methodEffect(type, model.text(attribute));
+  }
+  if (!effect) {
+    const value = valueOf(model, node, scope, 0);
+    if (value.kind === 'ref') effect = callEffect(value.name);
+  }
+  const text = model.text(node);
+  const evidence = (kind: Evidence['kind'], reason: string, waits = false): Workload => ({
+    kind,
+    evidence: [{ kind, path: model.path, node, reason, ...(waits ? { waitsOnWorker: true } : {}) }],
+  });
+  switch (effect) {
+    case 'io':
+    case 'file':
+      return evidence('io', `the task is \`${text}\` itself, which blocks on I/O`);
+    case 'fs':
+      return evidence('io', `the task is \`${text}\` itself, which asks the file system`);
+    case 'wait':
+      return evidence('io', `the task is \`${text}\` itself, which waits for another thread or process`, true);
+    case 'native':
+      return evidence('native', `the task is \`${text}\` itself, which runs in native code that releases the GIL`);
+    default:
+      return null;
+  }
 }
 
 /**

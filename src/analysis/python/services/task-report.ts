@@ -2,7 +2,7 @@ import type { TaskEvidence, TaskReport } from '../../core/front-end';
 import type { FunctionInfo, PythonModel } from '../model';
 import { rangeOf } from '../syntax';
 import { type TaskSite, type TaskTarget, taskSites } from '../tasks';
-import { type Workload, classifyWorkload, siteClass, siteConstructedWith, siteParamTypes } from '../workload';
+import { type Workload, classifyWorkload, libraryCallableWorkload, siteClass, siteConstructedWith, siteParamTypes } from '../workload';
 
 // `concurrency-lens workloads`: every task site of a file with the class of the work it runs
 // and the evidence. It shows the same classification CL101/CL102/CL103 read, so a user can see
@@ -15,12 +15,15 @@ export function pythonTaskReport(model: PythonModel): TaskReport[] {
   for (const site of taskSites(model)) {
     const fn = reportedFunction(model, site.target);
     // The same classification CL101/CL102 make, on the subclass the site instantiates.
-    const workload: Workload | null = fn ? classifyWorkload(fn, siteClass(model, site), siteConstructedWith(model, site), siteParamTypes(model, site, fn)) : null;
+    // A library's callable handed over as it is (`run_sync(self._fp.read)`): the catalogue's class
+    // of that one call, named as written. The rules leave such sites alone (no function to swap).
+    const library = fn ? null : libraryCallableWorkload(model, site);
+    const workload: Workload | null = fn ? classifyWorkload(fn, siteClass(model, site), siteConstructedWith(model, site), siteParamTypes(model, site, fn)) : library;
     reports.push({
       range: rangeOf(site.call.callee),
       executor: site.executor,
       family: familyOf(site),
-      function: fn ? fn.name : null,
+      function: fn ? fn.name : library && site.callableNode ? model.text(site.callableNode) : null,
       workload: workload ? workload.kind : 'unknown',
       evidence: workload ? evidenceOf(workload) : [unresolved(model, site)],
     });
