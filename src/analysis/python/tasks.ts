@@ -199,24 +199,38 @@ export function inheritedMethod(model: PythonModel, call: CallInfo, method: stri
   let start: { model: PythonModel; cls: ClassInfo } | null = null;
   if (call.target.kind === 'class') start = { model, cls: call.target.cls };
   else if (call.qualified) start = model.importedClass(call.qualified);
-  const queue = start ? [start] : [];
+  if (!start) return null;
+  for (const step of classAncestry(start)) {
+    const found = 'cls' in step ? step.cls.methods.get(method) : undefined;
+    if (found) return found;
+  }
+  return null;
+}
+
+/**
+ * A class of the tree and its ancestors, nearest first (breadth-first, at most 16 classes of the
+ * tree): each class of the tree, and the canonical names of library bases where the walk leaves
+ * the tree.
+ */
+export function* classAncestry(start: { model: PythonModel; cls: ClassInfo }): Generator<{ model: PythonModel; cls: ClassInfo } | { library: string }> {
+  const queue = [start];
   const seen = new Set<ClassInfo>();
   while (queue.length > 0 && seen.size < 16) {
-    const { model: owner, cls } = queue.shift()!;
+    const step = queue.shift()!;
+    const { model: owner, cls } = step;
     if (seen.has(cls)) continue;
     seen.add(cls);
-    const found = cls.methods.get(method);
-    if (found) return found;
+    yield step;
     for (const base of cls.bases) {
       const value = owner.resolve(base, cls.scope.parent ?? owner.moduleScope);
       if (value.kind === 'class') queue.push({ model: owner, cls: value.cls });
       else if (value.kind === 'ref') {
         const imported = owner.importedClass(value.name);
         if (imported) queue.push(imported);
+        else yield { library: canonicalName(value.name) };
       }
     }
   }
-  return null;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { type PyNode, childByField, namedChildren, walk } from './syntax';
 import { type Binding, type CallInfo, type ClassInfo, type FunctionInfo, type PythonModel, type Value, isLoopNode } from './model';
-import { type TaskSite, targetFunction } from './tasks';
+import { type TaskSite, classAncestry, targetFunction } from './tasks';
 import { fact } from '../core/facts';
 import { type Effect, callEffect } from './effects';
 import { CALLS_ARGUMENT_AFTER, RUNS_FOREVER, methodByName } from './effects/methods';
@@ -1129,22 +1129,7 @@ class Classifier {
  */
 function libraryBases(model: PythonModel, cls: ClassInfo): string[] {
   const out: string[] = [];
-  const queue: { model: PythonModel; cls: ClassInfo }[] = [{ model: cls.methods.values().next().value?.model ?? model, cls }];
-  const seen = new Set<ClassInfo>();
-  while (queue.length > 0 && seen.size < 16) {
-    const { model: m, cls: current } = queue.shift()!;
-    if (seen.has(current)) continue;
-    seen.add(current);
-    for (const base of current.bases) {
-      const value = m.resolve(base, current.scope.parent ?? m.moduleScope);
-      if (value.kind === 'class') queue.push({ model: m, cls: value.cls });
-      else if (value.kind === 'ref') {
-        const imported = m.importedClass(value.name);
-        if (imported) queue.push(imported);
-        else out.push(canonicalName(value.name));
-      }
-    }
-  }
+  for (const step of classAncestry({ model: cls.methods.values().next().value?.model ?? model, cls })) if ('library' in step) out.push(step.library);
   return out;
 }
 
