@@ -17,6 +17,7 @@ export interface SpawnSite {
   scriptCandidates: string[];
   /** The file spawns itself: `__filename`, `import.meta.url`, `cluster.fork()`. */
   selfSpawn: boolean;
+  /** The options object literal (a Worker's, a pool's, fork's or spawn's), when written in place or bound to a const. */
   options: TSESTree.ObjectExpression | null;
   workerData: Node | null;
   /** Pools: the `maxThreads` / `maxWorkers` property. */

@@ -96,7 +96,9 @@ function spawnSiteOf(model: JsModel, call: CallLike, customClusterExec: boolean)
         }
       }
       const program = kind === 'exec' ? commandProgram(model, args[0]) : args[0] ? staticString(model.valueOf(args[0])) : null;
-      return withScript(model, { ...base, kind, family: 'process', isPool: false, script, program, label: `${kind}(…)` });
+      // `spawn(cmd, args, options)`, `spawn(cmd, options)`, `exec(cmd, options, cb)`.
+      const options = objectOf(model, args[2]) ?? objectOf(model, args[1]);
+      return withScript(model, { ...base, kind, family: 'process', isPool: false, options, script, program, label: `${kind}(…)` });
     }
     case 'cluster.fork':
       return { ...base, kind: 'cluster', family: 'process', isPool: false, selfSpawn: !customClusterExec, label: 'cluster.fork()' };
@@ -179,10 +181,10 @@ function isRunningNode(model: JsModel, expr: Node): boolean {
  */
 export function spawnMayFailToStart(model: JsModel, site: SpawnSite): boolean {
   if (site.kind !== 'spawn' || site.node.type !== 'CallExpression') return true;
-  const args = site.node.arguments;
-  const options = objectOf(model, args[2]) ?? objectOf(model, args[1]);
+  const { options } = site;
   if (options && objectProperty(options, 'signal')) return true;
-  if (args[0] && isRunningNode(model, args[0])) return false;
+  const program = site.node.arguments[0];
+  if (program && isRunningNode(model, program)) return false;
   const shell = options ? objectProperty(options, 'shell')?.value : undefined;
   return !(shell && (isTrue(shell) || (staticString(shell) ?? '') !== ''));
 }
