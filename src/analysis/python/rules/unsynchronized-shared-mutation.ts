@@ -8,6 +8,7 @@ import { indentRows, sourceLines, standsAlone } from '../block-edits';
 import { heldLocks, lockFacts } from '../locks';
 import { type Mutation, mutationsIn, rootOwner, statementOf } from '../mutations';
 import { type Reached, reachedFunctions } from '../task-reach';
+import { writtenByOneThreadOnly } from '../sole-writer';
 import { type PyNode, childByField, rangeOf } from '../syntax';
 
 export const rule: PythonRule = {
@@ -19,7 +20,7 @@ export const rule: PythonRule = {
       for (const m of mutationsIn(model, entry.fn)) {
         if (!m.readModifyWrite || reported.has(m.node)) continue;
         const shared = sharedState(model, entry, m);
-        if (!shared || heldLocks(model, m.node).length > 0) continue;
+        if (!shared || heldLocks(model, m.node).length > 0 || writtenByOneThreadOnly(model, entry, m)) continue;
         reported.add(m.node);
         const runs = entry.via
           ? `\`${entry.fn.name}\`, called from \`${entry.via.name}\` which runs on threads`
