@@ -19,9 +19,12 @@ import { type PyNode, childByField } from './syntax';
  * - `overlapping`: started and left running, so later iterations add to them;
  * - `sequential`: each is finished (joined, or its `with` block left) before the next iteration;
  * - `unstarted`: never started (a Thread object made to read its attributes);
+ * - `per-key`: started and kept in a mapping under a key (`workers[c.id] = t`): one long-lived
+ *   worker per resource, which the code stops or restarts by its key (a pool of fewer workers
+ *   than resources would starve the rest);
  * - `unknown`: handed to code the analysis does not follow.
  */
-export type IterationLifetime = 'overlapping' | 'sequential' | 'unstarted' | 'unknown';
+export type IterationLifetime = 'overlapping' | 'sequential' | 'unstarted' | 'per-key' | 'unknown';
 
 export function iterationLifetime(model: PythonModel, construction: CallInfo, loop: PyNode): IterationLifetime {
   const node = construction.node;
@@ -50,7 +53,7 @@ export function iterationLifetime(model: PythonModel, construction: CallInfo, lo
       if (uses.starts.length > 0) {
         const firstStart = uses.starts[0].startIndex;
         const finished = uses.joins.some((j) => j.startIndex > firstStart) || uses.withs.length > 0;
-        return finished ? 'sequential' : 'overlapping';
+        return finished ? 'sequential' : uses.keyed ? 'per-key' : 'overlapping';
       }
       if (uses.withs.length > 0) return 'sequential';
       for (const container of uses.addedTo) {
@@ -89,11 +92,13 @@ interface NamedUses {
   addedTo: string[];
   /** Read in any other way (passed on, stored, returned). */
   escapes: boolean;
+  /** Stored in a mapping under a computed key: `workers[c.id] = t`. */
+  keyed: boolean;
 }
 
 /** The uses of a worker variable later in the same iteration of `loop`. */
 function namedUses(model: PythonModel, name: string, fn: FunctionInfo | null, after: PyNode, loop: PyNode): NamedUses {
-  const uses: NamedUses = { starts: [], joins: [], withs: [], addedTo: [], escapes: false };
+  const uses: NamedUses = { starts: [], joins: [], withs: [], addedTo: [], escapes: false, keyed: false };
   for (const id of model.nodesOfType('identifier')) {
     if (id.startIndex <= after.endIndex || id.endIndex > loop.endIndex || model.text(id) !== name) continue;
     if (model.contextOf(id).fn !== fn) continue;
@@ -113,11 +118,19 @@ function namedUses(model: PythonModel, name: string, fn: FunctionInfo | null, af
       uses.withs.push(id);
       continue;
     }
+    if (parent.type === 'assignment' && id.field === 'right' && isComputedKeyStore(childByField(parent, 'left'))) uses.keyed = true;
     const dest = destinationOf(model, id);
     if (dest.kind === 'container') uses.addedTo.push(dest.name);
     else if (dest.kind !== 'discarded') uses.escapes = true;
   }
   return uses;
+}
+
+/** `registry[key] = ...` with a key computed from data (a literal key is one slot, rewritten each time). */
+function isComputedKeyStore(left: PyNode | null): boolean {
+  if (left?.type !== 'subscript') return false;
+  const key = childByField(left, 'subscript');
+  return !!key && key.type !== 'string' && key.type !== 'integer';
 }
 
 /**
