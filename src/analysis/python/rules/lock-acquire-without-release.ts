@@ -14,6 +14,8 @@ import {
   resultUsed,
 } from '../lock-types';
 import { type PyNode, childByField, namedChildren, rangeOf } from '../syntax';
+import { statementCannotRaise } from '../cannot-raise';
+import { onlyOnStartedThreads } from '../thread-confinement';
 
 // CL402: a blocking acquire() of a lock whose constructor the model can see (lock-types.ts), not
 // released on every exception path of the same function. What it deliberately leaves alone:
@@ -28,7 +30,9 @@ export const rule: PythonRule = {
     const ops = lockOperations(model);
     for (const acquire of ops.acquires) {
       if (!reportable(model, acquire)) continue;
-      if (implementsLockProtocol(acquire.fn?.parentClass)) continue;
+      // A class that is itself a lock holds its own locks across its acquire() and release(); a
+      // module-level lock its methods take for other work is no part of that protocol.
+      if (implementsLockProtocol(acquire.fn?.parentClass) && acquire.lock.display.startsWith('self.')) continue;
       const { key } = acquire.lock;
       if (holdsByName(acquire.fn) && releasesOnlyToFail(ops, acquire)) continue;
       if ([...ops.releaseHandedOut].some((k) => mayBeSame(k, key)) || releasedOnlyElsewhere(ops, acquire)) continue;
@@ -168,9 +172,10 @@ function catchesEverything(model: PythonModel, clause: PyNode): boolean {
 }
 
 /**
- * Nothing that can raise runs between the acquire and the release: they are consecutive
- * statements (only a Condition's `notify()`, which cannot fail while the lock is held, may sit
- * between), or the acquire ends a try body whose `else:` starts with the release (the try only
+ * Nothing that can raise runs between the acquire and the release: they are statements of one
+ * block with only a Condition's `notify()` (which cannot fail while the lock is held) or
+ * statements that cannot raise (cannot-raise.ts: `n = len(self.items)`, `self.queue.append(x)`
+ * on a known deque, `self.readers[k] = r` on a known dict) between, or the acquire ends a try body whose `else:` starts with the release (the try only
  * guards the acquire itself, as importlib's `_lock_unlock_module` does).
  */
 function nothingRaisesBetween(model: PythonModel, acquire: TypedLockCall, release: TypedLockCall): boolean {
@@ -182,7 +187,9 @@ function nothingRaisesBetween(model: PythonModel, acquire: TypedLockCall, releas
     const statements = statementsOf(block);
     const from = statements.indexOf(acquireStatement);
     const to = statements.indexOf(releaseStatement);
-    return from >= 0 && to > from && statements.slice(from + 1, to).every((s) => isNotify(model, s));
+    return from >= 0 && to > from && statements.slice(from + 1, to).every(
+        (s) => isNotify(model, s) || statementCannotRaise(model, s, acquire.call.scope) || isWaitOffTheMainThread(model, s, acquire),
+      );
   }
   const tryStatement = block?.parent;
   if (!block || tryStatement?.type !== 'try_statement' || block.field !== 'body') return false;
@@ -204,6 +211,21 @@ function isNotify(model: PythonModel, statement: PyNode): boolean {
   const call = expr?.type === 'call' ? model.callAt(expr) : undefined;
   if (!call?.receiverNode || !['notify', 'notify_all', 'notifyAll'].includes(call.method ?? '')) return false;
   return lockTypeOf(model, call.receiverNode, call.scope)?.kind === 'condition';
+}
+
+/**
+ * `cond.wait()` / `cond.wait(timeout)` on the Condition just acquired, in a function that runs only
+ * on threads the program starts: it releases and retakes the lock itself, and the only exception
+ * that interrupts a wait, KeyboardInterrupt, goes to the main thread.
+ */
+function isWaitOffTheMainThread(model: PythonModel, statement: PyNode, acquire: TypedLockCall): boolean {
+  if (statement.type !== 'expression_statement' || !acquire.fn || acquire.lock.type.kind !== 'condition') return false;
+  const expr = namedChildren(statement)[0];
+  const call = expr?.type === 'call' ? model.callAt(expr) : undefined;
+  if (call?.method !== 'wait' || !call.receiverNode || call.kwargs.size > 0 || call.args.length > 1) return false;
+  if (model.text(call.receiverNode) !== acquire.lock.display) return false;
+  if (call.args.length === 1 && !['identifier', 'attribute', 'integer', 'float'].includes(call.args[0].type)) return false;
+  return onlyOnStartedThreads(model, acquire.fn);
 }
 
 /**

@@ -8,7 +8,7 @@ import { indentRows, sourceLines, standsAlone } from '../block-edits';
 import { heldLocks, lockFacts } from '../locks';
 import { type Mutation, mutationsIn, rootOwner, statementOf } from '../mutations';
 import { type Reached, reachedFunctions } from '../task-reach';
-import { writtenByOneThreadOnly } from '../sole-writer';
+import { writtenByOneThreadOnly } from '../thread-confinement';
 import { type PyNode, childByField, rangeOf } from '../syntax';
 
 export const rule: PythonRule = {

@@ -5,6 +5,8 @@ import type { Reached } from './task-reach';
 import { type TaskSite, taskSites, targetFunction } from './tasks';
 import type { PyNode } from './syntax';
 
+// Code confined to threads the program starts, and names only one of them writes.
+//
 // "Only what runs at once counts" for a name rebound on a thread (CL401): `n += 1` loses updates
 // only when another thread can write `n` between the read and the write. A name written by one
 // thread alone, while the code that started it only reads it, has no second writer. That holds when
@@ -70,7 +72,7 @@ function functionsOnThread(model: PythonModel, site: TaskSite): Set<FunctionInfo
   const callable = site.callableNode!;
   for (const fn of reached) {
     for (const node of mentions.get(fn.name) ?? []) {
-      if (node === fn.nameNode) continue;
+      if (definitionNames(model).has(node)) continue;
       if (callable.startIndex <= node.startIndex && node.endIndex <= callable.endIndex) continue;
       const inside = model.contextOf(node).fn;
       if (!inside || !reached.has(inside) || !isCallee(node)) return null;
@@ -129,4 +131,61 @@ const identifiersByName = fact((model: PythonModel) => {
     list.push(node);
   }
   return byName;
+});
+
+/**
+ * The function runs only on threads the program starts, never on the main thread: it is a thread
+ * site's callable (a target, a Thread subclass's `run`), or called only from such functions, and
+ * mentioned nowhere else. KeyboardInterrupt is delivered to the main thread alone, so a blocking
+ * wait there cannot be interrupted by it.
+ */
+export function onlyOnStartedThreads(model: PythonModel, fn: FunctionInfo): boolean {
+  return confinedToThreads(model).has(fn);
+}
+
+const confinedToThreads = fact((model: PythonModel) => {
+  const entries = new Set<FunctionInfo>();
+  const callables: PyNode[] = [];
+  for (const site of taskSites(model)) {
+    const fn = targetFunction(site.target);
+    if (site.family !== 'thread' || !fn || fn.model !== model) continue;
+    entries.add(fn);
+    if (site.callableNode) callables.push(site.callableNode);
+  }
+  const mentions = identifiersByName(model);
+  const definitions = definitionNames(model);
+  const within = (node: PyNode): boolean => callables.some((c) => c.startIndex <= node.startIndex && node.endIndex <= c.endIndex);
+  // Grow from the sites' functions to the functions only they call, until nothing changes.
+  const confined = new Set<FunctionInfo>();
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const fn of model.functions) {
+      if (confined.has(fn) || fn.isLambda) continue;
+      const uses = (mentions.get(fn.name) ?? []).filter((n) => !definitions.has(n) && !within(n));
+      // Recursion keeps a function where it is; some other confined function must call it.
+      if (!entries.has(fn) && !uses.some((n) => model.contextOf(n).fn !== fn)) continue;
+      const ok = uses.every((n) => {
+        const inside = model.contextOf(n).fn;
+        return !!inside && (inside === fn || confined.has(inside)) && isCallee(n);
+      });
+      if (ok) {
+        confined.add(fn);
+        changed = true;
+      }
+    }
+  }
+  return confined;
+});
+
+/** The name nodes of the file's `def`s and `class`es: definitions, not mentions. */
+const definitionNames = fact((model: PythonModel) => {
+  const names = new Set<PyNode>();
+  for (const fn of model.functions) if (fn.nameNode) names.add(fn.nameNode);
+  for (const type of ['class_definition']) {
+    for (const node of model.nodesOfType(type)) {
+      const name = node.children.find((c) => c.field === 'name');
+      if (name) names.add(name);
+    }
+  }
+  return names;
 });
