@@ -34,9 +34,14 @@ function describeActions(actions: readonly vscode.CodeAction[] | undefined): str
   }).join('; ');
 }
 
+/**
+ * `log` gets one line per run: the rounds, the counts, and what each code-action request answered
+ * (for which version), so a fix-all that changed nothing says why: no fix-all action in the
+ * answer, the edit refused, the text edited meanwhile.
+ */
 export async function fixAllInDocument(document: vscode.TextDocument, source: string, log: (line: string) => void = () => {}): Promise<FixAllOutcome> {
   const before = ours(document.uri, source);
-  const name = path.basename(document.uri.path);
+  const answers: string[] = [];
   let rounds = 0;
   for (let requests = 0; rounds < MAX_ROUNDS && requests < MAX_REQUESTS; requests++) {
     const whole = new vscode.Range(0, 0, document.lineCount, 0);
@@ -44,18 +49,18 @@ export async function fixAllInDocument(document: vscode.TextDocument, source: st
     // (src/server/server.ts, freshFindings), and its edits carry no version of their own.
     const version = document.version;
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, whole, FIX_ALL_KIND.value);
-    log(`fix all ${name} (version ${version}), round ${rounds + 1}: ${describeActions(actions)}`);
+    answers.push(`version ${version}: ${describeActions(actions)}`);
     if (document.version !== version) {
       // Edited while the server answered: its edits are of the older text and would land in the
       // wrong place. Ask again for the current text.
-      log(`fix all ${name}: the document changed (version ${version} -> ${document.version}) before the answer came; asking again`);
+      answers.push(`edited meanwhile (now version ${document.version}): asked again`);
       continue;
     }
     const action = actions?.find((a) => a.kind && FIX_ALL_KIND.contains(a.kind) && a.edit);
     if (!action?.edit) break;
     const applied = await vscode.workspace.applyEdit(action.edit);
     if (!applied || document.version === version) {
-      log(`fix all ${name}: the edit was ${applied ? 'applied without changing the text' : 'refused'} (version ${version} -> ${document.version})`);
+      answers.push(applied ? 'the edit changed nothing' : 'the edit was refused');
       break;
     }
     rounds++;
@@ -66,7 +71,7 @@ export async function fixAllInDocument(document: vscode.TextDocument, source: st
     await vscode.commands.executeCommand('vscode.executeCodeActionProvider', document.uri, new vscode.Range(0, 0, 0, 0), FIX_ALL_KIND.value);
   }
   const after = ours(document.uri, source);
-  log(`fix all ${name}: ${rounds} round${rounds === 1 ? '' : 's'}, ${before} finding${before === 1 ? '' : 's'} before, ${after} after`);
+  log(`fix all ${path.basename(document.uri.path)}: ${rounds} round${rounds === 1 ? '' : 's'}, ${before} finding${before === 1 ? '' : 's'} before, ${after} after (answers: ${answers.join('; ')})`);
   return { rounds, before, after };
 }
 
