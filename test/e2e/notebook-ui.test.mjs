@@ -3,7 +3,7 @@
 // (code-server 4.139.1's built-in .ipynb editor, Debian Chromium, playwright-core; docs/e2e.md).
 //
 //   node test/e2e/notebook-ui.test.mjs [--extension DIR] [--workspace DIR] [--artifacts DIR]
-//        [--timeout SECONDS]
+//        [--timeout SECONDS] [--headed]
 //
 // On a temp copy of the fixture workspace, through the UI only:
 //   1. opens notebooks/squares.ipynb from the Explorer; squiggles show in its cells (CL206 on the
