@@ -261,3 +261,26 @@ export async function installVsix(vsixPath, extensionsDir, { timeoutMs = 120000 
     rmSync(tmp, { recursive: true, force: true });
   }
 }
+
+/**
+ * The text an extension wrote to its output channel `name` in this server's extension host(s):
+ * VS Code keeps each channel in a file "<n>-<name>.log" in an output_logging_<time> folder under
+ * USER_DATA/logs/<session>/exthost<N>. '' while none exists. Lets a UI test say what the extension
+ * did (e.g. what a command's request answered) where the UI shows too little.
+ */
+export function outputChannelText(server, name) {
+  const texts = [];
+  const walk = (dir, depth) => {
+    let entries;
+    try { entries = readdirSync(dir, { withFileTypes: true }); } catch { return; }
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory() && depth < 4) walk(path, depth + 1);
+      else if (entry.isFile() && dir.includes('output_logging_') && entry.name.replace(/^\d+-/, '') === `${name}.log`) {
+        try { texts.push(readFileSync(path, 'utf8')); } catch { /* being rotated */ }
+      }
+    }
+  };
+  walk(join(server.userDataDir, 'logs'), 0);
+  return texts.join('');
+}

@@ -73,7 +73,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Concur
     }),
     vscode.commands.registerCommand('concurrencyLens.showOutput', () => output.show(true)),
     vscode.commands.registerCommand('concurrencyLens.analyzeWorkspace', () => analyzeWorkspace()),
-    vscode.commands.registerCommand('concurrencyLens.fixAll', () => fixAllCommand(SOURCE)),
+    vscode.commands.registerCommand('concurrencyLens.fixAll', () => fixAllCommand(SOURCE, (line) => output.appendLine(line))),
     vscode.commands.registerCommand('concurrencyLens.openExample', (which?: unknown) => openExample(context, which)),
     vscode.commands.registerCommand('concurrencyLens.openWalkthrough', () =>
       vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#${WALKTHROUGH}`, false),

@@ -20,29 +20,15 @@
 //
 // Exit code 0/1; the last line is "N passed, N failed".
 import { spawn } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { startUiSession, openFileFromExplorer, screenshot, webviewFrame } from '../../scripts/e2e/ui.mjs';
+import { cpSync } from 'node:fs';
+import { join } from 'node:path';
+import { openFileFromExplorer, screenshot, webviewFrame } from '../../scripts/e2e/ui.mjs';
 import { maximizeEditor, panelSummary, waitUntil } from './benchmark-ui-helpers.mjs';
+import { REPO, runUiSteps, uiTest } from './support/ui-steps.mjs';
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const { values: args } = parseArgs({
-  options: {
-    extension: { type: 'string', default: '.' },
-    artifacts: { type: 'string', default: join(REPO, 'test-results', 'e2e') },
-    timeout: { type: 'string', default: '30' },
-    headed: { type: 'boolean', default: false },
-  },
-});
-const T = Number(args.timeout) * 1000 || 30_000;
+const test = uiTest('bench-js-ui');
+const { T, ARTIFACTS, log, step } = test;
 const RUN_TIMEOUT = Math.max(T, 150_000);
-const ARTIFACTS = resolve(args.artifacts);
-const EXTENSION = resolve(args.extension);
-const t0 = Date.now();
-const secs = (from) => `${((Date.now() - from) / 1000).toFixed(1)} s`;
-const log = (msg) => process.stdout.write(`[bench-js-ui ${secs(t0).padStart(7)}] ${msg}\n`);
 
 const JS_FILE = 'hash-server.cjs';
 const JS_LENS = 'Benchmark worker_threads vs child_process';
@@ -74,9 +60,6 @@ async function waitForResult(page) {
   await frame.locator('main#result[aria-busy="false"] #verdict').waitFor({ state: 'visible', timeout: RUN_TIMEOUT });
   return panelSummary(page);
 }
-
-const steps = [];
-const step = (name, fn) => steps.push({ name, fn });
 
 step('python-refusal', async ({ page }) => {
   await openFileFromExplorer(page, PY_FILE, { timeout: T });
@@ -179,72 +162,23 @@ step('js-rerun-inconclusive-under-load', async ({ page }) => {
   log(`screenshot: ${await screenshot(page, ARTIFACTS, 'benchmark-js-inconclusive')}`);
 });
 
-async function main() {
-  if (!existsSync(join(EXTENSION, 'dist', 'webview', 'benchmark.js'))) throw new Error('dist/webview/benchmark.js missing: run `node scripts/build.mjs`');
-  const workspace = mkdtempSync('/tmp/clj-ws-');
-  cpSync(join(REPO, 'test', 'fixtures', 'bench', 'node', JS_FILE), join(workspace, JS_FILE));
-  cpSync(join(REPO, 'examples', 'python', PY_FILE), join(workspace, PY_FILE));
-  cpSync(join(REPO, 'test', 'e2e', 'workspace', IO_FILE), join(workspace, IO_FILE));
-  const runDir = mkdtempSync('/tmp/clj-');
-  let passed = 0;
-  let failed = 0;
-  let session;
-  const cleanup = () => {
-    if (process.env.E2E_KEEP === '1') return;
-    for (const dir of [workspace, runDir]) try { rmSync(dir, { recursive: true, force: true, maxRetries: 3 }); } catch { /* busy */ }
-  };
-  const onExit = () => {
-    if (session) try { process.kill(-session.server.pid, 'SIGKILL'); } catch { /* gone */ }
-    cleanup();
-  };
-  process.on('exit', onExit);
-  try {
-    session = await startUiSession({
-      workspace, runDir, extensionDevelopmentPath: EXTENSION, headless: !args.headed, timeout: 60_000,
-      settings: {
-        'workbench.colorTheme': 'Dark Modern',
-        'workbench.editor.enablePreview': false,
-        'concurrencyLens.benchmark.maxSeconds': 8,
-        'concurrencyLens.benchmark.workers': [2],
-        'typescript.validate.enable': false,
-      },
-    });
-    const { page } = session;
-    page.setDefaultTimeout(T);
-    log('workbench ready');
-    for (const s of steps) {
-      const ts = Date.now();
-      try {
-        await s.fn({ page });
-        passed++;
-        log(`✔ ${s.name} (${secs(ts)})`);
-      } catch (e) {
-        failed++;
-        log(`✖ ${s.name} (${secs(ts)})\n${e.stack || e}`);
-        try { log(`  screenshot: ${await screenshot(page, ARTIFACTS, `failure-${s.name}`)}`); } catch { /* page gone */ }
-        await page.keyboard.press('Escape').catch(() => {});
-      }
-    }
-  } catch (e) {
-    failed++;
-    log(`✖ session: ${e.stack || e}`);
-  } finally {
-    if (session) {
-      if (failed) try { mkdirSync(ARTIFACTS, { recursive: true }); copyFileSync(session.server.logFile, join(ARTIFACTS, 'code-server-bench-js.log')); } catch { /* none */ }
-      await session.close();
-    }
-    process.off('exit', onExit);
-    cleanup();
-  }
-  return { passed, failed };
-}
-
-let result;
-try {
-  result = await main();
-} catch (e) {
-  console.error(`[bench-js-ui] error: ${e.message}`);
-  result = { passed: 0, failed: 1 };
-}
-console.log(`${result.passed} passed, ${result.failed} failed`);
-process.exitCode = result.failed ? 1 : 0;
+await runUiSteps(test, {
+  built: 'dist/webview/benchmark.js',
+  fillWorkspace(dir) {
+    cpSync(join(REPO, 'test', 'fixtures', 'bench', 'node', JS_FILE), join(dir, JS_FILE));
+    cpSync(join(REPO, 'examples', 'python', PY_FILE), join(dir, PY_FILE));
+    cpSync(join(REPO, 'test', 'e2e', 'workspace', IO_FILE), join(dir, IO_FILE));
+  },
+  workspacePrefix: '/tmp/clj-ws-',
+  runDirPrefix: '/tmp/clj-',
+  session: {
+    settings: {
+      'workbench.colorTheme': 'Dark Modern',
+      'workbench.editor.enablePreview': false,
+      'concurrencyLens.benchmark.maxSeconds': 8,
+      'concurrencyLens.benchmark.workers': [2],
+      'typescript.validate.enable': false,
+    },
+  },
+  serverLog: 'code-server-bench-js.log',
+});

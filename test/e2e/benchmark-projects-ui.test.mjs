@@ -18,29 +18,15 @@
 //   node test/e2e/benchmark-projects-ui.test.mjs [--extension DIR] [--artifacts DIR] [--timeout SECONDS] [--headed]
 //
 // Exit code 0/1; the last line is "N passed, N failed".
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { notifications, startUiSession, openFileFromExplorer, screenshot, webviewFrame } from '../../scripts/e2e/ui.mjs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { notifications, openFileFromExplorer, screenshot, webviewFrame } from '../../scripts/e2e/ui.mjs';
 import { panelSummary, runCommandExact, waitUntil } from './benchmark-ui-helpers.mjs';
+import { runUiSteps, uiTest } from './support/ui-steps.mjs';
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const { values: args } = parseArgs({
-  options: {
-    extension: { type: 'string', default: '.' },
-    artifacts: { type: 'string', default: join(REPO, 'test-results', 'e2e') },
-    timeout: { type: 'string', default: '30' },
-    headed: { type: 'boolean', default: false },
-  },
-});
-const T = Number(args.timeout) * 1000 || 30_000;
+const test = uiTest('bench-projects-ui');
+const { T, ARTIFACTS, log, step } = test;
 const RUN_TIMEOUT = Math.max(T, 150_000);
-const ARTIFACTS = resolve(args.artifacts);
-const EXTENSION = resolve(args.extension);
-const t0 = Date.now();
-const secs = (from) => `${((Date.now() - from) / 1000).toFixed(1)} s`;
-const log = (msg) => process.stdout.write(`[bench-projects-ui ${secs(t0).padStart(7)}] ${msg}\n`);
 const PY_LENS = 'Benchmark threads vs processes';
 
 /** The project: written here, so the test says what it runs on. */
@@ -111,9 +97,6 @@ async function checkEveryMode(page, functionName) {
   const text = await frame.locator('#result').textContent();
   if (/ModuleNotFoundError|ImportError|attempted relative import/.test(text ?? '')) throw new Error('an import error is shown');
 }
-
-const steps = [];
-const step = (name, fn) => steps.push({ name, fn });
 
 step('flat-package-relative-imports', async ({ page }) => {
   await openFileFromExplorer(page, 'pkg/work.py', { timeout: T });
@@ -221,73 +204,24 @@ step('self-spawning-worker-refused-go-to-line', async ({ page }) => {
   log(`after Go to: ${status}`);
 });
 
-async function main() {
-  if (!existsSync(join(EXTENSION, 'dist', 'webview', 'benchmark.js'))) throw new Error('dist/webview/benchmark.js missing: run `node scripts/build.mjs`');
-  const workspace = mkdtempSync('/tmp/clp-ws-');
-  for (const [rel, text] of Object.entries(FILES)) {
-    mkdirSync(dirname(join(workspace, rel)), { recursive: true });
-    writeFileSync(join(workspace, rel), text);
-  }
-  const runDir = mkdtempSync('/tmp/clp-');
-  let passed = 0;
-  let failed = 0;
-  let session;
-  const cleanup = () => {
-    if (process.env.E2E_KEEP === '1') return;
-    for (const dir of [workspace, runDir]) try { rmSync(dir, { recursive: true, force: true, maxRetries: 3 }); } catch { /* busy */ }
-  };
-  const onExit = () => {
-    if (session) try { process.kill(-session.server.pid, 'SIGKILL'); } catch { /* gone */ }
-    cleanup();
-  };
-  process.on('exit', onExit);
-  try {
-    session = await startUiSession({
-      workspace, runDir, extensionDevelopmentPath: EXTENSION, headless: !args.headed, timeout: 60_000,
-      settings: {
-        'workbench.colorTheme': 'Dark Modern',
-        'workbench.editor.enablePreview': false,
-        'concurrencyLens.benchmark.maxSeconds': 12,
-        'concurrencyLens.benchmark.workers': [2],
-        'typescript.validate.enable': false,
-      },
-    });
-    const { page } = session;
-    page.setDefaultTimeout(T);
-    log('workbench ready');
-    for (const s of steps) {
-      const ts = Date.now();
-      try {
-        await s.fn({ page });
-        passed++;
-        log(`✔ ${s.name} (${secs(ts)})`);
-      } catch (e) {
-        failed++;
-        log(`✖ ${s.name} (${secs(ts)})\n${e.stack || e}`);
-        try { log(`  screenshot: ${await screenshot(page, ARTIFACTS, `failure-${s.name}`)}`); } catch { /* page gone */ }
-        await page.keyboard.press('Escape').catch(() => {});
-      }
+await runUiSteps(test, {
+  built: 'dist/webview/benchmark.js',
+  fillWorkspace(dir) {
+    for (const [rel, text] of Object.entries(FILES)) {
+      mkdirSync(dirname(join(dir, rel)), { recursive: true });
+      writeFileSync(join(dir, rel), text);
     }
-  } catch (e) {
-    failed++;
-    log(`✖ session: ${e.stack || e}`);
-  } finally {
-    if (session) {
-      if (failed) try { mkdirSync(ARTIFACTS, { recursive: true }); copyFileSync(session.server.logFile, join(ARTIFACTS, 'code-server-bench-projects.log')); } catch { /* none */ }
-      await session.close();
-    }
-    process.off('exit', onExit);
-    cleanup();
-  }
-  return { passed, failed };
-}
-
-let result;
-try {
-  result = await main();
-} catch (e) {
-  console.error(`[bench-projects-ui] error: ${e.message}`);
-  result = { passed: 0, failed: 1 };
-}
-console.log(`${result.passed} passed, ${result.failed} failed`);
-process.exitCode = result.failed ? 1 : 0;
+  },
+  workspacePrefix: '/tmp/clp-ws-',
+  runDirPrefix: '/tmp/clp-',
+  session: {
+    settings: {
+      'workbench.colorTheme': 'Dark Modern',
+      'workbench.editor.enablePreview': false,
+      'concurrencyLens.benchmark.maxSeconds': 12,
+      'concurrencyLens.benchmark.workers': [2],
+      'typescript.validate.enable': false,
+    },
+  },
+  serverLog: 'code-server-bench-projects.log',
+});

@@ -14,19 +14,8 @@ export const THEMES = {
   'high-contrast': { label: 'Dark High Contrast', kind: 'high-contrast' },
 };
 
-/** Polls `probe` until it returns a truthy value; throws `what` after `timeout` ms. */
-export async function waitUntil(what, probe, timeout) {
-  const deadline = Date.now() + timeout;
-  let last;
-  for (;;) {
-    try { last = await probe(); } catch (e) { last = e; }
-    if (last && !(last instanceof Error)) return last;
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeout / 1000} s waiting for ${what}` + (last instanceof Error ? ` (${last.message})` : ''));
-    }
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
+/** Polls `probe` until it returns a truthy value; throws `what` after `timeout` ms (editor-helpers.mjs). */
+export { waitUntil } from './editor-helpers.mjs';
 
 /** Gives the workbench (not the webview, which swallows keys) the keyboard focus. */
 async function focusWorkbench(page) {

@@ -19,34 +19,16 @@
 //
 // A failing step saves failure-benchmark-<step>.png. Exit code 0/1; the last line is
 // "N passed, N failed".
-import { cpSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { startUiSession, openFileFromExplorer, screenshot, waitForWorkbench, webviewFrame } from '../../scripts/e2e/ui.mjs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openFileFromExplorer, screenshot, waitForWorkbench, webviewFrame } from '../../scripts/e2e/ui.mjs';
 import { maximizeEditor, panelSummary, setColorTheme, waitUntil } from './benchmark-ui-helpers.mjs';
+import { runUiSteps, uiTest } from './support/ui-steps.mjs';
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-const { values: args } = parseArgs({
-  options: {
-    extension: { type: 'string', default: '.' },
-    workspace: { type: 'string', default: join(REPO, 'test', 'e2e', 'workspace') },
-    artifacts: { type: 'string', default: join(REPO, 'test-results', 'e2e') },
-    vsix: { type: 'string' },
-    timeout: { type: 'string', default: '30' },
-    headed: { type: 'boolean', default: false },
-  },
-});
-
-const T = Number(args.timeout) * 1000 || 30_000; // per wait
+const test = uiTest('bench-ui', { workspace: true, vsix: true });
+const { T, ARTIFACTS, log, secs, step } = test;
 /** The benchmark itself: a 4 s budget, but at least 3 samples per cell on a busy 2-core machine. */
 const RUN_TIMEOUT = Math.max(T, 120_000);
-const ARTIFACTS = resolve(args.artifacts);
-const EXTENSION = resolve(args.extension);
-const t0 = Date.now();
-const secs = (from) => `${((Date.now() - from) / 1000).toFixed(1)} s`;
-const log = (msg) => process.stdout.write(`[bench-ui ${secs(t0).padStart(7)}] ${msg}\n`);
 
 const PY_FILE = 'bench_cpu.py';
 const LENS_TITLE = 'Benchmark threads vs processes';
@@ -56,9 +38,6 @@ const INPUTS = '[300_000] * 4';
 const cspViolations = [];
 
 // ---------------------------------------------------------------------------------------------
-
-const steps = [];
-const step = (name, fn) => steps.push({ name, fn });
 
 step('codelens-and-inputs', async ({ page }) => {
   await openFileFromExplorer(page, PY_FILE, { timeout: T });
@@ -184,113 +163,22 @@ step('restore-after-reload', async ({ page }) => {
 
 // ---------------------------------------------------------------------------------------------
 
-async function main() {
-  const source = resolve(args.workspace);
-  if (!existsSync(source) || !statSync(source).isDirectory()) throw new Error(`--workspace: not a directory: ${source}`);
-  if (args.vsix && !existsSync(args.vsix)) throw new Error(`--vsix: not found: ${args.vsix}`);
-  if (!args.vsix && !existsSync(join(EXTENSION, 'dist', 'webview', 'benchmark.js'))) {
-    throw new Error(`--extension: ${EXTENSION}/dist/webview/benchmark.js missing: run \`node scripts/build.mjs\``);
-  }
-  const workspace = mkdtempSync('/tmp/clx-ws-');
-  cpSync(source, workspace, { recursive: true });
-  log(`workspace copy: ${workspace}; artifacts: ${ARTIFACTS}`);
-
-  let passed = 0;
-  let failed = 0;
-  let session;
-  const runDir = mkdtempSync('/tmp/clx-');
-  const cleanupDirs = () => {
-    if (process.env.E2E_KEEP === '1') return;
-    for (const dir of [workspace, runDir]) {
-      try { rmSync(dir, { recursive: true, force: true, maxRetries: 3 }); } catch { /* busy */ }
-    }
-  };
-  // Same signal discipline as ui.test.mjs: the handler stays installed so a second signal cannot
-  // skip the clean-up.
-  let interrupted = 0;
-  const onSignal = (sig) => {
-    if (interrupted++) {
-      process.exit(130);
-      return;
-    }
-    log(`${sig}: stopping code-server and the browser`);
-    Promise.resolve(session?.close()).catch(() => {}).finally(() => process.exit(130));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  const onExit = () => {
-    if (session) try { process.kill(-session.server.pid, 'SIGKILL'); } catch { /* gone */ }
-    cleanupDirs();
-  };
-  process.on('exit', onExit);
-  try {
-    const tStart = Date.now();
-    session = await startUiSession({
-      workspace, runDir,
-      ...(args.vsix ? { vsix: resolve(args.vsix) } : { extensionDevelopmentPath: EXTENSION }),
-      headless: !args.headed,
-      timeout: 60_000,
-      settings: {
-        'workbench.colorTheme': 'Dark Modern',
-        'workbench.editor.enablePreview': false,
-        'concurrencyLens.benchmark.maxSeconds': 4,
-        'typescript.validate.enable': false,
-      },
-    });
-    log(`workbench ready in ${secs(tStart)} (extension from ${args.vsix ? `VSIX ${args.vsix}` : EXTENSION})`);
-    const { page } = session;
-    page.setDefaultTimeout(T);
-    page.on('console', (message) => {
-      const text = message.text();
-      if (/Content Security Policy|Refused to (load|execute|apply)/i.test(text)) cspViolations.push(text);
-    });
-    for (const s of steps) {
-      if (interrupted) break;
-      const ts = Date.now();
-      try {
-        await s.fn({ page, context: session.context, workspace });
-        passed++;
-        log(`✔ ${s.name} (${secs(ts)})`);
-      } catch (e) {
-        failed++;
-        log(`✖ ${s.name} (${secs(ts)})\n${e.stack || e}`);
-        try {
-          log(`  screenshot: ${await screenshot(page, ARTIFACTS, `failure-benchmark-${s.name}`)}`);
-        } catch { /* page gone */ }
-        await page.keyboard.press('Escape').catch(() => {});
-        // Later steps need the panel: stop at the first failure of the run itself.
-        if (s.name === 'codelens-and-inputs' || s.name === 'panel-verdict-and-chart') break;
-      }
-    }
-  } catch (e) {
-    failed++;
-    log(`✖ session: ${e.stack || e}`);
-    if (session) await screenshot(session.page, ARTIFACTS, 'failure-benchmark-session').catch(() => {});
-  } finally {
-    if (session) {
-      if (failed) {
-        try {
-          mkdirSync(ARTIFACTS, { recursive: true });
-          copyFileSync(session.server.logFile, join(ARTIFACTS, 'code-server-benchmark.log'));
-        } catch { /* none */ }
-      }
-      await session.close();
-    }
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    process.off('exit', onExit);
-    cleanupDirs();
-  }
-  log(`done in ${secs(t0)}`);
-  return { passed, failed };
-}
-
-let result;
-try {
-  result = await main();
-} catch (e) {
-  console.error(`[bench-ui] error: ${e.message}`);
-  result = { passed: 0, failed: 1 };
-}
-console.log(`${result.passed} passed, ${result.failed} failed`);
-process.exitCode = result.failed ? 1 : 0;
+await runUiSteps(test, {
+  built: 'dist/webview/benchmark.js',
+  session: {
+    settings: {
+      'workbench.colorTheme': 'Dark Modern',
+      'workbench.editor.enablePreview': false,
+      'concurrencyLens.benchmark.maxSeconds': 4,
+      'typescript.validate.enable': false,
+    },
+  },
+  onSession: ({ page }) => page.on('console', (message) => {
+    const text = message.text();
+    if (/Content Security Policy|Refused to (load|execute|apply)/i.test(text)) cspViolations.push(text);
+  }),
+  failurePrefix: 'failure-benchmark-',
+  serverLog: 'code-server-benchmark.log',
+  // Later steps need the panel: stop at the first failure of the run itself.
+  stopAfterFailureOf: (name) => name === 'codelens-and-inputs' || name === 'panel-verdict-and-chart',
+});

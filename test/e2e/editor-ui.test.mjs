@@ -20,33 +20,16 @@
 //   node test/e2e/editor-ui.test.mjs [--extension DIR] [--workspace DIR] [--artifacts DIR] [--vsix FILE]
 //        [--timeout SECONDS] [--headed]
 // A failing step saves failure-editor-<step>.png. Exit code 0/1; the last line is "N passed, N failed".
-import { cpSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { startUiSession, openFileFromExplorer, openProblems, screenshot, webviewFrame } from '../../scripts/e2e/ui.mjs';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openFileFromExplorer, openProblems, screenshot, webviewFrame } from '../../scripts/e2e/ui.mjs';
+import { outputChannelText } from '../../scripts/e2e/code-server.mjs';
 import { activeEditor, editorText, goToLine, openQuickFixMenu, problemRowTexts, waitForProblemRow, waitForSquiggleOnLine, waitUntil } from './editor-helpers.mjs';
 import { runCommandExact } from './benchmark-ui-helpers.mjs';
+import { runUiSteps, uiTest } from './support/ui-steps.mjs';
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-const { values: args } = parseArgs({
-  options: {
-    extension: { type: 'string', default: '.' },
-    workspace: { type: 'string', default: join(REPO, 'test', 'e2e', 'workspace') },
-    artifacts: { type: 'string', default: join(REPO, 'test-results', 'e2e') },
-    vsix: { type: 'string' },
-    timeout: { type: 'string', default: '30' },
-    headed: { type: 'boolean', default: false },
-  },
-});
-
-const T = Number(args.timeout) * 1000 || 30_000;
-const ARTIFACTS = resolve(args.artifacts);
-const EXTENSION = resolve(args.extension);
-const t0 = Date.now();
-const secs = (from) => `${((Date.now() - from) / 1000).toFixed(1)} s`;
-const log = (msg) => process.stdout.write(`[editor-ui ${secs(t0).padStart(7)}] ${msg}\n`);
+const test = uiTest('editor-ui', { workspace: true, vsix: true });
+const { T, ARTIFACTS, log, step } = test;
 
 const CHUNKSIZE = /pool\.map\(square, range\(100_000\), chunksize=/;
 
@@ -95,8 +78,29 @@ async function focusTab(page, name) {
   await page.locator(`.part.editor .tab[aria-label^="${name}"]`).first().click();
 }
 
-const steps = [];
-const step = (name, fn) => steps.push({ name, fn });
+/** The fix-all command's lines in the extension's output channel (src/extension/fix-all.ts: one a run). */
+function fixAllLines(server) {
+  return outputChannelText(server, 'Concurrency Lens').split('\n').filter((l) => l.startsWith('fix all'));
+}
+
+/**
+ * Runs "Concurrency Lens: Fix all auto-fixable problems" from the palette and waits for the
+ * command's line in its output channel: the rounds and what each code-action request answered.
+ * A fix-all that changes nothing then fails here, saying which part did not happen (the command
+ * not run, no fix-all action in the answer, the edit refused), not after a silent 30 s wait.
+ */
+async function runFixAllCommand(page, server) {
+  const before = fixAllLines(server).length;
+  await runCommandExact(page, 'Concurrency Lens: Fix all auto-fixable problems', { timeout: T });
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: T }).catch((e) => {
+    throw new Error(`the palette stayed open after the click on the command's row: ${e.message.split('\n')[0]}`);
+  });
+  const line = await waitUntil('the fix-all command\'s line in the Concurrency Lens output', () => fixAllLines(server)[before], T)
+    .catch((e) => { throw new Error(`${e.message}: the command logged nothing (did it run?)`); });
+  log(line);
+  if (/^fix all [^:]+: 0 rounds/.test(line)) throw new Error(`the fix-all command applied no edit: ${line}`);
+  return line;
+}
 
 step('lightbulb-fix-all', async ({ page }) => {
   await openFileFromExplorer(page, 'tiny_tasks.py', { timeout: T });
@@ -109,14 +113,14 @@ step('lightbulb-fix-all', async ({ page }) => {
   await screenshot(page, ARTIFACTS, 'lightbulb-fix-all');
 });
 
-step('fix-all-command', async ({ page }) => {
+step('fix-all-command', async ({ page, session }) => {
   await focusTab(page, 'tiny_tasks.py');
   await activeEditor(page).locator('.view-lines').first().click();
   await page.keyboard.press('Control+Z');
   await waitUntil('the undo', async () => (!CHUNKSIZE.test(await editorText(page)) ? true : undefined), T);
   await waitForSquiggleOnLine(page, 'warning', 'pool.map(', T);
-  await runCommandExact(page, 'Concurrency Lens: Fix all auto-fixable problems', { timeout: T });
-  await waitUntil('the chunksize again', async () => (CHUNKSIZE.test(await editorText(page)) ? true : undefined), T);
+  const line = await runFixAllCommand(page, session.server);
+  await waitUntil(`the chunksize again (the command logged: ${line})`, async () => (CHUNKSIZE.test(await editorText(page)) ? true : undefined), T);
   await waitUntil('the squiggle to go', async () => ((await activeEditor(page).locator('.squiggly-warning').count()) === 0 ? true : undefined), T);
   await screenshot(page, ARTIFACTS, 'fix-all-command');
 });
@@ -124,7 +128,7 @@ step('fix-all-command', async ({ page }) => {
 // CL900 (editor-engine's rule): a suppression comment that suppresses nothing, reported and
 // removed by the fix-all command (its fix is safe).
 const UNUSED = 'unused_suppression.py';
-step('unused-suppression', async ({ page, workspace }) => {
+step('unused-suppression', async ({ page, workspace, session }) => {
   writeFileSync(join(workspace, UNUSED), 'import os\n\n\ndef size():\n    return os.cpu_count()  # clens: ignore[CL101]\n');
   await openFileFromExplorer(page, UNUSED, { timeout: T });
   await waitForSquiggleOnLine(page, 'warning', 'clens: ignore[CL101]', T);
@@ -133,7 +137,7 @@ step('unused-suppression', async ({ page, workspace }) => {
   log(`Problems row: ${row}`);
   await screenshot(page, ARTIFACTS, 'unused-suppression');
   await focusTab(page, UNUSED);
-  await runCommandExact(page, 'Concurrency Lens: Fix all auto-fixable problems', { timeout: T });
+  await runFixAllCommand(page, session.server);
   await waitUntil('the comment removed', async () => (!/clens: ignore/.test(await editorText(page)) && /return os\.cpu_count\(\)/.test(await editorText(page)) ? true : undefined), T);
   await waitUntil('the CL900 row to go', async () => (!(await problemRowTexts(page)).some((r) => /CL900/.test(r)) ? true : undefined), T);
 });
@@ -198,6 +202,10 @@ step('output-log', async ({ page }) => {
   await runCommandExact(page, 'Concurrency Lens: Show Output', { timeout: T });
   const output = page.locator('.part.panel .output-view, .part.panel .monaco-editor').first();
   await output.waitFor({ state: 'visible', timeout: T });
+  // The view follows the end of the channel, and only the lines in view are in the page: go to
+  // the top, where the start-up lines are.
+  await page.locator('.part.panel .monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+Home');
   const wanted = [/Concurrency Lens \d+\.\d+\.\d+/, /starting the server/, /server started in \d+ ms/, /configuration for .*: none/, /Python for benchmarks: (Python|none)/];
   const text = await waitUntil('the start-up lines in the output', async () => {
     const t = await page.locator('.part.panel .monaco-editor .view-lines').first().evaluate((el) => (el.textContent || '').replace(/\u00a0/g, ' '));
@@ -228,102 +236,13 @@ step('walkthrough', async ({ page }) => {
   await waitUntil('the first step checked', async () => ((await firstStep.getAttribute('aria-checked')) === 'true' ? true : undefined), T);
 });
 
-async function main() {
-  const source = resolve(args.workspace);
-  if (!existsSync(source) || !statSync(source).isDirectory()) throw new Error(`--workspace: not a directory: ${source}`);
-  if (args.vsix && !existsSync(args.vsix)) throw new Error(`--vsix: not found: ${args.vsix}`);
-  if (!args.vsix && !existsSync(join(EXTENSION, 'dist', 'extension.js'))) {
-    throw new Error(`--extension: ${EXTENSION}/dist/extension.js missing: run \`node scripts/build.mjs\``);
-  }
-  const workspace = mkdtempSync('/tmp/clx-ws-');
-  cpSync(source, workspace, { recursive: true });
-  log(`workspace copy: ${workspace}; artifacts: ${ARTIFACTS}`);
-
-  let passed = 0;
-  let failed = 0;
-  let session;
-  const runDir = mkdtempSync('/tmp/clx-');
-  const cleanupDirs = () => {
-    if (process.env.E2E_KEEP === '1') return;
-    for (const dir of [workspace, runDir]) {
-      try { rmSync(dir, { recursive: true, force: true, maxRetries: 3 }); } catch { /* busy */ }
-    }
-  };
-  // Same signal discipline as ui.test.mjs: the handler stays installed so a second signal cannot skip the clean-up.
-  let interrupted = 0;
-  const onSignal = (sig) => {
-    if (interrupted++) {
-      process.exit(130);
-      return;
-    }
-    log(`${sig}: stopping code-server and the browser`);
-    Promise.resolve(session?.close()).catch(() => {}).finally(() => process.exit(130));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  const onExit = () => {
-    if (session) try { process.kill(-session.server.pid, 'SIGKILL'); } catch { /* gone */ }
-    cleanupDirs();
-  };
-  process.on('exit', onExit);
-  try {
-    const tStart = Date.now();
-    session = await startUiSession({
-      workspace, runDir,
-      ...(args.vsix ? { vsix: resolve(args.vsix) } : { extensionDevelopmentPath: EXTENSION }),
-      headless: !args.headed,
-      timeout: 60_000,
-      settings: { 'editor.lightbulb.enabled': 'on', 'workbench.editor.enablePreview': false,
-        'typescript.validate.enable': false, 'javascript.validate.enable': false },
-    });
-    log(`workbench ready in ${secs(tStart)} (extension from ${args.vsix ? `VSIX ${args.vsix}` : EXTENSION})`);
-    const { page } = session;
-    page.setDefaultTimeout(T);
-    for (const s of (process.env.EUI_ONLY ? steps.filter((x) => process.env.EUI_ONLY.split(',').includes(x.name)) : steps)) {
-      if (interrupted) break;
-      const ts = Date.now();
-      try {
-        await s.fn({ page, workspace });
-        passed++;
-        log(`✔ ${s.name} (${secs(ts)})`);
-      } catch (e) {
-        failed++;
-        log(`✖ ${s.name} (${secs(ts)})\n${e.stack || e}`);
-        try {
-          log(`  screenshot: ${await screenshot(page, ARTIFACTS, `failure-editor-${s.name}`)}`);
-        } catch { /* page gone */ }
-        await page.keyboard.press('Escape').catch(() => {});
-      }
-    }
-  } catch (e) {
-    failed++;
-    log(`✖ session: ${e.stack || e}`);
-    if (session) await screenshot(session.page, ARTIFACTS, 'failure-editor-session').catch(() => {});
-  } finally {
-    if (session) {
-      if (failed) {
-        try {
-          mkdirSync(ARTIFACTS, { recursive: true });
-          copyFileSync(session.server.logFile, join(ARTIFACTS, 'code-server-editor-ui.log'));
-        } catch { /* none */ }
-      }
-      await session.close();
-    }
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    process.off('exit', onExit);
-    cleanupDirs();
-  }
-  log(`done in ${secs(t0)}`);
-  return { passed, failed };
-}
-
-let result;
-try {
-  result = await main();
-} catch (e) {
-  console.error(`[editor-ui] error: ${e.message}`);
-  result = { passed: 0, failed: 1 };
-}
-console.log(`${result.passed} passed, ${result.failed} failed`);
-process.exitCode = result.failed ? 1 : 0;
+const only = process.env.EUI_ONLY?.split(',');
+await runUiSteps(test, {
+  session: {
+    settings: { 'editor.lightbulb.enabled': 'on', 'workbench.editor.enablePreview': false,
+      'typescript.validate.enable': false, 'javascript.validate.enable': false },
+  },
+  steps: only ? test.steps.filter((s) => only.includes(s.name)) : test.steps,
+  failurePrefix: 'failure-editor-',
+  serverLog: 'code-server-editor-ui.log',
+});

@@ -3,7 +3,7 @@
 // (code-server 4.139.1's built-in .ipynb editor, Debian Chromium, playwright-core; docs/e2e.md).
 //
 //   node test/e2e/notebook-ui.test.mjs [--extension DIR] [--workspace DIR] [--artifacts DIR]
-//        [--timeout SECONDS]
+//        [--timeout SECONDS] [--headed]
 //
 // On a temp copy of the fixture workspace, through the UI only:
 //   1. opens notebooks/squares.ipynb from the Explorer; squiggles show in its cells (CL206 on the
@@ -12,44 +12,17 @@
 //   3. clicking the Problems row puts the cursor in the cell; Ctrl+. lists the CL206 fix; applying it
 //      removes the squiggles and squares_tasks.py appears in the Explorer     -> notebook-fixed.png
 // A failing step saves failure-<step>.png. Exit code 0/1; the last line is "N passed, N failed".
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { explorerRow, startUiSession, openProblems, screenshot } from '../../scripts/e2e/ui.mjs';
+import { explorerRow, openProblems, screenshot } from '../../scripts/e2e/ui.mjs';
+import { problemRowTexts, waitUntil as waitUntilWithin } from './editor-helpers.mjs';
+import { runUiSteps, uiTest } from './support/ui-steps.mjs';
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-const { values: args } = parseArgs({
-  options: {
-    extension: { type: 'string', default: '.' },
-    workspace: { type: 'string', default: join(REPO, 'test', 'e2e', 'workspace') },
-    artifacts: { type: 'string', default: join(REPO, 'test-results', 'e2e') },
-    timeout: { type: 'string', default: '90' },
-  },
-});
-
-const T = Number(args.timeout) * 1000 || 90_000;
-const ARTIFACTS = resolve(args.artifacts);
-const t0 = Date.now();
-const secs = (from) => `${((Date.now() - from) / 1000).toFixed(1)} s`;
-const log = (msg) => process.stdout.write(`[nb-ui ${secs(t0).padStart(7)}] ${msg}\n`);
+const test = uiTest('nb-ui', { workspace: true, timeoutSeconds: 90 });
+const { T, ARTIFACTS, log, step } = test;
 // CL206's message (CL201's in a notebook names CL206 too, so not the code).
 const CL206 = /is defined in the notebook, which runs as/;
 
-async function waitUntil(what, probe, timeout = T) {
-  const deadline = Date.now() + timeout;
-  let last;
-  for (;;) {
-    try { last = await probe(); } catch (e) { last = e; }
-    if (last && !(last instanceof Error)) return last;
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeout / 1000} s waiting for ${what}` + (last instanceof Error ? ` (${last.message})` : ''));
-    }
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
-
+// editor-helpers' waitUntil, with this file's timeout.
+const waitUntil = (what, probe, timeout = T) => waitUntilWithin(what, probe, timeout);
 
 /**
  * Squiggles drawn in the notebook's cell editors (the in-host suite checks their cell and line).
@@ -59,14 +32,6 @@ async function waitUntil(what, probe, timeout = T) {
 async function squiggles(page) {
   return page.locator('.notebook-editor .monaco-editor .squiggly-error, .notebook-editor .monaco-editor .squiggly-warning').count();
 }
-
-async function problemRowTexts(page) {
-  return page.locator('.markers-panel .monaco-list-row').evaluateAll((rows) =>
-    rows.map((r) => `${r.getAttribute('aria-label') || ''} | ${(r.textContent || '').replace(/\s+/g, ' ')}`));
-}
-
-const steps = [];
-const step = (name, fn) => steps.push({ name, fn });
 
 step('notebook-squiggle', async ({ page }) => {
   // The Explorer, as openFileFromExplorer does; a notebook has cell editors, not one text editor.
@@ -116,38 +81,9 @@ step('notebook-fix', async ({ page }) => {
   await screenshot(page, ARTIFACTS, 'notebook-fixed');
 });
 
-async function main() {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  const workspace = mkdtempSync('/tmp/clx-nbui-');
-  cpSync(resolve(args.workspace), workspace, { recursive: true });
-  let session;
-  let passed = 0;
-  let failed = 0;
-  try {
-    session = await startUiSession({ workspace, extensionDevelopmentPath: resolve(args.extension), timeout: T });
-    log(`workbench ready (${secs(t0)})`);
-    for (const s of steps) {
-      const t = Date.now();
-      try {
-        await s.fn(session);
-        passed++;
-        log(`✔ ${s.name} (${secs(t)})`);
-      } catch (e) {
-        failed++;
-        log(`✖ ${s.name}: ${e.message}`);
-        await screenshot(session.page, ARTIFACTS, `failure-${s.name}`).catch(() => {});
-        break; // later steps depend on this one
-      }
-    }
-  } catch (e) {
-    failed++;
-    log(`✖ setup: ${e.message}`);
-  } finally {
-    if (session) await session.close().catch(() => {});
-    rmSync(workspace, { recursive: true, force: true });
-  }
-  console.log(`${passed} passed, ${failed} failed`);
-  return failed === 0 ? 0 : 1;
-}
-
-process.exitCode = await main();
+await runUiSteps(test, {
+  workspacePrefix: '/tmp/clx-nbui-',
+  session: { timeout: T },
+  // Each step goes on from the one before.
+  stopAfterFailureOf: () => true,
+});
