@@ -107,6 +107,22 @@ test('fix-all right after an edit waits for its analysis: the edits fit the new 
   assert.deepEqual((await withCommands.diagnosticsFor(uri, 3)).map((d) => d.code), []);
 });
 
+test('fix-all asked while the analysis of the edit runs gets its answer, not an empty one after the deadline', async () => {
+  // Enough functions for the analysis to take a while, so that some requests land while it runs.
+  const filler = Array.from({ length: 300 }, (_, i) => `def f${i}(x):\n    total = 0\n    for k in range(x):\n        total += k * x\n    return total\n\n`).join('');
+  const text = TWO_TINY.replace('def square', `${filler}def square`);
+  const uri = withCommands.open(path.join(withCommands.workspace, 'slow.py'), text);
+  await withCommands.diagnosticsFor(uri, 1);
+  const edited = `# edited\n${text}`;
+  withCommands.change(uri, 2, edited);
+  const delays = [0, 50, 100, 150, 200, 250, 300, 400, 500, 700];
+  const answers = await Promise.all(
+    delays.map((ms) => new Promise<CodeAction[]>((resolve, reject) => setTimeout(() => codeActions(withCommands, uri, [], ['source.fixAll.concurrencyLens']).then(resolve, reject), ms))),
+  );
+  const empty = delays.filter((_, i) => !answers[i][0]?.edit);
+  assert.deepEqual(empty, [], 'requests (by delay after the edit, in ms) answered without the fix-all');
+});
+
 test('the first spelling of the kind still works (codeActionsOnSave settings that name it)', async () => {
   const uri = plain.open(path.join(plain.workspace, 'legacy.py'), TWO_TINY);
   await plain.diagnosticsFor(uri, 1);

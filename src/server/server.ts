@@ -353,10 +353,17 @@ export function startServer(connection: Connection): void {
   /** Callbacks waiting for a document's next analysis to finish (freshFindings). */
   const analysed = new Map<string, (() => void)[]>();
 
+  /** Documents with an analysis running (validate), so that a waiting request does not start another. */
+  const validating = new Map<string, number>();
+
   async function validate(document: TextDocument): Promise<void> {
+    validating.set(document.uri, (validating.get(document.uri) ?? 0) + 1);
     try {
       await validateNow(document);
     } finally {
+      const running = (validating.get(document.uri) ?? 1) - 1;
+      if (running > 0) validating.set(document.uri, running);
+      else validating.delete(document.uri);
       const waiting = analysed.get(document.uri);
       analysed.delete(document.uri);
       for (const resolve of waiting ?? []) resolve();
@@ -376,8 +383,10 @@ export function startServer(connection: Connection): void {
       if (!document) return undefined;
       if (current && current.version === document.version) return current;
       if (Date.now() > deadline) return undefined;
-      // With run: onSave no analysis may be on its way: ask for one now.
-      if (!debouncer.isPending(uri)) schedule(document, true);
+      // With run: onSave no analysis may be on its way: ask for one now. Not while one runs: a new
+      // one would supersede it, its end would wake this loop to schedule yet another, and the
+      // request would wait out the deadline with nothing (the job reads the latest text anyway).
+      if (!debouncer.isPending(uri) && !validating.has(uri)) schedule(document, true);
       const done = await new Promise<boolean>((resolve) => {
         const timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()));
         const list = analysed.get(uri) ?? [];
