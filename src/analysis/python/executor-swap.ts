@@ -1,5 +1,5 @@
-import type { Fix } from '../core/types';
-import { fact } from '../core/facts';
+import type { Fix, TextEdit } from '../core/types';
+import { fact, factBy } from '../core/facts';
 import type { PythonModel } from './model';
 import { PROCESS_TO_THREAD, THREAD_TO_PROCESS } from './names';
 import { type PyNode, childByField, childrenByField } from './syntax';
@@ -88,7 +88,7 @@ function computeSwapFix(context: FollowUpContext, site: TaskSite, to: 'process' 
     edits.push(replaceNode(importName, twin.name));
   } else {
     // Mirror the file's style: `threading.Thread` becomes `multiprocessing.Process`.
-    const reference = referenceTo(model, twin.module, twin.name, callee.type === 'attribute' ? 'qualified' : 'from');
+    const reference = twinReference(model, twin.module, twin.name, callee.type === 'attribute' ? 'qualified' : 'from');
     replacement = reference.text;
     edits.push(...reference.edits);
   }
@@ -128,6 +128,22 @@ function computeSwapFix(context: FollowUpContext, site: TaskSite, to: 'process' 
   return { ...completed, description };
 }
 
+/**
+ * referenceTo once per model and twin: every swap in a file names the twin the same way (and adds
+ * the same import). Each fix gets its own copy of the edits.
+ */
+const twinReferences = factBy(
+  (model: PythonModel, key: string) => {
+    const [module, name, style] = key.split('\n');
+    return referenceTo(model, module, name, style as 'from' | 'qualified');
+  },
+);
+
+function twinReference(model: PythonModel, module: string, name: string, style: 'from' | 'qualified'): { text: string; edits: TextEdit[] } {
+  const { text, edits } = twinReferences(model, `${module}\n${name}\n${style}`);
+  return { text, edits: edits.map((e) => ({ ...e, range: { start: { ...e.range.start }, end: { ...e.range.end } } })) };
+}
+
 const FOLLOW_UP_WORDS: Record<string, string> = {
   [hardcodedWorkerCount.meta.code]: 'size it from the CPU count',
   [missingMainGuard.meta.code]: 'put the module-level code under `if __name__ == "__main__":`',
@@ -142,20 +158,20 @@ function soleFromImportName(model: PythonModel, callee: PyNode, module: string):
   const binding = model.lookup(local, model.scopeOfNode(callee), callee);
   if (!binding || binding.kind !== 'import' || !binding.importModule) return null;
   if (binding.importModule.level !== 0 || binding.importModule.module !== module || binding.importModule.name !== local) return null;
-  const uses = identifierUses(model).get(local) ?? [];
+  const uses = identifierUses(model, local);
   if (uses.length !== 1 || uses[0] !== callee) return null;
   return childrenByField(binding.node, 'name').find((n) => n.type === 'dotted_name' && model.text(n) === local) ?? null;
 }
 
-/** Identifier nodes by name, outside import statements; built once per model (one pass, not one per fix). */
-const identifierUses = fact((model: PythonModel) => {
-  const uses = new Map<string, PyNode[]>();
+/**
+ * The identifier nodes spelling `name`, outside import statements, once per model and name: a
+ * file's swaps ask about one or two names, so the length is compared before any text is read.
+ */
+const identifierUses = factBy((model: PythonModel, name: string) => {
+  const uses: PyNode[] = [];
   for (const id of model.nodesOfType('identifier')) {
-    if (insideImport(id)) continue;
-    const name = model.text(id);
-    const list = uses.get(name);
-    if (list) list.push(id);
-    else uses.set(name, [id]);
+    if (id.endIndex - id.startIndex !== name.length || model.text(id) !== name || insideImport(id)) continue;
+    uses.push(id);
   }
   return uses;
 });

@@ -1,3 +1,4 @@
+import { factBy } from '../core/facts';
 import type { FunctionInfo, PythonModel } from './model';
 import { type Mutation, mutationsIn, rootOwner } from './mutations';
 import { type PyNode, childByField, namedChildren } from './syntax';
@@ -35,6 +36,14 @@ const MAX_DEPTH = 48;
  * `self`, or a mutable argument changed in place. Null when it only changes its own locals.
  */
 export function sharedStateWrite(fn: FunctionInfo): StateWrite | null {
+  return sharedStateWriteOf(fn.model, fn);
+}
+
+// Once per function and model: CL101 asks for every thread task and its swap fix again for every
+// task of the same executor.
+const sharedStateWriteOf = factBy((_: PythonModel, fn: FunctionInfo) => firstSharedStateWrite(fn));
+
+function firstSharedStateWrite(fn: FunctionInfo): StateWrite | null {
   const seen = new Set<FunctionInfo>([fn]);
   const stack: { fn: FunctionInfo; depth: number }[] = [{ fn, depth: 0 }];
   while (stack.length > 0) {

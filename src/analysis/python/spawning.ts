@@ -1,5 +1,5 @@
 import type { CallInfo, PythonModel } from './model';
-import { fact } from '../core/facts';
+import { fact, factBy } from '../core/facts';
 import { EXECUTORS, type Family, JOBLIB_PARALLEL, MAP_FUNCTIONS, WORKER_CLASSES } from './names';
 import { type PyNode, childByField, namedChildren } from './syntax';
 import { calleeName, concurrencyClassOf, constructedClass, enclosingBackend, inheritedMethod, joblibFamily } from './tasks';
@@ -23,7 +23,15 @@ export interface PoolConstruction {
 }
 
 /** A pool constructor call (`Pool(4)`, `ProcessPoolExecutor(max_workers=n)`, `ctx.Pool()`, `Parallel(n_jobs=4)`...), or null. */
-export function poolConstruction(model: PythonModel, call: CallInfo): PoolConstruction | null {
+export function poolConstruction(model: PythonModel, call: CallInfo): Readonly<PoolConstruction> | null {
+  return poolConstructionsByCall(model, call);
+}
+
+// Once per call: the pool rules, the main-guard rule, the swap fix and liveness each ask about
+// every call of the file.
+const poolConstructionsByCall = factBy((model: PythonModel, call: CallInfo) => poolConstructionOf(model, call));
+
+function poolConstructionOf(model: PythonModel, call: CallInfo): PoolConstruction | null {
   const constructed = constructedClass(model, call);
   const executor = constructed?.name;
   if (!executor) {

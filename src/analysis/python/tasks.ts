@@ -19,7 +19,7 @@ import {
   executorSpec,
   isConcurrencyBase,
 } from './names';
-import { fact } from '../core/facts';
+import { fact, factBy } from '../core/facts';
 
 // Task sites (docs/architecture.md, "Models and facts"): every place a callable is handed to an executor, with what runs it.
 
@@ -85,6 +85,14 @@ export function targetFunction(target: TaskTarget): FunctionInfo | null {
  * (`from twisted.internet.threads import deferToThread` inside Twisted itself).
  */
 export function calleeName(model: PythonModel, call: CallInfo): string | null {
+  return calleeNames(model, call);
+}
+
+// Once per call: the task sites, the pool and worker constructions and the main-guard rule each
+// ask about every call of the file.
+const calleeNames = factBy((model: PythonModel, call: CallInfo) => calleeNameOf(model, call));
+
+function calleeNameOf(model: PythonModel, call: CallInfo): string | null {
   if (call.qualified) return canonicalName(model.absoluteName(call.qualified));
   if (call.callee.type === 'identifier' && call.target.kind === 'function' && call.target.fn.model !== model) {
     const binding = model.lookup(model.text(call.callee), call.scope, call.callee);
@@ -107,7 +115,13 @@ export function concurrencyClassOf(model: PythonModel, value: Value | null): str
 }
 
 /** What a constructor call creates, as `concurrencyClassOf` names it, with whether it is a workspace subclass. */
-export function constructedClass(model: PythonModel, call: CallInfo): { name: string; subclass: boolean } | null {
+export function constructedClass(model: PythonModel, call: CallInfo): { readonly name: string; readonly subclass: boolean } | null {
+  return constructedClasses(model, call);
+}
+
+const constructedClasses = factBy((model: PythonModel, call: CallInfo) => constructedClassOf(model, call));
+
+function constructedClassOf(model: PythonModel, call: CallInfo): { name: string; subclass: boolean } | null {
   const name = calleeName(model, call);
   if (name && isConcurrencyBase(name)) return { name, subclass: false };
   if (call.target.kind === 'class') {
