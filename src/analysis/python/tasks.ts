@@ -85,14 +85,6 @@ export function targetFunction(target: TaskTarget): FunctionInfo | null {
  * (`from twisted.internet.threads import deferToThread` inside Twisted itself).
  */
 export function calleeName(model: PythonModel, call: CallInfo): string | null {
-  return calleeNames(model, call);
-}
-
-// Once per call: the task sites, the pool and worker constructions and the main-guard rule each
-// ask about every call of the file.
-const calleeNames = factBy((model: PythonModel, call: CallInfo) => calleeNameOf(model, call));
-
-function calleeNameOf(model: PythonModel, call: CallInfo): string | null {
   if (call.qualified) return canonicalName(model.absoluteName(call.qualified));
   if (call.callee.type === 'identifier' && call.target.kind === 'function' && call.target.fn.model !== model) {
     const binding = model.lookup(model.text(call.callee), call.scope, call.callee);
@@ -119,6 +111,8 @@ export function constructedClass(model: PythonModel, call: CallInfo): { readonly
   return constructedClasses(model, call);
 }
 
+// Once per call: the task sites, the pool and worker constructions and the main-guard rule each
+// ask about every call of the file.
 const constructedClasses = factBy((model: PythonModel, call: CallInfo) => constructedClassOf(model, call));
 
 function constructedClassOf(model: PythonModel, call: CallInfo): { name: string; subclass: boolean } | null {
