@@ -514,9 +514,14 @@ export function startServer(connection: Connection): void {
   }
 
   const debouncer = new Debouncer();
-  /** After an edit, wait about as long as the document's last analysis took (debounce.ts). */
-  const schedule = (document: TextDocument, immediate = false): void => {
-    debouncer.run(document.uri, immediate ? 0 : debounceFor(lastMillis.get(document.uri), document.getText().length), () => {
+  /** When each open document was last edited (performance.now()): its next edit's debounce reads it. */
+  const lastEditAt = new Map<string, number>();
+  /**
+   * After an edit, wait about as long as the document's last analysis took, or hardly at all after
+   * a pause (debounce.ts). `sinceLastEdit`: for the document's own edit (see debounceFor).
+   */
+  const schedule = (document: TextDocument, immediate = false, sinceLastEdit?: number): void => {
+    debouncer.run(document.uri, immediate ? 0 : debounceFor(lastMillis.get(document.uri), document.getText().length, sinceLastEdit), () => {
       const current = documents.get(document.uri);
       if (current) void validate(current);
     });
@@ -547,6 +552,10 @@ export function startServer(connection: Connection): void {
     // Every worker reads the new text before its next job; an analysis of the old one is stale.
     pool.changed(filePath);
     const opening = justOpened.delete(e.document.uri);
+    // Read before the settings' await: the edit's own arrival, not when the settings came.
+    const now = performance.now();
+    const since = opening ? Infinity : now - (lastEditAt.get(e.document.uri) ?? -Infinity);
+    if (!opening) lastEditAt.set(e.document.uri, now);
     const settings = await settingsFor(e.document.uri);
     if (opening) {
       // Its text may differ from the disk the importers were analyzed with.
@@ -558,7 +567,7 @@ export function startServer(connection: Connection): void {
     }
     if (settings.run === 'onType') {
       pool.supersede(filePath);
-      schedule(e.document);
+      schedule(e.document, false, since);
       revalidateDependents(e.document);
       notebooks.revalidateImporters({ path: filePath, languageId: e.document.languageId });
     }
@@ -578,6 +587,7 @@ export function startServer(connection: Connection): void {
     pendingEdits.delete(e.document.uri);
     parsedBy.delete(e.document.uri);
     lastMillis.delete(e.document.uri);
+    lastEditAt.delete(e.document.uri);
     lanes.delete(e.document.uri);
     tooLargeLogged.delete(e.document.uri);
     justOpened.delete(e.document.uri);
