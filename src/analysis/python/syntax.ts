@@ -136,6 +136,8 @@ interface SymbolTables {
   types: string[];
   named: boolean[];
   fields: (string | null)[];
+  /** 1 for the anonymous tokens the copy drops (DROPPED_TOKENS). */
+  dropped: Uint8Array;
 }
 
 export async function ensurePythonParser(): Promise<void> {
@@ -149,7 +151,9 @@ export async function ensurePythonParser(): Promise<void> {
   }
   const fields: (string | null)[] = [null];
   for (let id = 1; id <= language.fieldCount; id++) fields.push(language.fieldNameForId(id));
-  symbols = { types, named, fields };
+  const dropped = new Uint8Array(types.length);
+  for (let id = 0; id < types.length; id++) dropped[id] = !named[id] && DROPPED_TOKENS.has(types[id]) ? 1 : 0;
+  symbols = { types, named, fields, dropped };
 }
 
 function requireParser(): import('web-tree-sitter').Parser {
@@ -349,28 +353,48 @@ function oldOffset(offset: number, edits: readonly OffsetEdit[]): number {
   return at;
 }
 
-/** The node of a copy that starts at `offset` and has tree-sitter id `id`, found by descending by position. */
-function nodeAt(root: PyNode, offset: number, id: number): PyNode | null {
-  let node = root;
-  for (;;) {
-    if (node.startIndex === offset && node.treeId === id) return node;
-    const children = node.children;
-    let lo = 0;
-    let hi = children.length - 1;
-    let found = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (children[mid].startIndex <= offset) {
-        found = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
+/**
+ * Finds nodes of the previous copy by where they started and their tree-sitter id. The copy asks
+ * in document order, so the path of the last search is kept and each search starts from the
+ * deepest node of it that holds the offset. Reads offsets only: moved nodes keep their old ones
+ * until the walk is over (relocate).
+ */
+class OldNodes {
+  private readonly path: PyNode[];
+
+  constructor(root: PyNode) {
+    this.path = [root];
+  }
+
+  at(offset: number, id: number): PyNode | null {
+    const path = this.path;
+    while (path.length > 1) {
+      const top = path[path.length - 1];
+      if (top.startIndex <= offset && (offset < top.endIndex || top.startIndex === offset)) break;
+      path.pop();
     }
-    if (found < 0) return null;
-    // Zero-width siblings can start where the next one does.
-    for (let j = found; j >= 0 && children[j].startIndex === offset; j--) if (children[j].treeId === id) return children[j];
-    const child = children[found];
-    if (child.endIndex <= offset && child.startIndex !== offset) return null;
-    node = child;
+    let node = path[path.length - 1];
+    for (;;) {
+      if (node.startIndex === offset && node.treeId === id) return node;
+      const children = node.children;
+      let lo = 0;
+      let hi = children.length - 1;
+      let found = -1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (children[mid].startIndex <= offset) {
+          found = mid;
+          lo = mid + 1;
+        } else hi = mid - 1;
+      }
+      if (found < 0) return null;
+      // Zero-width siblings can start where the next one does.
+      for (let j = found; j >= 0 && children[j].startIndex === offset; j--) if (children[j].treeId === id) return children[j];
+      const child = children[found];
+      if (child.endIndex <= offset && child.startIndex !== offset) return null;
+      path.push(child);
+      node = child;
+    }
   }
 }
 
@@ -387,10 +411,11 @@ function nodeAt(root: PyNode, offset: number, id: number): PyNode | null {
  */
 function copyTree(tree: import('web-tree-sitter').Tree, source: string, ids: boolean, previous: PreviousCopy | null): ParsedPython {
   if (!symbols) throw new Error('Python parser not initialised');
-  const { types, named: namedTypes, fields } = symbols;
+  const { types, named: namedTypes, fields, dropped } = symbols;
   const lines = new LineIndex(source);
   const starts = lines.starts;
   const walker = tree.walk();
+  const finder = previous ? new OldNodes(previous.parsed.root) : null;
   const cursor = raw && rawEnabled ? rawCursorOps(tree, walker, raw) : publicCursorOps(walker);
   const errors: PyNode[] = [];
   /** Moved nodes and by how much they move, relocated once the walk is done (nodeAt reads old offsets). */
@@ -439,13 +464,13 @@ function copyTree(tree: import('web-tree-sitter').Tree, source: string, ids: boo
       const startIndex = cursor.start();
       const endIndex = cursor.end();
       // Zero-width tokens are kept: a MISSING `)` is how tree-sitter reports `def f(:`.
-      const keep = namedTypes[typeId] || fieldId !== 0 || !DROPPED_TOKENS.has(type) || startIndex === endIndex;
+      const keep = dropped[typeId] !== 1 || fieldId !== 0 || startIndex === endIndex;
       let node: PyNode | null = null;
       let descend = false;
       if (keep) {
         const treeId = ids ? cursor.id() : 0;
         const at = previous ? oldOffset(startIndex, previous.edits) : -1;
-        const old = at >= 0 ? nodeAt(previous!.parsed.root, at, treeId) : null;
+        const old = at >= 0 ? finder!.at(at, treeId) : null;
         if (old && old.endIndex - old.startIndex === endIndex - startIndex && old.type === (type ?? 'ERROR')) {
           node = old;
           node.parent = current;
