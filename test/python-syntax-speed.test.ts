@@ -2,6 +2,7 @@ import { before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { analyzeLoaded, createProjects, initEngine } from '../src/analysis/index';
 import { PythonProject } from '../src/analysis/python/analyze';
 import type { BindingKind } from '../src/analysis/python/model';
 import { PythonModel } from '../src/analysis/python/model';
@@ -107,6 +108,113 @@ describe('Python syntax copy after edits', () => {
       rawCursorCopy(true);
       parser.dispose();
     }
+  });
+
+  /** The positive fixtures joined into one module: functions, classes, calls and findings of every rule. */
+  function bigModule(): string {
+    return pythonFiles(path.join(FIXTURES, 'python'))
+      .filter((f) => path.basename(f).startsWith('positive'))
+      .sort()
+      .map((f) => fs.readFileSync(f, 'utf8'))
+      .join('\n');
+  }
+
+  /** Pseudo-random edits (a seeded linear congruential generator): typing, deleting, and edits that restructure. */
+  function editor(seed: number): (text: string) => { startIndex: number; endIndex: number; text: string } {
+    const next = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    const inserts = ['x', ' ', '    ', '#', '(', ')', '\n', '\r\n', '\r', 'def g():\n    ', 'class K:\n', ':', '"', '"""', 'é', '', 'import threading\n', '\\\n'];
+    return (text) => {
+      // Half the edits at the start of a line, where indentation and comments change the structure.
+      let start = next(text.length + 1);
+      if (next(2) === 0) start = text.lastIndexOf('\n', start - 1) + 1;
+      const end = Math.min(text.length, start + (next(3) === 0 ? next(40) : next(3)));
+      return { startIndex: start, endIndex: end, text: inserts[next(inserts.length)] };
+    };
+  }
+
+  test("random edits of a large module: the copy that takes over the previous one's nodes equals a fresh copy", () => {
+    const module = bigModule();
+    assert.ok(module.split('\n').length > 1000, 'the fixtures make a large module');
+    const edit = editor(7);
+    let reused = 0;
+    // Sessions of a few edits from the clean module: errors piling up make every parse slow.
+    for (let session = 0; session < 4; session++) {
+      let text = module;
+      const parser = new IncrementalPythonParser();
+      try {
+        parser.parse(text);
+        for (let step = 0; step < 6; step++) {
+          // Sometimes two edits at once, as an editor sends them after a debounce.
+          const edits = [edit(text)];
+          let next = text.slice(0, edits[0].startIndex) + edits[0].text + text.slice(edits[0].endIndex);
+          if (step % 3 === 2) {
+            const second = edit(next);
+            edits.push(second);
+            next = next.slice(0, second.startIndex) + second.text + next.slice(second.endIndex);
+          }
+          text = next;
+          const incremental = parser.parse(text, edits);
+          reused += incremental.reused;
+          const fresh = parsePython(text);
+          const where = `session ${session}, step ${step}`;
+          assert.deepEqual(shape(incremental.root), shape(fresh.root), where);
+          assert.deepEqual(
+            incremental.errors.map((e) => `${e.type}@${e.startIndex}`),
+            fresh.errors.map((e) => `${e.type}@${e.startIndex}`),
+            `errors at ${where}`,
+          );
+          // A model of the new tree: none of the moved nodes keeps the previous model's context.
+          new PythonModel('/ws/big.py', text, incremental.root, null);
+        }
+      } finally {
+        parser.dispose();
+      }
+    }
+    assert.ok(reused > 5_000, `nodes were taken over from previous copies (${reused})`);
+  });
+
+  test('random edits of an open document: the findings equal a fresh analysis of the text', async () => {
+    await initEngine();
+    const module = bigModule();
+    const edit = editor(21);
+    const file = '/ws/open.py';
+    const findings = (result: ReturnType<typeof analyzeLoaded>): string => JSON.stringify({ findings: result.findings, parseErrors: result.parseErrors });
+    for (let session = 0; session < 2; session++) {
+      let text = module;
+      const projects = createProjects(undefined);
+      projects.open({ path: file, languageId: 'python' });
+      analyzeLoaded({ path: file, text, languageId: 'python' }, {}, projects);
+      for (let step = 0; step < 5; step++) {
+        const change = edit(text);
+        text = text.slice(0, change.startIndex) + change.text + text.slice(change.endIndex);
+        const incremental = analyzeLoaded({ path: file, text, languageId: 'python', edits: [change] }, {}, projects);
+        const fresh = analyzeLoaded({ path: file, text, languageId: 'python' }, {}, createProjects(undefined));
+        assert.ok(fresh.findings.length > 20, 'the module has findings to compare');
+        assert.equal(findings(incremental), findings(fresh), `session ${session}, step ${step}`);
+      }
+      projects.close(file);
+    }
+  });
+
+  test('an edit of an open document drops the models that resolved names to its previous model', () => {
+    const files = new Map([
+      [path.resolve('/ws/pools.py'), 'import concurrent.futures\n\nclass Pool(concurrent.futures.ProcessPoolExecutor):\n    pass\n'],
+      [path.resolve('/ws/main.py'), 'from pools import Pool\n\nwith Pool() as pool:\n    pool.submit(print, 1)\n'],
+    ]);
+    const project = new PythonProject({ readFile: (p) => files.get(path.resolve(p)) });
+    project.open('/ws/pools.py');
+    const pools = files.get(path.resolve('/ws/pools.py'))!;
+    const before = project.model('/ws/pools.py', pools);
+    const main = project.model('/ws/main.py', files.get(path.resolve('/ws/main.py'))!);
+    assert.equal(main.importedClass('pools.Pool')?.model, before);
+    // Typing above the class moves its nodes into the new tree.
+    const edited = `# a comment\n${pools}`;
+    const after = project.model('/ws/pools.py', edited, [{ startIndex: 0, endIndex: 0, text: '# a comment\n' }]);
+    assert.notEqual(after, before);
+    const mainAgain = project.model('/ws/main.py', files.get(path.resolve('/ws/main.py'))!);
+    assert.notEqual(mainAgain, main, 'the importer was modelled again');
+    assert.equal(mainAgain.importedClass('pools.Pool')?.model, after);
+    assert.equal(mainAgain.importedClass('pools.Pool')?.cls.node.startRow, 3, 'the class is read at its new line');
   });
 
   test('a tree gets one model: its nodes hold that model\'s contexts', () => {

@@ -48,6 +48,9 @@ export class PythonProject implements ModuleResolver, LanguageProject {
     }
     const parser = this.parsers.get(key);
     const parsed = parser ? parser.parse(text, edits ?? undefined) : parsePython(text);
+    // An open document's parse may move nodes of its previous model into the new tree
+    // (IncrementalPythonParser): the models that resolved names to that one go with it.
+    if (parser) this.dropImporters(key);
     this.building.add(key);
     try {
       const model = new PythonModel(filePath, text, parsed.root, this);
@@ -85,17 +88,32 @@ export class PythonProject implements ModuleResolver, LanguageProject {
     for (const [victim, entry] of this.models) {
       if (chars <= maxChars) break;
       if (!entry.model) continue;
-      const stack = [victim];
-      while (stack.length > 0) {
-        const key = stack.pop()!;
-        const dropped = this.models.get(key);
-        if (!dropped) continue;
-        chars -= dropped.text.length;
-        this.models.delete(key);
-        for (const importer of this.importers.get(key) ?? []) stack.push(importer);
-        this.importers.delete(key);
-      }
+      chars -= this.drop([victim]);
     }
+  }
+
+  /** Drops the models of `keys` and of every file whose model resolved names to one of them; returns their characters. */
+  private drop(keys: string[]): number {
+    let chars = 0;
+    const stack = [...keys];
+    while (stack.length > 0) {
+      const key = stack.pop()!;
+      const dropped = this.models.get(key);
+      if (!dropped) continue;
+      chars += dropped.text.length;
+      this.models.delete(key);
+      for (const importer of this.importers.get(key) ?? []) stack.push(importer);
+      this.importers.delete(key);
+    }
+    return chars;
+  }
+
+  /** Drops the models that resolved names to the model of `key` (directly or through others). */
+  private dropImporters(key: string): void {
+    const importers = this.importers.get(key);
+    if (!importers) return;
+    this.importers.delete(key);
+    this.drop([...importers]);
   }
 
   /** Forget a file (the server calls this when a file changes on disk or in the editor). */

@@ -6,7 +6,6 @@ import {
   childrenByField,
   namedChildren,
   textOf,
-  walk,
 } from './syntax';
 import { CONTEXT_FACTORIES, MODULE_IMPORTERS, canonicalName, isConcurrencyBase } from './names';
 
@@ -599,13 +598,19 @@ export class PythonModel {
   }
 
   private index(): number {
+    // The pre-order of walk(), without a call per node: every node of the file passes here.
     let count = 0;
-    walk(this.root, (node) => {
+    const byType = this.byType;
+    const stack: PyNode[] = [this.root];
+    while (stack.length > 0) {
+      const node = stack.pop()!;
       count++;
-      let list = this.byType.get(node.type);
-      if (!list) this.byType.set(node.type, (list = []));
+      let list = byType.get(node.type);
+      if (!list) byType.set(node.type, (list = []));
       list.push(node);
-    });
+      const children = node.children;
+      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+    }
     return count;
   }
 
