@@ -875,3 +875,88 @@ def listen(addr):
     assert.match(tasks[1].evidence[0].reason, /the task is `os\.link` itself, which asks the file system/);
   });
 });
+
+describe('modules and attributes a helper of the tree hands back', () => {
+  test('import_module(name) and getattr(obj, name) wrappers, also called as pkg.mod.f after `import pkg.mod`', () => {
+    const root = tree({
+      'support/__init__.py': '',
+      'support/helpers.py': `import importlib
+
+
+def load_optional(name):
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        raise SystemExit("missing " + name)
+
+
+def attribute_or_skip(obj, name):
+    try:
+        found = getattr(obj, name)
+    except AttributeError:
+        raise SystemExit(name)
+    else:
+        return found
+
+
+def first_of(names):
+    return importlib.import_module(names[0])
+`,
+      'app.py': `import signal
+import socket
+import threading
+
+import support.helpers
+from support.helpers import first_of, load_optional
+
+select = load_optional("select")
+asyncore_like = first_of(["select"])
+kill = support.helpers.attribute_or_skip(signal, "pthread_kill")
+poll = load_optional("asyncore").poll2
+
+
+def pump(n):
+    while n > 0:
+        poll(0.1)
+        n -= 1
+
+
+def wait_ready(fds):
+    while True:
+        select.select(fds, [], [], 1.0)
+
+
+def wait_guess(fds):
+    while True:
+        asyncore_like.select(fds, [], [], 1.0)
+
+
+def ping_and_interrupt(addr, ident, count):
+    sock = socket.create_connection(addr)
+    for _ in range(count):
+        kill(ident, signal.SIGUSR1)
+    sock.close()
+
+
+def start(fds, addr):
+    threading.Thread(target=pump, args=(10,)).start()
+    threading.Thread(target=wait_ready, args=(fds,)).start()
+    threading.Thread(target=wait_guess, args=(fds,)).start()
+    threading.Thread(target=ping_and_interrupt, args=(addr, threading.get_ident(), 3)).start()
+`,
+    });
+    const tasks = tasksOf(root, 'app.py');
+    assert.deepEqual(
+      tasks.map((t) => [t.function, t.workload]),
+      [
+        // One round of asyncore's loop: a poll of its sockets.
+        ['pump', 'io'],
+        ['wait_ready', 'io'],
+        // A module chosen by an expression the analyzer does not evaluate stays unknown.
+        ['wait_guess', 'unknown'],
+        ['ping_and_interrupt', 'io'],
+      ],
+    );
+    assert.match(byFunction(tasks, 'wait_ready').evidence[0].reason, /`select\.select` blocks on I\/O/);
+  });
+});

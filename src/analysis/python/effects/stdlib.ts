@@ -109,6 +109,8 @@ const STDLIB_CALLS: Record<string, Effect> = {
   'selectors.': 'neutral',
   // asyncore's loop polls its sockets until they close: it waits on the network.
   'asyncore.loop': 'io',
+  // One round of it: a select or poll on those sockets, up to the timeout it is given.
+  ...each('io', inModule('asyncore', 'poll poll2 poll3')),
   'asyncore.': 'neutral',
   'asynchat.': 'neutral',
   // A record lock another process holds makes these wait for it.
