@@ -1139,3 +1139,70 @@ def reap(pid, done):
     );
   });
 });
+
+describe('a method a wrapper of the tree makes, on an instance a factory of the tree returns', () => {
+  test('fetch = blocking(_fetch) runs _fetch on the instance; make() returning Fetcher(...) is a Fetcher', () => {
+    const root = tree({
+      'mgr.py': `import asyncio
+import threading
+
+import requests
+
+
+def blocking(coro_fn):
+    def runner(*args, **kwargs):
+        loop = asyncio.new_event_loop()
+        try:
+            return loop.run_until_complete(coro_fn(*args, **kwargs))
+        finally:
+            loop.close()
+
+    return runner
+
+
+def logged(fn):
+    return fn
+
+
+class Fetcher:
+    def __init__(self, url):
+        self.url = url
+
+    async def _fetch(self):
+        return requests.get(self.url, timeout=5).text
+
+    fetch = blocking(_fetch)
+    plain = logged(_fetch)
+
+
+def make_fetcher(url):
+    fetcher = Fetcher(url)
+    return fetcher
+
+
+def poll(url):
+    f = make_fetcher(url)
+    return f.fetch()
+
+
+def poll_plain(url):
+    return make_fetcher(url).plain()
+
+
+def start(url):
+    threading.Thread(target=poll, args=(url,)).start()
+    threading.Thread(target=poll_plain, args=(url,)).start()
+`,
+    });
+    const tasks = tasksOf(root, 'mgr.py');
+    assert.deepEqual(
+      tasks.map((t) => [t.function, t.workload]),
+      [
+        ['poll', 'io'],
+        // Only a wrapper that defines a function calling what it is given is followed.
+        ['poll_plain', 'unknown'],
+      ],
+    );
+    assert.match(tasks[0].evidence[0].reason, /`requests\.get` blocks on I\/O \(line 27\)/);
+  });
+});
