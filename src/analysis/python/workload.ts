@@ -431,11 +431,6 @@ class Classifier {
       if (init && init !== this.fn && !this.visiting.has(init)) return this.workspaceCall(call, init);
       return this.neutral(call);
     }
-    const wrapped = this.wrappedMethod(call);
-    if (wrapped) {
-      if (wrapped.fn === this.fn || this.visiting.has(wrapped.fn)) return this.neutral(call);
-      return this.workspaceCall(call, wrapped.fn, wrapped.cls);
-    }
     if (RUNNERS.has(call.qualified ?? '') || call.method === 'run_until_complete') {
       // `asyncio.run(main())`: the work is the coroutine's, and `main()` is a call of its own.
       const coroutine = call.args[0] ? this.model.callAt(call.args[0]) : undefined;
@@ -646,33 +641,6 @@ class Classifier {
     if (cls) return { cls };
     // `helper(self)`: the object this function runs on, of the subclass when that is known.
     if (this.isSelf(node)) return this.selfClass ? { cls: this.selfClass } : selfClassOf(this.model, node);
-    return null;
-  }
-
-  /**
-   * `km.start_kernel()` where the class says `start_kernel = run_sync(_async_start_kernel)`: a
-   * function of the tree that wraps the function it is given and runs it (a sync front for an
-   * async method, a retry or timing decorator applied by hand). The call runs the wrapped method
-   * on the same instance; the wrapper's own glue (an event loop to run it on) is not the work.
-   */
-  private wrappedMethod(call: CallInfo): { fn: FunctionInfo; cls: ClassInfo } | null {
-    if (!call.method || !call.receiverNode || call.target.kind !== 'unknown') return null;
-    const receiver = call.receiverNode;
-    let cls: ClassInfo | null = null;
-    if (this.isSelf(receiver)) cls = this.selfClass ?? this.model.enclosingClassOfMethod(call.node);
-    else cls = this.localClass(receiver, 0) ?? this.instanceClass(receiver, call.scope);
-    if (!cls || this.model.classMember(cls, call.method)) return null;
-    const owner = cls.methods.values().next().value?.model ?? this.model;
-    for (const step of classAncestry({ model: owner, cls })) {
-      if (!('cls' in step)) continue;
-      const bindings = step.cls.scope.bindings.get(call.method);
-      if (!bindings || bindings.length !== 1 || bindings[0].kind !== 'assign' || bindings[0].value?.type !== 'call') continue;
-      const made = step.model.callAt(bindings[0].value);
-      const wrapper = made ? valueOf(step.model, made.callee, made.scope, 0) : null;
-      if (!made || wrapper?.kind !== 'function' || made.args.length !== 1 || !runsItsArgument(wrapper.fn)) return null;
-      const inner = valueOf(step.model, made.args[0], made.scope, 0);
-      return inner.kind === 'function' && inner.fn.parentClass ? { fn: inner.fn, cls } : null;
-    }
     return null;
   }
 
@@ -1257,45 +1225,6 @@ function libraryBases(model: PythonModel, cls: ClassInfo): string[] {
   const out: string[] = [];
   for (const step of classAncestry({ model: cls.methods.values().next().value?.model ?? model, cls })) if ('library' in step) out.push(step.library);
   return out;
-}
-
-/**
- * `def run_sync(f): def wrapped(*args, **kw): ... f(*args, **kw) ...; return wrapped`: a function
- * whose every `return` hands back a function it defines, which calls its first parameter.
- */
-function runsItsArgument(wrapper: FunctionInfo): boolean {
-  const model = wrapper.model;
-  const param = wrapper.params[0];
-  if (!param || wrapper.isLambda) return false;
-  const returned: string[] = [];
-  const nested = new Map<string, FunctionInfo>();
-  walk(wrapper.node, (node) => {
-    if (node === wrapper.node) return true;
-    if (node.type === 'function_definition') {
-      const fn = model.functionOf(node);
-      if (fn) nested.set(fn.name, fn);
-      return false;
-    }
-    if (node.type === 'lambda' || node.type === 'class_definition') return false;
-    if (node.type === 'return_statement') {
-      const expr = namedChildren(node)[0];
-      returned.push(expr?.type === 'identifier' ? model.text(expr) : '');
-    }
-    return true;
-  });
-  if (returned.length === 0 || returned.some((name) => name !== returned[0])) return false;
-  const inner = nested.get(returned[0]);
-  if (!inner) return false;
-  let calls = false;
-  walk(inner.node, (node) => {
-    if (calls) return false;
-    if (node.type === 'call') {
-      const callee = childByField(node, 'function');
-      if (callee?.type === 'identifier' && model.text(callee) === param && model.bindingScope(param, model.scopeOfNode(callee)) === wrapper.scope) calls = true;
-    }
-    return true;
-  });
-  return calls;
 }
 
 /**

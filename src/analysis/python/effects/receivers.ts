@@ -348,9 +348,6 @@ export function returnValue(fn: FunctionInfo, depth: number): Value {
   if (values.length > 0 && values.every((v) => v.kind === 'instance' && !v.cls)) {
     const types = new Set(values.map((v) => typeOfValue(v)));
     if (types.size === 1 && !types.has(null)) result = values[0];
-  } else if (values.length > 0 && values.every((v) => v.kind === 'instance' && v.cls && v.cls === (values[0] as { cls?: unknown }).cls)) {
-    // A factory of the tree (`def make(): return Manager(config=c)`): an instance of that class.
-    result = values[0];
   }
   // The tree may be the catalogued library itself (scikit-learn's own `clone`): where its source
   // does not say what comes back, the catalogue's word for the same name does.
