@@ -875,3 +875,267 @@ def listen(addr):
     assert.match(tasks[1].evidence[0].reason, /the task is `os\.link` itself, which asks the file system/);
   });
 });
+
+describe('modules and attributes a helper of the tree hands back', () => {
+  test('import_module(name) and getattr(obj, name) wrappers, also called as pkg.mod.f after `import pkg.mod`', () => {
+    const root = tree({
+      'support/__init__.py': '',
+      'support/helpers.py': `import importlib
+
+
+def load_optional(name):
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        raise SystemExit("missing " + name)
+
+
+def attribute_or_skip(obj, name):
+    try:
+        found = getattr(obj, name)
+    except AttributeError:
+        raise SystemExit(name)
+    else:
+        return found
+
+
+def first_of(names):
+    return importlib.import_module(names[0])
+`,
+      'app.py': `import signal
+import socket
+import threading
+
+import support.helpers
+from support.helpers import first_of, load_optional
+
+select = load_optional("select")
+asyncore_like = first_of(["select"])
+kill = support.helpers.attribute_or_skip(signal, "pthread_kill")
+poll = load_optional("asyncore").poll2
+
+
+def pump(n):
+    while n > 0:
+        poll(0.1)
+        n -= 1
+
+
+def wait_ready(fds):
+    while True:
+        select.select(fds, [], [], 1.0)
+
+
+def wait_guess(fds):
+    while True:
+        asyncore_like.select(fds, [], [], 1.0)
+
+
+def ping_and_interrupt(addr, ident, count):
+    sock = socket.create_connection(addr)
+    for _ in range(count):
+        kill(ident, signal.SIGUSR1)
+    sock.close()
+
+
+def start(fds, addr):
+    threading.Thread(target=pump, args=(10,)).start()
+    threading.Thread(target=wait_ready, args=(fds,)).start()
+    threading.Thread(target=wait_guess, args=(fds,)).start()
+    threading.Thread(target=ping_and_interrupt, args=(addr, threading.get_ident(), 3)).start()
+`,
+    });
+    const tasks = tasksOf(root, 'app.py');
+    assert.deepEqual(
+      tasks.map((t) => [t.function, t.workload]),
+      [
+        // One round of asyncore's loop: a poll of its sockets.
+        ['pump', 'io'],
+        ['wait_ready', 'io'],
+        // A module chosen by an expression the analyzer does not evaluate stays unknown.
+        ['wait_guess', 'unknown'],
+        ['ping_and_interrupt', 'io'],
+      ],
+    );
+    assert.match(byFunction(tasks, 'wait_ready').evidence[0].reason, /`select\.select` blocks on I\/O/);
+  });
+});
+
+describe('instances of classes of the tree handed to the task', () => {
+  test('args=(self,) and a local instance: the parameter\'s methods and attributes are that class\'s', () => {
+    const root = tree({
+      'sched.py': `import importlib
+import logging
+import time
+from multiprocessing import Process
+
+import requests
+
+
+class Poller:
+    def __init__(self, url, interval, plugins):
+        self.url = url
+        self.interval = interval
+        self.plugins = plugins
+        self.log = logging.getLogger("poller")
+
+    def load_plugins(self):
+        for name in self.plugins:
+            importlib.import_module(name)
+
+    def poll_once(self):
+        return requests.get(self.url, timeout=5).status_code
+
+    def work(self):
+        self.load_plugins()
+        while True:
+            self.log.info("status %s", self.poll_once())
+            time.sleep(self.interval)
+
+    def start(self):
+        proc = Process(target=run, args=(self,))
+        proc.start()
+        return proc
+
+
+def run(poller):
+    poller.log.info("started")
+    poller.work()
+
+
+def launch(url, plugins):
+    p = Poller(url, 10, plugins)
+    proc = Process(target=run, args=(p,))
+    proc.start()
+    other = Process(target=run, args=(url,))
+    other.start()
+`,
+    });
+    const tasks = tasksOf(root, 'sched.py');
+    assert.deepEqual(
+      tasks.map((t) => [t.line, t.workload]),
+      [
+        [30, 'io'],
+        [42, 'io'],
+        // A string has no `work` the analyzer can see.
+        [44, 'unknown'],
+      ],
+    );
+    assert.match(tasks[0].evidence[0].reason, /`requests\.get` blocks on I\/O/);
+  });
+});
+
+describe('threads that read a child\'s pipe, log to syslog, or spin', () => {
+  test('a file attribute wrapped in TextIOWrapper; syslog.syslog; a flag-polling loop is not paced by the wait before it', () => {
+    const root = tree({
+      'child.py': `import io
+import os
+import syslog
+import threading
+
+
+class Child:
+    def __init__(self, fd, text):
+        self.out = None
+        self.out = io.open(fd, "rb")
+        if text:
+            self.out = io.TextIOWrapper(self.out, encoding="utf-8")
+        self.chunks = []
+
+    def _reader(self, fh, sink):
+        sink.append(fh.read())
+        fh.close()
+
+    def collect(self):
+        t = threading.Thread(target=self._reader, args=(self.out, self.chunks))
+        t.start()
+        return t
+
+
+def report(ready, messages):
+    ready.wait(5)
+    for message in messages:
+        syslog.syslog(message)
+
+
+def spin(ready, flags):
+    ready.wait(5)
+    n = 0
+    while not flags:
+        os.getpid()
+        n += 1
+
+
+def start(ready, messages, flags):
+    threading.Thread(target=report, args=(ready, messages)).start()
+    threading.Thread(target=spin, args=(ready, flags)).start()
+`,
+    });
+    const tasks = tasksOf(root, 'child.py');
+    assert.deepEqual(
+      tasks.map((t) => [t.function, t.workload]),
+      [
+        ['_reader', 'io'],
+        ['report', 'io'],
+        ['spin', 'unknown'],
+      ],
+    );
+    assert.match(tasks[0].evidence[0].reason, /`fh\.read` blocks on I\/O/);
+    assert.match(tasks[2].evidence[0].reason, /loop at line 34 spins until something stops it/);
+  });
+});
+
+describe('catalogue facts about libraries, also inside their own trees', () => {
+  test('scikit-learn input validation is numpy work; asyncio.events hands out an event loop', () => {
+    const root = tree({
+      'sklearn/__init__.py': '',
+      'sklearn/utils/__init__.py': '',
+      'sklearn/utils/validation.py': `def check_array(array, checks):
+    for check in checks:
+        check.run(array)
+    return array
+`,
+      'sklearn/fitting.py': `from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from .utils.validation import check_array
+
+
+def fit_one(X, y, checks):
+    X = check_array(X, checks)
+    return np.linalg.lstsq(X, y)
+
+
+def fit_all(parts, checks):
+    with ThreadPoolExecutor() as ex:
+        for X, y in parts:
+            ex.submit(fit_one, X, y, checks)
+`,
+      'reaper.py': `import os
+import threading
+from asyncio.events import get_running_loop
+
+
+def wait_child(loop, pid, done):
+    _, status = os.waitpid(pid, 0)
+    if loop.is_closed():
+        return
+    loop.call_soon_threadsafe(done, status)
+
+
+def reap(pid, done):
+    loop = get_running_loop()
+    threading.Thread(target=wait_child, args=(loop, pid, done)).start()
+`,
+    });
+    const tasks = tasksOf(root, 'sklearn/fitting.py', 'reaper.py');
+    assert.deepEqual(
+      tasks.map((t) => [t.function, t.workload]),
+      [
+        ['fit_one', 'native'],
+        ['wait_child', 'io'],
+      ],
+    );
+  });
+});

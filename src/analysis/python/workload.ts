@@ -178,7 +178,33 @@ export function siteParamTypes(model: PythonModel, site: TaskSite, fn: FunctionI
   const decorated = fn.node.parent?.type === 'decorated_definition' ? fn.node.parent : null;
   const isStatic = !!decorated?.children.some((d) => d.type === 'decorator' && fn.model.text(d) === '@staticmethod');
   const bound = !!fn.parentClass && !isStatic && site.callableNode?.type === 'attribute';
-  return argumentTypes(fn, positional, keywords, (node) => typeOfValue(valueOf(model, node, site.call.scope, 0)), bound ? 1 : 0);
+  return argumentTypes(fn, positional, keywords, (node) => valueType(model, node, site.call.scope), bound ? 1 : 0);
+}
+
+/**
+ * What an argument is, for a parameter's type: a catalogued type, or an instance of a class of the
+ * tree (`args=(self,)` in a method, `w = Worker(...)`; `submit(run, w)`).
+ */
+function valueType(model: PythonModel, node: PyNode, scope: CallInfo['scope']): ParamType | null {
+  const value = valueOf(model, node, scope, 0);
+  const type = typeOfValue(value);
+  if (type) return type;
+  if (value.kind === 'instance' && value.cls) return { cls: value.cls };
+  return selfClassOf(model, node);
+}
+
+/** `self` in a method: an instance of the method's class (or of a subclass: the calls dispatch there). */
+function selfClassOf(model: PythonModel, node: PyNode): ParamType | null {
+  if (node.type !== 'identifier') return null;
+  const name = model.text(node);
+  const scope = model.scopeOfNode(node);
+  const binding = model.lookup(name, scope, node);
+  if (binding?.kind !== 'param') return null;
+  const fn = model.functionOf(binding.node.parent?.parent ?? binding.node);
+  if (!fn?.parentClass || fn.params[0] !== name || model.bindingScope(name, scope) !== fn.scope) return null;
+  const decorated = fn.node.parent?.type === 'decorated_definition' ? fn.node.parent : null;
+  if (decorated?.children.some((d) => d.type === 'decorator' && /^@(?:staticmethod|classmethod)$/.test(model.text(d)))) return null;
+  return { cls: fn.parentClass };
 }
 
 /** `Worker(target=f)` for a Thread/Process subclass whose `run()` hands over to the base's: `f`. */
@@ -211,13 +237,16 @@ export function siteClass(model: PythonModel, site: TaskSite): ClassInfo | null 
   return value.kind === 'instance' && value.cls ? value.cls : null;
 }
 
-/** Catalogue types of a function's parameters, known from the call that runs it. */
-export type ParamTypes = ReadonlyMap<string, string>;
+/** What a parameter is known to hold: a catalogue type's name, or an instance of a class of the tree. */
+export type ParamType = string | { cls: ClassInfo };
+
+/** The types of a function's parameters, known from the call that runs it. */
+export type ParamTypes = ReadonlyMap<string, ParamType>;
 const NO_PARAMS: ParamTypes = new Map();
 
 /** Binds argument types to a function's parameter names (positional from `offset`, then keywords). */
-function argumentTypes(fn: FunctionInfo, positional: PyNode[], keywords: Map<string, PyNode>, typeOf: (node: PyNode) => string | null, offset: number): ParamTypes {
-  const types = new Map<string, string>();
+function argumentTypes(fn: FunctionInfo, positional: PyNode[], keywords: Map<string, PyNode>, typeOf: (node: PyNode) => ParamType | null, offset: number): ParamTypes {
+  const types = new Map<string, ParamType>();
   const params = fn.params.slice(offset);
   for (let i = 0; i < positional.length && i < params.length; i++) {
     // After `*args` the positions no longer line up.
@@ -233,12 +262,12 @@ function argumentTypes(fn: FunctionInfo, positional: PyNode[], keywords: Map<str
 }
 
 function paramsKey(params: ParamTypes): string {
-  return params.size === 0 ? '' : [...params].map(([k, v]) => `${k}:${v}`).sort().join(',');
+  return params.size === 0 ? '' : [...params].map(([k, v]) => `${k}:${typeof v === 'string' ? v : `cls${idOf(v.cls)}`}`).sort().join(',');
 }
 
-const functionIds = new WeakMap<FunctionInfo, number>();
+const functionIds = new WeakMap<FunctionInfo | ClassInfo, number>();
 let nextFunctionId = 1;
-function idOf(fn: FunctionInfo | null): number {
+function idOf(fn: FunctionInfo | ClassInfo | null): number {
   if (!fn) return 0;
   let id = functionIds.get(fn);
   if (id === undefined) functionIds.set(fn, (id = nextFunctionId++));
@@ -307,6 +336,8 @@ interface LoopFacts {
    * analyzer cannot see on the same pass. Reading a file does not (parsing it may take longer).
    */
   remote: boolean;
+  /** A call in the body that blocks, waits, or runs native or unseen code: the pass is not a bare spin. */
+  paced: boolean;
   nested: boolean;
 }
 
@@ -375,7 +406,8 @@ class Classifier {
     if (call.node.parent?.type === 'raise_statement') return this.neutral(call);
     // Error handling (`except OSError: log.write(...)`) runs when something failed, not as the work.
     if (this.inExceptHandler(call.node)) return this.neutral(call);
-    const target = this.dispatched(call) ?? call.target;
+    const instance = this.dispatched(call) ? null : this.onParamInstance(call);
+    const target = this.dispatched(call) ?? (instance ? { kind: 'function' as const, fn: instance.fn } : call.target);
     if (target.kind === 'function') {
       const callee = target.fn;
       if (callee === this.fn) {
@@ -388,7 +420,7 @@ class Classifier {
       // (`sklearn.base.clone`) is what the catalogue says, as it is for the library's users.
       const own = libraryName(callee);
       if (own && hasOwnEntry(own)) return this.record(call, callEffect(own)!);
-      return this.workspaceCall(call, callee);
+      return this.workspaceCall(call, callee, instance?.cls ?? null);
     }
     if (target.kind === 'lambda') {
       const lambda = this.model.functionOf(target.node);
@@ -555,12 +587,24 @@ class Classifier {
    * given a known object for, or a local made from one (`est = est.set_params(...)`).
    */
   private localType(node: PyNode, depth: number): string | null {
-    if (this.params.size === 0 || node.type !== 'identifier' || depth > 4) return null;
+    if (this.params.size === 0 || depth > 4) return null;
+    if (node.type === 'attribute') {
+      // `worker.log` on a parameter known to hold an instance of a class of the tree.
+      const object = childByField(node, 'object');
+      const attr = childByField(node, 'attribute');
+      const cls = object ? this.localClass(object, depth + 1) : null;
+      const member = cls && attr ? this.model.classMember(cls, this.model.text(attr)) : null;
+      return member?.attribute ? typeOfValue(valueOf(member.model, member.attribute.value, member.attribute.scope, 0)) : null;
+    }
+    if (node.type !== 'identifier') return null;
     const name = this.model.text(node);
     const scope = this.model.scopeOfNode(node);
     if (this.model.bindingScope(name, scope) !== this.fn.scope) return null;
     const binding = this.model.lookup(name, scope, node);
-    if (binding?.kind === 'param') return this.params.get(name) ?? null;
+    if (binding?.kind === 'param') {
+      const type = this.params.get(name);
+      return typeof type === 'string' ? type : null;
+    }
     const value = binding?.kind === 'assign' ? binding.value : undefined;
     if (value?.type === 'identifier') return this.localType(value, depth + 1);
     const made = value?.type === 'call' ? this.model.callAt(value) : undefined;
@@ -569,9 +613,43 @@ class Classifier {
     return receiver ? resultType(`${receiver}.${made.method}`) : null;
   }
 
-  /** The catalogue type of an argument this function passes on. */
-  private argumentType(node: PyNode, scope: CallInfo['scope']): string | null {
-    return typeOfValue(valueOf(this.model, node, scope, 0)) ?? this.localType(node, 0);
+  /**
+   * The class of the tree a name holds an instance of, where the call running this function
+   * decides it: a parameter it was given one for (`submit(run, worker)`), or a local copy of it.
+   */
+  private localClass(node: PyNode, depth: number): ClassInfo | null {
+    if (this.params.size === 0 || node.type !== 'identifier' || depth > 4) return null;
+    const name = this.model.text(node);
+    const scope = this.model.scopeOfNode(node);
+    if (this.model.bindingScope(name, scope) !== this.fn.scope) return null;
+    const binding = this.model.lookup(name, scope, node);
+    if (binding?.kind === 'param') {
+      const type = this.params.get(name);
+      return type && typeof type !== 'string' ? type.cls : null;
+    }
+    const value = binding?.kind === 'assign' ? binding.value : undefined;
+    return value?.type === 'identifier' ? this.localClass(value, depth + 1) : null;
+  }
+
+  /** What an argument this function passes on is: a catalogued type or an instance of a class of the tree. */
+  private argumentType(node: PyNode, scope: CallInfo['scope']): ParamType | null {
+    const value = valueOf(this.model, node, scope, 0);
+    const type = typeOfValue(value) ?? this.localType(node, 0);
+    if (type) return type;
+    if (value.kind === 'instance' && value.cls) return { cls: value.cls };
+    const cls = this.localClass(node, 0);
+    if (cls) return { cls };
+    // `helper(self)`: the object this function runs on, of the subclass when that is known.
+    if (this.isSelf(node)) return this.selfClass ? { cls: this.selfClass } : selfClassOf(this.model, node);
+    return null;
+  }
+
+  /** `worker.run()` where `worker` holds an instance of a class of the tree: that class's method, and the class. */
+  private onParamInstance(call: CallInfo): { fn: FunctionInfo; cls: ClassInfo } | null {
+    if (!call.method || !call.receiverNode) return null;
+    const cls = this.localClass(call.receiverNode, 0);
+    const member = cls ? this.model.classMember(cls, call.method) : null;
+    return cls && member?.fn ? { fn: member.fn, cls } : null;
   }
 
   /** What a method's name alone says, on a receiver the analyzer does not know. */
@@ -685,7 +763,7 @@ class Classifier {
     return this.workspaceCall(call, target);
   }
 
-  private workspaceCall(call: CallInfo, callee: FunctionInfo): { reason: string; dominant: boolean; slight?: boolean } | null {
+  private workspaceCall(call: CallInfo, callee: FunctionInfo, onClass: ClassInfo | null = null): { reason: string; dominant: boolean; slight?: boolean } | null {
     const line = this.line(call.node);
     const text = this.model.text(call.callee);
     if (isAbstract(callee)) {
@@ -696,7 +774,9 @@ class Classifier {
     // Calls on `self` (`self.m()`, `Base.m(self)`) keep running on the same object, so on the
     // same subclass and with the same target.
     const sameObject = this.isSelf(call.receiverNode) || (call.receiverNode?.type !== 'call' && this.isSelf(call.args[0] ?? null) && callee.parentClass !== null);
-    const inner = classify(callee, this.visiting, this.selfClass && sameObject ? this.selfClass : null, sameObject ? this.given : null, this.calleeParams(call, callee));
+    // A method called on an instance a parameter holds runs on that instance's class.
+    const subclass = onClass ?? (this.selfClass && sameObject ? this.selfClass : null);
+    const inner = classify(callee, this.visiting, subclass, sameObject ? this.given : null, this.calleeParams(call, callee));
     const adopt = (grades: Item['grade'][]): void => {
       for (const item of inner.items) if (grades.includes(item.grade)) this.items.push(item);
     };
@@ -785,6 +865,7 @@ class Classifier {
     let compares = 0;
     let io = false;
     let remote = false;
+    let paced = false;
     let native = false;
     const cpuCalls: PyNode[] = [];
     // The header runs once (`range(len(xs) - 1)`): only what runs on every pass counts.
@@ -814,12 +895,13 @@ class Classifier {
         const effect = this.effects.get(node);
         if (effect === 'io' || effect === 'file' || effect === 'fs') io = true;
         if (effect === 'io') remote = true;
+        if (effect !== undefined && effect !== 'neutral' && effect !== 'cpu') paced = true;
         if (effect === 'native') native = true;
         if (effect === 'cpu' && this.mentions(node, items)) cpuCalls.push(node);
       }
       return true;
     });
-    return { node: loop, size, ops, compares, cpuCalls, io, remote, native, nested: inner.some((l) => this.iterationSize(l) !== 'small') };
+    return { node: loop, size, ops, compares, cpuCalls, io, remote, native, paced, nested: inner.some((l) => this.iterationSize(l) !== 'small') };
   }
 
   /** Why this loop is CPU work, or null when it is not (small, counting only, paced by I/O or native calls). */
@@ -1071,6 +1153,13 @@ class Classifier {
       else if (realIo || native) kind = 'mixed';
       else kind = 'cpu';
       decisive = (i) => (kind === 'unknown' ? i.grade === 'minor' : i.kind === 'cpu' || (kind === 'mixed' && i.kind !== 'unknown'));
+    } else if (io && !realIo && this.spin()) {
+      // `start.wait(); while not stop: poke()`: the thread's time goes to the loop that spins
+      // without waiting, not to the wait before it; and that loop does too little to call CPU-bound.
+      const spin = this.spin()!;
+      kind = 'unknown';
+      this.add('unknown', 'minor', spin.node, `loop at line ${this.line(spin.node)} spins until something stops it, with no wait in it: the waits around it do not pace it`);
+      decisive = (i) => i.node === spin.node && i.kind === 'unknown';
     } else if (io) {
       // A call the analyzer cannot see outweighs a stat, a wait or reading a local file (parsing
       // what was read may take longer), not a network round trip. Native work beside the I/O
@@ -1109,6 +1198,11 @@ class Classifier {
     const first = all.filter(decisive).sort((a, b) => rank(a) - rank(b));
     const unique = [...new Set([...first, ...all.filter((i) => !decisive(i))])];
     return { kind, evidence: unique.map(({ kind: k, node, path, reason, grade }) => ({ kind: k, node, path, reason, ...(grade === 'wait' ? { waitsOnWorker: true } : {}) })), items: unique };
+  }
+
+  /** A `while` loop here whose passes neither wait nor block (see LoopFacts.paced). */
+  private spin(): LoopFacts | null {
+    return this.loops.find((l) => l.node.type === 'while_statement' && !l.paced && l.size !== 'small') ?? null;
   }
 
   private isSmallBody(): boolean {

@@ -34,6 +34,10 @@ export const messaging: Catalogue = {
     'asyncio.get_event_loop': 'asyncio.AbstractEventLoop',
     'asyncio.get_running_loop': 'asyncio.AbstractEventLoop',
     'asyncio.SelectorEventLoop': 'asyncio.AbstractEventLoop',
+    // Where asyncio defines them (`from asyncio.events import get_running_loop`, asyncio's own modules).
+    'asyncio.events.new_event_loop': 'asyncio.AbstractEventLoop',
+    'asyncio.events.get_event_loop': 'asyncio.AbstractEventLoop',
+    'asyncio.events.get_running_loop': 'asyncio.AbstractEventLoop',
     'tornado.ioloop.IOLoop.current': 'tornado.ioloop.IOLoop',
     'tornado.ioloop.IOLoop.instance': 'tornado.ioloop.IOLoop',
     'zmq.Context.instance': 'zmq.Context',

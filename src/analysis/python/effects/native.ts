@@ -43,6 +43,17 @@ export const native: Catalogue = {
     // Copies an estimator's parameters into a new, unfitted one: cheap whatever the data.
     'sklearn.base.clone': 'neutral',
     ...names('neutral', 'sklearn.utils.check_random_state sklearn.utils.validation.check_random_state'),
+    // Input validation converts and checks the arrays it is given with numpy (asarray, astype,
+    // isfinite); the checks of parameters, tags and lengths are bookkeeping of a fixed size.
+    ...names('native', `sklearn.utils.validation.check_array sklearn.utils.validation.check_X_y
+      sklearn.utils.validation.as_float_array sklearn.utils.validation.column_or_1d
+      sklearn.utils.validation._check_sample_weight sklearn.utils._safe_indexing
+      sklearn.utils.metaestimators._safe_split sklearn.base.BaseEstimator._validate_data`),
+    ...names('neutral', `sklearn.utils.validation.check_consistent_length sklearn.utils.validation._num_samples
+      sklearn.utils.validation.check_is_fitted sklearn.utils._param_validation.validate_parameter_constraints
+      sklearn.utils._param_validation.make_constraint sklearn.utils._tags._safe_tags
+      sklearn.base.BaseEstimator._get_tags sklearn.base.BaseEstimator._more_tags
+      sklearn.base.BaseEstimator._validate_params sklearn.base.BaseEstimator.get_params`),
     ...prefixed('joblib', 'file', 'load dump'),
     'tensorflow.': 'native',
     'numba.': 'native',

@@ -1,6 +1,7 @@
 import { type PyNode, childByField, namedChildren, walk } from '../syntax';
 import type { Binding, CallInfo, FunctionInfo, PythonModel, Scope, Value } from '../model';
-import { canonicalName } from '../names';
+import { MODULE_IMPORTERS, canonicalName } from '../names';
+import { stringLiteralValue } from '../model';
 import { fact } from '../../core/facts';
 import { callEffect, resultType, valueType } from './index';
 
@@ -75,7 +76,7 @@ export function valueOf(model: PythonModel, node: PyNode, scope: Scope, depth: n
     const callee = fnNode ? valueOf(model, fnNode, scope, depth + 1) : UNKNOWN;
     if (callee.kind === 'ref') better = { kind: 'instance', of: callee.name, origin: node };
     else if (callee.kind === 'class') better = { kind: 'instance', of: `local:${callee.cls.name}`, origin: node, cls: callee.cls };
-    else if (callee.kind === 'function' && !callee.fn.isLambda) better = returnValue(callee.fn, depth + 1);
+    else if (callee.kind === 'function' && !callee.fn.isLambda) better = forwardedValue(model, callee.fn, node, scope, depth) ?? returnValue(callee.fn, depth + 1);
   } else if (node.type === 'parenthesized_expression') {
     const inner = namedChildren(node)[0];
     better = inner ? valueOf(model, inner, scope, depth + 1) : null;
@@ -174,7 +175,9 @@ function exportedBinding(model: PythonModel, binding: Binding, depth: number): V
 function attributeOfModule(model: PythonModel, node: PyNode, scope: Scope, depth: number): Value | null {
   const object = childByField(node, 'object');
   const attr = childByField(node, 'attribute');
-  if (!object || !attr || object.type !== 'identifier' || !model.resolver) return null;
+  if (!object || !attr || !model.resolver) return null;
+  if (object.type === 'attribute') return attributeOfDottedModule(model, object, model.text(attr), scope, depth);
+  if (object.type !== 'identifier') return null;
   const binding = model.lookup(model.text(object), scope, object);
   if (!binding || binding.kind !== 'import') return null;
   let other: PythonModel | null = null;
@@ -187,6 +190,23 @@ function attributeOfModule(model: PythonModel, node: PyNode, scope: Scope, depth
   }
   if (!other || other === model) return null;
   return exported(other, model.text(attr), depth + 1);
+}
+
+/**
+ * `test.support.get_attribute` after `import test.support`: what the module of the tree that the
+ * dotted name spells binds the name to. Only where the dotted name starts at a plain `import`.
+ */
+function attributeOfDottedModule(model: PythonModel, object: PyNode, name: string, scope: Scope, depth: number): Value | null {
+  let root: PyNode = object;
+  while (root.type === 'attribute') root = childByField(root, 'object') ?? root;
+  if (root.type !== 'identifier') return null;
+  const binding = model.lookup(model.text(root), scope, root);
+  if (!binding || binding.kind !== 'import' || binding.importModule || !binding.qualified) return null;
+  const dotted = model.resolve(object, scope);
+  if (dotted.kind !== 'ref' || !/^[A-Za-z_][\w.]*$/.test(dotted.name)) return null;
+  const other = model.resolver?.resolveModuleBinding(model.path, dotted.name, 0, name, 'binding') ?? null;
+  if (!other || other === model) return null;
+  return exported(other, name, depth + 1);
 }
 
 /** The catalogue type a parameter's annotation names (`sock: socket.socket`, `q: Optional[Queue]`). */
@@ -214,6 +234,94 @@ function annotationOf(model: PythonModel, param: PyNode): string | null {
   const value = model.resolve(expr, model.moduleScope);
   if (value.kind !== 'ref') return null;
   return resultType(value.name) ? value.name : null;
+}
+
+/**
+ * What a workspace function hands back of its arguments, when every `return` says the same: the
+ * module named by one (`def import_module(name): return importlib.import_module(name)`), or an
+ * attribute of one named by another (`def get_attribute(obj, name): return getattr(obj, name)`).
+ * Test suites wrap imports and lookups like this to skip when the platform lacks them.
+ */
+type Forward = { kind: 'module'; name: number } | { kind: 'attribute'; object: number; name: number };
+
+const forwards = fact((_: PythonModel) => new Map<FunctionInfo, Forward | null>());
+
+function forwardOf(fn: FunctionInfo): Forward | null {
+  const memo = forwards(fn.model);
+  if (memo.has(fn)) return memo.get(fn)!;
+  memo.set(fn, null);
+  const forms: (Forward | null)[] = [];
+  walk(fn.node, (node) => {
+    if (node !== fn.node && (node.type === 'function_definition' || node.type === 'lambda' || node.type === 'class_definition')) return false;
+    if (node.type === 'return_statement') {
+      const expr = namedChildren(node)[0];
+      forms.push(expr ? forwardForm(fn, expr, 0) : null);
+    }
+    return true;
+  });
+  const first = forms[0] ?? null;
+  const same = !!first && forms.every((f) => !!f && JSON.stringify(f) === JSON.stringify(first));
+  const result = same ? first : null;
+  memo.set(fn, result);
+  return result;
+}
+
+/** The form of one returned expression: `import_module(p)`, `getattr(p, q)`, or a local bound once to one. */
+function forwardForm(fn: FunctionInfo, expr: PyNode, depth: number): Forward | null {
+  const model = fn.model;
+  const param = (node: PyNode | undefined): number => {
+    if (!node || node.type !== 'identifier') return -1;
+    const name = model.text(node);
+    const binding = model.lookup(name, model.scopeOfNode(node), node);
+    return binding?.kind === 'param' && model.bindingScope(name, model.scopeOfNode(node)) === fn.scope ? fn.params.indexOf(name) : -1;
+  };
+  if (expr.type === 'identifier' && depth < 2) {
+    const name = model.text(expr);
+    const scope = model.scopeOfNode(expr);
+    if (model.bindingScope(name, scope) !== fn.scope) return null;
+    const bindings = fn.scope.bindings.get(name);
+    if (!bindings || bindings.length !== 1 || bindings[0].kind !== 'assign' || !bindings[0].value) return null;
+    return forwardForm(fn, bindings[0].value, depth + 1);
+  }
+  if (expr.type !== 'call') return null;
+  const call = model.callAt(expr);
+  if (!call || call.kwargs.size > 0) return null;
+  const [a, b] = call.args;
+  if (call.qualified && MODULE_IMPORTERS.has(call.qualified) && call.args.length === 1) {
+    const name = param(a);
+    return name >= 0 ? { kind: 'module', name } : null;
+  }
+  if (call.qualified === 'builtins.getattr' && call.args.length === 2) {
+    const object = param(a);
+    const name = param(b);
+    return object >= 0 && name >= 0 ? { kind: 'attribute', object, name } : null;
+  }
+  return null;
+}
+
+/** A call of a forwarding function (see `forwardOf`) with the names it forwards written as literals. */
+function forwardedValue(model: PythonModel, fn: FunctionInfo, node: PyNode, scope: Scope, depth: number): Value | null {
+  const form = forwardOf(fn);
+  if (!form) return null;
+  const args = childByField(node, 'arguments');
+  const positional = args ? namedChildren(args).filter((a) => a.type !== 'keyword_argument' && a.type !== 'comment') : [];
+  if (positional.some((a) => a.type === 'list_splat' || a.type === 'dictionary_splat')) return null;
+  const argument = (index: number): PyNode | null => {
+    if (index < positional.length) return positional[index];
+    const keyword = args ? namedChildren(args).find((a) => a.type === 'keyword_argument' && model.text(childByField(a, 'name') ?? a) === fn.params[index]) : undefined;
+    return keyword ? childByField(keyword, 'value') : null;
+  };
+  const literal = (index: number): string | null => {
+    const arg = argument(index);
+    const text = arg?.type === 'string' ? stringLiteralValue(model.text(arg)) : null;
+    return text && /^[A-Za-z_][\w.]*$/.test(text) ? text : null;
+  };
+  const name = literal(form.name);
+  if (!name) return null;
+  if (form.kind === 'module') return { kind: 'ref', name: canonicalName(name) };
+  const objectNode = argument(form.object);
+  const object = objectNode ? valueOf(model, objectNode, scope, depth + 1) : UNKNOWN;
+  return object.kind === 'ref' && !name.includes('.') ? { kind: 'ref', name: canonicalName(`${object.name}.${name}`) } : null;
 }
 
 const returnValues = fact((_: PythonModel) => new Map<FunctionInfo, Value>());

@@ -109,6 +109,8 @@ const STDLIB_CALLS: Record<string, Effect> = {
   'selectors.': 'neutral',
   // asyncore's loop polls its sockets until they close: it waits on the network.
   'asyncore.loop': 'io',
+  // One round of it: a select or poll on those sockets, up to the timeout it is given.
+  ...each('io', inModule('asyncore', 'poll poll2 poll3')),
   'asyncore.': 'neutral',
   'asynchat.': 'neutral',
   // A record lock another process holds makes these wait for it.
@@ -116,6 +118,9 @@ const STDLIB_CALLS: Record<string, Effect> = {
   'fcntl.': 'neutral',
   ...each('io', inModule('subprocess', 'run call check_call check_output getoutput getstatusoutput Popen')),
   'subprocess.': 'neutral',
+  // A message to the system logger goes over its socket; opening and closing only set it up.
+  'syslog.syslog': 'io',
+  'syslog.': 'neutral',
   'signal.pause': 'wait',
   'signal.sigwait': 'wait',
   'signal.': 'neutral',
@@ -219,6 +224,12 @@ const STDLIB_CALLS: Record<string, Effect> = {
   'abc.': 'neutral',
   'types.': 'neutral',
   'inspect.': 'neutral',
+  // Importing looks the module up on the file system and reads it, once: after that it comes from
+  // `sys.modules`.
+  'importlib.import_module': 'fs',
+  'builtins.__import__': 'fs',
+  'importlib.reload': 'fs',
+  'importlib.invalidate_caches': 'neutral',
   'contextlib.': 'neutral',
   'datetime.': 'neutral',
   'calendar.': 'neutral',
@@ -278,6 +289,12 @@ export const stdlib: Catalogue = {
   returns: {
     'builtins.open': 'io.IOBase',
     'io.open': 'io.IOBase',
+    // The wrappers `open()` itself stacks on a file descriptor: still a file.
+    'io.TextIOWrapper': 'io.IOBase',
+    'io.BufferedReader': 'io.IOBase',
+    'io.BufferedWriter': 'io.IOBase',
+    'io.BufferedRandom': 'io.IOBase',
+    'io.FileIO': 'io.IOBase',
     'os.fdopen': 'io.IOBase',
     'codecs.open': 'io.IOBase',
     'tempfile.TemporaryFile': 'io.IOBase',
