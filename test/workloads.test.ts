@@ -1086,6 +1086,31 @@ def start(ready, messages, flags):
 });
 
 describe('catalogue facts about libraries, also inside their own trees', () => {
+  test('a traitlets Config is bookkeeping: the I/O beside it decides', () => {
+    const root = tree({
+      'launch.py': `import subprocess
+from concurrent.futures import ThreadPoolExecutor
+
+from traitlets.config.loader import Config
+
+
+def start(argv):
+    c = Config()
+    c.transport = "tcp"
+    return subprocess.run(argv, check=True)
+
+
+def start_all(commands):
+    with ThreadPoolExecutor() as ex:
+        return list(ex.map(start, commands))
+`,
+    });
+    assert.deepEqual(
+      tasksOf(root, 'launch.py').map((t) => [t.function, t.workload]),
+      [['start', 'io']],
+    );
+  });
+
   test('scikit-learn input validation is numpy work; asyncio.events hands out an event loop', () => {
     const root = tree({
       'sklearn/__init__.py': '',

@@ -5,6 +5,7 @@ import { databases } from './databases';
 import { cloud } from './cloud';
 import { native } from './native';
 import { messaging } from './messaging';
+import { configuration } from './configuration';
 
 export type { Effect } from './types';
 
@@ -12,7 +13,7 @@ export type { Effect } from './types';
 // what a call does, by qualified name or by receiver type and method, and the type of the
 // object a call returns.
 
-const CATALOGUES: Catalogue[] = [stdlib, http, databases, cloud, native, messaging];
+const CATALOGUES: Catalogue[] = [stdlib, http, databases, cloud, native, messaging, configuration];
 
 const exact = new Map<string, Effect>();
 const prefixes = new Map<string, Effect>();
