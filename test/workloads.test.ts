@@ -1086,28 +1086,27 @@ def start(ready, messages, flags):
 });
 
 describe('catalogue facts about libraries, also inside their own trees', () => {
-  test('a traitlets Config is bookkeeping: the I/O beside it decides', () => {
+  test('a traitlets Config is bookkeeping: a task that only builds one is trivial, not out of sight', () => {
     const root = tree({
-      'launch.py': `import subprocess
-from concurrent.futures import ThreadPoolExecutor
+      'settings.py': `from concurrent.futures import ProcessPoolExecutor
 
 from traitlets.config.loader import Config
 
 
-def start(argv):
+def configure(name):
     c = Config()
-    c.transport = "tcp"
-    return subprocess.run(argv, check=True)
+    c.name = name
+    return c
 
 
-def start_all(commands):
-    with ThreadPoolExecutor() as ex:
-        return list(ex.map(start, commands))
+def configure_all(names):
+    with ProcessPoolExecutor() as ex:
+        return list(ex.map(configure, names))
 `,
     });
     assert.deepEqual(
-      tasksOf(root, 'launch.py').map((t) => [t.function, t.workload]),
-      [['start', 'io']],
+      tasksOf(root, 'settings.py').map((t) => [t.function, t.workload]),
+      [['configure', 'trivial']],
     );
   });
 
