@@ -11,6 +11,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { type MessageConnection, StreamMessageReader, StreamMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
 import { CPU_IN_THREADS, bigPython } from '../test/support/samples';
+import { pythonFile } from './typing-sample';
 
 interface Published {
   uri: string;
@@ -26,30 +27,6 @@ interface Timings {
   updateMedianMs?: number | null;
   publishMedianMs?: number | null;
 }
-
-function pythonFile(lines: number): string {
-  const block = (i: number): string => `
-def compute_${i}(n):
-    total = 0
-    for k in range(n):
-        total += k * k
-    return total
-
-
-def fetch_${i}(url):
-    with open(url) as f:
-        return f.read()
-
-
-def run_${i}(items):
-    with ThreadPoolExecutor() as executor:
-        return list(executor.map(compute_${i}, items))
-`;
-  let text = 'from concurrent.futures import ThreadPoolExecutor\n';
-  for (let i = 0; text.split('\n').length < lines; i++) text += block(i);
-  return text;
-}
-
 
 class Server {
   readonly published: Published[] = [];

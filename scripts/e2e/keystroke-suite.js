@@ -1,32 +1,10 @@
-// Keystroke to diagnostic inside a real VS Code (issue 14), for `scripts/e2e/bench-keystroke.mjs`:
-// an extension-host suite (the run() contract of run-host-suite.mjs) that types one character at a
-// time into a Python file of KEYSTROKE_LINES lines (default 3,500) through the editor, and times
-// each from the edit until the editor holds our diagnostics for it. A measurement, not a test: it
-// prints figures and fails only when no diagnostics come.
+// Keystroke to diagnostic inside a real VS Code (issue 14): an extension-host suite (the run()
+// contract of run-host-suite.mjs) that types one character at a time into a Python file of
+// KEYSTROKE_LINES lines (default 3,500; the text of ../typing-sample.js) through the editor, and
+// times each from the edit until the editor holds our diagnostics for it. A measurement, not a
+// test: it prints figures and fails only when no diagnostics come.
 const vscode = require('vscode');
-
-function pythonFile(lines) {
-  const block = (i) => `
-def compute_${i}(n):
-    total = 0
-    for k in range(n):
-        total += k * k
-    return total
-
-
-def fetch_${i}(url):
-    with open(url) as f:
-        return f.read()
-
-
-def run_${i}(items):
-    with ThreadPoolExecutor() as executor:
-        return list(executor.map(compute_${i}, items))
-`;
-  let text = 'from concurrent.futures import ThreadPoolExecutor\n';
-  for (let i = 0; text.split('\n').length < lines; i++) text += block(i);
-  return text;
-}
+const { pythonFile } = require('../typing-sample.js');
 
 const ours = (uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Concurrency Lens');
 
