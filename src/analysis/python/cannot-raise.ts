@@ -21,7 +21,8 @@ const SAFE_METHODS: Record<string, ReadonlySet<string>> = {
   'builtins.set': new Set(['add', 'copy']),
   'collections.deque': new Set(['append', 'appendleft', 'copy']),
 };
-const SAFE_FUNCTIONS = new Set(['builtins.len', 'time.time', 'time.monotonic', 'time.perf_counter']);
+/** Clocks: read without arguments, they cannot fail. */
+const CLOCKS = new Set(['time.time', 'time.monotonic', 'time.perf_counter']);
 const CONSTANTS = new Set(['string', 'integer', 'float', 'true', 'false', 'none']);
 const STORABLE_KEYS = new Set(['string', 'integer', 'identifier', 'attribute', 'true', 'false', 'none']);
 
@@ -37,7 +38,7 @@ export function statementCannotRaise(model: PythonModel, statement: PyNode, scop
   const right = childByField(expr, 'right');
   if (!left || !right || childByField(expr, 'type') || !valueCannotRaise(model, right, scope)) return false;
   if (left.type === 'identifier') return true;
-  if (left.type === 'attribute') return isSelfAttribute(model, left, scope) !== null;
+  if (left.type === 'attribute') return classAssignedValue(model, left, scope) !== null;
   if (left.type === 'subscript') {
     const target = childByField(left, 'value');
     const keys = left.children.filter((c) => c.field === 'subscript');
@@ -52,7 +53,7 @@ function valueCannotRaise(model: PythonModel, node: PyNode, scope: Scope): boole
     case 'identifier':
       return true;
     case 'attribute':
-      return isSelfAttribute(model, node, scope) !== null;
+      return classAssignedValue(model, node, scope) !== null;
     case 'tuple':
     case 'parenthesized_expression':
       return namedChildren(node).every((c) => c.type === 'comment' || valueCannotRaise(model, c, scope));
@@ -72,12 +73,13 @@ function valueCannotRaise(model: PythonModel, node: PyNode, scope: Scope): boole
 function callCannotRaise(model: PythonModel, node: PyNode, scope: Scope): boolean {
   const call = model.callAt(node);
   if (!call || call.kwargs.size > 0 || !call.args.every((a) => valueCannotRaise(model, a, scope))) return false;
-  if (call.qualified && SAFE_FUNCTIONS.has(call.qualified) && call.qualified !== 'builtins.len') return call.args.length === 0;
+  if (call.qualified === 'builtins.len') return call.args.length === 1 && containerOf(model, call.args[0], scope) !== null;
+  // Before the methods: `time.time()` is a call on the module `time`.
+  if (call.qualified && CLOCKS.has(call.qualified)) return call.args.length === 0;
   if (call.method && call.receiverNode) {
     const kind = containerOf(model, call.receiverNode, scope);
     return !!kind && (SAFE_METHODS[kind]?.has(call.method) ?? false) && valueCannotRaise(model, call.receiverNode, scope);
   }
-  if (call.qualified === 'builtins.len') return call.args.length === 1 && containerOf(model, call.args[0], scope) !== null;
   return false;
 }
 
@@ -85,13 +87,13 @@ function callCannotRaise(model: PythonModel, node: PyNode, scope: Scope): boolea
 function containerOf(model: PythonModel, node: PyNode, scope: Scope): string | null {
   const value = model.resolve(node, scope);
   if (value.kind === 'instance' && CONTAINERS.has(value.of)) return value.of;
-  const assigned = isSelfAttribute(model, node, scope);
+  const assigned = classAssignedValue(model, node, scope);
   if (assigned && LITERAL_CONTAINERS[assigned.type]) return LITERAL_CONTAINERS[assigned.type];
   return null;
 }
 
 /** `self.x` where the class assigns `x` in a method: its value expression, else null. */
-function isSelfAttribute(model: PythonModel, node: PyNode, scope: Scope): PyNode | null {
+function classAssignedValue(model: PythonModel, node: PyNode, scope: Scope): PyNode | null {
   if (node.type !== 'attribute') return null;
   const object = childByField(node, 'object');
   const attribute = childByField(node, 'attribute');

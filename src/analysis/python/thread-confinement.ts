@@ -3,7 +3,8 @@ import { fact } from '../core/facts';
 import { type Mutation, mutationsIn, rootOwner } from './mutations';
 import type { Reached } from './task-reach';
 import { type TaskSite, taskSites, targetFunction } from './tasks';
-import type { PyNode } from './syntax';
+import { type PyNode, childByField } from './syntax';
+import { identifiersNamed } from './value-flow';
 
 // Code confined to threads the program starts, and names only one of them writes.
 //
@@ -68,11 +69,11 @@ function functionsOnThread(model: PythonModel, site: TaskSite): Set<FunctionInfo
     const inside = model.contextOf(other.call.node).fn;
     if (inside && reached.has(inside)) return null;
   }
-  const mentions = identifiersByName(model);
+  const definitions = definitionNames(model);
   const callable = site.callableNode!;
   for (const fn of reached) {
-    for (const node of mentions.get(fn.name) ?? []) {
-      if (definitionNames(model).has(node)) continue;
+    for (const node of identifiersNamed(model, fn.name)) {
+      if (definitions.has(node)) continue;
       if (callable.startIndex <= node.startIndex && node.endIndex <= callable.endIndex) continue;
       const inside = model.contextOf(node).fn;
       if (!inside || !reached.has(inside) || !isCallee(node)) return null;
@@ -122,17 +123,6 @@ function onlyWritesOf(model: PythonModel, name: string, ownerScope: Scope, site:
   return true;
 }
 
-const identifiersByName = fact((model: PythonModel) => {
-  const byName = new Map<string, PyNode[]>();
-  for (const node of model.nodesOfType('identifier')) {
-    const text = model.text(node);
-    let list = byName.get(text);
-    if (!list) byName.set(text, (list = []));
-    list.push(node);
-  }
-  return byName;
-});
-
 /**
  * The function runs only on threads the program starts, never on the main thread: it is a thread
  * site's callable (a target, a Thread subclass's `run`), or called only from such functions, and
@@ -152,7 +142,6 @@ const confinedToThreads = fact((model: PythonModel) => {
     entries.add(fn);
     if (site.callableNode) callables.push(site.callableNode);
   }
-  const mentions = identifiersByName(model);
   const definitions = definitionNames(model);
   const within = (node: PyNode): boolean => callables.some((c) => c.startIndex <= node.startIndex && node.endIndex <= c.endIndex);
   // Grow from the sites' functions to the functions only they call, until nothing changes.
@@ -161,7 +150,7 @@ const confinedToThreads = fact((model: PythonModel) => {
     changed = false;
     for (const fn of model.functions) {
       if (confined.has(fn) || fn.isLambda) continue;
-      const uses = (mentions.get(fn.name) ?? []).filter((n) => !definitions.has(n) && !within(n));
+      const uses = identifiersNamed(model, fn.name).filter((n) => !definitions.has(n) && !within(n));
       // Recursion keeps a function where it is; some other confined function must call it.
       if (!entries.has(fn) && !uses.some((n) => model.contextOf(n).fn !== fn)) continue;
       const ok = uses.every((n) => {
@@ -181,11 +170,9 @@ const confinedToThreads = fact((model: PythonModel) => {
 const definitionNames = fact((model: PythonModel) => {
   const names = new Set<PyNode>();
   for (const fn of model.functions) if (fn.nameNode) names.add(fn.nameNode);
-  for (const type of ['class_definition']) {
-    for (const node of model.nodesOfType(type)) {
-      const name = node.children.find((c) => c.field === 'name');
-      if (name) names.add(name);
-    }
+  for (const node of model.nodesOfType('class_definition')) {
+    const name = childByField(node, 'name');
+    if (name) names.add(name);
   }
   return names;
 });

@@ -198,7 +198,8 @@ function branchOf(node: PyNode, statement: PyNode): PyNode | null {
   return current.type === 'finally_clause' || current.field === 'condition' ? null : current;
 }
 
-function identifiersNamed(model: PythonModel, name: string): PyNode[] {
+/** The identifier nodes of the file spelled `name`, in document order. */
+export function identifiersNamed(model: PythonModel, name: string): PyNode[] {
   return identifiersByName(model).get(name) ?? [];
 }
 

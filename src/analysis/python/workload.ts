@@ -596,16 +596,10 @@ class Classifier {
       const member = cls && attr ? this.model.classMember(cls, this.model.text(attr)) : null;
       return member?.attribute ? typeOfValue(valueOf(member.model, member.attribute.value, member.attribute.scope, 0)) : null;
     }
-    if (node.type !== 'identifier') return null;
-    const name = this.model.text(node);
-    const scope = this.model.scopeOfNode(node);
-    if (this.model.bindingScope(name, scope) !== this.fn.scope) return null;
-    const binding = this.model.lookup(name, scope, node);
-    if (binding?.kind === 'param') {
-      const type = this.params.get(name);
-      return typeof type === 'string' ? type : null;
-    }
-    const value = binding?.kind === 'assign' ? binding.value : undefined;
+    const own = this.ownBinding(node);
+    if (!own) return null;
+    if (own.kind === 'param') return typeof own.type === 'string' ? own.type : null;
+    const value = own.value;
     if (value?.type === 'identifier') return this.localType(value, depth + 1);
     const made = value?.type === 'call' ? this.model.callAt(value) : undefined;
     if (!made?.method || !made.receiverNode) return null;
@@ -618,17 +612,25 @@ class Classifier {
    * decides it: a parameter it was given one for (`submit(run, worker)`), or a local copy of it.
    */
   private localClass(node: PyNode, depth: number): ClassInfo | null {
-    if (this.params.size === 0 || node.type !== 'identifier' || depth > 4) return null;
+    if (this.params.size === 0 || depth > 4) return null;
+    const own = this.ownBinding(node);
+    if (!own) return null;
+    if (own.kind === 'param') return own.type && typeof own.type !== 'string' ? own.type.cls : null;
+    return own.value?.type === 'identifier' ? this.localClass(own.value, depth + 1) : null;
+  }
+
+  /**
+   * A name of this function's own scope: what the call running it gave the parameter, or the
+   * value the local was assigned (undefined when bound otherwise). Null for other names.
+   */
+  private ownBinding(node: PyNode): { kind: 'param'; type: ParamType | undefined } | { kind: 'local'; value: PyNode | undefined } | null {
+    if (node.type !== 'identifier') return null;
     const name = this.model.text(node);
     const scope = this.model.scopeOfNode(node);
     if (this.model.bindingScope(name, scope) !== this.fn.scope) return null;
     const binding = this.model.lookup(name, scope, node);
-    if (binding?.kind === 'param') {
-      const type = this.params.get(name);
-      return type && typeof type !== 'string' ? type.cls : null;
-    }
-    const value = binding?.kind === 'assign' ? binding.value : undefined;
-    return value?.type === 'identifier' ? this.localClass(value, depth + 1) : null;
+    if (binding?.kind === 'param') return { kind: 'param', type: this.params.get(name) };
+    return { kind: 'local', value: binding?.kind === 'assign' ? binding.value : undefined };
   }
 
   /** What an argument this function passes on is: a catalogued type or an instance of a class of the tree. */
