@@ -483,6 +483,16 @@ export class PythonModel {
       }
       case 'lambda':
         return { kind: 'lambda', node: expr };
+      // A display builds the same object its constructor does: `{}` is `dict()`.
+      case 'dictionary':
+      case 'dictionary_comprehension':
+        return { kind: 'instance', of: 'builtins.dict', origin: expr };
+      case 'list':
+      case 'list_comprehension':
+        return { kind: 'instance', of: 'builtins.list', origin: expr };
+      case 'set':
+      case 'set_comprehension':
+        return { kind: 'instance', of: 'builtins.set', origin: expr };
       case 'parenthesized_expression': {
         const inner = namedChildren(expr)[0];
         return inner ? this.resolve(inner, scope, depth + 1) : UNKNOWN;

@@ -11,8 +11,11 @@ import {
   implementsLockProtocol,
   lockOperations,
   lockTypeOf,
+  mutexOf,
+  mutexRegions,
   resultUsed,
 } from '../lock-types';
+import { heldLocks } from '../locks';
 import { type PyNode, childByField, namedChildren, rangeOf } from '../syntax';
 import { statementCannotRaise } from '../cannot-raise';
 import { onlyOnStartedThreads } from '../thread-confinement';
@@ -34,6 +37,7 @@ export const rule: PythonRule = {
       // module-level lock its methods take for other work is no part of that protocol.
       if (implementsLockProtocol(acquire.fn?.parentClass) && acquire.lock.display.startsWith('self.')) continue;
       const { key } = acquire.lock;
+      if (retakenInsideWith(model, acquire)) continue;
       if (holdsByName(acquire.fn) && releasesOnlyToFail(ops, acquire)) continue;
       if ([...ops.releaseHandedOut].some((k) => mayBeSame(k, key)) || releasedOnlyElsewhere(ops, acquire)) continue;
       const releases = ops.releases.filter((r) => r.fn === acquire.fn && r.lock.key === key);
@@ -46,13 +50,14 @@ export const rule: PythonRule = {
       if (releases.some((r) => releasedInFinally(acquire, r) || releasedInCatchAll(model, acquire, r))) continue;
       if (releases.some((r) => nothingRaisesBetween(model, acquire, r))) continue;
       const lock = acquire.lock.display;
-      const firstRelease = releases.find((r) => r.call.node.startIndex > acquire.call.node.endIndex) ?? releases[0];
+      // A release before the acquire (a loop's next pass) says nothing about where this hold ends.
+      const firstRelease = releases.find((r) => r.call.node.startIndex > acquire.call.node.endIndex);
       context.report({
         node: acquire.call.node,
         message:
           releases.length === 0
             ? `\`${lock}.acquire()\` is never released: every other thread that acquires it then waits forever. Use \`with ${lock}:\`.`
-            : `\`${lock}.acquire()\` without \`release()\` in a \`finally\`: an exception before line ${firstRelease.call.node.startRow + 1} leaves the lock held and every other thread that acquires it waits forever. Use \`with ${lock}:\`.`,
+            : `\`${lock}.acquire()\` without \`release()\` in a \`finally\`: an exception ${firstRelease ? `before line ${firstRelease.call.node.startRow + 1}` : 'while it is held'} leaves the lock held and every other thread that acquires it waits forever. Use \`with ${lock}:\`.`,
         fix: withFix(model, ops, acquire),
         related: releases.map((r) => ({ path: model.path, range: rangeOf(r.call.node), message: 'released here, outside any `finally`' })),
       });
@@ -71,6 +76,21 @@ function reportable(model: PythonModel, acquire: TypedLockCall): boolean {
   if (mode === 'non-blocking' || mode === 'unknown') return false;
   // `if lock.acquire(timeout=1):` only holds the lock on one branch, which the caller chose.
   return !(mode === 'timed' && resultUsed(acquire.call));
+}
+
+/**
+ * Inside `with lock:` an acquire() takes back the lock the code let go of around a callout
+ * (`release()`, the call, `acquire()` in a `finally`): the `with` releases it on every path. A
+ * Condition counts as the lock it wraps.
+ */
+function retakenInsideWith(model: PythonModel, acquire: TypedLockCall): boolean {
+  const at = acquire.call.node;
+  if (heldLocks(model, at).some((r) => r.kind === 'with' && r.lock.key === acquire.lock.key)) return true;
+  const mutex = acquire.call.receiverNode ? mutexOf(model, acquire.call.receiverNode, acquire.call.scope) : null;
+  return (
+    mutex !== null &&
+    mutexRegions(model).some((r) => r.fn === acquire.fn && r.acquireNode.type === 'with_item' && r.mutex.key === mutex.key && r.start <= at.startIndex && at.endIndex <= r.end)
+  );
 }
 
 /**
