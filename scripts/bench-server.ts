@@ -8,6 +8,7 @@
 //   2. hovers on a small file while a ~1 MB Python file is being analyzed;
 //   3. an edit to an imported file until its importer's diagnostics change.
 import { type ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type MessageConnection, StreamMessageReader, StreamMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
 import { CPU_IN_THREADS, bigPython } from '../test/support/samples';
@@ -68,6 +69,20 @@ class Server {
     return this.until(() => this.published.find((p) => p.uri === uri && p.version === version));
   }
 
+  /**
+   * The server process's resident memory, all its threads: now and its peak so far, in MB (Linux's
+   * /proc; null elsewhere). Each analysis worker is a V8 isolate with its own engine and models.
+   */
+  memory(): { rssMb: number; peakMb: number } | null {
+    try {
+      const status = fs.readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
+      const kb = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+      return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
+    } catch {
+      return null;
+    }
+  }
+
   timings(): Promise<Timings> {
     return this.connection.sendRequest('concurrencyLens/timings') as Promise<Timings>;
   }
@@ -77,6 +92,11 @@ class Server {
     await this.connection.sendNotification('exit');
     this.child.kill();
   }
+}
+
+function logMemory(server: Server): void {
+  const memory = server.memory();
+  if (memory) console.log(`  server process memory (all threads)  RSS ${memory.rssMb.toFixed(0)} MB, peak ${memory.peakMb.toFixed(0)} MB`);
 }
 
 const median = (list: number[]): number => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
@@ -122,6 +142,7 @@ async function typing(size: number): Promise<void> {
   console.log(`  request thread per update (worker result to diagnostics sent)  median ${ms(after.publishMedianMs)}`);
   console.log(`  keystroke to diagnostics (adaptive debounce included)  median ${ms(median(walls))}`);
   console.log(`  hovers on a small file meanwhile  median ${ms(median(hovers))}, max ${ms(Math.max(...hovers))} over ${hovers.length}`);
+  logMemory(server);
   await server.stop();
 }
 
@@ -146,6 +167,7 @@ async function hoverBehindBigFile(): Promise<void> {
   console.log(`hover on a small file while a ${(big.length / 1024 / 1024).toFixed(1)} MB Python file is analyzed:`);
   console.log(`  median ${ms(median(hovers))}, max ${ms(Math.max(...hovers))} over ${hovers.length} hovers (${before} answered before the big file's diagnostics)`);
   console.log(`  the big file's diagnostics came ${ms(bigDone.at - opened)} after it was opened`);
+  logMemory(server);
   await server.stop();
 }
 

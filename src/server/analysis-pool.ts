@@ -5,17 +5,49 @@ import type { DocumentSync, FromWorker, JobResult, ToWorker, WorkerJob } from '.
 // The language server's analysis workers (issue 14): the request thread only routes LSP messages,
 // and the engine runs on worker threads, so a hover is answered while a large file is analyzed.
 //
-// Two lanes, one worker each: `fast` for ordinary documents and requests, `slow` for documents
-// that are large or were slow last time, so one 7 MB file never holds up the rest. Each lane has a
-// queue here (not in the worker's message port), which lets the pool
-//   - put requests (hover, lenses) ahead of analyses;
+// Two lanes, one worker each: `fast` for ordinary documents, `slow` for documents that are large or
+// were slow last time, so one 7 MB file never holds up the rest. Each lane has a queue here (not in
+// the worker's message port), which lets the pool
 //   - coalesce analyses: a document has at most one queued; a newer edit replaces it before it
 //     starts, and its job (with the edits since the last one sent) is made only when it starts;
 //   - cancel a stale analysis that is already running long: the worker is ended and a new one
 //     started (its caches are rebuilt from the open documents, which every message keeps in sync).
+//
+// Requests (hover, CodeLens, benchmark target, executor swap, notebook hover) do not wait for
+// analyses: a worker is busy until its job ends (the engine is synchronous), so a queue position
+// ahead of the analyses was not enough, and a hover on a small file waited out each keystroke's
+// analysis of a 5,000-line one. A third worker, `requests`, runs nothing but requests:
+//   - a request runs on its document's lane worker when that one is idle (the document's model is
+//     there, cached by its last analysis), and on the request worker otherwise;
+//   - except a large document's (over SLOW_LANE_CHARS): it waits on the slow lane, ahead of the
+//     queued analyses. Its model is one the slow worker builds anyway; building it again on the
+//     request worker would take about as long as the wait, hold a second copy of the largest
+//     models, and hold up every small document's request behind it. A document on the slow lane
+//     only because its last analysis was slow (or the machine busy) is not large: its requests do
+//     not wait for another document's analysis there;
+//   - the request worker keeps the open documents in sync like the lanes (its own dirty, closed and
+//     invalidated sets), so it answers from the current text, unsaved edits included. A request
+//     about the document being analyzed builds its model there a second time (from scratch: the
+//     incremental parse tree is the lane worker's), in parallel with the analysis. It costs one
+//     more engine: a V8 isolate with the parser (about 25 MB of resident memory idle), and the
+//     models of the documents it was asked about (`npm run bench:server` prints the server's).
+//   Code actions need no worker: the request thread answers them from the findings of the
+//   document's current text (server.ts).
 // The workspace analysis runs on a worker of its own, ended when it finishes or is cancelled.
 
 export type Lane = 'fast' | 'slow';
+/** Which worker a job runs on: a lane's, the request worker, or a workspace run's. */
+type SlotName = Lane | 'requests' | 'workspace';
+
+/** Documents this large, or this slow last time, are analyzed on the slow lane (server.ts, notebooks.ts). */
+export const SLOW_LANE_CHARS = 256 * 1024;
+export const SLOW_LANE_MS = 400;
+
+/** What a request is about: its document's lane and size (see the top of this file). */
+export interface RequestSubject {
+  lane: Lane;
+  chars: number;
+}
 
 /** A running analysis older than this, with a newer edit of its document waiting, ends its worker. */
 const RESTART_STALE_AFTER_MS = 750;
@@ -37,7 +69,7 @@ interface Task {
 
 /** What a job's maker may depend on: which worker will run it (edits are only valid there). */
 export interface SlotInfo {
-  lane: Lane | 'workspace';
+  lane: SlotName;
   generation: number;
 }
 
@@ -62,9 +94,14 @@ class Slot {
   filesDirty = true;
 
   constructor(
-    readonly lane: Lane | 'workspace',
+    readonly lane: SlotName,
     private readonly pool: AnalysisPool,
   ) {}
+
+  /** Started, and neither running nor holding a job: one given now starts at once. */
+  get idle(): boolean {
+    return this.ready && !this.running && this.queue.length === 0;
+  }
 
   start(): void {
     this.generation++;
@@ -199,7 +236,7 @@ class Slot {
 }
 
 export class AnalysisPool {
-  private readonly slots: Record<Lane, Slot>;
+  private readonly slots: Record<Lane | 'requests', Slot>;
   private readonly extra = new Set<Slot>();
   private nextId = 1;
 
@@ -207,16 +244,19 @@ export class AnalysisPool {
     readonly script: string,
     readonly host: PoolHost,
   ) {
-    this.slots = { fast: new Slot('fast', this), slow: new Slot('slow', this) };
+    this.slots = { fast: new Slot('fast', this), slow: new Slot('slow', this), requests: new Slot('requests', this) };
   }
 
-  /** Starts the workers ahead of the first document (each loads the parser wasm). */
+  /**
+   * Starts the workers ahead of the first document (each loads the parser wasm): the request
+   * worker too, or the first request diverted to it would wait for its start.
+   */
   warmUp(): void {
     for (const slot of this.all()) if (!slot.worker) slot.start();
   }
 
   private all(): Slot[] {
-    return [this.slots.fast, this.slots.slow, ...this.extra];
+    return [this.slots.fast, this.slots.slow, this.slots.requests, ...this.extra];
   }
 
   generation(lane: Lane): number {
@@ -260,10 +300,12 @@ export class AnalysisPool {
     });
   }
 
-  /** A request (hover, lenses, ...): ahead of analyses on its lane. */
-  request(lane: Lane, job: WorkerJob, isCancelled?: () => boolean): Promise<JobResult | null> {
+  /** A request (hover, lenses, ...): on a worker that is not analyzing, but for a large document's. */
+  request(subject: RequestSubject, job: WorkerJob, isCancelled?: () => boolean): Promise<JobResult | null> {
+    const own = this.slots[subject.lane];
+    const slot = subject.chars > SLOW_LANE_CHARS || own.idle ? own : this.slots.requests;
     return new Promise((resolve, reject) => {
-      this.slots[lane].enqueue({
+      slot.enqueue({
         id: this.nextId++,
         kind: 'request',
         make: () => {

@@ -14,7 +14,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { type AnalyzeOptions, DEFAULT_MAX_FILE_SIZE, type Finding, isPythonCell } from '../analysis';
 import { tooLargeReason } from '../workspace/read-source';
-import { AnalysisPool, CancelledError, type Lane } from './analysis-pool';
+import { AnalysisPool, CancelledError, type Lane, SLOW_LANE_CHARS, SLOW_LANE_MS } from './analysis-pool';
 import { Debouncer, debounceFor } from './debounce';
 import { parseDiagnostic, pathToUri, toDiagnostic } from './diagnostics';
 import { importersOf } from './dependents';
@@ -47,9 +47,6 @@ export const NOTEBOOK_SELECTOR = [
   { notebook: { notebookType: 'jupyter-notebook' }, cells: [{ language: 'python' }] },
   { notebook: { notebookType: 'interactive' }, cells: [{ language: 'python' }] },
 ];
-
-const SLOW_LANE_CHARS = 256 * 1024;
-const SLOW_LANE_MS = 400;
 
 interface CellId {
   uri: string;
@@ -278,7 +275,7 @@ export class NotebookSync {
     const job = { op: 'notebookHover' as const, path: notebookPath(notebook.uri), cells, cell, position: { line: params.position.line, column: params.position.character } };
     let answer;
     try {
-      answer = await this.host.pool.request(this.lane(notebook, chars), job, isCancelled);
+      answer = await this.host.pool.request({ lane: this.lane(notebook, chars), chars }, job, isCancelled);
     } catch (error) {
       if (!(error instanceof CancelledError)) this.host.log(`hover on ${params.textDocument.uri} failed: ${(error as Error).message}`);
       return null;

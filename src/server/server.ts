@@ -43,7 +43,7 @@ import {
 import { collectFiles } from '../workspace/walk';
 import { tooLargeReason } from '../workspace/read-source';
 import { Debouncer, debounceFor } from './debounce';
-import { AnalysisPool, CancelledError, type Lane, type SlotInfo } from './analysis-pool';
+import { AnalysisPool, CancelledError, type Lane, type RequestSubject, SLOW_LANE_CHARS, SLOW_LANE_MS, type SlotInfo } from './analysis-pool';
 import type { JobResult, WorkerJob } from './worker-protocol';
 import { importersOf } from './dependents';
 import { benchImporters } from './bench-importers';
@@ -74,12 +74,9 @@ import { NOTEBOOK_SELECTOR, NotebookSync } from './notebooks';
 
 // The language server (vscode-eslint's shape): off the extension host's thread, and any LSP
 // client (Neovim, Helix, Zed) gets the same diagnostics and fixes. This thread routes messages and
-// keeps the latest findings; the engine runs on worker threads (analysis-pool.ts), so requests are
-// answered while a large file is being analyzed.
-
-/** Documents this large, or this slow last time, are analyzed on the slow lane. */
-const SLOW_LANE_CHARS = 256 * 1024;
-const SLOW_LANE_MS = 400;
+// keeps the latest findings; the engine runs on worker threads (analysis-pool.ts), and requests
+// run on a worker that is not analyzing (but a large document's), so they are answered while a
+// file is being analyzed.
 
 interface DocumentState {
   version: number;
@@ -201,6 +198,7 @@ export function startServer(connection: Connection): void {
     lanes.set(document.uri, lane);
     return lane;
   }
+  const subjectOf = (document: TextDocument): RequestSubject => ({ lane: laneOf(document), chars: document.getText().length });
 
   const log = (message: string): void => connection.console.log(`[${new Date().toISOString()}] ${message}`);
 
@@ -678,9 +676,9 @@ export function startServer(connection: Connection): void {
   }
 
   /** A request answered by a worker: null when cancelled, or when the worker failed (logged). */
-  async function ask(what: string, lane: Lane, job: WorkerJob, token?: CancellationToken): Promise<JobResult | null> {
+  async function ask(what: string, subject: RequestSubject, job: WorkerJob, token?: CancellationToken): Promise<JobResult | null> {
     try {
-      return await pool.request(lane, job, () => token?.isCancellationRequested ?? false);
+      return await pool.request(subject, job, () => token?.isCancellationRequested ?? false);
     } catch (error) {
       if (!(error instanceof CancelledError)) log(`${what} failed: ${(error as Error).message}`);
       return null;
@@ -695,7 +693,7 @@ export function startServer(connection: Connection): void {
     const filePath = filePathOf(document);
     // Benchmarks import the module from disk: only files (not untitled or virtual documents).
     if (URI.parse(document.uri).scheme !== 'file' || isTooLarge(document)) return [];
-    const answer = await ask(`code lenses for ${document.uri}`, laneOf(document), { op: 'lenses', path: filePath, languageId: document.languageId }, token);
+    const answer = await ask(`code lenses for ${document.uri}`, subjectOf(document), { op: 'lenses', path: filePath, languageId: document.languageId }, token);
     const lenses = answer?.op === 'lenses' ? answer.lenses : [];
     const measured = measurements.get(filePath);
     return lenses.map((lens): CodeLens => {
@@ -736,9 +734,9 @@ export function startServer(connection: Connection): void {
     const importers = await benchImporters(filePath, document?.languageId, open.map((d) => ({ key: filePathOf(d), path: filePathOf(d), languageId: d.languageId, text: d.getText() })));
     const request = { line: params.position?.line, character: params.position?.character, functionName: params.functionName, importers };
     // The worker reads the open document (never one too large) or the file from disk.
-    const lane = document ? laneOf(document) : 'fast';
+    const subject = document ? subjectOf(document) : { lane: 'fast' as const, chars: 0 };
     try {
-      const answer = await pool.request(lane, { op: 'target', path: filePath, languageId: document?.languageId, request }, () => token.isCancellationRequested);
+      const answer = await pool.request(subject, { op: 'target', path: filePath, languageId: document?.languageId, request }, () => token.isCancellationRequested);
       if (answer?.op === 'target') return answer.target;
       return { ok: false, message: 'Cancelled.' };
     } catch (error) {
@@ -759,7 +757,8 @@ export function startServer(connection: Connection): void {
     }
     let found = null;
     try {
-      const answer = await pool.request('fast', { op: 'swap', paths, definingPath, functionName: params.functionName, to: params.to });
+      // A command over several files, run where any request runs (analysis-pool.ts).
+      const answer = await pool.request({ lane: 'fast', chars: 0 }, { op: 'swap', paths, definingPath, functionName: params.functionName, to: params.to });
       if (answer?.op === 'swap') found = answer.outcome;
     } catch (error) {
       log(`executor swap failed for ${params.uri}: ${(error as Error).message}`);
@@ -777,14 +776,15 @@ export function startServer(connection: Connection): void {
     return { edit: outcome.fixes.length > 0 ? { changes } : null, sites: outcome.sites, changed: outcome.fixes.length, notes: outcome.notes };
   });
 
-  // Answered by the document's worker, ahead of any analysis queued there: a small file's hover
-  // does not wait for a large file's analysis, which runs on the other lane.
+  // Answered by a worker that is not analyzing (analysis-pool.ts): the document's lane worker when
+  // idle, else the request worker, so a hover does not wait for the analysis of the file being
+  // typed in. A large document's hover waits on the slow lane, where its model is.
   connection.onHover(async (params, token) => {
     if (notebooks.notebookOf(params.textDocument.uri)) return notebooks.hover(params, () => token.isCancellationRequested);
     const document = documents.get(params.textDocument.uri);
     if (!document || isTooLarge(document)) return null;
     const job = { op: 'hover' as const, path: filePathOf(document), languageId: document.languageId, position: { line: params.position.line, column: params.position.character } };
-    const answer = await ask(`hover on ${document.uri}`, laneOf(document), job, token);
+    const answer = await ask(`hover on ${document.uri}`, subjectOf(document), job, token);
     const hover = answer?.op === 'hover' ? answer.hover : null;
     if (!hover) return null;
     return {
