@@ -5,6 +5,7 @@ import { siteNode } from './shared';
 import { neverStarted } from '../liveness';
 import type { FunctionInfo } from '../model';
 import { rangeOf } from '../syntax';
+import { startMethodOf } from '../start-method';
 
 export const rule: PythonRule = {
   meta: ruleMeta('CL202'),
@@ -17,9 +18,16 @@ export const rule: PythonRule = {
       if (site.api === 'Process' && neverStarted(model, site.call)) continue;
       const problem = unpicklable(site.target);
       if (!problem) continue;
+      // A pool pickles every task. A Process pickles its target only when the child does not
+      // fork from the parent (spawn, forkserver), so under fork a closure target works.
+      const method = site.api === 'Process' ? startMethodOf(model, site.call) : 'spawn';
+      if (method === 'fork') continue;
       context.report({
         node: siteNode(site),
-        message: `${problem.what} cannot be pickled to send to a process; move it to module top level.`,
+        message:
+          method === 'spawn' || method === 'forkserver'
+            ? `${problem.what} cannot be pickled to send to a process; move it to module top level.`
+            : `${problem.what} cannot be pickled, and a process started by spawn or forkserver pickles its target (the default start method on macOS and Windows, and on Linux from Python 3.14; fork does not); move it to module top level.`,
         related: problem.fn?.nameNode
           ? [{ path: model.path, range: rangeOf(problem.fn.nameNode), message: `\`${problem.fn.name}\` is defined here` }]
           : [],
