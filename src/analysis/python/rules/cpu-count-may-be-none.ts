@@ -2,7 +2,7 @@ import type { Fix } from '../../core/types';
 import { ruleMeta } from '../../catalog';
 import type { Binding, CallInfo, PythonModel } from '../model';
 import type { PythonRule } from '../rule';
-import { type PyNode, childByField, rangeOf } from '../syntax';
+import { type PyNode, childByField, namedChildren, rangeOf } from '../syntax';
 import { replaceNode } from '../edits';
 
 // os.cpu_count() (and os.process_cpu_count()) return None when the count cannot be determined
@@ -11,6 +11,7 @@ import { replaceNode } from '../edits';
 // means "default" there.
 
 const COUNT_FUNCTIONS = new Set(['os.cpu_count', 'os.process_cpu_count']);
+const CATCHES_TYPE_ERROR = new Set(['TypeError', 'Exception', 'BaseException', 'builtins.TypeError', 'builtins.Exception', 'builtins.BaseException']);
 const ORDERING = new Set(['<', '>', '<=', '>=']);
 /** Parents in which `x or 1` can replace `x` without parentheses. */
 const NO_PARENS = new Set(['assignment', 'augmented_assignment', 'argument_list', 'keyword_argument', 'parenthesized_expression', 'return_statement', 'expression_statement']);
@@ -22,7 +23,7 @@ export const rule: PythonRule = {
     for (const call of model.calls) {
       if (!call.qualified || !COUNT_FUNCTIONS.has(call.qualified)) continue;
       const name = `${model.text(call.callee)}()`;
-      const direct = unsafeUse(model, call.node);
+      const direct = typeErrorCaught(model, call.node) ? null : unsafeUse(model, call.node);
       if (direct) {
         context.report({
           node: call.node,
@@ -105,10 +106,31 @@ function unsafeUseThroughVariable(model: PythonModel, call: CallInfo): { variabl
   for (const use of usesOf(model, variable, binding)) {
     // Any None check (`if n`, `n is None`, `n or 1`) means the author handles it: trust them.
     if (isNoneCheck(model, use)) return null;
-    const how = unsafeUse(model, use);
+    const how = typeErrorCaught(model, use) ? null : unsafeUse(model, use);
     if (how && !first) first = { variable, use: how, node: use };
   }
   return first;
+}
+
+/**
+ * The TypeError `node` would raise is caught where it is raised: it sits in the body of a `try`
+ * (in the same function) with a handler for TypeError, Exception, BaseException or everything.
+ * The code then deals with the failure itself, and no TypeError reaches anyone.
+ */
+function typeErrorCaught(model: PythonModel, node: PyNode): boolean {
+  for (let child = node, p = node.parent; p; child = p, p = p.parent) {
+    if (p.type === 'function_definition' || p.type === 'lambda' || p.type === 'class_definition') return false;
+    if (p.type !== 'try_statement' || child.field !== 'body') continue;
+    for (const clause of p.children) {
+      if (clause.type !== 'except_clause') continue;
+      let caught = childByField(clause, 'value');
+      if (!caught) return true;
+      if (caught.type === 'as_pattern') caught = namedChildren(caught)[0] ?? caught;
+      const names = caught.type === 'tuple' || caught.type === 'parenthesized_expression' ? namedChildren(caught) : [caught];
+      if (names.some((n) => CATCHES_TYPE_ERROR.has(model.text(n)))) return true;
+    }
+  }
+  return false;
 }
 
 function usesOf(model: PythonModel, name: string, binding: Binding): PyNode[] {
