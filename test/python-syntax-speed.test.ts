@@ -6,8 +6,10 @@ import { analyzeLoaded, createProjects, initEngine } from '../src/analysis/index
 import { PythonProject } from '../src/analysis/python/analyze';
 import type { BindingKind } from '../src/analysis/python/model';
 import { PythonModel } from '../src/analysis/python/model';
-import { IncrementalPythonParser, type PyNode, ensurePythonParser, parsePython, rawCursorCopy } from '../src/analysis/python/syntax';
+import { IncrementalPythonParser, topLevelSplice } from '../src/analysis/python/incremental';
+import { type PyNode, ensurePythonParser, parsePython, rawCursorCopy } from '../src/analysis/python/syntax';
 import { FIXTURES } from './support/fixtures';
+import { pythonFile } from '../scripts/typing-sample';
 
 // The shortcuts of the Python front end that exist for speed only (bench-parse.ts): each must give
 // exactly what the plain way gives.
@@ -32,6 +34,15 @@ function pythonFiles(dir: string, out: string[] = []): string[] {
     else if (entry.name.endsWith('.py')) out.push(full);
   }
   return out;
+}
+
+/** The one edit that turns `from` into `to`: what lies between their common start and common end. */
+function editBetween(from: string, to: string): { startIndex: number; endIndex: number; text: string } {
+  let start = 0;
+  while (start < from.length && start < to.length && from[start] === to[start]) start++;
+  let end = 0;
+  while (end < from.length - start && end < to.length - start && from[from.length - 1 - end] === to[to.length - 1 - end]) end++;
+  return { startIndex: start, endIndex: from.length - end, text: to.slice(start, to.length - end) };
 }
 
 // Broken and unusual input: error nodes, missing tokens, lone CR and CRLF, non-ASCII, deep nesting.
@@ -215,6 +226,92 @@ describe('Python syntax copy after edits', () => {
     assert.notEqual(mainAgain, main, 'the importer was modelled again');
     assert.equal(mainAgain.importedClass('pools.Pool')?.model, after);
     assert.equal(mainAgain.importedClass('pools.Pool')?.cls.node.startRow, 3, 'the class is read at its new line');
+  });
+
+  test('thousands of random edits of realistic files: a spliced copy equals a fresh copy, errors included', () => {
+    const files = [...pythonFiles(path.join(__dirname, '..', 'examples', 'python')), ...pythonFiles(path.join(FIXTURES, 'python'))].sort();
+    // Statements whose first word is a keyword only in some places (print, exec, match, type),
+    // after statements an edit can leave open for one more clause.
+    const softKeywords = [
+      'import os', 'print x', 'if x:\n    pass', 'print(x)', 'for i in y:\n    pass', 'exec "code"', 'try:\n    pass\nexcept E:\n    pass',
+      'match = 1', 'match x:\n    case 1:\n        pass', 'while x:\n    pass', 'type X = int', 'type = 3', 'exec(x)', 'print >> f, x', 'x = 1',
+    ].join('\n');
+    const texts = [...files.map((f) => fs.readFileSync(f, 'utf8')), pythonFile(300), `${softKeywords}\n`, `${softKeywords}\n\n${softKeywords}\n`, ...UNUSUAL];
+    assert.ok(texts.length > 100, 'the examples and fixtures are found');
+    // Edits an editor sends while one types, and edits that join or split top-level statements:
+    // decorators, continuation clauses, brackets and quotes left open, indentation at column 0.
+    const typing = ['x', 'a', '_', '1', ' ', '    ', '#', '\n', ''];
+    const inserts = ['\t', '\r\n', '\r', '(', ')', '[', ']', '{', '}', ':', '"', "'", '"""', '\\', '\\\n', '@dec\n', 'else:\n    pass\n', 'elif y:\n', 'except E:\n', 'finally:\n', 'def g():\n    ', 'class K:\n', 'print ', 'match x:\n    case 1:\n        pass\n', 'f"{', '}', 'é', ';', ''];
+    let seed = 2026;
+    const next = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    let steps = 0;
+    let spliced = 0;
+    for (const [t, original] of texts.entries()) {
+      let text = original;
+      const parser = new IncrementalPythonParser();
+      try {
+        parser.parse(text);
+        let undo: { startIndex: number; endIndex: number; text: string } | null = null;
+        // Most edits that break the text are taken back soon (to the last text without errors), as one fixes a typo.
+        let broken = false;
+        let clean = text;
+        for (let step = 0; step < 20; step++) {
+          let edit: { startIndex: number; endIndex: number; text: string };
+          if (broken && next(4) !== 0) edit = editBetween(text, clean);
+          else if (undo && next(4) === 0) edit = undo;
+          else {
+            // Half the edits at the start of a line, where indentation and comments change the structure.
+            let start = next(text.length + 1);
+            if (next(2) === 0) start = text.lastIndexOf('\n', start - 1) + 1;
+            const end = Math.min(text.length, start + (next(4) === 0 ? next(30) : next(2)));
+            edit = { startIndex: start, endIndex: end, text: next(5) < 3 ? typing[next(typing.length)] : inserts[next(inserts.length)] };
+          }
+          const edited = text.slice(0, edit.startIndex) + edit.text + text.slice(edit.endIndex);
+          // The edit that takes it back: typing and deleting again is most of an editing session.
+          undo = { startIndex: edit.startIndex, endIndex: edit.startIndex + edit.text.length, text: text.slice(edit.startIndex, edit.endIndex) };
+          text = edited;
+          const incremental = parser.parse(text, [edit]);
+          const fresh = parsePython(text);
+          broken = fresh.errors.length > 0;
+          if (!broken) clean = text;
+          const where = `${files[t] ?? `text ${t}`}, step ${step}`;
+          assert.deepEqual(shape(incremental.root), shape(fresh.root), where);
+          assert.deepEqual(
+            incremental.errors.map((e) => `${e.type}@${e.startIndex}`),
+            fresh.errors.map((e) => `${e.type}@${e.startIndex}`),
+            `errors at ${where}`,
+          );
+          steps++;
+          if (incremental.spliced) spliced++;
+          // A model of the new tree: none of the reused nodes keeps the previous model's context.
+          new PythonModel('/ws/edited.py', text, incremental.root, null);
+        }
+      } finally {
+        parser.dispose();
+      }
+    }
+    assert.ok(steps > 3000, `edits compared (${steps})`);
+    assert.ok(spliced > steps / 4, `edits spliced (${spliced} of ${steps})`);
+  });
+
+  test('with splicing off, every edit is re-parsed by tree-sitter', () => {
+    const text = 'import threading\n\n\ndef f():\n    return 1\n\n\ndef g():\n    return 2\n';
+    const at = text.indexOf('return 1') + 7;
+    const edit = { startIndex: at, endIndex: at, text: '0' };
+    const edited = text.slice(0, at) + '0' + text.slice(at);
+    for (const enabled of [true, false]) {
+      const parser = new IncrementalPythonParser();
+      try {
+        topLevelSplice(enabled);
+        parser.parse(text);
+        const result = parser.parse(edited, [edit]);
+        assert.equal(result.spliced, enabled);
+        assert.deepEqual(shape(result.root), shape(parsePython(edited).root));
+      } finally {
+        topLevelSplice(true);
+        parser.dispose();
+      }
+    }
   });
 
   test('a tree gets one model: its nodes hold that model\'s contexts', () => {

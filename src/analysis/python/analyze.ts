@@ -4,7 +4,8 @@ import { type LanguageProject, MODEL_CACHE_CHARS } from '../core/front-end';
 import { runRules } from '../core/runner';
 import { parseSuppressions } from '../core/suppression';
 import { type BindingKind, type ModuleResolver, PythonModel } from './model';
-import { IncrementalPythonParser, type PyNode, parsePython, rangeOf } from './syntax';
+import { IncrementalPythonParser } from './incremental';
+import { type PyNode, parsePython, rangeOf } from './syntax';
 import { pythonRules } from './rules';
 import type { PythonRuleContext } from './rule';
 

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LineIndex, positionIn, withLoneCrAsLf } from '../core/lines';
-import type { Range, TextChange } from '../core/types';
+import { LineIndex, withLoneCrAsLf } from '../core/lines';
+import type { Range } from '../core/types';
 
 // web-tree-sitter's ESM build relies on import.meta.url, which a CJS bundle empties: require the
 // CJS entry explicitly (docs/architecture.md).
@@ -44,6 +44,8 @@ export interface ParsedPython {
   errors: PyNode[];
   /** Nodes taken over from the previous copy of the document (IncrementalPythonParser), not copied again. */
   reused: number;
+  /** Whether only the edited top-level statements were parsed again (incremental.ts spliceTopLevel). */
+  spliced: boolean;
 }
 
 /** The children of every leaf: most nodes are leaves, and one array each was most of the copy's garbage. */
@@ -156,7 +158,8 @@ export async function ensurePythonParser(): Promise<void> {
   symbols = { types, named, fields, dropped };
 }
 
-function requireParser(): import('web-tree-sitter').Parser {
+/** The parser, once ensurePythonParser has run. */
+export function requireParser(): import('web-tree-sitter').Parser {
   if (!readyParser) throw new Error('Python parser not initialised: await ensurePythonParser() first');
   return readyParser;
 }
@@ -175,84 +178,6 @@ export function parsePython(source: string): ParsedPython {
   } finally {
     tree.delete();
   }
-}
-
-/**
- * Incremental parsing for the editor: keeps the previous tree-sitter tree of a document and
- * re-parses only what an edit touched, and keeps the previous copy too, whose subtrees the new
- * tree shares are taken over instead of copied again (copyTree).
- */
-export type { TextChange };
-
-export class IncrementalPythonParser {
-  private tree: import('web-tree-sitter').Tree | null = null;
-  private source = '';
-  private copy: ParsedPython | null = null;
-
-  /**
-   * `edits` describe how the previous text became `source`; without them the parse starts afresh.
-   * The previous result's nodes may be moved into the new one: a caller keeps only the latest.
-   */
-  parse(source: string, edits?: readonly TextChange[]): ParsedPython {
-    const parser = requireParser();
-    let old: import('web-tree-sitter').Tree | null = null;
-    const moved: OffsetEdit[] = [];
-    if (this.tree && edits && edits.length > 0) {
-      let text = this.source;
-      for (const edit of edits) {
-        const next = text.slice(0, edit.startIndex) + edit.text + text.slice(edit.endIndex);
-        const change = toTreeSitterEdit(text, next, edit);
-        this.tree.edit(change);
-        moved.push({ start: change.startIndex, oldEnd: change.oldEndIndex, newEnd: change.newEndIndex });
-        text = next;
-      }
-      // Only trust the old tree when the edits really reproduce the new text.
-      if (text === source) old = this.tree;
-    }
-    const tree = parser.parse(withLoneCrAsLf(source), old ?? undefined);
-    if (!tree) throw new Error('tree-sitter returned no tree');
-    // The old tree lives until the copy is made: the ids the previous copy recorded are addresses
-    // in it, and no address of it can be handed to a new node while it holds them.
-    const previous = old && this.copy ? { parsed: this.copy, edits: moved } : null;
-    this.copy = null;
-    try {
-      this.copy = copyTree(tree, source, true, previous);
-    } finally {
-      this.tree?.delete();
-      this.tree = tree;
-      this.source = source;
-    }
-    return this.copy;
-  }
-
-  dispose(): void {
-    this.tree?.delete();
-    this.tree = null;
-    this.copy = null;
-  }
-}
-
-/**
- * The edit as the parser saw it, in its view of the texts (lone `\r` as `\n`). A `\r` just before
- * the edit may change in that view (`\r` + an inserted `\n` stops being a lone `\r`), so the edit
- * starts one character earlier there. Rows and columns count lines as the view does, which is the
- * editors' count (core/lines.ts).
- */
-function toTreeSitterEdit(oldText: string, newText: string, change: TextChange): import('web-tree-sitter').Edit {
-  const startIndex = change.startIndex > 0 && oldText.charCodeAt(change.startIndex - 1) === 13 ? change.startIndex - 1 : change.startIndex;
-  const newEndIndex = change.startIndex + change.text.length;
-  const point = (text: string, index: number): { row: number; column: number } => {
-    const { line, column } = positionIn(text, index);
-    return { row: line, column };
-  };
-  return {
-    startIndex,
-    oldEndIndex: change.endIndex,
-    newEndIndex,
-    startPosition: point(oldText, startIndex),
-    oldEndPosition: point(oldText, change.endIndex),
-    newEndPosition: point(newText, newEndIndex),
-  };
 }
 
 /** The cursor moves and reads the copy makes, over the raw wasm functions or the public API. */
@@ -330,14 +255,14 @@ function publicCursorOps(cursor: TreeCursor): CursorOps {
 }
 
 /** One edit in offsets: `[start, oldEnd)` of the old text became `[start, newEnd)` of the new one. */
-interface OffsetEdit {
+export interface OffsetEdit {
   start: number;
   oldEnd: number;
   newEnd: number;
 }
 
 /** The previous copy of a document and the edits since, for copyTree to take subtrees over from. */
-interface PreviousCopy {
+export interface PreviousCopy {
   parsed: ParsedPython;
   edits: readonly OffsetEdit[];
 }
@@ -409,7 +334,7 @@ class OldNodes {
  * holds can belong to a new node. Moved nodes get their offsets shifted, their rows and columns
  * recomputed and their model context cleared: the previous copy is not usable afterwards.
  */
-function copyTree(tree: import('web-tree-sitter').Tree, source: string, ids: boolean, previous: PreviousCopy | null): ParsedPython {
+export function copyTree(tree: import('web-tree-sitter').Tree, source: string, ids: boolean, previous: PreviousCopy | null): ParsedPython {
   if (!symbols) throw new Error('Python parser not initialised');
   const { types, named: namedTypes, fields, dropped } = symbols;
   const lines = new LineIndex(source);
@@ -451,7 +376,7 @@ function copyTree(tree: import('web-tree-sitter').Tree, source: string, ids: boo
     }
     return node;
   };
-  const done = (): ParsedPython => (moved.length === 0 ? { root, source, errors, reused: 0 } : relocate(root, source, lines, moved, shifts, errors, previous!.parsed.errors));
+  const done = (): ParsedPython => (moved.length === 0 ? { root, source, errors, reused: 0, spliced: false } : relocate(root, source, lines, moved, shifts, errors, previous!.parsed.errors));
   // Iterative walk: deeply nested input must not overflow the JS stack.
   const root = make(null, cursor.typeId(), 0, cursor.start(), cursor.end(), ids ? cursor.id() : 0);
   let current = root;
@@ -543,7 +468,7 @@ function relocate(root: PyNode, source: string, lines: LineIndex, moved: PyNode[
       for (let c = node.children.length - 1; c >= 0; c--) walkStack.push(node.children[c]);
     }
   }
-  return { root, source, errors: ordered, reused };
+  return { root, source, errors: ordered, reused, spliced: false };
 }
 
 export function textOf(source: string, node: PyNode): string {
