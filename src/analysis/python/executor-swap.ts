@@ -155,11 +155,13 @@ const FOLLOW_UP_WORDS: Record<string, string> = {
  */
 function soleFromImportName(model: PythonModel, callee: PyNode, module: string): PyNode | null {
   const local = model.text(callee);
+  // The uses first: counted once per name, where the lookup is once per constructor, and they
+  // settle it for a file that constructs its pools in more than one place.
+  const uses = identifierUses(model, local);
+  if (uses.length !== 1 || uses[0] !== callee) return null;
   const binding = model.lookup(local, model.scopeOfNode(callee), callee);
   if (!binding || binding.kind !== 'import' || !binding.importModule) return null;
   if (binding.importModule.level !== 0 || binding.importModule.module !== module || binding.importModule.name !== local) return null;
-  const uses = identifierUses(model, local);
-  if (uses.length !== 1 || uses[0] !== callee) return null;
   return childrenByField(binding.node, 'name').find((n) => n.type === 'dotted_name' && model.text(n) === local) ?? null;
 }
 

@@ -209,6 +209,14 @@ export class PythonModel {
     return callsByFunction(this).get(fn) ?? [];
   }
 
+  /**
+   * Loops made directly in a function's body (not in functions or classes nested in it), in
+   * document order, outer loops before the loops they hold.
+   */
+  loopsIn(fn: FunctionInfo | null): readonly PyNode[] {
+    return loopsByFunction(this).get(fn) ?? [];
+  }
+
   /** Module-level function definitions by name (outside the main guard too). */
   moduleFunction(name: string): FunctionInfo | undefined {
     const bindings = this.moduleScope.bindings.get(name);
@@ -925,6 +933,23 @@ const callsByFunction = fact((model: PythonModel) => {
     if (!list) map.set(owner, (list = []));
     list.push(call);
   }
+  return map;
+});
+
+// One pass over the file's loops instead of a walk of every classified function's body: loops
+// are a small share of a body's nodes, and the context of each is cached already.
+const loopsByFunction = fact((model: PythonModel) => {
+  const map = new Map<FunctionInfo | null, PyNode[]>();
+  for (const type of LOOP_TYPES) {
+    for (const node of model.nodesOfType(type)) {
+      const owner = model.contextOf(node).fn;
+      let list = map.get(owner);
+      if (!list) map.set(owner, (list = []));
+      list.push(node);
+    }
+  }
+  // Pre-order: by start, and a loop before a loop it holds that starts at the same place.
+  for (const list of map.values()) list.sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
   return map;
 });
 

@@ -836,11 +836,7 @@ class Classifier {
   // ---- loops ------------------------------------------------------------------------------
 
   private collectLoops(): void {
-    walk(this.fn.node, (node) => {
-      if (node !== this.fn.node && SCOPE_NODES.has(node.type)) return false;
-      if (isLoopNode(node)) this.loops.push(this.loopFacts(node));
-      return true;
-    });
+    for (const loop of this.model.loopsIn(this.fn)) this.loops.push(this.loopFacts(loop));
   }
 
   private classifyLoops(): void {
