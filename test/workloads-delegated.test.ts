@@ -8,8 +8,9 @@ import { ensureBuilt } from './support/build';
 
 // Work a call hands to something else, for `concurrency-lens workloads` on the BUILT bundle: a
 // bound method taken into a local first (`wait = cond.wait`), a Cython fused function
-// specialized by a subscript, a check that runs the callable it is given (`assertRaises(E, f,
-// x)`), and scipy's solvers, whose work is the operator's they are handed.
+// specialized by a subscript, an object a compiled extension made handed over as an argument, a
+// check that runs the callable it is given (`assertRaises(E, f, x)`), and scipy's solvers, whose
+// work is the operator's they are handed.
 
 const ROOT = path.join(__dirname, '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -106,6 +107,50 @@ def main(chunks):
     const [task] = tasksOf(root);
     assert.equal(task.workload, 'native', JSON.stringify(task.evidence));
     assert.match(task.evidence[0].reason, /`mean_change` runs in native code/);
+  });
+});
+
+describe('an object a compiled extension made, handed to the task', () => {
+  test('its methods are native, also when handed on; an object of unknown make stays unknown', () => {
+    const root = tree({
+      'pkg/__init__.py': '',
+      'pkg/nn.py': `from joblib import Parallel, delayed
+
+from ._kd_tree import KDTree
+
+
+def _query(tree, X, k):
+    return tree.query(X, k)
+
+
+def _query_via(tree, X, k):
+    return _query(tree, X, k)
+
+
+def _query_plain(tree, X, k):
+    return tree.query(X, k)
+
+
+class Neighbors:
+    def fit(self, X):
+        self._tree = KDTree(X)
+        return self
+
+    def kneighbors(self, chunks, k):
+        Parallel(n_jobs=2, prefer="threads")(delayed(_query)(self._tree, X, k) for X in chunks)
+        Parallel(n_jobs=2, prefer="threads")(delayed(_query_via)(self._tree, X, k) for X in chunks)
+
+    def other(self, trees, X, k):
+        Parallel(n_jobs=2, prefer="threads")(delayed(_query_plain)(t, X, k) for t in trees)
+`,
+    });
+    const tasks = tasksOf(root);
+    assert.deepEqual(summary(tasks), [
+      [24, '_query', 'native'],
+      [25, '_query_via', 'native'],
+      [28, '_query_plain', 'unknown'],
+    ]);
+    assert.match(tasks[1].evidence[0].reason, /`tree\.query` runs in native code/);
   });
 });
 

@@ -256,7 +256,7 @@ function valueType(model: PythonModel, node: PyNode, scope: CallInfo['scope']): 
   const type = typeOfValue(value);
   if (type) return type;
   if (value.kind === 'instance' && value.cls) return { cls: value.cls };
-  return selfClassOf(model, node);
+  return extensionInstance(model, value) ?? selfClassOf(model, node);
 }
 
 /** `self` in a method: an instance of the method's class (or of a subclass: the calls dispatch there). */
@@ -304,7 +304,7 @@ export function siteClass(model: PythonModel, site: TaskSite): ClassInfo | null 
 }
 
 /** What a parameter is known to hold: a catalogue type's name, or an instance of a class of the tree. */
-export type ParamType = string | { cls: ClassInfo };
+export type ParamType = string | { cls: ClassInfo } | { native: string };
 
 /** The types of a function's parameters, known from the call that runs it. */
 export type ParamTypes = ReadonlyMap<string, ParamType>;
@@ -328,7 +328,8 @@ function argumentTypes(fn: FunctionInfo, positional: PyNode[], keywords: Map<str
 }
 
 function paramsKey(params: ParamTypes): string {
-  return params.size === 0 ? '' : [...params].map(([k, v]) => `${k}:${typeof v === 'string' ? v : `cls${idOf(v.cls)}`}`).sort().join(',');
+  const key = (v: ParamType): string => (typeof v === 'string' ? v : 'cls' in v ? `cls${idOf(v.cls)}` : `native:${v.native}`);
+  return params.size === 0 ? '' : [...params].map(([k, v]) => `${k}:${key(v)}`).sort().join(',');
 }
 
 const functionIds = new WeakMap<FunctionInfo | ClassInfo, number>();
@@ -748,7 +749,7 @@ class Classifier {
     if (this.params.size === 0 || depth > 4) return null;
     const own = this.ownBinding(node);
     if (!own) return null;
-    if (own.kind === 'param') return own.type && typeof own.type !== 'string' ? own.type.cls : null;
+    if (own.kind === 'param') return own.type && typeof own.type !== 'string' && 'cls' in own.type ? own.type.cls : null;
     return own.value?.type === 'identifier' ? this.localClass(own.value, depth + 1) : null;
   }
 
@@ -774,6 +775,11 @@ class Classifier {
     if (value.kind === 'instance' && value.cls) return { cls: value.cls };
     const cls = this.localClass(node, 0);
     if (cls) return { cls };
+    const made = extensionInstance(this.model, value);
+    if (made) return made;
+    // Handed on as it was handed here (`helper(tree, X)`).
+    const own = this.ownBinding(node);
+    if (own?.kind === 'param' && typeof own.type === 'object' && 'native' in own.type) return own.type;
     // `helper(self)`: the object this function runs on, of the subclass when that is known.
     if (this.isSelf(node)) return this.selfClass ? { cls: this.selfClass } : selfClassOf(this.model, node);
     return null;
@@ -806,31 +812,13 @@ class Classifier {
    * tree but the module has no Python source: it is native code (`.so`, `.pyd`).
    */
   private callsExtension(call: CallInfo): boolean {
-    return this.fromExtension(call.callee, call.scope, call.node, 0);
-  }
-
-  /**
-   * Whether an expression names something of a compiled extension module: one of its functions,
-   * a member of one of its objects, or one of its fused functions specialized by a subscript
-   * (`mean_change = cy_mean_change[ctype]`, Cython's dispatch hoisted out of a loop).
-   */
-  private fromExtension(expression: PyNode, scope: CallInfo['scope'], call: PyNode, depth: number): boolean {
-    if (depth > 4) return false;
-    let root: PyNode = expression;
-    while (root.type === 'attribute' || root.type === 'subscript') root = childByField(root, root.type === 'attribute' ? 'object' : 'value') ?? root;
-    if (root.type !== 'identifier') return false;
-    const binding = this.model.lookup(this.model.text(root), scope, root);
-    if (binding?.kind === 'import') return isExtensionImport(this.model, binding);
-    if (binding?.kind !== 'assign' || !binding.value) return false;
-    const value = binding.value;
-    // One step through a local made by an extension's constructor.
-    if (value.type === 'call' && root !== expression) {
-      const made = this.model.callAt(value);
-      return !!made && made.node !== call && this.fromExtension(made.callee, made.scope, made.node, depth + 1);
-    }
-    // A local alias of one (`f = ext.f`, `f = ext_f[key]`).
-    if (value.type === 'attribute' || value.type === 'subscript') return this.fromExtension(value, this.model.scopeOfNode(value), call, depth + 1);
-    return false;
+    if (fromExtension(this.model, call.callee, call.scope, call.node, 0)) return true;
+    // A method of an object one of its classes made, handed to this function (`query(tree, X)`).
+    let root: PyNode = call.callee;
+    while (root.type === 'attribute') root = childByField(root, 'object') ?? root;
+    if (root === call.callee) return false;
+    const own = this.ownBinding(root);
+    return own?.kind === 'param' && typeof own.type === 'object' && 'native' in own.type;
   }
 
   /** `a, b = lib.f(...)` where `lib.f` is native: what it unpacks are native too. */
@@ -1381,6 +1369,42 @@ function libraryBases(model: PythonModel, cls: ClassInfo): string[] {
  * compiled extension. Only inside a package of the tree (its `__init__.py` is there), and not a
  * name the package's `__init__.py` binds itself.
  */
+/**
+ * Whether an expression names something of a compiled extension module: one of its functions,
+ * a member of one of its objects, or one of its fused functions specialized by a subscript
+ * (`mean_change = cy_mean_change[ctype]`, Cython's dispatch hoisted out of a loop).
+ */
+function fromExtension(model: PythonModel, expression: PyNode, scope: CallInfo['scope'], call: PyNode | null, depth: number): boolean {
+  if (depth > 4) return false;
+  let root: PyNode = expression;
+  while (root.type === 'attribute' || root.type === 'subscript') root = childByField(root, root.type === 'attribute' ? 'object' : 'value') ?? root;
+  if (root.type !== 'identifier') return false;
+  const binding = model.lookup(model.text(root), scope, root);
+  if (binding?.kind === 'import') return isExtensionImport(model, binding);
+  if (binding?.kind !== 'assign' || !binding.value) return false;
+  const value = binding.value;
+  // One step through a local made by an extension's constructor.
+  if (value.type === 'call' && root !== expression) {
+    const made = model.callAt(value);
+    return !!made && made.node !== call && fromExtension(model, made.callee, made.scope, made.node, depth + 1);
+  }
+  // A local alias of one (`f = ext.f`, `f = ext_f[key]`).
+  if (value.type === 'attribute' || value.type === 'subscript') return fromExtension(model, value, model.scopeOfNode(value), call, depth + 1);
+  return false;
+}
+
+/**
+ * An object a class of a compiled extension made (`self._tree = KDTree(X)`), as an argument's
+ * type: the methods called on it run in that extension. The constructor's text, for the reason.
+ */
+function extensionInstance(model: PythonModel, value: Value): ParamType | null {
+  if (value.kind !== 'instance' || value.cls || value.origin?.type !== 'call') return null;
+  // Only a constructor of this file (an origin in another file has no call here).
+  const made = model.callAt(value.origin);
+  if (!made || !fromExtension(model, made.callee, made.scope, made.node, 0)) return null;
+  return { native: model.text(made.callee) };
+}
+
 function isExtensionImport(model: PythonModel, binding: Binding): boolean {
   const from = binding.importModule;
   const resolver = model.resolver;
