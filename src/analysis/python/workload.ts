@@ -7,6 +7,7 @@ import { CALLS_ARGUMENT_AFTER, RUNS_FOREVER, methodByName } from './effects/meth
 import { libraryName, receiverType, typeOfValue, valueOf } from './effects/receivers';
 import { hasOwnEntry, methodEffect, resultType } from './effects';
 import { canonicalName } from './names';
+import { OPERATOR_CLASSES, operatorArgument } from './effects/native';
 import { type ConstructedWith, constructedWith } from './constructed-with';
 
 // Workload classification (README.md, "How the analyzer decides"): what kind of work a task
@@ -136,6 +137,8 @@ export function libraryCallableWorkload(model: PythonModel, site: TaskSite): Wor
   const node = site.callableNode;
   if (!node || site.target.kind !== 'unresolved' || (node.type !== 'attribute' && node.type !== 'identifier')) return null;
   const scope = site.call.scope;
+  const solver = solverWorkload(model, node, scope, site.callArguments?.positional ?? []);
+  if (solver) return solver;
   let effect: Effect | null = null;
   const object = node.type === 'attribute' ? childByField(node, 'object') : null;
   const attribute = node.type === 'attribute' ? childByField(node, 'attribute') : null;
@@ -167,6 +170,69 @@ export function libraryCallableWorkload(model: PythonModel, site: TaskSite): Wor
   }
 }
 
+/** What the operator handed to a solver of `operatorArgument` does on each step. */
+type Operator = { kind: 'array' } | { kind: 'functions'; fns: FunctionInfo[] } | null;
+
+/**
+ * An array or sparse matrix a native call made (`sp.csr_matrix(X)`, `X.T @ X` is not known), or
+ * a `LinearOperator` built on functions of the tree (`LinearOperator(shape, matvec=mv)`); null
+ * when the analyzer cannot tell what the operator is.
+ */
+function operatorOf(model: PythonModel, node: PyNode, scope: CallInfo['scope']): Operator {
+  const value = valueOf(model, node, scope, 0);
+  if (value.kind !== 'instance' || value.cls) return null;
+  const name = canonicalName(value.of);
+  if (OPERATOR_CLASSES.has(name)) {
+    const made = value.origin?.type === 'call' ? model.callAt(value.origin) : undefined;
+    if (!made || name !== 'scipy.sparse.linalg.LinearOperator') return null;
+    // LinearOperator(shape, matvec, rmatvec, matmat, dtype, rmatmat)
+    const given = [
+      made.kwargs.get('matvec') ?? made.args[1],
+      made.kwargs.get('rmatvec') ?? made.args[2],
+      made.kwargs.get('matmat') ?? made.args[3],
+      made.kwargs.get('rmatmat') ?? made.args[5],
+    ].filter((n): n is PyNode => !!n);
+    const fns = given.map((n) => {
+      const v = valueOf(model, n, made.scope, 0);
+      return v.kind === 'function' ? v.fn : v.kind === 'lambda' ? model.functionOf(v.node) : null;
+    });
+    return fns.length > 0 && fns.every((f) => !!f) ? { kind: 'functions', fns: fns as FunctionInfo[] } : null;
+  }
+  return operatorArgument(name) === null && callEffect(name) === 'native' ? { kind: 'array' } : null;
+}
+
+/** The one class the functions of an operator agree on, when it decides (not unknown, not trivial). */
+function operatorKind(kinds: WorkloadKind[]): WorkloadKind | null {
+  const first = kinds[0];
+  return first && ['io', 'cpu', 'native', 'mixed'].includes(first) && kinds.every((k) => k === first) ? first : null;
+}
+
+/**
+ * A solver handed over as the task (`delayed(lsqr)(A, b)`): its class is its operator's. Null
+ * when the callable is not such a solver.
+ */
+function solverWorkload(model: PythonModel, node: PyNode, scope: CallInfo['scope'], args: PyNode[]): Workload | null {
+  const value = valueOf(model, node, scope, 0);
+  const index = value.kind === 'ref' ? operatorArgument(canonicalName(value.name)) : null;
+  if (index === null) return null;
+  const text = model.text(node);
+  const arg = args[index];
+  const operator = arg ? operatorOf(model, arg, scope) : null;
+  const evidence = (kind: Evidence['kind'], reason: string): Evidence => ({ kind, path: model.path, node, reason });
+  if (operator?.kind === 'array') {
+    return { kind: 'native', evidence: [evidence('native', `the task is \`${text}\` itself, on an array a native call made: native code that releases the GIL`)] };
+  }
+  if (operator?.kind === 'functions') {
+    const inner = operator.fns.map((fn) => classifyWorkload(fn));
+    const kind = operatorKind(inner.map((w) => w.kind));
+    if (kind) {
+      const why = evidence(kind === 'mixed' ? 'io' : (kind as Evidence['kind']), `the task is \`${text}\` itself, which applies the operator's functions on every step: their work is the task's`);
+      return { kind, evidence: [why, ...inner.flatMap((w) => w.evidence)] };
+    }
+  }
+  return { kind: 'unknown', evidence: [evidence('unknown', `the task is \`${text}\` itself, which applies the operator it is given on every step: the work is that operator's, which the analyzer cannot tell`)] };
+}
+
 /**
  * The catalogue types of the arguments a task site calls its function with (`submit(f, sock)`,
  * `delayed(f)(clone(est), X)`), by parameter name. Through `partial(f, a)`, the bound ones.
@@ -190,7 +256,7 @@ function valueType(model: PythonModel, node: PyNode, scope: CallInfo['scope']): 
   const type = typeOfValue(value);
   if (type) return type;
   if (value.kind === 'instance' && value.cls) return { cls: value.cls };
-  return selfClassOf(model, node);
+  return extensionInstance(model, value) ?? selfClassOf(model, node);
 }
 
 /** `self` in a method: an instance of the method's class (or of a subclass: the calls dispatch there). */
@@ -238,7 +304,7 @@ export function siteClass(model: PythonModel, site: TaskSite): ClassInfo | null 
 }
 
 /** What a parameter is known to hold: a catalogue type's name, or an instance of a class of the tree. */
-export type ParamType = string | { cls: ClassInfo };
+export type ParamType = string | { cls: ClassInfo } | { native: string };
 
 /** The types of a function's parameters, known from the call that runs it. */
 export type ParamTypes = ReadonlyMap<string, ParamType>;
@@ -262,7 +328,8 @@ function argumentTypes(fn: FunctionInfo, positional: PyNode[], keywords: Map<str
 }
 
 function paramsKey(params: ParamTypes): string {
-  return params.size === 0 ? '' : [...params].map(([k, v]) => `${k}:${typeof v === 'string' ? v : `cls${idOf(v.cls)}`}`).sort().join(',');
+  const key = (v: ParamType): string => (typeof v === 'string' ? v : 'cls' in v ? `cls${idOf(v.cls)}` : `native:${v.native}`);
+  return params.size === 0 ? '' : [...params].map(([k, v]) => `${k}:${key(v)}`).sort().join(',');
 }
 
 const functionIds = new WeakMap<FunctionInfo | ClassInfo, number>();
@@ -445,7 +512,15 @@ class Classifier {
     if (call.method && call.receiverNode?.type === 'call' && this.model.text(childByField(call.receiverNode, 'function') ?? call.receiverNode) === 'super') {
       return this.superCall(call);
     }
-    const effect = this.libraryEffect(call);
+    // `self.assertRaises(E, f, x)` calls `f(x)`: the work is that call's.
+    const ran = this.argumentCall(call);
+    if (ran) return this.classifyCall(ran);
+    const solver = call.qualified ? operatorArgument(canonicalName(call.qualified)) : null;
+    if (solver !== null) return this.solverCall(call, solver);
+    // `wait = cond.wait` (then `wait()`): the method of the object the alias was taken from,
+    // looked up by that object's type before the name the model gives the alias.
+    const alias = this.aliasedMethod(call);
+    const effect = (alias ? this.libraryEffect(alias) : null) ?? this.libraryEffect(call);
     if (effect) return this.record(call, effect);
     // A name the model leaves as a dotted reference may be a function of another file of the tree
     // (`threadable.isInIOThread()` after `from twisted.python import threadable`).
@@ -456,7 +531,7 @@ class Classifier {
       return init && !this.visiting.has(init) ? this.workspaceCall(call, init) : this.neutral(call);
     }
     if (this.callsExtension(call)) return this.record(call, 'native');
-    const byName = this.methodNameEffect(call);
+    const byName = this.methodNameEffect(alias ?? call);
     if (byName) return this.record(call, byName);
     if (call.method && RUNS_FOREVER.has(call.method)) {
       return unknown(`\`${calleeText}\` runs until the program stops it (line ${line}): the task is whatever it serves`, true);
@@ -488,6 +563,65 @@ class Classifier {
       return unknown(`calls \`${calleeText}\`, a callable the object was given, at line ${line}: the work is whatever it does`, true, true);
     }
     return unknown(`calls \`${calleeText}\`, which the analyzer cannot see into (line ${line})`);
+  }
+
+  /**
+   * A call of a local alias of a bound method (`wait = cond.wait`, `append = self.items.append`,
+   * hoisted out of a loop for speed): the call as if written `cond.wait()`, on the receiver the
+   * alias was taken from. Only a name bound once in its scope, so the alias is the one called.
+   */
+  private aliasedMethod(call: CallInfo): CallInfo | null {
+    if (call.callee.type !== 'identifier') return null;
+    const name = this.model.text(call.callee);
+    const owner = this.model.bindingScope(name, call.scope);
+    const bindings = owner?.bindings.get(name);
+    if (!owner || bindings?.length !== 1 || bindings[0].kind !== 'assign') return null;
+    const value = bindings[0].value;
+    const object = value?.type === 'attribute' ? childByField(value, 'object') : null;
+    const attribute = value?.type === 'attribute' ? childByField(value, 'attribute') : null;
+    if (!value || !object || !attribute) return null;
+    return { ...call, callee: value, qualified: null, method: this.model.text(attribute), receiverNode: object, receiver: null, scope: this.model.scopeOfNode(value) };
+  }
+
+  /**
+   * The call a check that runs its argument makes (`assertRaises(E, f, x)`: `f(x)`, see
+   * CALLS_ARGUMENT_AFTER), as a call of its own at the same place; null for other calls and for
+   * callables that are not a name or an attribute.
+   */
+  private argumentCall(call: CallInfo): CallInfo | null {
+    const runs = call.method ? CALLS_ARGUMENT_AFTER[call.method] : undefined;
+    const callee = runs !== undefined ? call.args[runs] : undefined;
+    if (runs === undefined || !callee || (callee.type !== 'identifier' && callee.type !== 'attribute')) return null;
+    const target = this.model.resolve(callee, call.scope);
+    const object = callee.type === 'attribute' ? childByField(callee, 'object') : null;
+    const attribute = callee.type === 'attribute' ? childByField(callee, 'attribute') : null;
+    return {
+      ...call,
+      callee,
+      target,
+      qualified: target.kind === 'ref' ? target.name : null,
+      method: attribute ? this.model.text(attribute) : null,
+      receiverNode: object,
+      receiver: object ? this.model.resolve(object, call.scope) : null,
+      args: call.args.slice(runs + 1),
+    };
+  }
+
+  /** `lsqr(A, b)`: its operator's work (see `operatorArgument`), else unknown: it decides the class. */
+  private solverCall(call: CallInfo, index: number): Verdict | null {
+    const arg = call.args[index] ?? call.kwargs.get('A');
+    const operator = arg ? operatorOf(this.model, arg, call.scope) : null;
+    if (operator?.kind === 'array') return this.record(call, 'native');
+    if (operator?.kind === 'functions') {
+      const kinds = operator.fns.map((fn) => (fn === this.fn || this.visiting.has(fn) ? 'unknown' : classify(fn, this.visiting, null).kind));
+      if (operatorKind(kinds)) {
+        for (const fn of operator.fns) this.workspaceCall(call, fn);
+        return null;
+      }
+    }
+    this.effects.set(call.node, 'unknown');
+    const text = this.model.text(call.callee);
+    return { reason: `\`${text}\` applies the operator it is given on every step (line ${this.line(call.node)}): the work is that operator's, which the analyzer cannot tell`, dominant: true };
   }
 
   /** `super().m(...)`: the base class's `m`, in the tree or in a library. */
@@ -615,7 +749,7 @@ class Classifier {
     if (this.params.size === 0 || depth > 4) return null;
     const own = this.ownBinding(node);
     if (!own) return null;
-    if (own.kind === 'param') return own.type && typeof own.type !== 'string' ? own.type.cls : null;
+    if (own.kind === 'param') return own.type && typeof own.type !== 'string' && 'cls' in own.type ? own.type.cls : null;
     return own.value?.type === 'identifier' ? this.localClass(own.value, depth + 1) : null;
   }
 
@@ -641,6 +775,11 @@ class Classifier {
     if (value.kind === 'instance' && value.cls) return { cls: value.cls };
     const cls = this.localClass(node, 0);
     if (cls) return { cls };
+    const made = extensionInstance(this.model, value);
+    if (made) return made;
+    // Handed on as it was handed here (`helper(tree, X)`).
+    const own = this.ownBinding(node);
+    if (own?.kind === 'param' && typeof own.type === 'object' && 'native' in own.type) return own.type;
     // `helper(self)`: the object this function runs on, of the subclass when that is known.
     if (this.isSelf(node)) return this.selfClass ? { cls: this.selfClass } : selfClassOf(this.model, node);
     return null;
@@ -673,17 +812,13 @@ class Classifier {
    * tree but the module has no Python source: it is native code (`.so`, `.pyd`).
    */
   private callsExtension(call: CallInfo): boolean {
+    if (fromExtension(this.model, call.callee, call.scope, call.node, 0)) return true;
+    // A method of an object one of its classes made, handed to this function (`query(tree, X)`).
     let root: PyNode = call.callee;
     while (root.type === 'attribute') root = childByField(root, 'object') ?? root;
-    if (root.type !== 'identifier') return false;
-    const binding = this.model.lookup(this.model.text(root), call.scope, root);
-    if (binding?.kind === 'import') return isExtensionImport(this.model, binding);
-    // One step through a local made by an extension's constructor.
-    if (binding?.kind === 'assign' && binding.value?.type === 'call' && root !== call.callee) {
-      const made = this.model.callAt(binding.value);
-      return !!made && made.node !== call.node && this.callsExtension(made);
-    }
-    return false;
+    if (root === call.callee) return false;
+    const own = this.ownBinding(root);
+    return own?.kind === 'param' && typeof own.type === 'object' && 'native' in own.type;
   }
 
   /** `a, b = lib.f(...)` where `lib.f` is native: what it unpacks are native too. */
@@ -1230,6 +1365,42 @@ function libraryBases(model: PythonModel, cls: ClassInfo): string[] {
  * compiled extension. Only inside a package of the tree (its `__init__.py` is there), and not a
  * name the package's `__init__.py` binds itself.
  */
+/**
+ * Whether an expression names something of a compiled extension module: one of its functions,
+ * a member of one of its objects, or one of its fused functions specialized by a subscript
+ * (`mean_change = cy_mean_change[ctype]`, Cython's dispatch hoisted out of a loop).
+ */
+function fromExtension(model: PythonModel, expression: PyNode, scope: CallInfo['scope'], call: PyNode | null, depth: number): boolean {
+  if (depth > 4) return false;
+  let root: PyNode = expression;
+  while (root.type === 'attribute' || root.type === 'subscript') root = childByField(root, root.type === 'attribute' ? 'object' : 'value') ?? root;
+  if (root.type !== 'identifier') return false;
+  const binding = model.lookup(model.text(root), scope, root);
+  if (binding?.kind === 'import') return isExtensionImport(model, binding);
+  if (binding?.kind !== 'assign' || !binding.value) return false;
+  const value = binding.value;
+  // One step through a local made by an extension's constructor.
+  if (value.type === 'call' && root !== expression) {
+    const made = model.callAt(value);
+    return !!made && made.node !== call && fromExtension(model, made.callee, made.scope, made.node, depth + 1);
+  }
+  // A local alias of one (`f = ext.f`, `f = ext_f[key]`).
+  if (value.type === 'attribute' || value.type === 'subscript') return fromExtension(model, value, model.scopeOfNode(value), call, depth + 1);
+  return false;
+}
+
+/**
+ * An object a class of a compiled extension made (`self._tree = KDTree(X)`), as an argument's
+ * type: the methods called on it run in that extension. The constructor's text, for the reason.
+ */
+function extensionInstance(model: PythonModel, value: Value): ParamType | null {
+  if (value.kind !== 'instance' || value.cls || value.origin?.type !== 'call') return null;
+  // Only a constructor of this file (an origin in another file has no call here).
+  const made = model.callAt(value.origin);
+  if (!made || !fromExtension(model, made.callee, made.scope, made.node, 0)) return null;
+  return { native: model.text(made.callee) };
+}
+
 function isExtensionImport(model: PythonModel, binding: Binding): boolean {
   const from = binding.importModule;
   const resolver = model.resolver;

@@ -132,3 +132,24 @@ export const native: Catalogue = {
     'cv2.VideoWriter': { write: 'file', '*': 'neutral' },
   },
 };
+
+/**
+ * scipy's iterative solvers and eigensolvers (`lsqr`, `cg`, `eigsh`, `svds`, ...) run a loop (in
+ * Python, or ARPACK's reverse communication) that applies the operator they are given on every
+ * step: on an array or a sparse matrix that is native work, on a `LinearOperator` it is whatever
+ * its `matvec` does, which may be a Python function. The `scipy.` prefix's `native` does not hold
+ * for them: the work depends on that argument. The operator is their first argument (`A`).
+ */
+const OPERATOR_SOLVERS = new Set(
+  `lsqr lsmr cg cgs bicg bicgstab gmres lgmres minres qmr gcrotmk tfqmr eigs eigsh svds lobpcg
+    expm_multiply onenormest`.trim().split(/\s+/),
+);
+
+/** The index of the operator argument of a solver whose work depends on it (see OPERATOR_SOLVERS). */
+export function operatorArgument(name: string): number | null {
+  if (!name.startsWith('scipy.sparse.linalg.')) return null;
+  return OPERATOR_SOLVERS.has(name.slice(name.lastIndexOf('.') + 1)) ? 0 : null;
+}
+
+/** Constructors of operators that run the Python functions they are given (`matvec=f`). */
+export const OPERATOR_CLASSES = new Set(['scipy.sparse.linalg.LinearOperator', 'scipy.sparse.linalg.aslinearoperator']);
