@@ -120,6 +120,40 @@ test('an import of a link to /dev/zero or to a folder is not read; the link name
   assert.equal(named.code, 1, named.stderr);
 });
 
+test('a discovered pyproject.toml or concurrency-lens.json that is a FIFO or a link to /dev/zero: one warning each, then the defaults', { skip: !canMakeFifo }, () => {
+  const dir = folder();
+  fs.mkdirSync(path.join(dir, 'sub'));
+  execFileSync('mkfifo', [path.join(dir, 'sub', 'pyproject.toml')]);
+  fs.symlinkSync('/dev/zero', path.join(dir, 'concurrency-lens.json'));
+  fs.writeFileSync(path.join(dir, 'sub', 'a.py'), CPU_COUNT_TIMES_TWO);
+  fs.writeFileSync(path.join(dir, 'sub', 'b.py'), CPU_COUNT_TIMES_TWO);
+  const fifoWarning = /^warning: sub\/pyproject\.toml: cannot read configuration: not a regular file \(a FIFO\); ignored, as if absent$/gm;
+  const zeroWarning = /^warning: concurrency-lens\.json: cannot read configuration: not a regular file \(a device\); ignored, as if absent$/gm;
+  for (const args of [['check', '.'], ['workloads', '.']]) {
+    const run = cli(args, dir, 20_000);
+    assert.equal(run.stderr.match(fifoWarning)?.length, 1, `${args[0]}: once, not per file\n${run.stderr}`);
+    assert.equal(run.stderr.match(zeroWarning)?.length, 1, run.stderr);
+    assert.notEqual(run.code, 2, run.stderr);
+  }
+  const checked = cli(['check', '.'], dir, 20_000);
+  assert.equal(checked.stdout.match(/CL303/g)?.length, 2, 'both files analyzed with the defaults');
+  // Standard input under the same folders resolves the same configuration, and says so too.
+  const piped = spawnSync(process.execPath, [CLI, 'check', '--stdin-filename', 'sub/c.py', '-'], { cwd: dir, input: CPU_COUNT_TIMES_TWO, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 20_000 });
+  assert.equal(piped.stderr.match(fifoWarning)?.length, 1, piped.stderr);
+  assert.match(piped.stdout, /CL303/);
+});
+
+test('the path in an unreadable configuration warning is escaped', { skip: !canMakeFifo }, () => {
+  const dir = folder();
+  const sub = path.join(dir, 'x\u001b[2Jy');
+  fs.mkdirSync(sub);
+  execFileSync('mkfifo', [path.join(sub, 'pyproject.toml')]);
+  fs.writeFileSync(path.join(sub, 'a.py'), CPU_COUNT_TIMES_TWO);
+  const run = cli(['check', '.'], dir, 20_000);
+  assert.ok(run.stderr.includes('warning: x\\x1b[2Jy/pyproject.toml: cannot read configuration: not a regular file (a FIFO)'), run.stderr);
+  assert.ok(!run.stderr.includes('\u001b'), 'no raw escape reaches the terminal');
+});
+
 test('a file over the size limit is skipped with its size and the limit', () => {
   const dir = folder();
   fs.writeFileSync(path.join(dir, 'big.py'), `x = 1\n${'#'.repeat(9 * 1024 * 1024)}\n`);

@@ -6,7 +6,7 @@ import { ConfigResolver, checkRulePattern, mergeOptions, namedRoots } from '../w
 import { fixFile, fixText, newFixContext } from './fix-apply';
 import { formatJson } from './format-json';
 import { formatSarif } from './format-sarif';
-import { colorsFor, formatNotes, formatSummary, formatText } from './format-text';
+import { colorsFor, formatNotes, formatSummary, formatText, unreadableConfigWarning } from './format-text';
 import { type LintRun, lintFiles } from './lint-pool';
 import { lintText } from '../workspace/lint-file';
 import { startProgress } from './progress';
@@ -67,7 +67,10 @@ export async function runCheck(paths: readonly string[], flags: CheckFlags, io: 
   const ignore = parseRuleList(flags.ignore, '--ignore');
   if (select) overrides.select = select;
   if (ignore) overrides.ignore = ignore;
-  const configs = new ConfigResolver(flags.config, io.cwd, namedRoots(paths, io.cwd));
+  const colors = colorsFor(io.stderr, flags.color);
+  const configs = new ConfigResolver(flags.config, io.cwd, namedRoots(paths, io.cwd), (file, reason) =>
+    io.stderr.write(unreadableConfigWarning(file, reason, io.cwd, colors)),
+  );
   const optionsFor = (absolute: string): AnalyzeOptions => configs.configFor(absolute).optionsFor(absolute, overrides);
 
   const stdinMode = flags.stdinFilename !== undefined || paths.includes('-');
@@ -79,7 +82,6 @@ export async function runCheck(paths: readonly string[], flags: CheckFlags, io: 
     forceExclude: flags.forceExclude,
     onWarning: (message) => warnings.push(message),
   });
-  const colors = colorsFor(io.stderr, flags.color);
   // Walk warnings name folders and ignore files: escaped like every path of the text output.
   for (const message of warnings) io.stderr.write(`${colors.yellow('warning')}: ${escapeControls(message)}\n`);
 

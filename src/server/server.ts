@@ -27,7 +27,7 @@ import {
   languageOf,
   type TextChange,
 } from '../analysis';
-import { ConfigError, ConfigResolver, excludeMatcher, mergeOptions } from '../workspace/config';
+import { ConfigError, ConfigResolver, excludeMatcher, mergeOptions, unreadableConfigMessage } from '../workspace/config';
 import { DEFAULT_SETTINGS, type ServerSettings, readSettings, settingsOverrides } from './settings';
 import { SOURCE, parseDiagnostic, pathToUri, toDiagnostic } from './diagnostics';
 import {
@@ -226,7 +226,7 @@ export function startServer(connection: Connection): void {
       .map((u) => u.fsPath);
     // Files of a workspace folder without a configuration file read the test-file profile's
     // folder names from that folder, whatever the server's working directory.
-    configResolver = new ConfigResolver(undefined, process.cwd(), workspaceFolders);
+    configResolver = newConfigResolver();
     const commands = (params.initializationOptions as InitializationOptions | undefined)?.clientCommands;
     clientCommands = new Set(Array.isArray(commands) ? commands.filter((c) => typeof c === 'string') : []);
     return {
@@ -477,10 +477,20 @@ export function startServer(connection: Connection): void {
    */
   const shownConfigErrors = new Map<string, { stamp: string; messages: Set<string> }>();
 
+  /** Made anew when a configuration file changes, so an unreadable one is reported again then. */
+  function newConfigResolver(): ConfigResolver {
+    return new ConfigResolver(undefined, process.cwd(), workspaceFolders, (file, reason) =>
+      reportConfigProblem(`${file}: ${unreadableConfigMessage(reason)}`, file, MessageType.Warning),
+    );
+  }
+
   function reportConfigError(error: unknown): void {
     const message = error instanceof ConfigError ? error.message : String(error);
-    log(`configuration error: ${message}`);
-    const file = error instanceof ConfigError ? (error.file ?? '') : '';
+    reportConfigProblem(message, error instanceof ConfigError ? (error.file ?? '') : '', MessageType.Error);
+  }
+
+  function reportConfigProblem(message: string, file: string, type: MessageType): void {
+    log(`configuration ${type === MessageType.Error ? 'error' : 'warning'}: ${message}`);
     // The stamp catches an edit on disk even when the client sends no watched-file events.
     const stamp = file ? fileStamp(file) : '';
     let shown = shownConfigErrors.get(file);
@@ -492,7 +502,7 @@ export function startServer(connection: Connection): void {
     shown.messages.add(message);
     // A notification, not window.showErrorMessage: that sends a request, and a client without
     // window/showMessageRequest rejected it, unhandled, which ended the server.
-    void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Error, message: `Concurrency Lens: ${message}` });
+    void connection.sendNotification(ShowMessageNotification.type, { type, message: `Concurrency Lens: ${message}` });
   }
 
   /** The finding with its subject's measurement cited (and any contradiction said), when measured. */
@@ -613,7 +623,7 @@ export function startServer(connection: Connection): void {
       pool.invalidated(file);
     }
     if (configChanged) {
-      configResolver = new ConfigResolver(undefined, process.cwd(), workspaceFolders);
+      configResolver = newConfigResolver();
       shownConfigErrors.clear();
     }
     for (const document of documents.all()) schedule(document, true);
