@@ -29,7 +29,7 @@ import {
 } from '../analysis';
 import { ConfigError, ConfigResolver, excludeMatcher, mergeOptions, unreadableConfigMessage } from '../workspace/config';
 import { DEFAULT_SETTINGS, type ServerSettings, readSettings, settingsOverrides } from './settings';
-import { SOURCE, parseDiagnostic, pathToUri, toDiagnostic } from './diagnostics';
+import { SOURCE, notAnalyzedDiagnostic, notAnalyzedReason, parseDiagnostic, pathToUri, toDiagnostic } from './diagnostics';
 import {
   FIX_ALL_KIND,
   FIX_ALL_QUICK_FIX_TITLE,
@@ -421,7 +421,7 @@ export function startServer(connection: Connection): void {
       // tree the parser holds, so the next analysis (once it fits) parses afresh.
       pendingEdits.set(document.uri, null);
       state.set(document.uri, { version: document.version, findings: [], millis: 0 });
-      void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics: [] });
+      void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics: [notAnalyzedDiagnostic(tooLargeReason(document.getText().length, DEFAULT_MAX_FILE_SIZE))] });
       sendStatus();
       return;
     }
@@ -457,13 +457,18 @@ export function startServer(connection: Connection): void {
     if (documents.get(document.uri)?.version !== version) return; // a newer edit is on its way
     const previous = state.get(document.uri);
     // JS/TS mid-edit syntax errors yield no findings: keep the last good ones (docs/architecture.md).
-    const keepPrevious = result.language === 'javascript' && result.parseErrors.length > 0 && previous;
+    const notAnalyzed = notAnalyzedReason(result);
+    const keepPrevious = result.language === 'javascript' && result.parseErrors.length > 0 && !notAnalyzed && previous;
     const findings = keepPrevious ? previous.findings : result.findings;
     state.set(document.uri, { version, findings, millis, stale: !!keepPrevious });
     const diagnostics = findings.map((f, i) => toDiagnostic(withMeasurement(f), i, pathToUri));
-    if (result.skipped && result.skipped !== 'JavaScript/TypeScript analysis is not available yet') log(`${filePath}: skipped (${result.skipped})`);
-    // Syntax errors are the language servers' to report (Pylance, Ruff, tsserver), unless asked for.
-    if (settings.showSyntaxErrors) for (const problem of result.parseErrors.slice(0, 1)) diagnostics.push(parseDiagnostic(problem));
+    if (notAnalyzed) {
+      log(`${filePath}: skipped (${notAnalyzed})`);
+      diagnostics.push(notAnalyzedDiagnostic(notAnalyzed));
+    } else if (settings.showSyntaxErrors) {
+      // Syntax errors are the language servers' to report (Pylance, Ruff, tsserver), unless asked for.
+      for (const problem of result.parseErrors.slice(0, 1)) diagnostics.push(parseDiagnostic(problem));
+    }
     void connection.sendDiagnostics({ uri: document.uri, version, diagnostics });
     record(updateTimings, performance.now() - started);
     record(publishTimings, performance.now() - received);
