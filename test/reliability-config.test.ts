@@ -18,9 +18,14 @@ before(async () => {
 after(() => session.stop());
 
 test('an invalid pyproject.toml shows one error per change of the file, not one per analysis', { timeout: 60_000 }, async () => {
-  const dir = session.workspace;
+  // A folder made beside the workspace with its pyproject.toml, then moved in whole: the server
+  // looks at the workspace folder at start-up and remembers which configuration governs it, so a
+  // file written there afterwards (with no watched-file event) could go unseen.
+  const staging = fs.mkdtempSync(`${session.workspace}-invalid-`);
+  fs.writeFileSync(path.join(staging, 'pyproject.toml'), '[tool.concurrency-lens]\nselect = ["CL1"\n');
+  const dir = path.join(session.workspace, 'invalid');
+  fs.renameSync(staging, dir);
   const pyproject = path.join(dir, 'pyproject.toml');
-  fs.writeFileSync(pyproject, '[tool.concurrency-lens]\nselect = ["CL1"\n');
   const uri = session.open(path.join(dir, 'app.py'), 'import os\nn = os.cpu_count() * 2\n');
   await session.diagnosticsFor(uri, 1);
   for (let version = 2; version <= 6; version++) {
@@ -59,10 +64,13 @@ test('a pyproject.toml that is a FIFO, or a link to /dev/zero, is reported once 
     ['fifo', (file: string) => execFileSync('mkfifo', [file]), 'not a regular file (a FIFO)'],
     ['zero', (file: string) => fs.symlinkSync('/dev/zero', file), 'not a regular file (a device)'],
   ] as const) {
+    // Made beside the workspace and moved in whole: the server's first walk of the workspace
+    // could otherwise see the folder before its pyproject.toml, and remember it has none.
+    const staging = fs.mkdtempSync(`${session.workspace}-${name}-`);
+    make(path.join(staging, 'pyproject.toml'));
     const dir = path.join(session.workspace, name);
-    fs.mkdirSync(dir);
+    fs.renameSync(staging, dir);
     const pyproject = path.join(dir, 'pyproject.toml');
-    make(pyproject);
     const uri = session.open(path.join(dir, 'app.py'), 'import os\nn = os.cpu_count() * 2\n');
     assert.deepEqual((await session.diagnosticsFor(uri, 1)).map((d) => d.code), ['CL303'], 'analyzed with the defaults');
     for (let version = 2; version <= 4; version++) {
