@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -120,6 +120,40 @@ test('an import of a link to /dev/zero or to a folder is not read; the link name
   assert.equal(named.code, 1, named.stderr);
 });
 
+test('a discovered pyproject.toml or concurrency-lens.json that is a FIFO or a link to /dev/zero: one warning each, then the defaults', { skip: !canMakeFifo }, () => {
+  const dir = folder();
+  fs.mkdirSync(path.join(dir, 'sub'));
+  execFileSync('mkfifo', [path.join(dir, 'sub', 'pyproject.toml')]);
+  fs.symlinkSync('/dev/zero', path.join(dir, 'concurrency-lens.json'));
+  fs.writeFileSync(path.join(dir, 'sub', 'a.py'), CPU_COUNT_TIMES_TWO);
+  fs.writeFileSync(path.join(dir, 'sub', 'b.py'), CPU_COUNT_TIMES_TWO);
+  const fifoWarning = /^warning: sub\/pyproject\.toml: cannot read configuration: not a regular file \(a FIFO\); ignored, as if absent$/gm;
+  const zeroWarning = /^warning: concurrency-lens\.json: cannot read configuration: not a regular file \(a device\); ignored, as if absent$/gm;
+  for (const args of [['check', '.'], ['workloads', '.']]) {
+    const run = cli(args, dir, 20_000);
+    assert.equal(run.stderr.match(fifoWarning)?.length, 1, `${args[0]}: once, not per file\n${run.stderr}`);
+    assert.equal(run.stderr.match(zeroWarning)?.length, 1, run.stderr);
+    assert.notEqual(run.code, 2, run.stderr);
+  }
+  const checked = cli(['check', '.'], dir, 20_000);
+  assert.equal(checked.stdout.match(/CL303/g)?.length, 2, 'both files analyzed with the defaults');
+  // Standard input under the same folders resolves the same configuration, and says so too.
+  const piped = spawnSync(process.execPath, [CLI, 'check', '--stdin-filename', 'sub/c.py', '-'], { cwd: dir, input: CPU_COUNT_TIMES_TWO, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 20_000 });
+  assert.equal(piped.stderr.match(fifoWarning)?.length, 1, piped.stderr);
+  assert.match(piped.stdout, /CL303/);
+});
+
+test('the path in an unreadable configuration warning is escaped', { skip: !canMakeFifo }, () => {
+  const dir = folder();
+  const sub = path.join(dir, 'x\u001b[2Jy');
+  fs.mkdirSync(sub);
+  execFileSync('mkfifo', [path.join(sub, 'pyproject.toml')]);
+  fs.writeFileSync(path.join(sub, 'a.py'), CPU_COUNT_TIMES_TWO);
+  const run = cli(['check', '.'], dir, 20_000);
+  assert.ok(run.stderr.includes('warning: x\\x1b[2Jy/pyproject.toml: cannot read configuration: not a regular file (a FIFO)'), run.stderr);
+  assert.ok(!run.stderr.includes('\u001b'), 'no raw escape reaches the terminal');
+});
+
 test('a file over the size limit is skipped with its size and the limit', () => {
   const dir = folder();
   fs.writeFileSync(path.join(dir, 'big.py'), `x = 1\n${'#'.repeat(9 * 1024 * 1024)}\n`);
@@ -129,6 +163,89 @@ test('a file over the size limit is skipped with its size and the limit', () => 
   assert.doesNotMatch(run.stderr, /All checks passed/);
   assert.match(run.stderr, /No problems found \(0 files, 0 lines\), but 1 file was skipped\./);
   assert.equal(run.code, 0, run.stderr);
+});
+
+interface PipedRun {
+  code: number | null;
+  stdout: Buffer;
+  stderr: string;
+  /** Bytes the test wrote before the CLI closed its standard input or ended. */
+  written: number;
+}
+
+/**
+ * Runs the CLI with `chunks` written to its stdin through a pipe, as fast as the pipe takes
+ * them, until the chunks run out (the input ends) or the CLI stops reading and closes the pipe.
+ */
+function cliPiped(args: string[], cwd: string, chunks: Iterable<Buffer>): Promise<PipedRun> {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+  delete env.FORCE_COLOR;
+  const child = spawn(process.execPath, [CLI, ...args], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const out: Buffer[] = [];
+  let err = '';
+  child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
+  let written = 0;
+  let closed = false;
+  // EPIPE once the CLI has stopped reading: the expected end of an endless input.
+  child.stdin.on('error', () => (closed = true));
+  child.stdin.on('close', () => (closed = true));
+  const feed = async (): Promise<void> => {
+    for (const chunk of chunks) {
+      if (closed) return;
+      written += chunk.length;
+      if (!child.stdin.write(chunk)) {
+        await new Promise<void>((resolve) => {
+          const done = (): void => {
+            child.stdin.off('drain', done);
+            child.stdin.off('close', done);
+            resolve();
+          };
+          child.stdin.on('drain', done);
+          child.stdin.on('close', done);
+        });
+      }
+    }
+    if (!closed) child.stdin.end();
+  };
+  void feed();
+  return new Promise((resolve) => {
+    child.on('close', (code) => {
+      closed = true;
+      resolve({ code, stdout: Buffer.concat(out), stderr: err, written });
+    });
+  });
+}
+
+const LIMIT = 8 * 1024 * 1024;
+const COMMENT_CHUNK = Buffer.from(`${'#'.repeat(64 * 1024 - 1)}\n`);
+
+function* commentChunks(total: number | null): Generator<Buffer> {
+  for (let sent = 0; total === null || sent < total; sent += COMMENT_CHUNK.length) yield COMMENT_CHUNK;
+}
+
+test('an endless standard input is read no further than the size limit, then skipped with the reason', { timeout: 120_000 }, async () => {
+  const run = await cliPiped(['check', '--stdin-filename', 'a.py', '-'], folder(), commentChunks(null));
+  assert.match(run.stderr, /skipped a\.py: file is too large to analyze \(limit 8\.0 MB\)/, run.stderr);
+  assert.match(run.stderr, /No problems found \(0 files, 0 lines\), but 1 file was skipped\./);
+  assert.equal(run.code, 0, run.stderr);
+  // What the pipe and the reader hold past the limit, not the whole stream: it never ends.
+  assert.ok(run.written < 4 * LIMIT, `${run.written} bytes were taken from the pipe`);
+});
+
+test('standard input over the size limit is skipped; with --fix it comes back unchanged, passed through', { timeout: 120_000 }, async () => {
+  const total = LIMIT + 16 * COMMENT_CHUNK.length;
+  const checked = await cliPiped(['check', '--stdin-filename', 'a.py', '-'], folder(), commentChunks(total));
+  assert.match(checked.stderr, /skipped a\.py: file is too large to analyze \(limit 8\.0 MB\)/, checked.stderr);
+  assert.equal(checked.code, 0, checked.stderr);
+  assert.ok(checked.written < total, 'the CLI closed its input before the end instead of reading it whole');
+
+  const fixed = await cliPiped(['check', '--fix', '--stdin-filename', 'a.py', '-'], folder(), commentChunks(total));
+  assert.match(fixed.stderr, /skipped a\.py: file is too large to analyze \(limit 8\.0 MB\)/, fixed.stderr);
+  assert.equal(fixed.written, total);
+  assert.equal(fixed.stdout.length, total, 'stdout holds the whole source, not its first 8 MB');
+  assert.ok(fixed.stdout.equals(Buffer.concat([...commentChunks(total)])), 'and unchanged');
+  assert.equal(fixed.code, 0, fixed.stderr);
 });
 
 test('reading stops one byte past the limit whatever the file reports as its size', { skip: process.platform !== 'linux' }, () => {

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { CodeLens } from 'vscode-languageserver-protocol';
+import type { CodeLens, Diagnostic } from 'vscode-languageserver-protocol';
 import { LspSession } from './support/lsp-client';
 import { ensureBuilt } from './support/build';
 import { CPU_IN_THREADS } from './support/samples';
@@ -66,10 +66,13 @@ test('an open document over the size limit is skipped before any parse, and logg
   const filler = `# ${'filler '.repeat(30)}\n`;
   const bigText = (tag: number): string => `${head}# edit ${tag}\n${filler.repeat(Math.ceil((9 * MB) / filler.length))}`;
   const bigUri = session.open(big, bigText(0));
-  assert.deepEqual(await session.diagnosticsFor(bigUri, 1), []);
+  // One Information diagnostic says it was not analyzed: no findings must not read as "no problems".
+  const notAnalyzed = (diagnostics: Diagnostic[]): [number | undefined, string][] => diagnostics.map((d) => [d.severity, d.message.replace(/\(.*\)/, '(…)')]);
+  const tooLarge: [number, string][] = [[3, 'Concurrency Lens did not analyze this file: file is too large to analyze (…)']];
+  assert.deepEqual(notAnalyzed(await session.diagnosticsFor(bigUri, 1)), tooLarge);
   for (let version = 2; version <= 4; version++) {
     session.change(bigUri, version, bigText(version));
-    assert.deepEqual(await session.diagnosticsFor(bigUri, version), []);
+    assert.deepEqual(notAnalyzed(await session.diagnosticsFor(bigUri, version)), tooLarge);
   }
 
   // Lenses and hovers would parse the whole text: they answer nothing instead.
@@ -91,4 +94,23 @@ test('an open document over the size limit is skipped before any parse, and logg
   assert.deepEqual((await session.diagnosticsFor(bigUri, 5)).map((d) => d.code), ['CL101']);
   void session.connection.sendNotification('textDocument/didClose', { textDocument: { uri: bigUri } });
   void session.connection.sendNotification('textDocument/didClose', { textDocument: { uri: userUri } });
+});
+
+test('a JS file too deeply nested to parse says it was not analyzed, with showSyntaxErrors off', { timeout: 120_000 }, async () => {
+  assert.equal((session.settings as { showSyntaxErrors?: boolean }).showSyntaxErrors ?? false, false, 'the default: syntax errors hidden');
+  const dir = folder();
+  const depth = 10_000;
+  const deep = `const nested = ${'['.repeat(depth)}${']'.repeat(depth)};\n`;
+  const uri = session.open(path.join(dir, 'deep.js'), deep, 'javascript');
+  const diagnostics = await session.diagnosticsFor(uri, 1);
+  assert.equal(diagnostics.length, 1, JSON.stringify(diagnostics));
+  assert.equal(diagnostics[0].severity, 3, 'Information: not a problem of the code');
+  assert.equal(diagnostics[0].range.start.line, 0);
+  assert.match(diagnostics[0].message, /^Concurrency Lens did not analyze this file: Too deeply nested to analyze/);
+  assert.ok(session.logs.some((line) => /deep\.js: skipped \(Too deeply nested to analyze/.test(line)), session.logs.join('\n'));
+
+  // A syntax error is still not shown (Concurrency Lens leaves it to the language's own server).
+  session.change(uri, 2, 'const broken = [;\n');
+  assert.deepEqual(await session.diagnosticsFor(uri, 2), []);
+  void session.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
 });

@@ -1,11 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { initLanguage, isCheckablePath, isNotebookPath, languageOf, type AnalysisResult, type AnalyzeOptions } from '../analysis';
+import type { Readable } from 'node:stream';
+import { DEFAULT_MAX_FILE_SIZE, initLanguage, isCheckablePath, isNotebookPath, languageOf, type AnalysisResult, type AnalyzeOptions } from '../analysis';
 import { ConfigResolver, checkRulePattern, mergeOptions, namedRoots } from '../workspace/config';
 import { fixFile, fixText, newFixContext } from './fix-apply';
 import { formatJson } from './format-json';
 import { formatSarif } from './format-sarif';
-import { colorsFor, formatNotes, formatSummary, formatText } from './format-text';
+import { colorsFor, formatNotes, formatSummary, formatText, unreadableConfigWarning } from './format-text';
 import { type LintRun, lintFiles } from './lint-pool';
 import { lintText } from '../workspace/lint-file';
 import { startProgress } from './progress';
@@ -13,6 +14,7 @@ import { type CheckReport, type FileReport, isInternalError, summarize } from '.
 import { UsageError } from './errors';
 import { escapeControls, escapePathIn } from './escape';
 import { collectFiles, type FileEntry } from '../workspace/walk';
+import { readStreamBounded } from '../workspace/read-source';
 
 // `concurrency-lens check`: find the files, analyze them (in parallel when there are many),
 // optionally fix them, print the report, and turn it into the exit code of the CLI contract.
@@ -40,7 +42,7 @@ export interface CheckIO {
   cwd: string;
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
-  readStdin: () => Promise<Buffer>;
+  stdin: Readable;
 }
 
 export const EXIT_CLEAN = 0;
@@ -65,7 +67,10 @@ export async function runCheck(paths: readonly string[], flags: CheckFlags, io: 
   const ignore = parseRuleList(flags.ignore, '--ignore');
   if (select) overrides.select = select;
   if (ignore) overrides.ignore = ignore;
-  const configs = new ConfigResolver(flags.config, io.cwd, namedRoots(paths, io.cwd));
+  const colors = colorsFor(io.stderr, flags.color);
+  const configs = new ConfigResolver(flags.config, io.cwd, namedRoots(paths, io.cwd), (file, reason) =>
+    io.stderr.write(unreadableConfigWarning(file, reason, io.cwd, colors)),
+  );
   const optionsFor = (absolute: string): AnalyzeOptions => configs.configFor(absolute).optionsFor(absolute, overrides);
 
   const stdinMode = flags.stdinFilename !== undefined || paths.includes('-');
@@ -77,7 +82,6 @@ export async function runCheck(paths: readonly string[], flags: CheckFlags, io: 
     forceExclude: flags.forceExclude,
     onWarning: (message) => warnings.push(message),
   });
-  const colors = colorsFor(io.stderr, flags.color);
   // Walk warnings name folders and ignore files: escaped like every path of the text output.
   for (const message of warnings) io.stderr.write(`${colors.yellow('warning')}: ${escapeControls(message)}\n`);
 
@@ -133,12 +137,28 @@ async function checkStdin(
     throw new UsageError(`--stdin-filename ${display}: not a Python, JavaScript, TypeScript or notebook file name`);
   }
   const absolute = path.resolve(io.cwd, display);
-  const input = await io.readStdin();
-  if (flags.forceExclude && configs.configFor(absolute).isExcluded(absolute)) {
+  const options = optionsFor(absolute);
+  const read = await readStreamBounded(io.stdin, options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE);
+  const excluded = flags.forceExclude && configs.configFor(absolute).isExcluded(absolute);
+  if ('skipped' in read) {
+    // Skipped unread: `--fix` still owes stdout the source unchanged, passed through without
+    // holding it (an editor replaces the buffer with it); otherwise the rest is never read.
+    if (flags.fix) {
+      for (const chunk of read.head) io.stdout.write(chunk);
+      await passThrough(io.stdin, io.stdout);
+    } else {
+      io.stdin.destroy();
+    }
+    if (excluded) return EXIT_CLEAN;
+    const result: AnalysisResult = { path: absolute, language: null, findings: [], parseErrors: [], lines: 0, skipped: read.skipped };
+    const report: CheckReport = { files: [{ display, absolute, result, fixed: 0 }], cwd: io.cwd, durationMs: performance.now() - started };
+    return emit(report, flags, io, flags.fix ? io.stderr : io.stdout);
+  }
+  const input = read.bytes;
+  if (excluded) {
     if (flags.fix) io.stdout.write(input);
     return EXIT_CLEAN;
   }
-  const options = optionsFor(absolute);
   // lintText is synchronous and needs the language's parser loaded (only Python's needs an await).
   const language = isNotebookPath(absolute) ? 'python' : languageOf({ path: absolute });
   if (language) await initLanguage(language);
@@ -167,6 +187,13 @@ async function checkStdin(
     return emit(report, flags, io, io.stderr);
   }
   return emit(report, flags, io, io.stdout);
+}
+
+/** The rest of `from` to `to`, a chunk at a time, waiting for `to` to drain: memory stays bounded. */
+async function passThrough(from: Readable, to: NodeJS.WritableStream): Promise<void> {
+  for await (const chunk of from) {
+    if (!to.write(chunk as Buffer)) await new Promise<void>((resolve) => to.once('drain', resolve));
+  }
 }
 
 function emit(report: CheckReport, flags: CheckFlags, io: CheckIO, out: NodeJS.WriteStream): number {

@@ -1,7 +1,9 @@
+import * as path from 'node:path';
 import { createColors } from 'picocolors';
 import type { Finding, Severity } from '../analysis';
 import { type CheckReport, type Summary, displayPathFor, isInternalError, sortedFindings } from './report';
 import { escapeControls, escapePathIn } from './escape';
+import { unreadableConfigMessage } from '../workspace/config';
 
 // The text format: one `path:line:col: CODE [name] message` line per finding on stdout (the shape
 // compilers use, so editors' problem matchers and grep work on it), and everything else —
@@ -60,6 +62,16 @@ export function formatText(report: CheckReport, options: TextOptions): string {
     }
   }
   return lines.length > 0 ? lines.join('\n') + '\n' : '';
+}
+
+/**
+ * The stderr warning for a configuration file found by name that is not a regular file
+ * (workspace/config.ts): relative to the working directory when inside it, escaped as every path.
+ */
+export function unreadableConfigWarning(file: string, reason: string, cwd: string, c: Colors): string {
+  const rel = path.relative(cwd, file);
+  const display = rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+  return `${c.yellow('warning')}: ${escapeControls(display)}: ${escapeControls(unreadableConfigMessage(reason))}\n`;
 }
 
 /** Per reason, at most this many skipped files are named; the rest are counted. */

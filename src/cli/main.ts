@@ -25,12 +25,6 @@ function positiveInteger(value: string): number {
   return n;
 }
 
-async function readStdin(): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks);
-}
-
 type CheckCommandOptions = CheckFlags & { exitZero?: boolean };
 
 export function buildProgram(setExitCode: (code: number) => void): Command {
@@ -72,7 +66,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .action(async (paths: string[], options: CheckCommandOptions) => {
       const { exitZero, ...rest } = options;
       const flags: CheckFlags = { ...rest };
-      const code = await runCheck(paths, flags, { cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr, readStdin });
+      const code = await runCheck(paths, flags, { cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr, stdin: process.stdin });
       setExitCode(exitZero && code === EXIT_FINDINGS ? EXIT_CLEAN : code);
     });
 

@@ -3,7 +3,7 @@ import { createProjects, initLanguage, languageOf, taskReport, type TaskReport }
 import { ConfigResolver, namedRoots } from '../workspace/config';
 import { diskSources, readSource } from '../workspace/read-source';
 import { collectFiles } from '../workspace/walk';
-import { colorsFor, type Colors } from './format-text';
+import { colorsFor, type Colors, unreadableConfigWarning } from './format-text';
 import { escapeControls } from './escape';
 
 // `concurrency-lens workloads PATH...`: every task site (a callable handed to a thread, process,
@@ -43,8 +43,10 @@ export interface WorkloadsJson {
 }
 
 export function runWorkloads(paths: readonly string[], flags: WorkloadsFlags, io: WorkloadsIO): number {
-  const configs = new ConfigResolver(flags.config, io.cwd, namedRoots(paths, io.cwd));
   const errColors = colorsFor(io.stderr, flags.color);
+  const configs = new ConfigResolver(flags.config, io.cwd, namedRoots(paths, io.cwd), (file, reason) =>
+    io.stderr.write(unreadableConfigWarning(file, reason, io.cwd, errColors)),
+  );
   const entries = collectFiles(paths.length > 0 ? paths : ['.'], io.cwd, {
     configs,
     onWarning: (message) => io.stderr.write(`${errColors.yellow('warning')}: ${escapeControls(message)}\n`),

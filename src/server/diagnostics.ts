@@ -1,6 +1,6 @@
 import { type Diagnostic, DiagnosticSeverity, DiagnosticTag } from 'vscode-languageserver/node';
 import { URI } from 'vscode-uri';
-import { docsUrl, type Finding, type ParseProblem } from '../analysis';
+import { type AnalysisResult, docsUrl, type Finding, type ParseProblem } from '../analysis';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -56,6 +56,32 @@ export function parseDiagnostic(problem: ParseProblem): Diagnostic {
     message: problem.fatal
       ? `${problem.message} (Concurrency Lens analyzes the file again once it parses)`
       : `${problem.message} (Concurrency Lens analyzes the parts that parse)`,
+  };
+}
+
+/** Not a reason to tell the user about: the JS/TS front end is still loading. */
+const NOT_LOADED_YET = 'JavaScript/TypeScript analysis is not available yet';
+
+/**
+ * Why the analysis left the file unanalyzed (skipped it, or the parser could not take it
+ * although it may be valid), or null. A syntax error is not such a reason: it is shown only with
+ * `showSyntaxErrors` (parseDiagnostic).
+ */
+export function notAnalyzedReason(result: Pick<AnalysisResult, 'skipped' | 'parseErrors'>): string | null {
+  if (result.skipped && result.skipped !== NOT_LOADED_YET) return result.skipped;
+  return result.parseErrors.find((p) => p.beyondLimit)?.message ?? null;
+}
+
+/**
+ * One Information diagnostic at the top of a file that was not analyzed, with the reason: empty
+ * diagnostics alone read as "no problems", whatever the log says.
+ */
+export function notAnalyzedDiagnostic(reason: string): Diagnostic {
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Information,
+    source: SOURCE,
+    message: `Concurrency Lens did not analyze this file: ${reason}`,
   };
 }
 

@@ -27,9 +27,9 @@ import {
   languageOf,
   type TextChange,
 } from '../analysis';
-import { ConfigError, ConfigResolver, excludeMatcher, mergeOptions } from '../workspace/config';
+import { ConfigError, ConfigResolver, excludeMatcher, mergeOptions, unreadableConfigMessage } from '../workspace/config';
 import { DEFAULT_SETTINGS, type ServerSettings, readSettings, settingsOverrides } from './settings';
-import { SOURCE, parseDiagnostic, pathToUri, toDiagnostic } from './diagnostics';
+import { SOURCE, notAnalyzedDiagnostic, notAnalyzedReason, parseDiagnostic, pathToUri, toDiagnostic } from './diagnostics';
 import {
   FIX_ALL_KIND,
   FIX_ALL_QUICK_FIX_TITLE,
@@ -224,7 +224,7 @@ export function startServer(connection: Connection): void {
       .map((u) => u.fsPath);
     // Files of a workspace folder without a configuration file read the test-file profile's
     // folder names from that folder, whatever the server's working directory.
-    configResolver = new ConfigResolver(undefined, process.cwd(), workspaceFolders);
+    configResolver = newConfigResolver();
     const commands = (params.initializationOptions as InitializationOptions | undefined)?.clientCommands;
     clientCommands = new Set(Array.isArray(commands) ? commands.filter((c) => typeof c === 'string') : []);
     return {
@@ -419,7 +419,7 @@ export function startServer(connection: Connection): void {
       // tree the parser holds, so the next analysis (once it fits) parses afresh.
       pendingEdits.set(document.uri, null);
       state.set(document.uri, { version: document.version, findings: [], millis: 0 });
-      void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics: [] });
+      void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics: [notAnalyzedDiagnostic(tooLargeReason(document.getText().length, DEFAULT_MAX_FILE_SIZE))] });
       sendStatus();
       return;
     }
@@ -455,13 +455,18 @@ export function startServer(connection: Connection): void {
     if (documents.get(document.uri)?.version !== version) return; // a newer edit is on its way
     const previous = state.get(document.uri);
     // JS/TS mid-edit syntax errors yield no findings: keep the last good ones (docs/architecture.md).
-    const keepPrevious = result.language === 'javascript' && result.parseErrors.length > 0 && previous;
+    const notAnalyzed = notAnalyzedReason(result);
+    const keepPrevious = result.language === 'javascript' && result.parseErrors.length > 0 && !notAnalyzed && previous;
     const findings = keepPrevious ? previous.findings : result.findings;
     state.set(document.uri, { version, findings, millis, stale: !!keepPrevious });
     const diagnostics = findings.map((f, i) => toDiagnostic(withMeasurement(f), i, pathToUri));
-    if (result.skipped && result.skipped !== 'JavaScript/TypeScript analysis is not available yet') log(`${filePath}: skipped (${result.skipped})`);
-    // Syntax errors are the language servers' to report (Pylance, Ruff, tsserver), unless asked for.
-    if (settings.showSyntaxErrors) for (const problem of result.parseErrors.slice(0, 1)) diagnostics.push(parseDiagnostic(problem));
+    if (notAnalyzed) {
+      log(`${filePath}: skipped (${notAnalyzed})`);
+      diagnostics.push(notAnalyzedDiagnostic(notAnalyzed));
+    } else if (settings.showSyntaxErrors) {
+      // Syntax errors are the language servers' to report (Pylance, Ruff, tsserver), unless asked for.
+      for (const problem of result.parseErrors.slice(0, 1)) diagnostics.push(parseDiagnostic(problem));
+    }
     void connection.sendDiagnostics({ uri: document.uri, version, diagnostics });
     record(updateTimings, performance.now() - started);
     record(publishTimings, performance.now() - received);
@@ -475,10 +480,20 @@ export function startServer(connection: Connection): void {
    */
   const shownConfigErrors = new Map<string, { stamp: string; messages: Set<string> }>();
 
+  /** Made anew when a configuration file changes, so an unreadable one is reported again then. */
+  function newConfigResolver(): ConfigResolver {
+    return new ConfigResolver(undefined, process.cwd(), workspaceFolders, (file, reason) =>
+      reportConfigProblem(`${file}: ${unreadableConfigMessage(reason)}`, file, MessageType.Warning),
+    );
+  }
+
   function reportConfigError(error: unknown): void {
     const message = error instanceof ConfigError ? error.message : String(error);
-    log(`configuration error: ${message}`);
-    const file = error instanceof ConfigError ? (error.file ?? '') : '';
+    reportConfigProblem(message, error instanceof ConfigError ? (error.file ?? '') : '', MessageType.Error);
+  }
+
+  function reportConfigProblem(message: string, file: string, type: MessageType): void {
+    log(`configuration ${type === MessageType.Error ? 'error' : 'warning'}: ${message}`);
     // The stamp catches an edit on disk even when the client sends no watched-file events.
     const stamp = file ? fileStamp(file) : '';
     let shown = shownConfigErrors.get(file);
@@ -490,7 +505,7 @@ export function startServer(connection: Connection): void {
     shown.messages.add(message);
     // A notification, not window.showErrorMessage: that sends a request, and a client without
     // window/showMessageRequest rejected it, unhandled, which ended the server.
-    void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Error, message: `Concurrency Lens: ${message}` });
+    void connection.sendNotification(ShowMessageNotification.type, { type, message: `Concurrency Lens: ${message}` });
   }
 
   /** The finding with its subject's measurement cited (and any contradiction said), when measured. */
@@ -611,7 +626,7 @@ export function startServer(connection: Connection): void {
       pool.invalidated(file);
     }
     if (configChanged) {
-      configResolver = new ConfigResolver(undefined, process.cwd(), workspaceFolders);
+      configResolver = newConfigResolver();
       shownConfigErrors.clear();
     }
     for (const document of documents.all()) schedule(document, true);

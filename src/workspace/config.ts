@@ -11,7 +11,7 @@ import {
   type SeveritySetting,
   testProfileSeverities,
 } from '../analysis';
-import { formatBytes, readBounded } from './read-source';
+import { formatBytes, notRegularReason, readBounded } from './read-source';
 
 // Project configuration shared by the CLI and the language server (README.md, "Project
 // configuration"): `[tool.concurrency-lens]` in pyproject.toml or a `concurrency-lens.json` file,
@@ -289,12 +289,25 @@ export function loadConfigFile(file: string): ProjectConfig {
   throw new ConfigError('unsupported configuration file: expected a .toml or .json file', absolute);
 }
 
+/**
+ * A configuration file found by name that is not a regular file (a FIFO, a link to `/dev/zero`, a
+ * folder): never read (it could block or never end) and treated as absent, but the user is told,
+ * since settings they expect do not apply. `reason` is read-source.ts's, e.g.
+ * `not a regular file (a FIFO)`.
+ */
+export type UnreadableConfigHandler = (file: string, reason: string) => void;
+
+/** What the CLI and the server say about an unreadable configuration file (after its path). */
+export function unreadableConfigMessage(reason: string): string {
+  return `cannot read configuration: ${reason}; ignored, as if absent`;
+}
+
 /** The configuration file that governs a folder itself (not its parents), if any. */
-function configFileIn(dir: string): string | null {
+function configFileIn(dir: string, onUnreadable?: UnreadableConfigHandler): string | null {
   const json = path.join(dir, JSON_CONFIG_NAME);
-  if (isFile(json)) return json;
+  if (isRegularFile(json, onUnreadable)) return json;
   const pyproject = path.join(dir, PYPROJECT_NAME);
-  if (isFile(pyproject)) {
+  if (isRegularFile(pyproject, onUnreadable)) {
     // A pyproject.toml without our table does not stop the search (as with ruff); the cheap text
     // test avoids parsing, and failing on, unrelated pyproject files.
     const text = readText(pyproject);
@@ -303,12 +316,17 @@ function configFileIn(dir: string): string | null {
   return null;
 }
 
-function isFile(file: string): boolean {
+/** A missing file is silently absent; one that exists as anything but a regular file is reported. */
+function isRegularFile(file: string, onUnreadable?: UnreadableConfigHandler): boolean {
+  let stat: fs.Stats;
   try {
-    return fs.statSync(file).isFile();
+    stat = fs.statSync(file);
   } catch {
     return false;
   }
+  if (stat.isFile()) return true;
+  onUnreadable?.(file, notRegularReason(stat));
+  return false;
 }
 
 export function toAnalyzeOptions(config: ProjectConfig): AnalyzeOptions {
@@ -417,8 +435,15 @@ export class ConfigResolver {
    * directory, so the test-file profile's folder names (`tests/`) are read from there; a folder
    * outside it (`check ../other`, a workspace folder elsewhere) is read from the named root
    * instead, as if the tool had been started there.
+   * `onUnreadable` hears of each discovered configuration file that is not a regular file, once
+   * per resolver (each folder is looked at once): a new resolver after a change reports it again.
    */
-  constructor(explicitFile?: string, cwd: string = process.cwd(), roots: readonly string[] = []) {
+  constructor(
+    explicitFile?: string,
+    cwd: string = process.cwd(),
+    roots: readonly string[] = [],
+    private readonly onUnreadable?: UnreadableConfigHandler,
+  ) {
     this.defaults = resolved({ file: null, root: cwd, exclude: [] });
     this.fixed = explicitFile ? resolved(loadConfigFile(path.resolve(cwd, explicitFile))) : null;
     this.rootDefaults = [...new Set(roots.map((r) => path.resolve(cwd, r)))]
@@ -443,7 +468,7 @@ export class ConfigResolver {
   private forDir(dir: string): ResolvedConfig {
     const cached = this.byDir.get(dir);
     if (cached) return cached;
-    const file = configFileIn(dir);
+    const file = configFileIn(dir, this.onUnreadable);
     let result: ResolvedConfig;
     if (file) {
       result = this.byFile.get(file) ?? resolved(loadConfigFile(file));

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import type { Readable } from 'node:stream';
 import { DEFAULT_MAX_FILE_SIZE, type SourceProvider } from '../analysis';
 
 // The one way the CLI and the server read a file of the workspace (sources, configuration,
@@ -31,6 +32,11 @@ export function tooLargeReason(size: number | null, limit: number): string {
     : `file is too large to analyze (${formatBytes(size)}, limit ${formatBytes(limit)})`;
 }
 
+/** Why a path that exists is not read as a file: `not a regular file (a FIFO)`. */
+export function notRegularReason(stat: fs.Stats): string {
+  return `not a regular file (${kindOf(stat)})`;
+}
+
 function kindOf(stat: fs.Stats): string {
   if (stat.isDirectory()) return 'a folder';
   if (stat.isFIFO()) return 'a FIFO';
@@ -49,7 +55,7 @@ export function readBounded(file: string, limit: number): BoundedRead {
   }
   try {
     const stat = fs.fstatSync(fd);
-    if (!stat.isFile()) return { skipped: `not a regular file (${kindOf(stat)})` };
+    if (!stat.isFile()) return { skipped: notRegularReason(stat) };
     if (stat.size > limit) return { skipped: tooLargeReason(stat.size, limit) };
     // The size is a hint (it may be stale, or 0 for special files that pass as regular): read
     // until the end, but never more than limit + 1 bytes, which is enough to tell "too large".
@@ -73,6 +79,47 @@ export function readBounded(file: string, limit: number): BoundedRead {
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** `head`: what was read before the limit was passed; the rest of the stream is left unread. */
+export type StreamRead = { bytes: Buffer } | { skipped: string; head: Buffer[] };
+
+/**
+ * Reads a stream (standard input) with the same bound as a file: an endless or huge input
+ * (`< /dev/zero`, a 200 MB pipe) is not held whole before being skipped. Past the limit it stops
+ * reading and pauses the stream, so the caller either destroys it or passes the rest through
+ * (`--fix` echoes a skipped input unchanged) without holding it.
+ */
+export function readStreamBounded(stream: Readable, limit: number): Promise<StreamRead> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let length = 0;
+    const settle = (): void => {
+      stream.off('data', onData);
+      stream.off('end', onEnd);
+      stream.off('error', onError);
+    };
+    const onData = (chunk: Buffer | string): void => {
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      chunks.push(bytes);
+      length += bytes.length;
+      if (length <= limit) return;
+      stream.pause();
+      settle();
+      resolve({ skipped: tooLargeReason(null, limit), head: chunks });
+    };
+    const onEnd = (): void => {
+      settle();
+      resolve({ bytes: Buffer.concat(chunks, length) });
+    };
+    const onError = (error: Error): void => {
+      settle();
+      reject(error);
+    };
+    stream.on('data', onData);
+    stream.on('end', onEnd);
+    stream.on('error', onError);
+  });
 }
 
 function cannotRead(error: unknown): string {

@@ -98,6 +98,12 @@ export interface ParseProblem {
    * nested for it). Absent: the parser recovered and the rest of the file was still checked.
    */
   fatal?: boolean;
+  /**
+   * Optional (additive): true when the file was not analyzed because it is past a limit of the
+   * parser (too deeply nested for typescript-estree), not because of a syntax error: the editor
+   * says so whether or not it shows syntax errors.
+   */
+  beyondLimit?: boolean;
   /** Optional (additive): the notebook cell `range` is in (see Finding.cell). */
   cell?: number;
 }

@@ -244,6 +244,7 @@ function parseProblem(error: unknown, lines: LineIndex): ParseProblem {
     return {
       message: 'Too deeply nested to analyze: the JavaScript/TypeScript parser ran out of stack on this file',
       range: zeroRange(),
+      beyondLimit: true,
     };
   }
   const e = (error ?? {}) as EstreeError;
