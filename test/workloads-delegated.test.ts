@@ -271,3 +271,44 @@ def main(As, X):
     assert.match(tasks[4].evidence[0].reason, /`eigsh` applies the operator it is given on every step \(line 43\)/);
   });
 });
+
+describe('a task that runs a pool of its own', () => {
+  test("does the work of the pool's target, which it waits for: an executor's map, joblib's Parallel", () => {
+    const root = tree({
+      'batches.py': `import time
+import urllib.request
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from joblib import Parallel, delayed
+
+
+def fetch(url):
+    with urllib.request.urlopen(url) as r:
+        return r.read()
+
+
+def fetch_batch(urls):
+    with ThreadPoolExecutor(8) as ex:
+        return list(ex.map(fetch, urls))
+
+
+def nap(x):
+    time.sleep(x)
+
+
+def naps(xs):
+    return Parallel(n_jobs=2)(delayed(nap)(x) for x in xs)
+
+
+def main(batches):
+    with ProcessPoolExecutor() as pp:
+        list(pp.map(fetch_batch, batches))
+        list(pp.map(naps, batches))
+`,
+    });
+    const outer = summary(tasksOf(root)).filter(([line]) => line >= 27);
+    assert.deepEqual(outer, [
+      [27, 'fetch_batch', 'io'],
+      [28, 'naps', 'io'],
+    ]);
+  });
+});

@@ -301,7 +301,7 @@ function tupleArguments(node: PyNode | null): TaskSite['callArguments'] {
   return { positional: namedChildren(node).filter((n) => n.type !== 'comment'), keywords: new Map() };
 }
 
-function isDelayed(model: PythonModel, call: CallInfo): boolean {
+export function isDelayed(model: PythonModel, call: CallInfo): boolean {
   const name = calleeName(model, call);
   if (name === JOBLIB_DELAYED || name?.endsWith('.delayed')) return true;
   // scikit-learn's own `delayed` wrapper, seen from inside scikit-learn: a workspace function.

@@ -1,6 +1,6 @@
 import { type PyNode, childByField, namedChildren, walk } from './syntax';
 import { type Binding, type CallInfo, type ClassInfo, type FunctionInfo, type PythonModel, type Value, isLoopNode } from './model';
-import { type TaskSite, classAncestry, targetFunction } from './tasks';
+import { type TaskSite, classAncestry, isDelayed, targetFunction, taskSites } from './tasks';
 import { fact } from '../core/facts';
 import { type Effect, callEffect } from './effects';
 import { CALLS_ARGUMENT_AFTER, RUNS_FOREVER, methodByName } from './effects/methods';
@@ -120,6 +120,34 @@ export function classifyWorkload(fn: FunctionInfo, selfClass: ClassInfo | null =
 }
 
 /** The workload of what a task site runs, with the subclass the site instantiates (if any). */
+/** The map-like task site (results waited for) a call makes, by the call's node. */
+const mapLikeSites = fact((model: PythonModel): Map<PyNode, TaskSite> => new Map(taskSites(model).filter((s) => s.isMapLike).map((s) => [s.call.node, s])));
+
+/**
+ * The calls that only hand a map-like site its work: joblib's `Parallel(n_jobs=2)` whose result
+ * is called, `delayed(f)` and `delayed(f)(x)`. The site's target is weighed once, for the site.
+ */
+const sitePlumbing = fact((model: PythonModel): Set<PyNode> => {
+  const out = new Set<PyNode>();
+  for (const site of mapLikeSites(model).values()) {
+    if (site.api !== 'Parallel') continue;
+    const callee = childByField(site.call.node, 'function');
+    if (callee?.type === 'call') out.add(callee);
+    walk(site.call.node, (node) => {
+      if (node.type !== 'call') return;
+      const call = model.callAt(node);
+      const inner = childByField(node, 'function');
+      const applied = inner?.type === 'call' ? model.callAt(inner) : undefined;
+      if ((call && isDelayed(model, call)) || (applied && isDelayed(model, applied))) out.add(node);
+    });
+  }
+  return out;
+});
+
+function mapLikeSiteAt(model: PythonModel, node: PyNode): TaskSite | undefined {
+  return mapLikeSites(model).get(node);
+}
+
 export function siteWorkload(model: PythonModel, site: TaskSite): Workload | null {
   const fn = targetFunction(site.target);
   return fn ? classifyWorkload(fn, siteClass(model, site), siteConstructedWith(model, site), siteParamTypes(model, site, fn)) : libraryCallableWorkload(model, site);
@@ -512,6 +540,15 @@ class Classifier {
     if (call.method && call.receiverNode?.type === 'call' && this.model.text(childByField(call.receiverNode, 'function') ?? call.receiverNode) === 'super') {
       return this.superCall(call);
     }
+    // `ex.map(fetch, urls)`, `Parallel()(delayed(f)(x) for x in xs)`: a pool this function runs
+    // and waits for does the target's work on its behalf, so this call's work is the target's.
+    if (sitePlumbing(this.model).has(call.node)) return this.neutral(call);
+    const nested = mapLikeSiteAt(this.model, call.node);
+    const nestedTarget = nested ? targetFunction(nested.target) : null;
+    if (nestedTarget) {
+      if (nestedTarget === this.fn || this.visiting.has(nestedTarget)) return this.neutral(call);
+      return this.workspaceCall(call, nestedTarget, null, NO_PARAMS);
+    }
     // `self.assertRaises(E, f, x)` calls `f(x)`: the work is that call's.
     const ran = this.argumentCall(call);
     if (ran) return this.classifyCall(ran);
@@ -900,7 +937,8 @@ class Classifier {
     return this.workspaceCall(call, target);
   }
 
-  private workspaceCall(call: CallInfo, callee: FunctionInfo, onClass: ClassInfo | null = null): { reason: string; dominant: boolean; slight?: boolean } | null {
+  /** `params`: the callee's argument types when `call` does not pass them itself (a pool's map). */
+  private workspaceCall(call: CallInfo, callee: FunctionInfo, onClass: ClassInfo | null = null, params?: ParamTypes): { reason: string; dominant: boolean; slight?: boolean } | null {
     const line = this.line(call.node);
     const text = this.model.text(call.callee);
     if (isAbstract(callee)) {
@@ -913,7 +951,7 @@ class Classifier {
     const sameObject = this.isSelf(call.receiverNode) || (call.receiverNode?.type !== 'call' && this.isSelf(call.args[0] ?? null) && callee.parentClass !== null);
     // A method called on an instance a parameter holds runs on that instance's class.
     const subclass = onClass ?? (this.selfClass && sameObject ? this.selfClass : null);
-    const inner = classify(callee, this.visiting, subclass, sameObject ? this.given : null, this.calleeParams(call, callee));
+    const inner = classify(callee, this.visiting, subclass, sameObject ? this.given : null, params ?? this.calleeParams(call, callee));
     const adopt = (grades: Item['grade'][]): void => {
       for (const item of inner.items) if (grades.includes(item.grade)) this.items.push(item);
     };
