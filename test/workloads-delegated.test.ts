@@ -312,3 +312,34 @@ def main(batches):
     ]);
   });
 });
+
+describe("a contextvars Context's run()", () => {
+  test('calls the function it is given: the work is that call\'s (a callable passed in stays unknown)', () => {
+    const root = tree({
+      'ctx.py': `import contextvars
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+ex = ThreadPoolExecutor(2)
+
+
+def nap():
+    time.sleep(1)
+
+
+def offload(fn, *args):
+    ctx = contextvars.copy_context()
+    return ex.submit(lambda: ctx.run(fn, *args))
+
+
+def napping():
+    ctx = contextvars.copy_context()
+    return ex.submit(lambda: ctx.run(nap))
+`,
+    });
+    assert.deepEqual(summary(tasksOf(root)), [
+      [14, '<lambda>', 'unknown'],
+      [19, '<lambda>', 'io'],
+    ]);
+  });
+});

@@ -626,7 +626,10 @@ class Classifier {
    * callables that are not a name or an attribute.
    */
   private argumentCall(call: CallInfo): CallInfo | null {
-    const runs = call.method ? CALLS_ARGUMENT_AFTER[call.method] : undefined;
+    // `ctx.run(fn, x)` on a `contextvars.Context` calls `fn(x)` in that context.
+    const made = call.method === 'run' && call.receiverNode ? valueOf(this.model, call.receiverNode, call.scope, 0) : null;
+    const inContext = made?.kind === 'instance' && /^contextvars\.(copy_context|Context)$/.test(made.of) ? 0 : undefined;
+    const runs = inContext ?? (call.method ? CALLS_ARGUMENT_AFTER[call.method] : undefined);
     const callee = runs !== undefined ? call.args[runs] : undefined;
     if (runs === undefined || !callee || (callee.type !== 'identifier' && callee.type !== 'attribute')) return null;
     const target = this.model.resolve(callee, call.scope);
