@@ -226,10 +226,11 @@ describe('the whole process tree ends with the run, detached descendants include
     await noSleepers(marker);
   });
 
-  test('Node, cancel: a detached child is killed with the harness', async () => {
+  /** Starts `fn` of a Node fixture, cancels the run once its sleeper lives, and checks none is left. */
+  async function cancelOnceSleeping(fixture: string, fn: string): Promise<void> {
     const marker = uniqueMarker();
     const controller = new AbortController();
-    const run = bench({ file: path.join(NODE_FIXTURES, 'detached.mjs'), functionName: 'detachAndWait', inputs: `[${JSON.stringify(marker)}]`, timeoutSeconds: 60 }, controller.signal);
+    const run = bench({ file: path.join(NODE_FIXTURES, fixture), functionName: fn, inputs: `[${JSON.stringify(marker)}]`, timeoutSeconds: 60 }, controller.signal);
     try {
       await sleeperStarted(marker);
     } finally {
@@ -238,7 +239,9 @@ describe('the whole process tree ends with the run, detached descendants include
     const { result } = await run;
     assert.equal(result.status, 'aborted', JSON.stringify(result.errors));
     await noSleepers(marker);
-  });
+  }
+
+  test('Node, cancel: a detached child is killed with the harness', () => cancelOnceSleeping('detached.mjs', 'detachAndWait'));
 
   // A classic daemon (double fork, setsid, exec with an emptied environment) carries no tag, and
   // its parent exits before any sample sees it: only the subreaper harness keeps it in the tree.
@@ -268,19 +271,7 @@ describe('the whole process tree ends with the run, detached descendants include
     await noSleepers(marker);
   });
 
-  test('Node, cancel: a daemon orphaned by its shell is killed with the harness', async () => {
-    const marker = uniqueMarker();
-    const controller = new AbortController();
-    const run = bench({ file: path.join(NODE_FIXTURES, 'daemon.mjs'), functionName: 'daemonizeAndWait', inputs: `[${JSON.stringify(marker)}]`, timeoutSeconds: 60 }, controller.signal);
-    try {
-      await sleeperStarted(marker);
-    } finally {
-      controller.abort();
-    }
-    const { result } = await run;
-    assert.equal(result.status, 'aborted', JSON.stringify(result.errors));
-    await noSleepers(marker);
-  });
+  test('Node, cancel: a daemon orphaned by its shell is killed with the harness', () => cancelOnceSleeping('daemon.mjs', 'daemonizeAndWait'));
 
   test('Node without a Python to make the harness a subreaper: the run says daemons may escape', async () => {
     const marker = uniqueMarker();

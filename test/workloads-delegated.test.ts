@@ -1,10 +1,9 @@
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { ensureBuilt } from './support/build';
+import { treeMaker } from './support/temp-tree';
 
 // Work a call hands to something else, for `concurrency-lens workloads` on the BUILT bundle: a
 // bound method taken into a local first (`wait = cond.wait`), a Cython fused function
@@ -17,19 +16,7 @@ const CLI = path.join(ROOT, 'dist', 'cli.js');
 
 before(() => ensureBuilt('dist/cli.js'));
 
-const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'clens-delegated-'));
-after(() => fs.rmSync(temp, { recursive: true, force: true }));
-
-let counter = 0;
-function tree(files: Record<string, string>): string {
-  const root = path.join(temp, `t${counter++}`);
-  for (const [name, content] of Object.entries(files)) {
-    const file = path.join(root, name);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, content);
-  }
-  return root;
-}
+const tree = treeMaker('clens-delegated-');
 
 interface Task {
   line: number;

@@ -1,10 +1,9 @@
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { ensureBuilt } from './support/build';
+import { treeMaker } from './support/temp-tree';
 
 // `concurrency-lens workloads` on the BUILT bundle: every task site with its executor, family,
 // target function, workload class and evidence, as a user reads it to see why CL101/CL102/CL103
@@ -15,19 +14,7 @@ const CLI = path.join(ROOT, 'dist', 'cli.js');
 
 before(() => ensureBuilt('dist/cli.js'));
 
-const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'clens-workloads-'));
-after(() => fs.rmSync(temp, { recursive: true, force: true }));
-
-let counter = 0;
-function tree(files: Record<string, string>): string {
-  const root = path.join(temp, `t${counter++}`);
-  for (const [name, content] of Object.entries(files)) {
-    const file = path.join(root, name);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, content);
-  }
-  return root;
-}
+const tree = treeMaker('clens-workloads-');
 
 interface Run {
   code: number | null;
