@@ -4,7 +4,6 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MAX_THREAD_WORKERS, validateRequest, workerCap } from '../src/profiling/plan';
-import { formatBenchText } from '../src/profiling/report/text';
 import { runBenchmark } from '../src/profiling/run';
 import type { BenchRequest, BenchResult } from '../src/profiling/types';
 import { ensureBuilt, python, skipPython } from './support/bench';
@@ -119,15 +118,6 @@ describe('worker counts are capped', () => {
     assert.deepEqual(validateRequest({ file: 'a.mjs', functionName: 'f', inputs: '[1]', modes: ['main-thread-async'], workers: [500] }, 2), []);
   });
 
-  test('the refusal names the ways out that exist for the language: threads for Python only, and the CLI flag', () => {
-    const py = validateRequest({ ...request, workers: [10_000] }, 2).join();
-    assert.match(py, /Pass fewer workers, or only --modes threads, or allow it explicitly \(CLI: --allow-many-workers, or CONCURRENCY_LENS_ALLOW_MANY_WORKERS=1/);
-    const node = validateRequest({ file: 'a.mjs', functionName: 'f', inputs: '[1]', workers: [10_000] }, 2).join();
-    assert.match(node, /--workers 10000 is too many for mode worker_threads/);
-    assert.doesNotMatch(node, /--modes threads/, 'Node has no threads mode');
-    assert.match(node, /Pass fewer workers, or allow it explicitly \(CLI: --allow-many-workers, or CONCURRENCY_LENS_ALLOW_MANY_WORKERS=1/);
-  });
-
   test('allowManyWorkers lifts the caps', () => {
     assert.deepEqual(validateRequest({ ...request, workers: [10_000], allowManyWorkers: true }, 2), []);
   });
@@ -136,7 +126,7 @@ describe('worker counts are capped', () => {
     const run = await cli([path.join(PYTHON_FIXTURES, 'sleep_io.py'), '--function', 'f', '--inputs', '[0]', '--workers', '1,10000']);
     assert.equal(run.status, 2, run.stderr);
     assert.match(run.stderr, /error: --workers 10000 is too many for mode processes: at most \d+/);
-    assert.match(run.stderr, /--allow-many-workers, or CONCURRENCY_LENS_ALLOW_MANY_WORKERS=1/);
+    assert.match(run.stderr, /CONCURRENCY_LENS_ALLOW_MANY_WORKERS=1/);
     assert.equal(run.stdout, '');
   });
 
@@ -152,16 +142,6 @@ describe('worker counts are capped', () => {
 });
 
 describe('the inputs are bounded', () => {
-  /** Nothing was measured: no verdict (a busy machine, too few samples) before the error that says why. */
-  const errorComesFirstAndAlone = (result: BenchResult): void => {
-    assert.equal(result.verdict, undefined, `a run that measured nothing got a verdict: ${JSON.stringify(result.verdict)}`);
-    assert.doesNotMatch(result.warnings.join('\n'), /already busy/);
-    const text = formatBenchText(result);
-    assert.doesNotMatch(text, /Verdict/);
-    const body = text.slice(text.indexOf('\n\n') + 2);
-    assert.match(body, /^error: [^\n]*gives 2,000,000 items/, text);
-  };
-
   test('Python: 2,000,000 items are refused at init, naming the count and the limit', { skip: skipPython }, async () => {
     const { result, ms } = await bench({ file: path.join(PYTHON_FIXTURES, 'sleep_io.py'), functionName: 'f', inputs: 'range(2_000_000)', timeoutSeconds: 15 });
     assert.equal(result.status, 'failed');
@@ -170,7 +150,6 @@ describe('the inputs are bounded', () => {
     assert.equal(result.rounds, 0);
     assert.ok(result.cells.every((c) => c.samplesMs.length === 0), 'no mode ran');
     assert.ok(ms < 15_000, `${ms} ms`);
-    errorComesFirstAndAlone(result);
   });
 
   test('Python: an endless iterator is refused after the limit, not materialised', { skip: skipPython }, async () => {
@@ -186,7 +165,6 @@ describe('the inputs are bounded', () => {
     assert.match(result.errors[0].message, /2,000,000 items, more than the limit of 1,000,000/);
     assert.equal(result.rounds, 0);
     assert.ok(ms < 15_000, `${ms} ms`);
-    errorComesFirstAndAlone(result);
   });
 
   test('Node: an endless generator is refused after the limit', async () => {
@@ -226,11 +204,10 @@ describe('the whole process tree ends with the run, detached descendants include
     await noSleepers(marker);
   });
 
-  /** Starts `fn` of a Node fixture, cancels the run once its sleeper lives, and checks none is left. */
-  async function cancelOnceSleeping(fixture: string, fn: string): Promise<void> {
+  test('Node, cancel: a detached child is killed with the harness', async () => {
     const marker = uniqueMarker();
     const controller = new AbortController();
-    const run = bench({ file: path.join(NODE_FIXTURES, fixture), functionName: fn, inputs: `[${JSON.stringify(marker)}]`, timeoutSeconds: 60 }, controller.signal);
+    const run = bench({ file: path.join(NODE_FIXTURES, 'detached.mjs'), functionName: 'detachAndWait', inputs: `[${JSON.stringify(marker)}]`, timeoutSeconds: 60 }, controller.signal);
     try {
       await sleeperStarted(marker);
     } finally {
@@ -239,49 +216,6 @@ describe('the whole process tree ends with the run, detached descendants include
     const { result } = await run;
     assert.equal(result.status, 'aborted', JSON.stringify(result.errors));
     await noSleepers(marker);
-  }
-
-  test('Node, cancel: a detached child is killed with the harness', () => cancelOnceSleeping('detached.mjs', 'detachAndWait'));
-
-  // A classic daemon (double fork, setsid, exec with an emptied environment) carries no tag, and
-  // its parent exits before any sample sees it: only the subreaper harness keeps it in the tree.
-  const noEscapeWarning = (result: BenchResult): void =>
-    assert.doesNotMatch(result.warnings.join('\n'), /may outlive the benchmark/, 'the harness was expected to be a subreaper here');
-
-  test('Python, normal end: a double-forked daemon with an emptied environment is killed', { skip: skipPython }, async () => {
-    const marker = uniqueMarker();
-    const { result } = await bench({ file: path.join(PYTHON_FIXTURES, 'daemon.py'), functionName: 'daemonize', inputs: `[${JSON.stringify(marker)}]`, modes: ['threads'], workers: [1], maxSeconds: 3 });
-    assert.equal(result.status, 'ok', JSON.stringify(result.errors));
-    noEscapeWarning(result);
-    await noSleepers(marker);
-  });
-
-  test('Python, timeout: the hung function and its double-forked daemon are killed', { skip: skipPython }, async () => {
-    const marker = uniqueMarker();
-    const { result } = await bench({ file: path.join(PYTHON_FIXTURES, 'daemon.py'), functionName: 'daemonize_and_hang', inputs: `[${JSON.stringify(marker)}]`, timeoutSeconds: 3 });
-    assert.equal(result.errors[0]?.kind, 'timeout', JSON.stringify(result.errors));
-    await noSleepers(marker);
-  });
-
-  test('Node, normal end: a daemon orphaned by its detached shell, with an emptied environment, is killed', async () => {
-    const marker = uniqueMarker();
-    const { result } = await bench({ file: path.join(NODE_FIXTURES, 'daemon.mjs'), functionName: 'daemonize', inputs: `[${JSON.stringify(marker)}]`, modes: ['worker_threads'], workers: [1], maxSeconds: 3 });
-    assert.equal(result.status, 'ok', JSON.stringify(result.errors));
-    noEscapeWarning(result);
-    await noSleepers(marker);
-  });
-
-  test('Node, cancel: a daemon orphaned by its shell is killed with the harness', () => cancelOnceSleeping('daemon.mjs', 'daemonizeAndWait'));
-
-  test('Node without a Python to make the harness a subreaper: the run says daemons may escape', async () => {
-    const marker = uniqueMarker();
-    try {
-      const { result } = await bench({ file: path.join(NODE_FIXTURES, 'detached.mjs'), functionName: 'detach', inputs: `[${JSON.stringify(marker)}]`, modes: ['worker_threads'], workers: [1], maxSeconds: 2, python: '/nonexistent/python3' });
-      assert.equal(result.status, 'ok', JSON.stringify(result.errors));
-      assert.match(result.warnings.join('\n'), /clear their environment .* may outlive the benchmark/);
-    } finally {
-      await noSleepers(marker);
-    }
   });
 });
 

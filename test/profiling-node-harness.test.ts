@@ -105,8 +105,6 @@ class Harness {
   async shutdown(): Promise<number | null> {
     const reply = await this.send({ cmd: 'shutdown' });
     assert.equal(reply.type, 'bye');
-    // After its bye the harness lives until its stdin ends (protocol.ts).
-    this.proc.stdin!.end();
     return this.exited;
   }
 }
@@ -400,8 +398,6 @@ describe('node harness: nothing outlives it', () => {
     const reply = await h.send({ cmd: 'shutdown' });
     assert.equal(reply.type, 'bye');
     assert.deepEqual(childPids(h.proc.pid!), [], 'children are gone when bye arrives');
-    // After its bye the harness lives until its stdin ends (protocol.ts).
-    h.proc.stdin!.end();
     assert.equal(await h.exited, 0);
     for (const pid of children) assert.equal(alive(pid), false, `pid ${pid} survived`);
   });

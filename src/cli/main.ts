@@ -92,7 +92,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--allow-many-workers', 'allow worker counts above the caps (256 threads, 4 × the usable CPUs for process-like modes)')
     .option('--modes <list>', 'modes to compare, comma-separated (sequential is always run); Python: threads, processes, processes-spawn, interpreters; Node: main-thread-async, worker_threads, child_process', parseModeList)
     .option('--timeout <s>', 'longest one run (one sample, a pool start-up, the import) may take before the process tree is killed', parsePositiveNumber, 60)
-    .option('--python <path>', 'Python interpreter (default: python3, then python, on PATH); for a JS/TS module on Linux, the python3 that starts the Node harness as its tree\'s subreaper')
+    .option('--python <path>', 'Python interpreter (default: python3, then python, on PATH)')
     .option('--node <path>', 'Node.js executable for JS/TS modules (default: node on PATH)')
     .option('--seed <n>', 'seed of the bootstrap and of the interleaving order', positiveInteger)
     .option('--no-progress', 'no progress bar')

@@ -9,24 +9,14 @@ export function findOnPath(names: readonly string[]): string | null {
     for (const dir of dirs) {
       for (const ext of exts) {
         const candidate = path.join(dir, name + ext);
-        if (isExecutableFile(candidate)) return candidate;
+        try {
+          fs.accessSync(candidate, fs.constants.X_OK);
+          if (fs.statSync(candidate).isFile()) return candidate;
+        } catch {
+          // not here
+        }
       }
     }
   }
   return null;
-}
-
-/** `command` as spawn would run it: a path when it is an executable file, a bare name looked up on PATH; else null. */
-export function resolveExecutable(command: string): string | null {
-  if (command.includes('/') || command.includes(path.sep)) return isExecutableFile(command) ? command : null;
-  return findOnPath([command]);
-}
-
-function isExecutableFile(candidate: string): boolean {
-  try {
-    fs.accessSync(candidate, fs.constants.X_OK);
-    return fs.statSync(candidate).isFile();
-  } catch {
-    return false;
-  }
 }

@@ -16,9 +16,8 @@ import type { BenchErrorKind } from './types';
 // inherits that group, so killing the group (`kill(-pid)`) takes the whole tree down at once: on
 // a timeout, on cancellation, when the harness dies, and when this process exits. Without that,
 // a hung worker process would outlive the benchmark. Processes that left the group (detached,
-// setsid) are found by the run's tag and by ancestry (process-tree.ts: the harness is its tree's
-// subreaper, so orphans stay its descendants while it lives) and killed before it, on every end:
-// timeout, cancellation, death and a normal shutdown alike.
+// setsid) are found by the run's tag and by ancestry (process-tree.ts) and killed with it, on
+// every end: timeout, cancellation, death and a normal shutdown alike.
 
 /** Why a command did not get its reply. */
 export class HarnessFailure extends Error {
@@ -35,8 +34,6 @@ export class HarnessFailure extends Error {
 export interface HarnessStartOptions {
   command: string;
   args: string[];
-  /** The interpreter, in messages; default `command` (which may be a launcher: launch.ts). */
-  label?: string;
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   /** Receives what the user's code prints; the pipes are always drained so it never blocks. */
@@ -65,7 +62,7 @@ const EXIT_GRACE_MS = 100;
 const TRACK_INTERVAL_MS = 1000;
 /** A reply line longer than this is not one: a traceback of 1,000 frames is ≈ 150 KB. */
 const MAX_REPLY_CHARS = 4 * 1024 * 1024;
-/** Scans after the first kill, for processes one of ours forked while the scan before ran. */
+/** Tag scans after the kill, for processes a tagged one forked while the first scan ran. */
 const KILL_ROUNDS = 3;
 
 const live = new Set<HarnessProcess>();
@@ -262,20 +259,18 @@ export class HarnessProcess {
   /** Asks the harness to shut its pools down and exit; kills the group if it does not within `graceMs`. */
   async close(graceMs = 3000): Promise<void> {
     if (this.exited) return this.exitPromise;
-    // Without a subreaper, the harness's children are orphans once it has exited, no longer
-    // found by ancestry: note them while they still are its descendants.
+    // Once the harness has exited its children are orphans, no longer found by ancestry: note
+    // them while they still are its descendants.
     this.track();
     try {
       await this.request({ cmd: 'shutdown' }, graceMs);
     } catch {
       // Dead or stuck already: kill below.
     }
-    // After its bye the harness waits for the end of stdin (protocol.ts): alive, it is still the
-    // subreaper its tree's orphans went to, so the whole tree is collected and killed now. Once
-    // it had exited they would be init's children, out of reach.
-    this.killTree();
     this.child.stdin?.end();
     const timer = setTimeout(() => this.kill(), graceMs);
+    // The exit handler kills the group: stragglers (a multiprocessing resource tracker, a process
+    // the user's code started) go with it.
     await this.exitPromise;
     clearTimeout(timer);
   }
@@ -303,31 +298,27 @@ export class HarnessProcess {
   }
 
   /**
-   * Every process of the tree: the group, the tagged ones, the harness's descendants (found by
-   * ancestry, and tracked ones). While the harness lives, its group is stopped first and the
-   * harness killed last: it is the subreaper (process-tree.ts), so a process whose parent dies in
-   * the meantime, killed by us or not, is reparented to it and found by the next scan; had it died
-   * first, they would be init's. Victims are collected before anything is signalled.
+   * The group, then every process tagged with this run or known as a descendant. The victims are
+   * collected before anything is signalled: a killed parent's children are reparented, and the
+   * ancestry that named them is gone.
    */
   private killTree(): void {
     if (this.treeReaped) return;
-    const harnessAlive = this.exited === null && this.pid > 0 && process.platform !== 'win32';
-    // Frozen, the harness cannot respawn the workers killed below nor exit before its orphans are found.
-    if (harnessAlive) this.signalGroup('SIGSTOP');
+    const victims: ProcessRef[] = [...this.tracked].map(([pid, start]) => ({ pid, start }));
+    if (this.exited === null && this.pid > 0) victims.push(...descendantsOf(this.pid));
+    victims.push(...taggedWith(this.tag));
+    this.killGroup();
     const signalled = new Set<number>();
     const killAll = (refs: ProcessRef[]): void => {
       for (const ref of refs) if (!signalled.has(ref.pid) && killProcess(ref)) signalled.add(ref.pid);
     };
-    const scan = (): ProcessRef[] => [...(harnessAlive ? descendantsOf(this.pid) : []), ...taggedWith(this.tag)];
-    killAll([...[...this.tracked].map(([pid, start]) => ({ pid, start })), ...scan()]);
-    // One of them may have forked between the scan and its kill: its child is tagged, or (the
-    // harness still alive) it is the harness's descendant.
+    killAll(victims);
+    // A tagged process may have forked between the scan and its kill; its child is tagged too.
     for (let round = 0; round < KILL_ROUNDS; round++) {
-      const more = scan().filter((ref) => !signalled.has(ref.pid));
+      const more = taggedWith(this.tag).filter((ref) => !signalled.has(ref.pid));
       if (more.length === 0) break;
       killAll(more);
     }
-    this.killGroup();
   }
 
   private killGroup(): void {
@@ -336,13 +327,8 @@ export class HarnessProcess {
       if (this.exited === null) spawnSync('taskkill', ['/pid', String(this.pid), '/T', '/F'], { stdio: 'ignore', windowsHide: true });
       return;
     }
-    this.signalGroup('SIGKILL');
-  }
-
-  private signalGroup(signal: NodeJS.Signals): void {
-    if (this.pid <= 0 || this.groupReaped) return;
     try {
-      process.kill(-this.pid, signal);
+      process.kill(-this.pid, 'SIGKILL');
     } catch {
       // ESRCH: the group is already empty.
     }
@@ -399,7 +385,7 @@ export class HarnessProcess {
     const tail = this.stderrTail.trim();
     return new HarnessFailure(
       'harness-died',
-      `the harness (${this.options.label ?? this.options.command}) ${how} in the middle of a run. The function may call os._exit() / process.exit(), ` +
+      `the harness (${this.options.command}) ${how} in the middle of a run. The function may call os._exit() / process.exit(), ` +
         'crash the interpreter, or be killed for using too much memory.',
       tail.length > 0 ? tail : null,
     );

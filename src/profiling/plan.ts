@@ -199,7 +199,7 @@ export function validateRequest(request: BenchRequest, cpus: number = usableCpus
       if (ALL_MODES.includes(mode) && !ours.includes(mode)) problems.push(`mode ${mode} does not apply to a ${language === 'python' ? 'Python' : 'Node.js'} module (modes: ${ours.join(', ')})`);
     }
     if (!request.allowManyWorkers) {
-      const tooMany = tooManyWorkers(request.modes && request.modes.length > 0 ? request.modes.filter((m) => ours.includes(m)) : ours, request.workers ?? [], cpus, language);
+      const tooMany = tooManyWorkers(request.modes && request.modes.length > 0 ? request.modes.filter((m) => ours.includes(m)) : ours, request.workers ?? [], cpus);
       if (tooMany) problems.push(tooMany);
     }
   }
@@ -211,7 +211,7 @@ export function validateRequest(request: BenchRequest, cpus: number = usableCpus
  * null when every count fits. The default worker counts never exceed the CPU count, so only an
  * explicit list can trip this.
  */
-function tooManyWorkers(modes: readonly Mode[], workers: readonly number[], cpus: number, language: BenchLanguage): string | null {
+function tooManyWorkers(modes: readonly Mode[], workers: readonly number[], cpus: number): string | null {
   const pools = modes.filter((m) => !singleCellMode(m));
   if (pools.length === 0 || workers.length === 0) return null;
   const most = Math.max(...workers);
@@ -222,10 +222,9 @@ function tooManyWorkers(modes: readonly Mode[], workers: readonly number[], cpus
     strictest === 'threads'
       ? `at most ${MAX_THREAD_WORKERS} threads`
       : `at most ${cap} (${WORKERS_PER_CPU} × ${cpus} usable CPU${cpus === 1 ? '' : 's'}): each worker is a process or a runtime of its own`;
-  // Threads are the one pool whose cap is not tied to the CPUs, and only Python has them.
-  const threadsInstead = language === 'python' && strictest !== 'threads' ? ', or only --modes threads' : '';
   return (
-    `--workers ${most} is too many for mode ${strictest}: ${why}. Pass fewer workers${threadsInstead}` +
-    `, or allow it explicitly (CLI: --allow-many-workers, or CONCURRENCY_LENS_ALLOW_MANY_WORKERS=1; engine: allowManyWorkers)`
+    `--workers ${most} is too many for mode ${strictest}: ${why}. Pass fewer workers` +
+    (strictest === 'threads' ? '' : ', or only --modes threads') +
+    `, or allow it explicitly (CLI: CONCURRENCY_LENS_ALLOW_MANY_WORKERS=1; engine: allowManyWorkers)`
   );
 }

@@ -10,17 +10,8 @@ import * as fs from 'node:fs';
 //   - the tag: every process of a harness tree inherits an environment variable carrying the
 //     harness's random run id, whatever group or session it moves to, unless it clears its
 //     environment; /proc/PID/environ shows it;
-//   - the ancestry: the harness's descendants by parent pid. The harness is its tree's child
-//     subreaper (prctl PR_SET_CHILD_SUBREAPER: python_harness.py sets it, and launch.ts starts
-//     the Node harness through a python3 that sets it and execs node), so a process whose parent
-//     exits is reparented to the harness instead of init, and stays its descendant: a classic
-//     daemon (fork, setsid, fork, exec with an emptied environment) carries no tag and its parent
-//     is gone at once, but it is the harness's child. That holds only while the harness lives,
-//     so the kill collects the descendants before the harness dies (harness-process.ts), and
-//     after its bye the harness waits for the engine (protocol.ts). Without a subreaper (no
-//     python3 for Node, not Linux, prctl refused) the run warns, and the descendants sampled
-//     while the harness runs are the only ancestry: a process that clears its environment and is
-//     orphaned between two samples escapes.
+//   - the ancestry: the harness's descendants by parent pid, sampled while it runs and at kill
+//     time, catch a process that cleared its environment while its parent still lives.
 //
 // Each process is remembered with its start time, so that a pid the kernel reused for an
 // unrelated process after ours died is never signalled.

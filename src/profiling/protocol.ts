@@ -18,10 +18,6 @@
 // (and reports) any line without it; and the harness keeps its descriptors out of the way: the
 // replies high, at REPLY_FD, the commands moved off stdin (Python), fd 3 pointing at /dev/null so a
 // stray write there vanishes instead of landing in a pipe nobody reads.
-//
-// The end: after its `bye` the harness waits for the end of its stdin before exiting. While it
-// lives it is the subreaper of its tree (process-tree.ts), so the engine collects and kills the
-// processes the user's code left behind in that pause, before they could be orphaned to init.
 
 export type PythonMode = 'sequential' | 'threads' | 'processes' | 'processes-spawn' | 'interpreters';
 // 'main-thread-async' (Node harness): every task of the batch started at once on the main thread and
@@ -35,11 +31,6 @@ export type Mode = PythonMode | NodeMode;
 export const REPLY_FD = 63;
 /** The environment variable naming the reply descriptor; the harness removes it before user code runs. */
 export const REPLY_FD_ENV = 'CONCURRENCY_LENS_REPLY_FD';
-/**
- * Set to 1 by the launcher that made the Node harness a child subreaper before exec'ing node
- * (launch.ts); the harness reads it into its ready reply and removes it before user code runs.
- */
-export const SUBREAPER_ENV = 'CONCURRENCY_LENS_SUBREAPER';
 
 /**
  * The most task inputs a harness accepts (python_harness.py MAX_TASKS is the same number): every
@@ -136,11 +127,6 @@ export interface ReadyReply {
   importedAs?: string | null;
   /** Why the module was not imported by the name the engine asked for (a name already taken), when so. */
   importNote?: string | null;
-  /**
-   * Whether the harness is a child subreaper (Linux prctl PR_SET_CHILD_SUBREAPER): every process
-   * of its tree orphaned while it lives is reparented to it, so the ancestry finds it (process-tree.ts).
-   */
-  subreaper: boolean;
 }
 
 export interface SampleReply {

@@ -29,7 +29,7 @@ import {
   warmupOrder,
 } from './plan';
 import { DEFAULT_CONFIDENCE, DEFAULT_RESAMPLES } from './statistics';
-import { type CellState, failedBeforeMeasuring, pendingCell, summarize } from './summary';
+import { type CellState, pendingCell, summarize } from './summary';
 import { BUDGET_MARGIN_SECONDS, PLAN_FILL, SAMPLE_OVERHEAD_MS, type WorkShape, cellCost, cellList, cellPriority, fitCells, trimToRounds, waitingWorkerCounts } from './budget';
 import { busyCpusBetween, cpuSnapshot, loadAverage, preflightBusyCpus } from './load';
 import { CPU_BOUND_RATIO, IO_BOUND_RATIO } from './recommend';
@@ -96,10 +96,6 @@ export class BenchmarkSession {
   /** Lines the user's code wrote to the reply channel (ignored), and the first of them. */
   private strayReplies = 0;
   private firstStrayReply = '';
-  /** The warning that the machine was busy at the start; withdrawn when nothing was measured. */
-  private busyWarning: string | null = null;
-  /** Said once per run: a harness that is not its tree's subreaper lets daemons escape. */
-  private escapeWarned = false;
   private readonly knobs: KnobNames;
   private readonly load: LoadReport = { loadAverageBefore: null, busyCpusBefore: null, otherBusyCpusDuring: null, loadAverageAfter: null, busyAtStart: false };
   /** The static class, computed while the harness starts (see staticClass()). */
@@ -145,7 +141,7 @@ export class BenchmarkSession {
     this.launcher = launch;
     await this.checkLoad();
     this.staticClassPromise = this.staticClass();
-    this.progress('starting', 0, `starting ${path.basename(launch.label)}`);
+    this.progress('starting', 0, `starting ${path.basename(launch.command)}`);
     try {
       await this.measure();
     } catch (error) {
@@ -157,8 +153,6 @@ export class BenchmarkSession {
     this.reportEmptyBudget();
     this.load.loadAverageAfter = loadAverage();
     summarize(this.result, this.states, await this.staticClassPromise, { load: this.load, knobs: this.knobs });
-    // About measurements, and there were none: the error that stopped the run stands alone.
-    if (failedBeforeMeasuring(this.result)) this.result.warnings = this.result.warnings.filter((w) => w !== this.busyWarning);
     this.result.budget = this.budgetReport();
     return this.done();
   }
@@ -181,8 +175,7 @@ export class BenchmarkSession {
     const what = [busyNow ? `other programs are keeping ${(busy as number).toFixed(1)} of ${usable} CPUs busy` : '', avg !== null ? `load average ${avg.toFixed(2)}` : '']
       .filter(Boolean)
       .join(', ');
-    this.busyWarning = `The machine was already busy when the benchmark started (${what}): CPU-bound measurements may be distorted and the run may end inconclusive.`;
-    this.result.warnings.push(this.busyWarning);
+    this.result.warnings.push(`The machine was already busy when the benchmark started (${what}): CPU-bound measurements may be distorted and the run may end inconclusive.`);
     this.progress('starting', 0, `the machine is busy (${what}): the run may be inconclusive`);
   }
 
@@ -235,7 +228,6 @@ export class BenchmarkSession {
       started = await HarnessProcess.start({
         command: launch.command,
         args: launch.args,
-        label: launch.label,
         cwd: this.cwd,
         onOutput: (stream, text) => this.onProgress({ type: 'output', stream, text }),
         onStrayReply: (line) => {
@@ -264,25 +256,11 @@ export class BenchmarkSession {
     if (ready.type !== 'ready') throw new HarnessFailure('internal', `unexpected reply to init: ${ready.type}`);
     if (this.result.target && ready.importedAs !== undefined) this.result.target.importedAs = ready.importedAs;
     if (ready.importNote) this.result.warnings.push(ready.importNote);
-    if (!ready.subreaper) this.warnEscape(launch.noSubreaper ?? 'the harness could not make itself its tree\'s subreaper (prctl PR_SET_CHILD_SUBREAPER failed)');
     this.result.taskCount = ready.taskCount;
     this.result.inputPreview = ready.inputPreview;
     this.harness = started;
     this.budgetStart ??= performance.now();
     return ready.facts;
-  }
-
-  /**
-   * Without a subreaper, a process that leaves the harness's process group and clears its
-   * environment is found only if a sample saw it while its parent lived (process-tree.ts): a
-   * daemon's double fork is not. Said, since the benchmark cannot promise to end it.
-   */
-  private warnEscape(why: string): void {
-    if (this.escapeWarned) return;
-    this.escapeWarned = true;
-    this.result.warnings.push(
-      `Processes the function starts that leave the harness's process group and clear their environment (a daemon: fork, setsid, exec with an empty environment) may outlive the benchmark: ${why}.`,
-    );
   }
 
   private harnessNow(): HarnessProcess {

@@ -75,10 +75,6 @@ export function summarize(result: BenchResult, states: ReadonlyMap<string, CellS
   // "Run it inline" is a claim too, and the one a starved machine makes up: an untrusted run
   // names no winner unless a pool won despite it.
   if (result.verdict.status === 'inconclusive' && result.recommendation?.mode === 'sequential') result.recommendation = null;
-  // A run that failed before its harness was ready (the inputs refused, the import failed) did
-  // not measure anything: a verdict on it (the machine was busy, too few samples) would be about
-  // a run that did not happen, and printed before the error that says why.
-  if (failedBeforeMeasuring(result)) delete result.verdict;
   result.status = overallStatus(result, baseline !== null);
 }
 
@@ -140,11 +136,6 @@ function measuredWorkload(result: BenchResult, sequential: CellState | undefined
       ? { ...result.taskProfile, cpuWallRatio: Math.max(result.taskProfile.cpuWallRatio, seqPeak) }
       : result.taskProfile;
   return profile ? classifyMeasured(profile, result.cells, result.interpreter, staticClass) : null;
-}
-
-/** True when the run stopped with errors before the harness was ready: nothing was measured. */
-export function failedBeforeMeasuring(result: Pick<BenchResult, 'taskCount' | 'errors'>): boolean {
-  return result.taskCount === null && result.errors.length > 0;
 }
 
 function overallStatus(result: BenchResult, hasBaseline: boolean): BenchResult['status'] {

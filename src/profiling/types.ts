@@ -293,10 +293,7 @@ export interface BenchResult {
    * which no pool won ("run it inline" is not claimed from a run that cannot be trusted).
    */
   recommendation: Recommendation | null;
-  /**
-   * Whether to trust the run. Absent when the run failed before anything was measured (its errors
-   * say why), and in results from before the verdict existed (read as conclusive).
-   */
+  /** Whether to trust the run (absent in results from before the verdict existed: read as conclusive). */
   verdict?: Verdict;
   load?: LoadReport;
   budget?: BudgetReport;

@@ -29,7 +29,7 @@ import * as util from 'node:util';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
-import { MAX_TASKS, REPLY_FD_ENV, SUBREAPER_ENV } from '../protocol';
+import { MAX_TASKS, REPLY_FD_ENV } from '../protocol';
 import type {
   DispatchCommand,
   DispatchReply,
@@ -67,12 +67,6 @@ import {
  */
 const REPLY_FD = Number(process.env[REPLY_FD_ENV]) || 3;
 delete process.env[REPLY_FD_ENV];
-/**
- * Node cannot make itself a child subreaper; the launcher that exec'd it did, and said so here
- * (launch.ts). Removed like the reply descriptor: the user's children need not see it.
- */
-const SUBREAPER = process.env[SUBREAPER_ENV] === '1';
-delete process.env[SUBREAPER_ENV];
 /** From the init command; every reply starts with it (the engine checks the first field). */
 let token: string | undefined;
 const MODES: NodeMode[] = ['sequential', 'main-thread-async', 'worker_threads', 'child_process'];
@@ -278,7 +272,6 @@ async function init(cmd: InitCommand): Promise<ReadyReply> {
     facts: facts(),
     taskCount: items.length,
     inputPreview: preview.length > 100 ? `${preview.slice(0, 99)}…` : preview,
-    subreaper: SUBREAPER,
   };
 }
 
@@ -726,6 +719,7 @@ async function handleLine(line: string): Promise<void> {
     abortCurrent = null;
     currentMode = null;
   }
+  if (cmd.cmd === 'shutdown') setImmediate(() => realExit(0));
 }
 
 function onStrayError(err: unknown): void {
@@ -760,11 +754,9 @@ function main(): void {
     chain = chain.then(() => handleLine(line));
   });
   lines.on('close', () => {
-    // The engine closed stdin. After a shutdown: once its bye is out, exit (the harness waited for
-    // this, alive, while the engine collected its tree's processes: protocol.ts). Otherwise stop
-    // now, pools included.
-    if (shuttingDown) void chain.finally(() => realExit(0));
-    else void closeAll().finally(() => realExit(0));
+    // The engine closed stdin: after a shutdown, let it finish; otherwise stop now, pools included.
+    if (shuttingDown) return;
+    void closeAll().finally(() => realExit(0));
   });
 }
 

@@ -46,10 +46,6 @@ HIGH_FD = 63
 # any mode ran. Checked while the items are collected, so an endless iterator stops here too.
 MAX_TASKS = 1000000
 
-# prctl(2) options: orphans of this process's tree are reparented to it, not to init.
-PR_SET_CHILD_SUBREAPER = 36
-PR_GET_CHILD_SUBREAPER = 37
-
 HARNESS_FILE = os.path.abspath(__file__)
 FUTURES_DIR = os.path.dirname(os.path.abspath(__import__("concurrent.futures").futures.__file__))
 
@@ -466,7 +462,7 @@ class Harness:
         first = repr(items[0])
         return {"type": "ready", "facts": self.facts, "taskCount": len(self.items),
                 "inputPreview": first if len(first) <= 80 else first[:77] + "...",
-                "importedAs": name if dotted else None, "importNote": note, "subreaper": SUBREAPER}
+                "importedAs": name if dotted else None, "importNote": note}
 
     def _refused(self, path, tripped, function_name):
         what, frame, stack = tripped
@@ -869,36 +865,7 @@ def _open_descriptors():
     return replies, commands
 
 
-def _become_subreaper():
-    """Makes this process its tree's child subreaper (Linux); True when it is one.
-
-    A daemon the user's code starts (fork, setsid, fork, exec with an emptied environment) carries
-    no tag, and its parent exits before the engine's sampling could see it: without this it would
-    be reparented to init, out of reach. With it, it is reparented here, and the engine finds it
-    among this process's descendants (src/profiling/process-tree.ts). Workers are not subreapers
-    (fork does not inherit it): their orphans come here too.
-    """
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        if libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
-            return False
-        state = ctypes.c_int(0)
-        return libc.prctl(PR_GET_CHILD_SUBREAPER, ctypes.byref(state), 0, 0, 0) == 0 and state.value == 1
-    except (ImportError, OSError, AttributeError):
-        return False
-
-
-# Set in main(), before the user's code runs; reported in the ready reply.
-SUBREAPER = False
-
-
 def main():
-    global SUBREAPER
-    SUBREAPER = _become_subreaper()
     streams = _open_descriptors()
     if streams is None:
         sys.stderr.write("python_harness.py speaks to the Concurrency Lens engine on the descriptor %s names (else "
@@ -911,10 +878,6 @@ def main():
                          name="clens-parent-watch").start()
     try:
         harness.serve(commands)
-        # After the bye, live until the engine ends stdin: it collects this tree's processes
-        # meanwhile, which needs their subreaper alive (src/profiling/protocol.ts).
-        for _ in commands:
-            pass
     finally:
         harness.close_pools()
         try:
