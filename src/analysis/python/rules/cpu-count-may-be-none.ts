@@ -2,7 +2,8 @@ import type { Fix } from '../../core/types';
 import { ruleMeta } from '../../catalog';
 import type { Binding, CallInfo, PythonModel } from '../model';
 import type { PythonRule } from '../rule';
-import { type PyNode, childByField, namedChildren, rangeOf } from '../syntax';
+import { type PyNode, childByField, rangeOf } from '../syntax';
+import { caughtNames } from './shared';
 import { replaceNode } from '../edits';
 
 // os.cpu_count() (and os.process_cpu_count()) return None when the count cannot be determined
@@ -123,11 +124,8 @@ function typeErrorCaught(model: PythonModel, node: PyNode): boolean {
     if (p.type !== 'try_statement' || child.field !== 'body') continue;
     for (const clause of p.children) {
       if (clause.type !== 'except_clause') continue;
-      let caught = childByField(clause, 'value');
-      if (!caught) return true;
-      if (caught.type === 'as_pattern') caught = namedChildren(caught)[0] ?? caught;
-      const names = caught.type === 'tuple' || caught.type === 'parenthesized_expression' ? namedChildren(caught) : [caught];
-      if (names.some((n) => CATCHES_TYPE_ERROR.has(model.text(n)))) return true;
+      const names = caughtNames(model, clause);
+      if (names === null || names.some((n) => CATCHES_TYPE_ERROR.has(n))) return true;
     }
   }
   return false;

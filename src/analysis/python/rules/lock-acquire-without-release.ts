@@ -19,6 +19,7 @@ import { heldLocks } from '../locks';
 import { type PyNode, childByField, namedChildren, rangeOf } from '../syntax';
 import { statementCannotRaise } from '../cannot-raise';
 import { onlyOnStartedThreads } from '../thread-confinement';
+import { caughtNames } from './shared';
 
 // CL402: a blocking acquire() of a lock whose constructor the model can see (lock-types.ts), not
 // released on every exception path of the same function. What it deliberately leaves alone:
@@ -183,12 +184,8 @@ function releasedInCatchAll(model: PythonModel, acquire: TypedLockCall, release:
 }
 
 function catchesEverything(model: PythonModel, clause: PyNode): boolean {
-  let caught = childByField(clause, 'value');
-  if (!caught) return !clause.children.some((c) => c.type === 'except*');
-  if (caught.type === 'as_pattern') caught = namedChildren(caught)[0] ?? null;
-  if (!caught) return false;
-  const names = caught.type === 'tuple' || caught.type === 'parenthesized_expression' ? namedChildren(caught) : [caught];
-  return names.some((n) => model.text(n) === 'BaseException' || model.text(n) === 'builtins.BaseException');
+  const names = caughtNames(model, clause);
+  return names === null || names.some((n) => n === 'BaseException' || n === 'builtins.BaseException');
 }
 
 /**
